@@ -1,0 +1,1 @@
+//! The library behind the test suite and `xtask`.
