@@ -1,1 +1,29 @@
-fn main() {}
+//! Project commands, run as `cargo xtask <command>` (alias in `.cargo/config.toml`).
+//!
+//! Each command lives in its own module; this file only dispatches.
+
+use anyhow::{bail, Result};
+
+/// One line per command, printed by `cargo xtask help`.
+const USAGE: &str = "\
+usage: cargo xtask <command>
+
+commands:
+  help        print this message
+";
+
+fn main() -> Result<()> {
+    let args: Vec<String> = std::env::args().skip(1).collect();
+    let command = args.first().map(String::as_str).unwrap_or("help");
+    let rest = &args[args.len().min(1)..];
+    match command {
+        "help" | "--help" | "-h" => {
+            print!("{USAGE}");
+            Ok(())
+        }
+        other => {
+            let _ = rest;
+            bail!("unknown command `{other}`\n\n{USAGE}")
+        }
+    }
+}
