@@ -1,0 +1,81 @@
+use std::{
+    sync::{mpsc, Arc, Mutex},
+    thread,
+};
+
+pub struct GroupeTaches {
+    operateurs: Vec<Operateur>,
+    envoi: mpsc::Sender<Mission>,
+}
+
+type Mission = Box<dyn FnOnce() + Send + 'static>;
+
+impl GroupeTaches {
+    /// Crée un nouveau GroupeTaches.
+    ///
+    /// La taille est le nombre de tâches dans le groupe.
+    ///
+    /// # Panics
+    ///
+    /// La fonction `new` va paniquer si la taille vaut zéro.
+    pub fn new(taille: usize) -> GroupeTaches {
+        assert!(taille > 0);
+
+        let (envoi, reception) = mpsc::channel();
+
+        let reception = Arc::new(Mutex::new(reception));
+
+        let mut operateurs = Vec::with_capacity(taille);
+
+        for id in 0..taille {
+            operateurs.push(Operateur::new(id, Arc::clone(&reception)));
+        }
+
+        GroupeTaches { operateurs, envoi }
+    }
+
+    pub fn executer<F>(&self, f: F)
+    where
+        F: FnOnce() + Send + 'static,
+    {
+        let mission = Box::new(f);
+
+        self.envoi.send(mission).unwrap();
+    }
+}
+
+// ANCHOR: here
+impl Drop for GroupeTaches {
+    fn drop(&mut self) {
+        for operateur in &mut self.operateurs {
+            println!("Arrêt de l'opérateur {}", operateur.id);
+
+            if let Some(tache) = operateur.tache.take() {
+                tache.join().unwrap();
+            }
+        }
+    }
+}
+// ANCHOR_END: here
+
+struct Operateur {
+    id: usize,
+    tache: Option<thread::JoinHandle<()>>,
+}
+
+impl Operateur {
+    fn new(id: usize, reception: Arc<Mutex<mpsc::Receiver<Mission>>>) -> Operateur {
+        let tache = thread::spawn(move || loop {
+            let mission = reception.lock().unwrap().recv().unwrap();
+
+            println!("L'opérateur {id} a reçu une mission ; il l'exécute.");
+
+            mission();
+        });
+
+        Operateur {
+            id,
+            tache: Some(tache),
+        }
+    }
+}
