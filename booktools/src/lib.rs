@@ -1,1 +1,2 @@
 //! The library behind the test suite and `xtask`.
+pub mod po;

@@ -4,12 +4,15 @@
 
 use anyhow::{bail, Result};
 
+mod pot;
+
 /// One line per command, printed by `cargo xtask help`.
 const USAGE: &str = "\
 usage: cargo xtask <command>
 
 commands:
   help        print this message
+  pot         extract the English prose of src/ into po/messages.pot
 ";
 
 fn main() -> Result<()> {
@@ -21,6 +24,7 @@ fn main() -> Result<()> {
             print!("{USAGE}");
             Ok(())
         }
+        "pot" => pot::run(rest),
         other => {
             let _ = rest;
             bail!("unknown command `{other}`\n\n{USAGE}")

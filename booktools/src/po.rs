@@ -1,0 +1,133 @@
+//! The gettext template `po/messages.pot`: the English prose of the book,
+//! extracted in-process with the real `mdbook-xgettext` code of
+//! mdbook-i18n-helpers.
+//!
+//! The `gettext` preprocessor runs before the `listings` and `links`
+//! preprocessors, so it translates the raw Markdown, where a listing is
+//! still a `{{#rustdoc_include ...}}` line. The template is therefore
+//! extracted from the book as loaded from `src/`, before any preprocessor:
+//! it holds the prose only, never the code of a listing.
+//!
+//! The file is written with polib's writer (the one `mdbook-xgettext`
+//! uses), which wraps lines deterministically. `write_pot` leaves the file
+//! untouched, `POT-Creation-Date` included, when only that date would
+//! change, so regenerating the template produces no diff.
+
+use anyhow::{anyhow, bail, Context, Result};
+use mdbook_driver::MDBook;
+use mdbook_i18n_helpers::xgettext::create_catalogs;
+use mdbook_renderer::RenderContext;
+use polib::catalog::Catalog;
+use std::path::{Path, PathBuf};
+
+/// Folder of the gettext files, relative to the book root.
+pub const PO_DIR: &str = "po";
+
+/// The template, relative to the book root.
+pub const POT_FILE: &str = "po/messages.pot";
+
+/// The header line that changes at every extraction.
+const CREATION_DATE_PREFIX: &str = "\"POT-Creation-Date: ";
+
+/// Extracts the catalog of every translatable message of the English book
+/// at `root` (`SUMMARY.md` titles, then each chapter in book order).
+pub fn extract_pot(root: &Path) -> Result<Catalog> {
+    let book =
+        MDBook::load(root).with_context(|| format!("loading the book at {}", root.display()))?;
+    // The book as loaded, before any preprocessor: what `gettext` sees.
+    let context = RenderContext::new(
+        book.root.clone(),
+        book.book.clone(),
+        book.config.clone(),
+        root.join(PO_DIR),
+    );
+    let mut catalogs = create_catalogs(&context, std::fs::read_to_string)
+        .context("extracting the messages of the English sources")?;
+    if catalogs.len() != 1 {
+        bail!(
+            "expected a single template, got {} (is `output.xgettext.depth` set?)",
+            catalogs.len()
+        );
+    }
+    let (_, catalog) = catalogs
+        .drain()
+        .next()
+        .ok_or_else(|| anyhow!("no template extracted"))?;
+    reject_directives(&catalog)?;
+    Ok(catalog)
+}
+
+/// Fails if an mdBook directive (`{{#include ...}}`) became a message: the
+/// translator must never see, nor be able to change, which file a listing
+/// comes from.
+fn reject_directives(catalog: &Catalog) -> Result<()> {
+    for message in catalog.messages() {
+        if message.msgid().contains("{{#") {
+            bail!(
+                "{}: an mdBook directive was extracted as prose: {:?}",
+                message.source().replace('\n', " "),
+                message.msgid()
+            );
+        }
+    }
+    Ok(())
+}
+
+/// What `write_pot` did.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum PotUpdate {
+    /// The template was created or its messages changed.
+    Written(PathBuf),
+    /// The messages are those already in the file, left as it was.
+    Unchanged(PathBuf),
+}
+
+/// Extracts the template of the book at `root` and writes it to
+/// `po/messages.pot`, unless only its creation date would change.
+pub fn write_pot(root: &Path) -> Result<PotUpdate> {
+    let catalog = extract_pot(root)?;
+    let path = root.join(POT_FILE);
+    let dir = root.join(PO_DIR);
+    std::fs::create_dir_all(&dir).with_context(|| format!("creating {}", dir.display()))?;
+    let fresh_path = dir.join(".messages.pot.new");
+    polib::po_file::write(&catalog, &fresh_path)
+        .with_context(|| format!("writing {}", fresh_path.display()))?;
+    let fresh = std::fs::read_to_string(&fresh_path)
+        .with_context(|| format!("reading {}", fresh_path.display()))?;
+    let unchanged = match std::fs::read_to_string(&path) {
+        Ok(old) => without_creation_date(&old) == without_creation_date(&fresh),
+        Err(_) => false,
+    };
+    if unchanged {
+        std::fs::remove_file(&fresh_path)
+            .with_context(|| format!("removing {}", fresh_path.display()))?;
+        Ok(PotUpdate::Unchanged(path))
+    } else {
+        std::fs::rename(&fresh_path, &path)
+            .with_context(|| format!("writing {}", path.display()))?;
+        Ok(PotUpdate::Written(path))
+    }
+}
+
+/// The text of a PO/POT file without its `POT-Creation-Date` header line.
+fn without_creation_date(text: &str) -> String {
+    text.lines()
+        .filter(|line| !line.starts_with(CREATION_DATE_PREFIX))
+        .collect::<Vec<_>>()
+        .join("\n")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn creation_date_is_ignored_in_comparisons() {
+        let a =
+            "msgid \"\"\nmsgstr \"\"\n\"POT-Creation-Date: 2024-01-01\\n\"\n\"Language: en\\n\"\n";
+        let b = a.replace("2024-01-01", "2025-06-30");
+        assert_eq!(without_creation_date(a), without_creation_date(&b));
+        let c = a.replace("Language: en", "Language: de");
+        assert_ne!(without_creation_date(a), without_creation_date(&c));
+    }
+}
