@@ -1,2 +1,13 @@
 //! The library behind the test suite and `xtask`.
 pub mod po;
+pub mod bounded_process;
+pub mod cache;
+pub mod compile;
+pub mod diagnostics;
+pub mod expectations;
+pub mod languages;
+pub mod line_diff;
+pub mod listings;
+pub mod normalize;
+pub mod parallel;
+pub mod verify;

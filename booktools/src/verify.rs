@@ -1,0 +1,194 @@
+//! Checks one listing against everything recorded about it: compiles it
+//! (through the cache), compares the result with its `output.txt`, and
+//! checks the outcome, error codes, warning count and names that the text
+//! states against both the recorded and the live output.
+
+use crate::compile::{self, CargoCommand, Compilation, CompileSettings};
+use crate::diagnostics::{self, Diagnostic, Level};
+use crate::expectations::{Claim, ListingExpectation, Outcome};
+use crate::line_diff;
+use crate::listings::Listing;
+use anyhow::{bail, Context, Result};
+
+/// The command that rewrites every `output.txt`.
+pub const REGENERATE_COMMAND: &str = "cargo xtask outputs";
+
+/// Verifies `listing`; on failure the error lists every problem, each
+/// naming the file at fault. Returns the compilation on success.
+pub fn verify_listing(
+    listing: &Listing,
+    expectation: &ListingExpectation,
+    settings: &CompileSettings,
+) -> Result<Compilation> {
+    let mut problems = Vec::new();
+    let output_path = listing.output_path();
+    let recorded_command = match compile::recorded_command(listing) {
+        Ok(command) => command,
+        Err(error) => {
+            problems.push(format!("{error:#}"));
+            None
+        }
+    };
+    let recorded = match recorded_command {
+        Some(_) => Some(
+            std::fs::read_to_string(&output_path)
+                .with_context(|| format!("reading {}", output_path.display()))?,
+        ),
+        None => None,
+    };
+    if recorded.is_none() && problems.is_empty() {
+        problems.push(format!(
+            "{} is missing: create it with `{REGENERATE_COMMAND}`",
+            output_path.display()
+        ));
+    }
+    let command = recorded_command.unwrap_or(CargoCommand::DEFAULT);
+    let compilation = compile::compile(listing, command, settings)?;
+    let live = compilation.transcript();
+
+    if let Some(recorded) = &recorded {
+        if *recorded != live {
+            problems.push(format!(
+                "{} is stale: `{}` in {} now prints something else \
+                 (- recorded, + now):\n{}Regenerate it with `{REGENERATE_COMMAND}`.",
+                output_path.display(),
+                command.transcript_line().trim_start_matches("$ "),
+                listing.dir.display(),
+                line_diff::diff(recorded, &live)
+            ));
+        }
+    }
+
+    let live_outcome = if compilation.succeeded {
+        Outcome::Compiles
+    } else {
+        Outcome::DoesNotCompile
+    };
+    if live_outcome != expectation.outcome {
+        problems.push(format!(
+            "{}: says {} {}, but it {} (`{}` in {})",
+            expectation.outcome_origin,
+            listing.name,
+            expectation.outcome,
+            live_outcome,
+            command.transcript_line().trim_start_matches("$ "),
+            listing.dir.display()
+        ));
+    }
+    let mut sources = vec![("the live output", compilation.output.clone())];
+    if let Some(recorded) = recorded.filter(|recorded| *recorded != live) {
+        let recorded_outcome = if diagnostics::shows_failure(&recorded) {
+            Outcome::DoesNotCompile
+        } else {
+            Outcome::Compiles
+        };
+        if recorded_outcome != expectation.outcome {
+            problems.push(format!(
+                "{}: says {} {}, but {} shows it {}",
+                expectation.outcome_origin,
+                listing.name,
+                expectation.outcome,
+                output_path.display(),
+                recorded_outcome
+            ));
+        }
+        sources.push(("output.txt", recorded));
+    }
+    for claim in &expectation.claims {
+        for (source, output) in &sources {
+            problems.extend(claim_problems(claim, &diagnostics::parse(output), source, listing));
+        }
+    }
+
+    if problems.is_empty() {
+        Ok(compilation)
+    } else {
+        bail!(
+            "listing {} ({}):\n- {}",
+            listing.id(),
+            listing.dir.display(),
+            problems.join("\n- ")
+        )
+    }
+}
+
+/// What in `diagnostics` contradicts `claim`.
+pub fn claim_problems(
+    claim: &Claim,
+    diagnostics: &[Diagnostic],
+    source: &str,
+    listing: &Listing,
+) -> Vec<String> {
+    let mut problems = Vec::new();
+    let stated = format!("{} (\"{}\")", claim.origin, claim.quote);
+    if let Some(expected) = &claim.errors {
+        let found = diagnostics::error_codes(diagnostics);
+        let found_codes: Vec<String> = found
+            .iter()
+            .map(|code| code.clone().unwrap_or_else(|| "(error without code)".to_string()))
+            .collect();
+        if &found_codes != expected {
+            problems.push(format!(
+                "{stated}: {} must show the errors {expected:?}, {source} has {found_codes:?}",
+                listing.name
+            ));
+        }
+    }
+    let warnings: Vec<&Diagnostic> = diagnostics
+        .iter()
+        .filter(|d| d.level == Level::Warning)
+        .collect();
+    if let Some(expected) = claim.warnings {
+        if warnings.len() != expected {
+            let headers: Vec<&str> = warnings
+                .iter()
+                .map(|w| w.text.lines().next().unwrap_or(""))
+                .collect();
+            problems.push(format!(
+                "{stated}: {} must show {expected} warning(s), {source} has {}: {headers:?}",
+                listing.name,
+                warnings.len()
+            ));
+        }
+    }
+    let errors: Vec<&Diagnostic> = diagnostics
+        .iter()
+        .filter(|d| d.level == Level::Error)
+        .collect();
+    for (kind, names, shown) in [
+        ("errors", &claim.error_mentions, &errors),
+        ("warnings", &claim.warning_mentions, &warnings),
+    ] {
+        for name in names {
+            if !shown.iter().any(|d| mentions(&d.text, name)) {
+                problems.push(format!(
+                    "{stated}: the {kind} of {} must mention `{name}`, none does in {source}",
+                    listing.name
+                ));
+            }
+        }
+    }
+    problems
+}
+
+/// Whether `name` appears in `text` as a whole identifier.
+fn mentions(text: &str, name: &str) -> bool {
+    let is_ident = |c: char| c.is_alphanumeric() || c == '_';
+    text.match_indices(name).any(|(at, _)| {
+        let before = text[..at].chars().next_back();
+        let after = text[at + name.len()..].chars().next();
+        !before.is_some_and(is_ident) && !after.is_some_and(is_ident)
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn mentions_whole_identifiers_only() {
+        assert!(mentions("variant `Terminate` is never constructed", "Terminate"));
+        assert!(!mentions("variant `Terminated` is never constructed", "Terminate"));
+        assert!(!mentions("variant `NewJob`", "Job"));
+    }
+}
