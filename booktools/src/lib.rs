@@ -11,3 +11,4 @@ pub mod listings;
 pub mod normalize;
 pub mod parallel;
 pub mod verify;
+pub mod book;

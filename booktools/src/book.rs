@@ -1,0 +1,21 @@
+//! The book, built in-process exactly as `mdbook build` builds it: mdBook's
+//! driver loads `book.toml`, computes the preprocessor order from it, and the
+//! command preprocessors `gettext` and `listings` are replaced by the same
+//! code as libraries (`mdbook_i18n_helpers::preprocessors::Gettext` and
+//! `mdbook_listings::ListingsPreprocessor`), so no process is spawned.
+//!
+//! Everything takes the book root as a parameter, so tests can build a
+//! temporary copy ([`copy_book_to`]) and break it on purpose.
+
+mod copy;
+mod html;
+mod pipeline;
+mod rendered_check;
+
+pub use copy::copy_book_to;
+pub use html::{html_code_blocks, html_text, HtmlCodeBlock};
+pub use pipeline::{
+    build_checked_html, build_html, chapters_before_links, load, po_file, preprocessed_chapters,
+    source_language, RenderedChapter,
+};
+pub use rendered_check::{check_rendered, check_rendered_html};
