@@ -145,7 +145,13 @@ mod tests {
 
     fn is_zombie(proc_dir: &str) -> bool {
         std::fs::read_to_string(format!("{proc_dir}/stat"))
-            .map(|stat| stat.rsplit(')').next().unwrap_or("").trim_start().starts_with('Z'))
+            .map(|stat| {
+                stat.rsplit(')')
+                    .next()
+                    .unwrap_or("")
+                    .trim_start()
+                    .starts_with('Z')
+            })
             .unwrap_or(true)
     }
 }

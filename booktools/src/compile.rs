@@ -136,7 +136,12 @@ pub fn compile(
 ) -> Result<Compilation> {
     let toolchain = toolchain_description(toolchain_probe_dir(&listing.dir), settings.timeout)?;
     let command_line = command.transcript_line();
-    let key = cache::key(&toolchain, &command_line, NORMALIZATION_VERSION, &listing.dir)?;
+    let key = cache::key(
+        &toolchain,
+        &command_line,
+        NORMALIZATION_VERSION,
+        &listing.dir,
+    )?;
     if let Some(cached) = settings.cache.as_ref().and_then(|cache| cache.get(&key)) {
         return Ok(Compilation {
             command,

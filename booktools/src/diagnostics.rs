@@ -60,9 +60,9 @@ pub fn error_codes(diagnostics: &[Diagnostic]) -> Vec<Option<String>> {
 
 /// Whether the transcript shows a failed compilation.
 pub fn shows_failure(output: &str) -> bool {
-    output.lines().any(|line| {
-        line.starts_with("error:") || line.starts_with("error[")
-    })
+    output
+        .lines()
+        .any(|line| line.starts_with("error:") || line.starts_with("error["))
 }
 
 fn header(line: &str) -> Option<(Level, Option<String>)> {

@@ -163,7 +163,10 @@ fn listing_of_path(path: &str, layout: &BookLayout) -> Option<(String, String)> 
         for start in 0..components.len() {
             let after = start + tree.len();
             if components.get(start..after) == Some(&tree[..]) && components.len() > after + 1 {
-                return Some((components[after].to_string(), components[after + 1].to_string()));
+                return Some((
+                    components[after].to_string(),
+                    components[after + 1].to_string(),
+                ));
             }
         }
     }
@@ -288,8 +291,16 @@ pub fn load_claims(layout: &BookLayout, language: &str) -> Result<Vec<Claim>> {
             outcome: raw.outcome,
             errors: raw.errors,
             warnings: raw.warnings,
-            error_mentions: raw.error_mentions.iter().map(|n| names.translate(n)).collect(),
-            warning_mentions: raw.warning_mentions.iter().map(|n| names.translate(n)).collect(),
+            error_mentions: raw
+                .error_mentions
+                .iter()
+                .map(|n| names.translate(n))
+                .collect(),
+            warning_mentions: raw
+                .warning_mentions
+                .iter()
+                .map(|n| names.translate(n))
+                .collect(),
         });
     }
     Ok(claims)
@@ -425,9 +436,10 @@ impl Expectations {
         self.fences
             .iter()
             .filter(|fence| {
-                !listings
-                    .iter()
-                    .any(|l| (l.chapter.as_str(), l.name.as_str()) == (fence.listing.0.as_str(), fence.listing.1.as_str()))
+                !listings.iter().any(|l| {
+                    (l.chapter.as_str(), l.name.as_str())
+                        == (fence.listing.0.as_str(), fence.listing.1.as_str())
+                })
             })
             .map(|fence| {
                 format!(
@@ -466,8 +478,10 @@ pub fn check_claims_file(layout: &BookLayout) -> Result<Vec<String>> {
                 ));
             }
         }
-        let own_fences: Vec<&FenceStatement> =
-            fences.iter().filter(|f| f.listing.1 == claim.listing).collect();
+        let own_fences: Vec<&FenceStatement> = fences
+            .iter()
+            .filter(|f| f.listing.1 == claim.listing)
+            .collect();
         let Some(first_fence) = own_fences.first() else {
             problems.push(format!(
                 "{}: no fence of the {} chapters includes listing `{}`",
@@ -557,7 +571,10 @@ Text
         assert!(included_listings(&fences[1].body, &layout).is_empty());
         assert_eq!(
             included_listings(&fences[2].body, &layout),
-            [("ch20-web-server".to_string(), "no-listing-08-final-code".to_string())]
+            [(
+                "ch20-web-server".to_string(),
+                "no-listing-08-final-code".to_string()
+            )]
         );
         let statements = fence_statements(
             &[Chapter {

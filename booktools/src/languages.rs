@@ -40,8 +40,8 @@ impl BookLayout {
     /// Reads `<root>/book.toml`.
     pub fn load(root: &Path) -> Result<Self> {
         let path = root.join(BOOK_TOML);
-        let text =
-            std::fs::read_to_string(&path).with_context(|| format!("reading {}", path.display()))?;
+        let text = std::fs::read_to_string(&path)
+            .with_context(|| format!("reading {}", path.display()))?;
         Self::parse(root, &path, &text)
     }
 
@@ -53,7 +53,10 @@ impl BookLayout {
             match book.and_then(|book| book.get(key)) {
                 None => Ok(default.to_string()),
                 Some(toml::Value::String(value)) => Ok(value.clone()),
-                Some(other) => bail!("{}: `[book] {key}` must be a string, found {other}", path.display()),
+                Some(other) => bail!(
+                    "{}: `[book] {key}` must be a string, found {other}",
+                    path.display()
+                ),
             }
         };
         let source_language = text_setting("language", "en")?;
@@ -70,7 +73,10 @@ impl BookLayout {
             );
         };
         let Some(trees) = trees.as_table() else {
-            bail!("{}: `[preprocessor.listings.trees]` must be a table", path.display());
+            bail!(
+                "{}: `[preprocessor.listings.trees]` must be a table",
+                path.display()
+            );
         };
         let mut languages = Vec::new();
         for (code, folder) in trees {
@@ -87,9 +93,15 @@ impl BookLayout {
             });
         }
         if languages.is_empty() {
-            bail!("{}: `[preprocessor.listings.trees]` is empty", path.display());
+            bail!(
+                "{}: `[preprocessor.listings.trees]` is empty",
+                path.display()
+            );
         }
-        if !languages.iter().any(|language| language.code == source_language) {
+        if !languages
+            .iter()
+            .any(|language| language.code == source_language)
+        {
             bail!(
                 "{}: `[preprocessor.listings.trees]` has no tree for the book's language `{source_language}`",
                 path.display()
@@ -124,10 +136,14 @@ src = "src"
 fr = "listings"
 en = "listings-sources"
 "#;
-        let layout = BookLayout::parse(Path::new("/book"), Path::new("/book/book.toml"), text).unwrap();
+        let layout =
+            BookLayout::parse(Path::new("/book"), Path::new("/book/book.toml"), text).unwrap();
         let codes: Vec<_> = layout.languages.iter().map(|l| l.code.as_str()).collect();
         assert_eq!(codes, ["en", "fr"]);
-        assert_eq!(layout.language("fr").unwrap().tree, Path::new("/book/listings"));
+        assert_eq!(
+            layout.language("fr").unwrap().tree,
+            Path::new("/book/listings")
+        );
         assert_eq!(layout.src, Path::new("/book/src"));
         assert_eq!(layout.source_language, "en");
     }

@@ -46,7 +46,10 @@ mod tests {
     #[test]
     fn keeps_order_with_more_items_than_threads() {
         let items: Vec<u32> = (0..50).collect();
-        assert_eq!(map(&items, 3, |n| n * 2), items.iter().map(|n| n * 2).collect::<Vec<_>>());
+        assert_eq!(
+            map(&items, 3, |n| n * 2),
+            items.iter().map(|n| n * 2).collect::<Vec<_>>()
+        );
         assert!(map(&[] as &[u32], 4, |n| *n).is_empty());
     }
 }

@@ -5,10 +5,12 @@
 
 use crate::compile::{self, CargoCommand, Compilation, CompileSettings};
 use crate::diagnostics::{self, Diagnostic, Level};
-use crate::expectations::{Claim, ListingExpectation, Outcome};
+use crate::expectations::{Claim, Expectations, ListingExpectation, Outcome};
+use crate::languages::BookLayout;
 use crate::line_diff;
 use crate::listings::Listing;
-use anyhow::{bail, Context, Result};
+use crate::parallel;
+use anyhow::{anyhow, bail, Context, Result};
 
 /// The command that rewrites every `output.txt`.
 pub const REGENERATE_COMMAND: &str = "cargo xtask outputs";
@@ -96,7 +98,12 @@ pub fn verify_listing(
     }
     for claim in &expectation.claims {
         for (source, output) in &sources {
-            problems.extend(claim_problems(claim, &diagnostics::parse(output), source, listing));
+            problems.extend(claim_problems(
+                claim,
+                &diagnostics::parse(output),
+                source,
+                listing,
+            ));
         }
     }
 
@@ -112,6 +119,71 @@ pub fn verify_listing(
     }
 }
 
+/// The verdict on one listing of a whole-book run.
+#[derive(Debug)]
+pub struct ListingVerdict {
+    /// `<language>/<chapter>/<listing>`, or `<language>` for a problem of
+    /// the whole language (its tree missing, a fence naming no listing).
+    pub id: String,
+    /// The compilation, or every problem found.
+    pub result: Result<Option<Compilation>>,
+}
+
+/// Verifies every listing of every language of the book, `jobs` at a time,
+/// as the test suite does.
+pub fn verify_book(
+    layout: &BookLayout,
+    settings: &CompileSettings,
+    jobs: usize,
+) -> Vec<ListingVerdict> {
+    let mut verdicts = Vec::new();
+    let mut work = Vec::new();
+    for language in &layout.languages {
+        let listings = match crate::listings::discover(language) {
+            Ok(listings) => listings,
+            Err(error) => {
+                verdicts.push(ListingVerdict {
+                    id: language.code.clone(),
+                    result: Err(error),
+                });
+                continue;
+            }
+        };
+        let expectations = match Expectations::load(layout, &language.code) {
+            Ok(expectations) => expectations,
+            Err(error) => {
+                verdicts.push(ListingVerdict {
+                    id: language.code.clone(),
+                    result: Err(error),
+                });
+                continue;
+            }
+        };
+        let dangling = expectations.dangling_fences(&listings);
+        if !dangling.is_empty() {
+            verdicts.push(ListingVerdict {
+                id: language.code.clone(),
+                result: Err(anyhow!("{}", dangling.join("\n"))),
+            });
+        }
+        for listing in listings {
+            let expectation = expectations.for_listing(&listing);
+            work.push((listing, expectation));
+        }
+    }
+    let results = parallel::map(&work, jobs, |(listing, expectation)| {
+        let expectation = expectation.as_ref().map_err(|error| anyhow!("{error:#}"))?;
+        verify_listing(listing, expectation, settings).map(Some)
+    });
+    for ((listing, _), result) in work.iter().zip(results) {
+        verdicts.push(ListingVerdict {
+            id: listing.id(),
+            result,
+        });
+    }
+    verdicts
+}
+
 /// What in `diagnostics` contradicts `claim`.
 pub fn claim_problems(
     claim: &Claim,
@@ -125,7 +197,10 @@ pub fn claim_problems(
         let found = diagnostics::error_codes(diagnostics);
         let found_codes: Vec<String> = found
             .iter()
-            .map(|code| code.clone().unwrap_or_else(|| "(error without code)".to_string()))
+            .map(|code| {
+                code.clone()
+                    .unwrap_or_else(|| "(error without code)".to_string())
+            })
             .collect();
         if &found_codes != expected {
             problems.push(format!(
@@ -187,8 +262,14 @@ mod tests {
 
     #[test]
     fn mentions_whole_identifiers_only() {
-        assert!(mentions("variant `Terminate` is never constructed", "Terminate"));
-        assert!(!mentions("variant `Terminated` is never constructed", "Terminate"));
+        assert!(mentions(
+            "variant `Terminate` is never constructed",
+            "Terminate"
+        ));
+        assert!(!mentions(
+            "variant `Terminated` is never constructed",
+            "Terminate"
+        ));
         assert!(!mentions("variant `NewJob`", "Job"));
     }
 }

@@ -4,6 +4,8 @@
 
 use anyhow::{bail, Result};
 
+mod bench;
+mod outputs;
 mod pot;
 
 /// One line per command, printed by `cargo xtask help`.
@@ -13,6 +15,8 @@ usage: cargo xtask <command>
 commands:
   help        print this message
   pot         extract the English prose of src/ into po/messages.pot
+  outputs     rewrite every listing output.txt from the current toolchain [--no-cache]
+  bench listings  time the listing verification: cold, warm, and naive cargo builds
 ";
 
 fn main() -> Result<()> {
@@ -25,6 +29,8 @@ fn main() -> Result<()> {
             Ok(())
         }
         "pot" => pot::run(rest),
+        "outputs" => outputs::run(rest),
+        "bench" => bench::run(rest),
         other => {
             let _ = rest;
             bail!("unknown command `{other}`\n\n{USAGE}")
