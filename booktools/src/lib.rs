@@ -12,3 +12,6 @@ pub mod normalize;
 pub mod parallel;
 pub mod verify;
 pub mod book;
+pub mod site;
+pub mod site_links;
+pub mod static_server;
