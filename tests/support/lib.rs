@@ -1,1 +1,3 @@
 //! Helpers shared by the integration tests in `tests/`.
+
+pub mod book_fixture;
