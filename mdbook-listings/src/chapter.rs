@@ -378,6 +378,15 @@ mod tests {
     }
 
     #[test]
+    fn directive_without_a_file_is_an_error() {
+        let root = book_root();
+        let output = run(root.path(), "en", "text\n{{#include  }}\n");
+        assert_eq!(output.problems.len(), 1);
+        assert_eq!(output.problems[0].line, Line::Source(2));
+        assert_eq!(output.problems[0].message, "the directive names no file");
+    }
+
+    #[test]
     fn files_outside_the_trees_are_checked_too() {
         let root = book_root();
         let output = run(root.path(), "fr", "{{#include ../notes/missing.md}}\n");
