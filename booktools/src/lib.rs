@@ -1,5 +1,6 @@
 //! The library behind the test suite and `xtask`.
 pub mod po;
+pub mod translation;
 pub mod bounded_process;
 pub mod cache;
 pub mod compile;

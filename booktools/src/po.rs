@@ -11,7 +11,8 @@
 //! The file is written with polib's writer (the one `mdbook-xgettext`
 //! uses), which wraps lines deterministically. `write_pot` leaves the file
 //! untouched, `POT-Creation-Date` included, when only that date would
-//! change, so regenerating the template produces no diff.
+//! change, so regenerating the template produces no diff, and
+//! `pot_is_up_to_date` tells whether the committed template is current.
 
 use anyhow::{anyhow, bail, Context, Result};
 use mdbook_driver::MDBook;
@@ -19,6 +20,7 @@ use mdbook_i18n_helpers::xgettext::create_catalogs;
 use mdbook_renderer::RenderContext;
 use polib::catalog::Catalog;
 use std::path::{Path, PathBuf};
+use std::sync::atomic::{AtomicUsize, Ordering};
 
 /// Folder of the gettext files, relative to the book root.
 pub const PO_DIR: &str = "po";
@@ -85,28 +87,47 @@ pub enum PotUpdate {
 /// Extracts the template of the book at `root` and writes it to
 /// `po/messages.pot`, unless only its creation date would change.
 pub fn write_pot(root: &Path) -> Result<PotUpdate> {
-    let catalog = extract_pot(root)?;
+    let fresh = render_pot(&extract_pot(root)?)?;
     let path = root.join(POT_FILE);
+    if same_messages(&path, &fresh) {
+        return Ok(PotUpdate::Unchanged(path));
+    }
     let dir = root.join(PO_DIR);
     std::fs::create_dir_all(&dir).with_context(|| format!("creating {}", dir.display()))?;
-    let fresh_path = dir.join(".messages.pot.new");
-    polib::po_file::write(&catalog, &fresh_path)
-        .with_context(|| format!("writing {}", fresh_path.display()))?;
-    let fresh = std::fs::read_to_string(&fresh_path)
-        .with_context(|| format!("reading {}", fresh_path.display()))?;
-    let unchanged = match std::fs::read_to_string(&path) {
-        Ok(old) => without_creation_date(&old) == without_creation_date(&fresh),
-        Err(_) => false,
-    };
-    if unchanged {
-        std::fs::remove_file(&fresh_path)
-            .with_context(|| format!("removing {}", fresh_path.display()))?;
-        Ok(PotUpdate::Unchanged(path))
-    } else {
-        std::fs::rename(&fresh_path, &path)
-            .with_context(|| format!("writing {}", path.display()))?;
-        Ok(PotUpdate::Written(path))
-    }
+    std::fs::write(&path, fresh).with_context(|| format!("writing {}", path.display()))?;
+    Ok(PotUpdate::Written(path))
+}
+
+/// True when `po/messages.pot` holds exactly what extracting the English
+/// sources gives now (its creation date aside).
+pub fn pot_is_up_to_date(root: &Path) -> Result<bool> {
+    let fresh = render_pot(&extract_pot(root)?)?;
+    Ok(same_messages(&root.join(POT_FILE), &fresh))
+}
+
+/// True when the file at `path` exists and equals `fresh` but for the date.
+fn same_messages(path: &Path, fresh: &str) -> bool {
+    std::fs::read_to_string(path)
+        .is_ok_and(|old| without_creation_date(&old) == without_creation_date(fresh))
+}
+
+/// The catalog as polib's writer (the one of `mdbook-xgettext`) writes it.
+/// polib writes to a path only: a private temporary file, removed at once.
+pub(crate) fn render_pot(catalog: &Catalog) -> Result<String> {
+    static NEXT: AtomicUsize = AtomicUsize::new(0);
+    let scratch = std::env::temp_dir().join(format!(
+        "booktools-pot-{}-{}.pot",
+        std::process::id(),
+        NEXT.fetch_add(1, Ordering::Relaxed)
+    ));
+    let written = polib::po_file::write(catalog, &scratch)
+        .with_context(|| format!("writing {}", scratch.display()))
+        .and_then(|()| {
+            std::fs::read_to_string(&scratch)
+                .with_context(|| format!("reading {}", scratch.display()))
+        });
+    let _ = std::fs::remove_file(&scratch);
+    written
 }
 
 /// The text of a PO/POT file without its `POT-Creation-Date` header line.

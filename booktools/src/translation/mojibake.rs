@@ -1,0 +1,167 @@
+//! Mojibake: UTF-8 text that was decoded as a single-byte code page
+//! (Windows-1252, Windows-1254, Latin-1) and saved again as UTF-8, as the
+//! seed of this book once was (`Ã©` for `é`, `â€™` for `’`, `Â` + no-break
+//! space for a lone no-break space), and U+FFFD, the mark of bytes a decoder
+//! could not read.
+
+use super::problem::Problem;
+use anyhow::{Context, Result};
+use std::path::{Path, PathBuf};
+use walkdir::WalkDir;
+
+/// What Windows-1252 shows for the bytes 0x80..=0x9F (the continuation
+/// bytes of UTF-8 that are not Latin-1 characters).
+const CP1252_HIGH: &str = "€‚ƒ„…†‡ˆ‰Š‹ŒŽ‘’“”•–—˜™š›œžŸ";
+
+/// True for what a UTF-8 continuation byte (0x80..=0xBF) looks like once
+/// decoded as Latin-1 or Windows-1252/1254.
+fn is_decoded_continuation_byte(c: char) -> bool {
+    ('\u{80}'..='\u{BF}').contains(&c) || CP1252_HIGH.contains(c)
+}
+
+/// The first mojibake sequence of `line`: its character column (1-based)
+/// and the sequence itself.
+pub fn find_mojibake(line: &str) -> Option<(usize, String)> {
+    let chars: Vec<char> = line.chars().collect();
+    for (index, &c) in chars.iter().enumerate() {
+        let next = chars.get(index + 1).copied();
+        let found = match (c, next) {
+            ('\u{FFFD}', _) => Some(c.to_string()),
+            // `Ã` + Latin-1: the two bytes of é, è, à, ç, ô...
+            ('Ã', Some(n)) if ('\u{80}'..='\u{FF}').contains(&n) || CP1252_HIGH.contains(n) => {
+                Some(format!("{c}{n}"))
+            }
+            // `Å` + continuation: œ, Œ, š...
+            ('Å', Some(n)) if is_decoded_continuation_byte(n) => Some(format!("{c}{n}")),
+            // `â€`: the first two bytes of ’ “ ” – — …
+            ('â', Some('€')) => Some("â€".to_string()),
+            // `Â` + space or Latin-1 symbol: a no-break space, «, », °...
+            ('Â', Some(n)) if n == ' ' || ('\u{A0}'..='\u{BF}').contains(&n) => {
+                Some(format!("{c}{n}"))
+            }
+            _ => None,
+        };
+        if let Some(sequence) = found {
+            return Some((index + 1, sequence));
+        }
+    }
+    None
+}
+
+/// `sequence` with its invisible characters (spaces, controls, U+FFFD)
+/// written `<U+00A0>`.
+fn visible(sequence: &str) -> String {
+    sequence
+        .chars()
+        .map(|c| {
+            if c.is_whitespace() || c.is_control() || c == '\u{FFFD}' {
+                format!("<U+{:04X}>", u32::from(c))
+            } else {
+                c.to_string()
+            }
+        })
+        .collect()
+}
+
+/// Every file under `folders`, recursively, sorted, skipping `target/`
+/// build folders.
+pub fn files_under(folders: &[PathBuf]) -> Result<Vec<PathBuf>> {
+    let mut files = Vec::new();
+    for folder in folders {
+        let walk = WalkDir::new(folder)
+            .sort_by_file_name()
+            .into_iter()
+            .filter_entry(|entry| entry.file_name() != "target");
+        for entry in walk {
+            let entry = entry.with_context(|| format!("walking {}", folder.display()))?;
+            if entry.file_type().is_file() {
+                files.push(entry.into_path());
+            }
+        }
+    }
+    Ok(files)
+}
+
+/// Checks every file of [`files_under`] `folders`: each text file must be
+/// UTF-8 without mojibake. Binary files (with a NUL byte) are skipped.
+pub fn check_text_files(folders: &[PathBuf]) -> Result<Vec<Problem>> {
+    let mut problems = Vec::new();
+    for file in files_under(folders)? {
+        problems.extend(check_file(&file)?);
+    }
+    Ok(problems)
+}
+
+/// The mojibake problems of one file (none for a binary file).
+pub fn check_file(path: &Path) -> Result<Vec<Problem>> {
+    let bytes = std::fs::read(path).with_context(|| format!("reading {}", path.display()))?;
+    if bytes.contains(&0) {
+        return Ok(Vec::new());
+    }
+    let problem = |line: usize, message: String| Problem {
+        file: path.to_path_buf(),
+        line: Some(line),
+        source: None,
+        message,
+    };
+    let mut problems = Vec::new();
+    for (index, raw) in bytes.split(|&byte| byte == b'\n').enumerate() {
+        match std::str::from_utf8(raw) {
+            Err(error) => problems.push(problem(
+                index + 1,
+                format!(
+                    "not UTF-8 (byte {:#04x} at byte {} of the line)",
+                    raw[error.valid_up_to()],
+                    error.valid_up_to() + 1
+                ),
+            )),
+            Ok(line) => {
+                if let Some((column, sequence)) = find_mojibake(line) {
+                    problems.push(problem(
+                        index + 1,
+                        format!(
+                            "mojibake `{}` at column {column} (UTF-8 decoded as a single-byte code page, or U+FFFD)",
+                            visible(&sequence)
+                        ),
+                    ));
+                }
+            }
+        }
+    }
+    Ok(problems)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn finds_double_encoded_french() {
+        for (line, sequence) in [
+            ("Le code de l'encart rÃ©pond", "Ã©"),
+            ("Ã€ partir de lÃ ", "Ã€"),
+            ("Fichier\u{C2}\u{A0}: src/lib.rs", "Â\u{A0}"),
+            ("Fichier Â : src/lib.rs", "Â "),
+            ("we\u{E2}\u{20AC}\u{2122}re", "â€"),
+            ("cÅ“ur", "Å“"),
+            ("broken \u{FFFD} byte", "\u{FFFD}"),
+        ] {
+            assert_eq!(
+                find_mojibake(line).map(|(_, s)| s),
+                Some(sequence.to_string()),
+                "{line}"
+            );
+        }
+    }
+
+    #[test]
+    fn accepts_clean_french_and_english() {
+        for line in [
+            "À partir de là, ils ont tous reçu le message d'extinction.",
+            "Fichier\u{A0}: src/lib.rs — « Arrêt propre »\u{A0}; cœur, Ça",
+            "We’re “done” – Ã is a letter of Portuguese: SÃO PAULO",
+        ] {
+            assert_eq!(find_mojibake(line), None, "{line}");
+        }
+    }
+}

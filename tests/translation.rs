@@ -1,0 +1,409 @@
+//! The translations: every catalog parses, translates every message of the
+//! English sources as they are now, follows the typography of its
+//! language, and no text file of the book holds mojibake. The checks loop
+//! over the translated languages of `book.toml`; the bad-input tests break
+//! a temporary copy of the book and expect the file and line in the error.
+
+use anyhow::{Context, Result};
+use booktools::po::{extract_pot, pot_is_up_to_date, POT_FILE};
+use booktools::translation::{
+    check_catalog_files, check_completeness, check_mojibake, check_typography, files_under,
+    read_po, rules_for, text_folders, translations, Problem, Translation,
+};
+use graceful_shutdown_book::book_fixture::{line_of, repository_root, TempBook};
+use std::path::Path;
+
+/// The translated languages of a book; a book with none would make every
+/// check here pass without checking anything.
+fn translated(root: &Path) -> Result<Vec<Translation>> {
+    let found = translations(root)?;
+    anyhow::ensure!(!found.is_empty(), "book.toml lists no translated language");
+    Ok(found)
+}
+
+/// Fails with the problems, one per line.
+fn assert_no_problems(what: &str, problems: &[Problem]) {
+    let list: Vec<String> = problems.iter().map(ToString::to_string).collect();
+    assert!(problems.is_empty(), "{what}:\n{}", list.join("\n"));
+}
+
+/// The path of `absolute` inside the temporary book, for `TempBook` edits.
+fn relative<'a>(book: &TempBook, absolute: &'a Path) -> &'a str {
+    absolute
+        .strip_prefix(book.root())
+        .expect("a file of the copy")
+        .to_str()
+        .expect("a UTF-8 path")
+}
+
+/// The translation in the copy that matches `translation` of the real book.
+fn in_copy(book: &TempBook, translation: &Translation) -> Result<Translation> {
+    translations(book.root())?
+        .into_iter()
+        .find(|t| t.language == translation.language)
+        .context("the copy has the same languages")
+}
+
+#[test]
+fn every_catalog_parses_with_polib() -> Result<()> {
+    let root = repository_root();
+    assert_no_problems("catalog files", &check_catalog_files(&root)?);
+    for translation in translated(&root)? {
+        let po = read_po(&translation.catalog)?;
+        assert!(
+            po.live_entries().count() > 0,
+            "{} has no entry",
+            translation.catalog.display()
+        );
+        assert_eq!(
+            po.header_field("Language"),
+            Some(translation.language.as_str())
+        );
+    }
+    Ok(())
+}
+
+#[test]
+fn a_catalog_with_an_unterminated_string_fails_with_its_file_and_line() -> Result<()> {
+    let book = TempBook::copy_of_repository()?;
+    for translation in translated(&repository_root())? {
+        let translation = in_copy(&book, &translation)?;
+        let po = read_po(&translation.catalog)?;
+        let entry = po
+            .live_entries()
+            .find(|entry| entry.msgstr_segments.len() == 1 && entry.is_translated())
+            .context("a one-line translation")?;
+        let text = book.read(relative(&book, &translation.catalog))?;
+        let line = text
+            .lines()
+            .nth(entry.msgstr_line - 1)
+            .expect("the msgstr line");
+        let broken = line.strip_suffix('"').expect("a closed string");
+        book.replace_once(relative(&book, &translation.catalog), line, broken)?;
+
+        let error = read_po(&translation.catalog).unwrap_err().to_string();
+        let expected = format!("{}:{}: ", translation.catalog.display(), entry.msgstr_line);
+        assert!(error.starts_with(&expected), "{error}");
+    }
+    Ok(())
+}
+
+#[test]
+fn a_catalog_missing_a_blank_line_between_entries_fails_with_its_file_and_line() -> Result<()> {
+    // polib would silently glue the two entries into one message.
+    let book = TempBook::copy_of_repository()?;
+    for translation in translated(&repository_root())? {
+        let translation = in_copy(&book, &translation)?;
+        let po = read_po(&translation.catalog)?;
+        let second = po.live_entries().nth(1).context("two entries")?;
+        let text = book.read(relative(&book, &translation.catalog))?;
+        let mut lines: Vec<&str> = text.split('\n').collect();
+        assert_eq!(lines[second.line - 2], "", "a blank line before the entry");
+        lines.remove(second.line - 2);
+        std::fs::write(&translation.catalog, lines.join("\n"))?;
+
+        let error = read_po(&translation.catalog).unwrap_err().to_string();
+        let expected = format!("{}:{}: ", translation.catalog.display(), second.line - 1);
+        assert!(error.starts_with(&expected), "{error}");
+        assert!(error.contains("blank line"), "{error}");
+    }
+    Ok(())
+}
+
+#[test]
+fn every_message_of_the_english_sources_is_translated() -> Result<()> {
+    let root = repository_root();
+    for translation in translated(&root)? {
+        assert_no_problems(
+            &format!("completeness of {}", translation.catalog.display()),
+            &check_completeness(&root, &translation)?,
+        );
+    }
+    Ok(())
+}
+
+#[test]
+fn a_fuzzy_entry_is_reported_with_its_line_and_chapter() -> Result<()> {
+    let book = TempBook::copy_of_repository()?;
+    for translation in translated(&repository_root())? {
+        let translation = in_copy(&book, &translation)?;
+        let po = read_po(&translation.catalog)?;
+        let entry = po
+            .live_entries()
+            .find(|entry| entry.flags.is_empty() && entry.references.len() == 1)
+            .context("an entry of one chapter, without flags")?;
+        let reference = entry.references[0].clone();
+        let text = book.read(relative(&book, &translation.catalog))?;
+        let mut lines: Vec<&str> = text.split('\n').collect();
+        lines.insert(entry.msgid_line - 1, "#, fuzzy");
+        std::fs::write(&translation.catalog, lines.join("\n"))?;
+
+        let problems = check_completeness(book.root(), &translation)?;
+        assert_eq!(problems.len(), 1, "{problems:#?}");
+        let report = problems[0].to_string();
+        let expected = format!(
+            "{}:{}: fuzzy",
+            translation.catalog.display(),
+            entry.msgid_line
+        );
+        assert!(report.starts_with(&expected), "{report}");
+        assert!(report.contains(&reference), "{report}");
+    }
+    Ok(())
+}
+
+#[test]
+fn an_untranslated_entry_is_reported_with_its_line_and_chapter() -> Result<()> {
+    let book = TempBook::copy_of_repository()?;
+    for translation in translated(&repository_root())? {
+        let translation = in_copy(&book, &translation)?;
+        let po = read_po(&translation.catalog)?;
+        let entry = po
+            .live_entries()
+            .find(|entry| entry.msgstr_segments.len() == 1 && entry.references.len() == 1)
+            .context("a one-line translation of one chapter")?;
+        let reference = entry.references[0].clone();
+        let text = book.read(relative(&book, &translation.catalog))?;
+        let line = text
+            .lines()
+            .nth(entry.msgstr_line - 1)
+            .expect("the msgstr line");
+        book.replace_once(relative(&book, &translation.catalog), line, "msgstr \"\"")?;
+
+        let problems = check_completeness(book.root(), &translation)?;
+        assert_eq!(problems.len(), 1, "{problems:#?}");
+        let report = problems[0].to_string();
+        let expected = format!(
+            "{}:{}: untranslated",
+            translation.catalog.display(),
+            entry.msgstr_line
+        );
+        assert!(report.starts_with(&expected), "{report}");
+        assert!(report.contains(&reference), "{report}");
+    }
+    Ok(())
+}
+
+#[test]
+fn an_obsolete_entry_is_reported_with_its_line() -> Result<()> {
+    let book = TempBook::copy_of_repository()?;
+    for translation in translated(&repository_root())? {
+        let translation = in_copy(&book, &translation)?;
+        let mut text = book.read(relative(&book, &translation.catalog))?;
+        let line = text.lines().count() + 2;
+        text.push_str("\n#~ msgid \"Old text\"\n#~ msgstr \"Vieux texte\"\n");
+        std::fs::write(&translation.catalog, text)?;
+
+        let problems = check_completeness(book.root(), &translation)?;
+        assert_eq!(problems.len(), 1, "{problems:#?}");
+        let report = problems[0].to_string();
+        let expected = format!("{}:{line}: obsolete", translation.catalog.display());
+        assert!(report.starts_with(&expected), "{report}");
+    }
+    Ok(())
+}
+
+#[test]
+fn a_changed_english_paragraph_is_reported_as_missing_and_stale() -> Result<()> {
+    // Completeness is checked against the sources as they are now, not
+    // against the committed template.
+    let book = TempBook::copy_of_repository()?;
+    let template = extract_pot(book.root())?;
+    // A message of one chapter whose first 25 characters are plain words,
+    // written the same in the Markdown source.
+    let plain = |msgid: &str| {
+        msgid.chars().count() > 25
+            && msgid
+                .chars()
+                .take(25)
+                .all(|c| c.is_ascii_alphanumeric() || c == ' ')
+    };
+    let message = template
+        .messages()
+        .filter(|m| !m.source().contains("SUMMARY.md") && !m.source().contains(' '))
+        .find(|m| plain(m.msgid()))
+        .context("a plain message of one chapter")?;
+    let (chapter, _) = message.source().rsplit_once(':').context("file:line")?;
+    let chapter_text = book.read(chapter)?;
+    let first_words: String = message.msgid().chars().take(25).collect();
+    let line = line_of(&chapter_text, &first_words).context("the paragraph in the chapter")?;
+    book.replace_once(chapter, &first_words, &format!("Newly {first_words}"))?;
+
+    for translation in translated(&repository_root())? {
+        let translation = in_copy(&book, &translation)?;
+        let problems: Vec<String> = check_completeness(book.root(), &translation)?
+            .iter()
+            .map(ToString::to_string)
+            .collect();
+        assert_eq!(problems.len(), 2, "{problems:#?}");
+        let missing = format!("{}: no entry for", translation.catalog.display());
+        assert!(problems[0].starts_with(&missing), "{}", problems[0]);
+        assert!(
+            problems[0].contains(&format!("{chapter}:{line}")),
+            "{}",
+            problems[0]
+        );
+        assert!(problems[1].contains(": stale entry"), "{}", problems[1]);
+    }
+    Ok(())
+}
+
+#[test]
+fn translations_follow_the_typography_of_their_language() -> Result<()> {
+    for translation in translated(&repository_root())? {
+        assert_no_problems(
+            &format!("typography of {}", translation.catalog.display()),
+            &check_typography(&translation)?,
+        );
+    }
+    Ok(())
+}
+
+#[test]
+fn an_ordinary_space_before_a_colon_is_reported_with_the_po_line() -> Result<()> {
+    let book = TempBook::copy_of_repository()?;
+    let with_rules: Vec<Translation> = translated(&repository_root())?
+        .into_iter()
+        .filter(|t| rules_for(&t.language).is_some_and(|r| r.no_break_space_before.contains(':')))
+        .collect();
+    assert!(
+        !with_rules.is_empty(),
+        "no language asks for a space before `:`"
+    );
+    for translation in with_rules {
+        let translation = in_copy(&book, &translation)?;
+        let catalog = relative(&book, &translation.catalog).to_string();
+        let text = book.read(&catalog)?;
+        let (line_number, line) = text
+            .lines()
+            .enumerate()
+            .find(|(_, line)| line.starts_with("msgstr \"") && line.contains("\u{A0}:"))
+            .context("a translation with a no-break space before `:`")?;
+        book.replace_once(&catalog, line, &line.replacen("\u{A0}:", " :", 1))?;
+
+        let problems = check_typography(&translation)?;
+        assert_eq!(problems.len(), 1, "{problems:#?}");
+        let report = problems[0].to_string();
+        let expected = format!(
+            "{}:{}: an ordinary space before `:`",
+            translation.catalog.display(),
+            line_number + 1
+        );
+        assert!(report.starts_with(&expected), "{report}");
+    }
+    Ok(())
+}
+
+#[test]
+fn no_text_file_holds_mojibake() -> Result<()> {
+    let root = repository_root();
+    let folders = text_folders(&root)?;
+    for folder in &folders {
+        assert!(folder.is_dir(), "{} is not a folder", folder.display());
+    }
+    assert_no_problems("mojibake", &check_mojibake(&root)?);
+    Ok(())
+}
+
+#[test]
+fn mojibake_is_reported_with_its_file_and_line() -> Result<()> {
+    let book = TempBook::copy_of_repository()?;
+    // The first file of each checked folder gets a line with `é` encoded
+    // twice (UTF-8 read as Windows-1252), and a `Â` + no-break space line.
+    let mut expected = Vec::new();
+    for folder in text_folders(book.root())? {
+        let files = files_under(std::slice::from_ref(&folder))?;
+        let file = files
+            .first()
+            .with_context(|| format!("no file in {}", folder.display()))?;
+        let mut text = std::fs::read_to_string(file)?;
+        if !text.is_empty() && !text.ends_with('\n') {
+            text.push('\n');
+        }
+        let line = text.lines().count() + 1;
+        text.push_str("Le r\u{C3}\u{A9}sum\u{C3}\u{A9}\nFichier \u{C2}\u{A0}: src/lib.rs\n");
+        std::fs::write(file, text)?;
+        expected.push(format!("{}:{line}: mojibake `Ã©`", file.display()));
+        expected.push(format!(
+            "{}:{}: mojibake `Â<U+00A0>`",
+            file.display(),
+            line + 1
+        ));
+    }
+    let problems: Vec<String> = check_mojibake(book.root())?
+        .iter()
+        .map(ToString::to_string)
+        .collect();
+    for wanted in &expected {
+        assert!(
+            problems.iter().any(|p| p.starts_with(wanted)),
+            "{wanted} not in {problems:#?}"
+        );
+    }
+    assert_eq!(problems.len(), expected.len(), "{problems:#?}");
+    Ok(())
+}
+
+#[test]
+fn the_committed_template_matches_the_english_sources() -> Result<()> {
+    assert!(
+        pot_is_up_to_date(&repository_root())?,
+        "{POT_FILE} is stale: run `cargo xtask pot`"
+    );
+    Ok(())
+}
+
+#[test]
+fn the_template_holds_prose_and_no_listing_code() -> Result<()> {
+    let root = repository_root();
+    let template = extract_pot(&root)?;
+    let msgids: Vec<&str> = template.messages().map(|m| m.msgid()).collect();
+    assert!(msgids.len() > 10, "{} messages only", msgids.len());
+    let layout = booktools::languages::BookLayout::load(&root)?;
+    let trees: Vec<_> = layout.languages.iter().map(|l| l.tree.clone()).collect();
+    let mut code_lines = 0;
+    for file in files_under(&trees)? {
+        if !file.extension().is_some_and(|e| e == "rs" || e == "txt") {
+            continue;
+        }
+        let text = std::fs::read_to_string(&file)?;
+        for line in text.lines().map(str::trim).filter(|line| line.len() >= 12) {
+            code_lines += 1;
+            if let Some(msgid) = msgids.iter().find(|msgid| msgid.contains(line)) {
+                panic!(
+                    "{} line {line:?} is in the template: {msgid:?}",
+                    file.display()
+                );
+            }
+        }
+    }
+    assert!(code_lines > 100, "only {code_lines} listing lines compared");
+    Ok(())
+}
+
+#[test]
+fn a_directive_extracted_as_prose_is_an_error_naming_the_chapter() -> Result<()> {
+    // A code block without a language that holds `//` is prose to
+    // mdbook-xgettext: the include line would become a message.
+    let book = TempBook::copy_of_repository()?;
+    let template = extract_pot(book.root())?;
+    let chapter = template
+        .messages()
+        .flat_map(|m| m.source().split_whitespace())
+        .map(|source| source.rsplit_once(':').map_or(source, |(file, _)| file))
+        .find(|file| !file.ends_with("SUMMARY.md"))
+        .context("a chapter")?
+        .to_string();
+    let mut text = book.read(&chapter)?;
+    let line = text.lines().count() + 2;
+    text.push_str("\n```\n// a comment\n{{#include ../listings-sources/missing.rs}}\n```\n");
+    std::fs::write(book.root().join(&chapter), text)?;
+
+    let error = match extract_pot(book.root()) {
+        Ok(_) => panic!("the include line was extracted without error"),
+        Err(error) => format!("{error:#}"),
+    };
+    assert!(error.contains(&format!("{chapter}:{line}")), "{error}");
+    assert!(error.contains("directive"), "{error}");
+    Ok(())
+}
