@@ -1,6 +1,156 @@
-//! One test per listing crate of every language (work in progress).
+//! The listing crates prove what the text says: one test per listing crate
+//! of every language, found on disk at each run (a new listing folder is a
+//! new test, no change here).
+//!
+//! Each `book::<language>::<chapter>::<listing>` test compiles the listing
+//! (through the output cache: a warm run starts no cargo), compares the
+//! normalized output with its `output.txt`, and checks what the chapter's
+//! fences and `listing-expectations.toml` state about it.
+//! `bad_input::*` and `temp_book::*` run the same checks on tiny crates in a
+//! temporary book, never on the real tree.
+//!
+//! Run one with `cargo test --test listings -- <name filter>`.
 
-fn main() -> std::process::ExitCode {
-    let args = libtest_mimic::Arguments::from_args();
-    libtest_mimic::run(&args, Vec::new()).exit_code()
+#[path = "listings/bad_input.rs"]
+mod bad_input;
+#[path = "listings/temp_book.rs"]
+mod temp_book;
+
+use booktools::compile::CompileSettings;
+use booktools::expectations::{self, Expectations};
+use booktools::languages::{BookLayout, Language};
+use booktools::listings::{self, Listing};
+use booktools::verify;
+use libtest_mimic::{Arguments, Failed, Trial};
+use std::path::{Path, PathBuf};
+use std::process::ExitCode;
+use std::sync::{Arc, OnceLock};
+
+fn main() -> ExitCode {
+    let args = Arguments::from_args();
+    let root = PathBuf::from(env!("CARGO_MANIFEST_DIR"));
+    let mut trials = book_trials(&root);
+    trials.extend(bad_input::trials(&root));
+    trials.extend(temp_book::trials(&root));
+    libtest_mimic::run(&args, trials).exit_code()
+}
+
+/// The expectations of one language, read once by the first test that
+/// needs them (reading them builds the book in-process).
+type SharedExpectations = Arc<OnceLock<Result<Expectations, String>>>;
+
+fn expectations_of(
+    shared: &SharedExpectations,
+    layout: &BookLayout,
+    language: &str,
+) -> Result<Expectations, Failed> {
+    shared
+        .get_or_init(|| Expectations::load(layout, language).map_err(|e| format!("{e:#}")))
+        .clone()
+        .map_err(Failed::from)
+}
+
+/// The tests of the real book at `root`.
+fn book_trials(root: &Path) -> Vec<Trial> {
+    let layout = match BookLayout::load(root) {
+        Ok(layout) => Arc::new(layout),
+        Err(error) => {
+            let message = format!("{error:#}");
+            return vec![Trial::test("book::layout", move || Err(message.into()))];
+        }
+    };
+    let settings = Arc::new(CompileSettings::for_book(root));
+    let mut trials = vec![claims_file_trial(&layout)];
+    for language in &layout.languages {
+        let shared: SharedExpectations = Arc::new(OnceLock::new());
+        trials.push(tree_trial(language));
+        trials.push(fences_trial(&layout, language, &shared));
+        // A missing tree gives no listing tests: `tree` fails instead.
+        for listing in listings::discover(language).unwrap_or_default() {
+            trials.push(listing_trial(&layout, &settings, &shared, listing));
+        }
+    }
+    trials
+}
+
+/// `book::<language>::tree`: the language's listing tree exists and holds
+/// listing crates.
+fn tree_trial(language: &Language) -> Trial {
+    let language = language.clone();
+    Trial::test(format!("book::{}::tree", language.code), move || {
+        let found = listings::discover(&language).map_err(|e| format!("{e:#}"))?;
+        if found.is_empty() {
+            return Err(format!(
+                "the listing tree {} of language `{}` holds no <chapter>/<listing>/Cargo.toml",
+                language.tree.display(),
+                language.code
+            )
+            .into());
+        }
+        Ok(())
+    })
+}
+
+/// `book::<language>::fences`: every listing fence of the language's
+/// chapters includes a listing that exists in its tree.
+fn fences_trial(
+    layout: &Arc<BookLayout>,
+    language: &Language,
+    shared: &SharedExpectations,
+) -> Trial {
+    let (layout, language, shared) = (layout.clone(), language.clone(), shared.clone());
+    Trial::test(format!("book::{}::fences", language.code), move || {
+        let expectations = expectations_of(&shared, &layout, &language.code)?;
+        let found = listings::discover(&language).map_err(|e| format!("{e:#}"))?;
+        if expectations.fences.is_empty() {
+            return Err(format!(
+                "no fence of the {} chapters includes a listing",
+                language.code
+            )
+            .into());
+        }
+        let dangling = expectations.dangling_fences(&found);
+        if dangling.is_empty() {
+            Ok(())
+        } else {
+            Err(dangling.join("\n").into())
+        }
+    })
+}
+
+/// `book::<language>::<chapter>::<listing>`.
+fn listing_trial(
+    layout: &Arc<BookLayout>,
+    settings: &Arc<CompileSettings>,
+    shared: &SharedExpectations,
+    listing: Listing,
+) -> Trial {
+    let name = format!(
+        "book::{}::{}::{}",
+        listing.language, listing.chapter, listing.name
+    );
+    let (layout, settings, shared) = (layout.clone(), settings.clone(), shared.clone());
+    Trial::test(name, move || {
+        let expectations = expectations_of(&shared, &layout, &listing.language)?;
+        let expectation = expectations
+            .for_listing(&listing)
+            .map_err(|e| format!("{e:#}"))?;
+        verify::verify_listing(&listing, &expectation, &settings)
+            .map(drop)
+            .map_err(|e| format!("{e:#}").into())
+    })
+}
+
+/// `book::expectations_file`: every claim of `listing-expectations.toml`
+/// quotes its chapter and names a listing of every language.
+fn claims_file_trial(layout: &Arc<BookLayout>) -> Trial {
+    let layout = layout.clone();
+    Trial::test("book::expectations_file", move || {
+        let problems = expectations::check_claims_file(&layout).map_err(|e| format!("{e:#}"))?;
+        if problems.is_empty() {
+            Ok(())
+        } else {
+            Err(problems.join("\n").into())
+        }
+    })
 }

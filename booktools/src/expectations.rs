@@ -52,31 +52,37 @@ impl fmt::Display for Outcome {
 /// A chapter's Markdown before `{{#include}}`s are expanded.
 #[derive(Debug, Clone)]
 pub struct Chapter {
-    /// Where it comes from (for messages).
+    /// Its source file, absolute (`<root>/src/ch20-03-....md`).
     pub path: PathBuf,
-    /// Its Markdown.
+    /// How messages name it: the source file for the book's own language,
+    /// the source file and the language for a translation.
+    pub label: String,
+    /// Its Markdown (translated for another language).
     pub text: String,
 }
 
-/// The chapters of `language`, before includes are expanded.
-///
-/// Until the book pipeline exposes each language's chapters, every language
-/// reads the Markdown of `src/`, whose fences are the same in all languages.
-pub fn chapters(layout: &BookLayout, _language: &str) -> Result<Vec<Chapter>> {
-    let mut chapters = Vec::new();
-    for entry in walkdir::WalkDir::new(&layout.src).sort_by_file_name() {
-        let entry = entry.with_context(|| format!("reading {}", layout.src.display()))?;
-        let path = entry.path();
-        if entry.file_type().is_file() && path.extension().is_some_and(|ext| ext == "md") {
-            let text = std::fs::read_to_string(path)
-                .with_context(|| format!("reading {}", path.display()))?;
-            chapters.push(Chapter {
-                path: path.to_path_buf(),
-                text,
-            });
-        }
-    }
-    Ok(chapters)
+/// The chapters of `language` as the book pipeline produces them before
+/// mdBook's `links` expands the includes: translated by gettext, includes
+/// pointed at the language's listing tree.
+pub fn chapters(layout: &BookLayout, language: &str) -> Result<Vec<Chapter>> {
+    let chapters = crate::book::chapters_before_links(&layout.root, language)
+        .with_context(|| format!("reading the chapters of the `{language}` book"))?;
+    Ok(chapters
+        .into_iter()
+        .map(|chapter| {
+            let path = layout.root.join(&chapter.source_path);
+            let label = if language == layout.source_language {
+                path.display().to_string()
+            } else {
+                format!("{} ({language} translation)", path.display())
+            };
+            Chapter {
+                path,
+                label,
+                text: chapter.content,
+            }
+        })
+        .collect())
 }
 
 /// A fenced code block of a chapter.
@@ -200,12 +206,7 @@ pub fn fence_statements(chapters: &[Chapter], layout: &BookLayout) -> Vec<FenceS
                 statements.push(FenceStatement {
                     listing,
                     outcome,
-                    origin: format!(
-                        "{}:{} (```{})",
-                        chapter.path.display(),
-                        fence.line,
-                        fence.info
-                    ),
+                    origin: format!("{}:{} (```{})", chapter.label, fence.line, fence.info),
                     chapter: chapter.path.clone(),
                 });
             }
@@ -579,6 +580,7 @@ Text
         let statements = fence_statements(
             &[Chapter {
                 path: PathBuf::from("src/ch.md"),
+                label: "src/ch.md".to_string(),
                 text: markdown.to_string(),
             }],
             &layout,
