@@ -1,0 +1,248 @@
+//! One real run of a graceful-shutdown server (Listing 20-25): start it,
+//! make the three requests of the book, watch it shut down by itself.
+//!
+//! 1. `GET /sleep` as soon as the server accepts connections (that first
+//!    connection is the readiness probe: any other would count as one of
+//!    the connections the server accepts);
+//! 2. `GET /` right after;
+//! 3. a third `GET /` once both requests were handed to workers and `main`
+//!    announced the shutdown, so it reaches a server that stopped accepting.
+//!
+//! [`ShutdownRun::problems`] then lists everything that contradicts the
+//! listing's behaviour. The caller brings the command (the built binary, or
+//! `cargo run`), holding the [`crate::server_port::PortLock`].
+
+use crate::http_client::{self, Ending, Received, Response};
+use crate::server_process::ServerProcess;
+use crate::server_source::{Event, ServerSource};
+use crate::shutdown_story;
+use anyhow::{bail, Context, Result};
+use std::net::TcpStream;
+use std::process::{Command, ExitStatus};
+use std::sync::mpsc;
+use std::time::{Duration, Instant};
+
+/// What the exit may take beyond the slow request's pause.
+pub const EXIT_MARGIN: Duration = Duration::from_secs(4);
+
+/// What happened to the request sent after the server stopped accepting.
+#[derive(Debug, Clone)]
+pub enum LateRequest {
+    /// The connection was refused.
+    Refused,
+    /// The connection was made; this is what came back on it.
+    Connected(Received),
+}
+
+/// A finished run.
+#[derive(Debug)]
+pub struct ShutdownRun {
+    /// The server's standard output, line by line.
+    pub lines: Vec<String>,
+    /// Its standard error (with `cargo run`, cargo's own lines).
+    pub stderr: String,
+    /// When `GET /sleep` was sent.
+    pub slow_sent_at: Instant,
+    /// The answer to `GET /sleep`.
+    pub slow: Received,
+    /// The answer to `GET /`.
+    pub fast: Received,
+    /// The third request.
+    pub late: LateRequest,
+    /// When the terminate-send line was read, if it was.
+    pub terminate_sent_seen_at: Option<Instant>,
+    /// How the process exited.
+    pub status: ExitStatus,
+    /// When its exit was seen.
+    pub exited_at: Instant,
+}
+
+/// How a run ended.
+#[derive(Debug)]
+pub enum Outcome {
+    /// The server shut down by itself.
+    Finished(Box<ShutdownRun>),
+    /// The caller gave up on the run once it saw which workers got the
+    /// jobs (the server was killed).
+    Abandoned {
+        /// The workers that got the jobs.
+        job_workers: Vec<usize>,
+    },
+}
+
+/// Runs `command` (which starts the server of `source`) through the three
+/// requests; `startup` bounds the wait for the first connection (a `cargo
+/// run` compiles first). `keep(job_workers)` may end the run early: the
+/// server is then killed and the run reported as abandoned.
+pub fn run(
+    source: &ServerSource,
+    command: Command,
+    startup: Duration,
+    keep: impl Fn(&[usize]) -> bool,
+) -> Result<Outcome> {
+    let address = source.setup.socket_address()?;
+    let pause = source.setup.slow_request_pause;
+    let mut server = ServerProcess::start(command)?;
+
+    let startup_deadline = Instant::now() + startup;
+    let slow = http_client::send_get_when_listening(address, "/sleep", startup_deadline, || {
+        server.ensure_running()
+    })
+    .with_context(|| format!("waiting for the server\n{}", server.report()))?;
+    let slow_sent_at = Instant::now();
+    let deadline = slow_sent_at + pause + EXIT_MARGIN;
+    let mut fast = http_client::send_get(address, "/")?;
+
+    let (slow_sender, slow_receiver) = mpsc::channel();
+    let slow_reader = slow.try_clone().context("sharing a socket")?;
+    std::thread::spawn(move || {
+        let mut slow = slow_reader;
+        let _ = slow_sender.send(http_client::read_until_closed(&mut slow, deadline));
+    });
+
+    let jobs = source.connection_limit;
+    let handed_over = |lines: &[crate::server_process::TimedLine]| {
+        let events: Vec<Event> = lines.iter().filter_map(|l| source.event(&l.text)).collect();
+        let job_count = events
+            .iter()
+            .filter(|event| matches!(event, Event::Job { .. }))
+            .count();
+        job_count >= jobs && events.contains(&Event::ShuttingDown)
+    };
+    server.wait_for_lines(
+        deadline,
+        &format!("{jobs} job lines and the shutdown notice"),
+        handed_over,
+    )?;
+    let job_workers: Vec<usize> = server
+        .lines()
+        .iter()
+        .filter_map(|line| match source.event(&line.text) {
+            Some(Event::Job { worker }) => Some(worker),
+            _ => None,
+        })
+        .collect();
+    if !keep(&job_workers) {
+        server.kill();
+        drop(slow);
+        return Ok(Outcome::Abandoned { job_workers });
+    }
+
+    let late = late_request(address, deadline)?;
+    let fast = http_client::read_until_closed(&mut fast, deadline)?;
+    let slow_result = slow_receiver
+        .recv_timeout(deadline.saturating_duration_since(Instant::now()) + Duration::from_secs(1))
+        .context("the reader of the slow response did not finish")?;
+    let slow_response = slow_result?;
+    drop(slow);
+
+    let Some((status, exited_at)) = server.wait_for_exit(deadline)? else {
+        bail!(
+            "the server did not exit by itself within {}s of the slow request (pause {}s + {}s)\n{}",
+            (pause + EXIT_MARGIN).as_secs(),
+            pause.as_secs(),
+            EXIT_MARGIN.as_secs(),
+            server.report()
+        );
+    };
+    let terminate_sent_seen_at = server
+        .lines()
+        .iter()
+        .find(|line| source.event(&line.text) == Some(Event::SendingTerminate))
+        .map(|line| line.at);
+    Ok(Outcome::Finished(Box::new(ShutdownRun {
+        lines: server
+            .lines()
+            .iter()
+            .map(|line| line.text.clone())
+            .collect(),
+        stderr: server.stderr(),
+        slow_sent_at,
+        slow: slow_response,
+        fast,
+        late,
+        terminate_sent_seen_at,
+        status,
+        exited_at,
+    })))
+}
+
+/// Sends the third request; a refused connection is an answer too.
+fn late_request(address: std::net::SocketAddr, deadline: Instant) -> Result<LateRequest> {
+    let mut stream = match TcpStream::connect_timeout(&address, Duration::from_secs(2)) {
+        Ok(stream) => stream,
+        Err(error) if error.kind() == std::io::ErrorKind::ConnectionRefused => {
+            return Ok(LateRequest::Refused)
+        }
+        Err(error) => return Err(error).context("connecting for the third request"),
+    };
+    // The server never reads it: a failed write is part of the answer.
+    let _ = std::io::Write::write_all(
+        &mut stream,
+        http_client::get_request("/", &address.to_string()).as_bytes(),
+    );
+    Ok(LateRequest::Connected(http_client::read_until_closed(
+        &mut stream,
+        deadline,
+    )?))
+}
+
+impl ShutdownRun {
+    /// When the last response was complete.
+    pub fn last_response_at(&self) -> Instant {
+        self.slow.at.max(self.fast.at)
+    }
+
+    /// Everything in this run that contradicts the listing, given the page
+    /// it serves (`hello.html`).
+    pub fn problems(&self, source: &ServerSource, hello_page: &[u8]) -> Vec<String> {
+        let mut problems = Vec::new();
+        for (name, received) in [("GET /sleep", &self.slow), ("GET /", &self.fast)] {
+            if received.ending != Ending::Closed {
+                problems.push(format!(
+                    "{name}: the connection ended with {:?} instead of being closed after the response",
+                    received.ending
+                ));
+            }
+            match Response::parse(&received.bytes) {
+                Ok(response) => problems.extend(
+                    response
+                        .problems_as_ok_with(hello_page)
+                        .into_iter()
+                        .map(|problem| format!("{name}: {problem}")),
+                ),
+                Err(error) => problems.push(format!("{name}: no complete response: {error:#}")),
+            }
+        }
+        match self.terminate_sent_seen_at {
+            Some(at) if at < self.slow.at => {}
+            _ => problems.push(
+                "the shutdown did not begin while GET /sleep was in flight \
+                 (no terminate-send line before its response)"
+                    .to_string(),
+            ),
+        }
+        if let LateRequest::Connected(received) = &self.late {
+            if !received.bytes.is_empty() || received.ending == Ending::TimedOut {
+                problems.push(format!(
+                    "the third request got {} byte(s) and ended with {:?}: it should get no response \
+                     (refused, reset, or closed without a byte)",
+                    received.bytes.len(),
+                    received.ending
+                ));
+            }
+        }
+        if !self.status.success() {
+            problems.push(format!("the server exited with {}", self.status));
+        }
+        problems.extend(shutdown_story::story_problems(&self.lines, source));
+        if !problems.is_empty() {
+            problems.push(format!(
+                "--- stdout ---\n{}\n--- stderr ---\n{}",
+                self.lines.join("\n"),
+                self.stderr
+            ));
+        }
+        problems
+    }
+}
