@@ -17,12 +17,19 @@ pub const REGENERATE_COMMAND: &str = "cargo xtask outputs";
 
 /// Verifies `listing`; on failure the error lists every problem, each
 /// naming the file at fault. Returns the compilation on success.
+///
+/// `expectation` is what the book states about the listing, or why that
+/// could not be read: the listing is then still compiled and compared with
+/// its `output.txt`, and the reason is one of the problems.
 pub fn verify_listing(
     listing: &Listing,
-    expectation: &ListingExpectation,
+    expectation: Result<&ListingExpectation, String>,
     settings: &CompileSettings,
 ) -> Result<Compilation> {
     let mut problems = Vec::new();
+    let expectation = expectation
+        .map_err(|reason| problems.push(format!("what the book states about it: {reason}")))
+        .ok();
     let output_path = listing.output_path();
     let recorded_command = match compile::recorded_command(listing) {
         Ok(command) => command,
@@ -61,6 +68,35 @@ pub fn verify_listing(
         }
     }
 
+    if let Some(expectation) = expectation {
+        problems.extend(expectation_problems(
+            listing,
+            expectation,
+            &compilation,
+            recorded.filter(|recorded| *recorded != live),
+        ));
+    }
+
+    if problems.is_empty() {
+        Ok(compilation)
+    } else {
+        bail!(
+            "listing {} ({}):\n- {}",
+            listing.id(),
+            listing.dir.display(),
+            problems.join("\n- ")
+        )
+    }
+}
+
+/// What in the live and recorded outputs contradicts what the book states.
+fn expectation_problems(
+    listing: &Listing,
+    expectation: &ListingExpectation,
+    compilation: &Compilation,
+    recorded_if_different: Option<String>,
+) -> Vec<String> {
+    let mut problems = Vec::new();
     let live_outcome = if compilation.succeeded {
         Outcome::Compiles
     } else {
@@ -73,12 +109,15 @@ pub fn verify_listing(
             listing.name,
             expectation.outcome,
             live_outcome,
-            command.transcript_line().trim_start_matches("$ "),
+            compilation
+                .command
+                .transcript_line()
+                .trim_start_matches("$ "),
             listing.dir.display()
         ));
     }
     let mut sources = vec![("the live output", compilation.output.clone())];
-    if let Some(recorded) = recorded.filter(|recorded| *recorded != live) {
+    if let Some(recorded) = recorded_if_different {
         let recorded_outcome = if diagnostics::shows_failure(&recorded) {
             Outcome::DoesNotCompile
         } else {
@@ -90,7 +129,7 @@ pub fn verify_listing(
                 expectation.outcome_origin,
                 listing.name,
                 expectation.outcome,
-                output_path.display(),
+                listing.output_path().display(),
                 recorded_outcome
             ));
         }
@@ -107,16 +146,7 @@ pub fn verify_listing(
         }
     }
 
-    if problems.is_empty() {
-        Ok(compilation)
-    } else {
-        bail!(
-            "listing {} ({}):\n- {}",
-            listing.id(),
-            listing.dir.display(),
-            problems.join("\n- ")
-        )
-    }
+    problems
 }
 
 /// The verdict on one listing of a whole-book run.
@@ -149,31 +179,36 @@ pub fn verify_book(
                 continue;
             }
         };
-        let expectations = match Expectations::load(layout, &language.code) {
-            Ok(expectations) => expectations,
-            Err(error) => {
-                verdicts.push(ListingVerdict {
-                    id: language.code.clone(),
-                    result: Err(error),
-                });
-                continue;
-            }
+        let expectations =
+            Expectations::load(layout, &language.code).map_err(|error| format!("{error:#}"));
+        let language_problem = match &expectations {
+            Ok(expectations) => Some(expectations.dangling_fences(&listings).join("\n"))
+                .filter(|dangling| !dangling.is_empty()),
+            Err(reason) => Some(reason.clone()),
         };
-        let dangling = expectations.dangling_fences(&listings);
-        if !dangling.is_empty() {
+        if let Some(problem) = language_problem {
             verdicts.push(ListingVerdict {
                 id: language.code.clone(),
-                result: Err(anyhow!("{}", dangling.join("\n"))),
+                result: Err(anyhow!("{problem}")),
             });
         }
         for listing in listings {
-            let expectation = expectations.for_listing(&listing);
+            let expectation = match &expectations {
+                Ok(expectations) => expectations
+                    .for_listing(&listing)
+                    .map_err(|error| format!("{error:#}")),
+                Err(reason) => Err(reason.clone()),
+            };
             work.push((listing, expectation));
         }
     }
     let results = parallel::map(&work, jobs, |(listing, expectation)| {
-        let expectation = expectation.as_ref().map_err(|error| anyhow!("{error:#}"))?;
-        verify_listing(listing, expectation, settings).map(Some)
+        verify_listing(
+            listing,
+            expectation.as_ref().map_err(Clone::clone),
+            settings,
+        )
+        .map(Some)
     });
     for ((listing, _), result) in work.iter().zip(results) {
         verdicts.push(ListingVerdict {

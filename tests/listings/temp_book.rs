@@ -175,10 +175,15 @@ impl TempBook {
         let expectations = Expectations::load(&layout, language).map_err(|e| format!("{e:#}"))?;
         let mut problems = expectations.dangling_fences(&found);
         for listing in &found {
-            let result = expectations
+            let expectation = expectations
                 .for_listing(listing)
-                .and_then(|expectation| verify::verify_listing(listing, &expectation, &settings));
-            if let Err(error) = result {
+                .map_err(|e| format!("{e:#}"));
+            let verified = verify::verify_listing(
+                listing,
+                expectation.as_ref().map_err(Clone::clone),
+                &settings,
+            );
+            if let Err(error) = verified {
                 problems.push(format!("{error:#}"));
             }
         }
