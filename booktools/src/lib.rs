@@ -16,6 +16,7 @@ pub mod book;
 pub mod site;
 pub mod site_links;
 pub mod static_server;
+pub mod doctest_blocks;
 pub mod http_client;
 pub mod listing_binary;
 pub mod server_port;
