@@ -25,3 +25,5 @@ pub mod server_source;
 pub mod shutdown_run;
 pub mod shutdown_story;
 pub mod transcript;
+pub mod po_merge;
+pub mod po_update;

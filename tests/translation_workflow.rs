@@ -1,0 +1,269 @@
+//! The translator's workflow, end to end, on temporary copies of the book:
+//! a change to the English text, then `cargo xtask po` (the same merge,
+//! `booktools::po_update::update_catalogs`), then the translation checks of
+//! the test suite (`booktools::translation::check_translations`), which must
+//! fail naming the message, its catalog line and its chapter until the
+//! translation is done. And on the unchanged book, the merge is a no-op.
+
+use anyhow::{Context, Result};
+use booktools::po::{extract_pot, PotUpdate};
+use booktools::po_update::{update_catalogs, CatalogChange, CatalogUpdate, PoUpdate};
+use booktools::translation::{check_translations, read_po, translations, PoEntry};
+use graceful_shutdown_book::book_fixture::{line_of, repository_root, TempBook};
+use std::path::Path;
+
+/// The catalog updates, failing when the book has no translated language
+/// (every assertion on them would then hold vacuously).
+fn catalog_updates(update: &PoUpdate) -> &[CatalogUpdate] {
+    assert!(
+        !update.catalogs.is_empty(),
+        "book.toml lists no translated language"
+    );
+    &update.catalogs
+}
+
+/// The live entry of `msgid` in the catalog at `path`.
+fn entry(path: &Path, msgid: &str) -> Result<PoEntry> {
+    read_po(path)?
+        .live_entries()
+        .find(|entry| entry.msgid == msgid)
+        .cloned()
+        .with_context(|| format!("{} has no entry {msgid:?}", path.display()))
+}
+
+/// A long paragraph of a chapter (not of `SUMMARY.md`) that appears once
+/// in the template and starts with text found once in its chapter: its
+/// file, its msgid and that starting text.
+fn long_paragraph(book: &TempBook) -> Result<(String, String, String)> {
+    let template = extract_pot(book.root())?;
+    for message in template.messages() {
+        let source = message.source();
+        let msgid = message.msgid();
+        if source.contains([' ', '\n'])
+            || source.contains("SUMMARY.md")
+            || msgid.split_whitespace().count() <= 30
+        {
+            continue;
+        }
+        let (chapter, _) = source.rsplit_once(':').context("file:line")?;
+        let first_words: String = msgid.chars().take(30).collect();
+        if book.read(chapter)?.matches(&first_words).count() == 1 {
+            return Ok((chapter.to_string(), msgid.to_string(), first_words));
+        }
+    }
+    anyhow::bail!("no long one-chapter paragraph")
+}
+
+#[test]
+fn merging_the_template_into_the_unchanged_book_changes_nothing() -> Result<()> {
+    let book = TempBook::copy_of_repository()?;
+    let update = update_catalogs(book.root())?;
+    assert!(
+        matches!(update.template, PotUpdate::Unchanged(_)),
+        "{:?}: run `cargo xtask po`",
+        update.template
+    );
+    for catalog in catalog_updates(&update) {
+        assert_eq!(
+            catalog.change,
+            CatalogChange::Unchanged,
+            "{} differs from what `cargo xtask po` writes ({:?}): run `cargo xtask po`",
+            catalog.catalog.display(),
+            catalog.summary
+        );
+        assert_eq!(
+            catalog.summary.kept,
+            read_po(&catalog.catalog)?.entries.len()
+        );
+    }
+    // Byte for byte the committed files, template included.
+    for translation in translations(&repository_root())? {
+        let relative = translation.catalog.strip_prefix(repository_root())?;
+        assert_eq!(
+            std::fs::read(&translation.catalog)?,
+            std::fs::read(book.root().join(relative))?,
+            "{}",
+            relative.display()
+        );
+    }
+    let pot = "po/messages.pot";
+    assert_eq!(
+        std::fs::read(repository_root().join(pot))?,
+        std::fs::read(book.root().join(pot))?
+    );
+    // And twice is once.
+    let again = update_catalogs(book.root())?;
+    assert!(again
+        .catalogs
+        .iter()
+        .all(|c| c.change == CatalogChange::Unchanged));
+    Ok(())
+}
+
+#[test]
+fn an_edited_english_paragraph_fails_the_checks_until_its_translation_is_updated() -> Result<()> {
+    let book = TempBook::copy_of_repository()?;
+    check_translations(book.root()).context("the copy passes before the edit")?;
+    let (chapter, old_msgid, first_words) = long_paragraph(&book)?;
+    // Reword the start of the paragraph, as an author would.
+    let chapter_text = book.read(&chapter)?;
+    let line = line_of(&chapter_text, &first_words).context("the paragraph in the chapter")?;
+    book.replace_once(
+        &chapter,
+        &first_words,
+        &format!("As a result, {first_words}"),
+    )?;
+    let new_msgid = format!("As a result, {old_msgid}");
+
+    let update = update_catalogs(book.root())?;
+    assert!(matches!(update.template, PotUpdate::Written(_)));
+    for catalog in catalog_updates(&update) {
+        assert_eq!(catalog.change, CatalogChange::Updated);
+        assert_eq!(catalog.summary.fuzzy, [new_msgid.clone()]);
+        assert_eq!(catalog.summary.dropped, [old_msgid.clone()]);
+        assert!(catalog.summary.added.is_empty(), "{:?}", catalog.summary);
+
+        // The translation is carried over, fuzzy, with the old English.
+        let fuzzy = entry(&catalog.catalog, &new_msgid)?;
+        assert!(fuzzy.is_fuzzy() && fuzzy.is_translated(), "{fuzzy:?}");
+        assert_eq!(fuzzy.references, [format!("{chapter}:{line}")]);
+        let text = std::fs::read_to_string(&catalog.catalog)?;
+        let previous: Vec<&str> = text
+            .lines()
+            .skip(fuzzy.line - 1)
+            .take(fuzzy.msgid_line - fuzzy.line)
+            .filter(|l| l.starts_with("#|"))
+            .collect();
+        assert!(previous[0].starts_with("#| msgid "), "{previous:?}");
+        assert!(previous.concat().contains(&old_msgid[..20]), "{previous:?}");
+    }
+
+    // The test suite's checks now fail, naming the catalog line, the
+    // message and its chapter.
+    let error = format!("{:#}", check_translations(book.root()).unwrap_err());
+    for catalog in catalog_updates(&update) {
+        let fuzzy = entry(&catalog.catalog, &new_msgid)?;
+        let flags_line = fuzzy.flags_line.context("a `#, fuzzy` line")?;
+        let expected = format!("{}:{flags_line}: fuzzy entry", catalog.catalog.display());
+        assert!(error.contains(&expected), "{expected} not in:\n{error}");
+        assert!(error.contains(&new_msgid[..40]), "{error}");
+        assert!(error.contains(&format!("{chapter}:{line}")), "{error}");
+    }
+    assert_eq!(
+        error.matches(": fuzzy entry").count(),
+        update.catalogs.len(),
+        "{error}"
+    );
+
+    // The translator updates the translation and clears the flag: the
+    // checks pass, and `cargo xtask po` then leaves the catalog as it is.
+    for catalog in catalog_updates(&update) {
+        let fuzzy = entry(&catalog.catalog, &new_msgid)?;
+        let text = std::fs::read_to_string(&catalog.catalog)?;
+        let reviewed: Vec<&str> = text
+            .split('\n')
+            .enumerate()
+            .filter(|(index, line)| {
+                let in_comments = (fuzzy.line - 1..fuzzy.msgid_line - 1).contains(index);
+                !(in_comments && (line.starts_with("#|") || *line == "#, fuzzy"))
+            })
+            .map(|(_, line)| line)
+            .collect();
+        std::fs::write(&catalog.catalog, reviewed.join("\n"))?;
+    }
+    check_translations(book.root()).context("after the review")?;
+    let again = update_catalogs(book.root())?;
+    assert!(matches!(again.template, PotUpdate::Unchanged(_)));
+    for catalog in &again.catalogs {
+        assert_eq!(catalog.change, CatalogChange::Unchanged, "{catalog:?}");
+    }
+    Ok(())
+}
+
+#[test]
+fn a_new_english_paragraph_fails_the_checks_as_untranslated_with_its_chapter() -> Result<()> {
+    let book = TempBook::copy_of_repository()?;
+    let (chapter, _, _) = long_paragraph(&book)?;
+    let mut text = book.read(&chapter)?;
+    let paragraph = "Zebras never appear in this chapter before this sentence.";
+    text.push_str(&format!("\n{paragraph}\n"));
+    let line = text.lines().count();
+    std::fs::write(book.root().join(&chapter), text)?;
+
+    let update = update_catalogs(book.root())?;
+    for catalog in catalog_updates(&update) {
+        assert_eq!(catalog.summary.added, [paragraph]);
+        assert!(catalog.summary.fuzzy.is_empty(), "{:?}", catalog.summary);
+        assert!(catalog.summary.dropped.is_empty(), "{:?}", catalog.summary);
+    }
+    let error = format!("{:#}", check_translations(book.root()).unwrap_err());
+    for catalog in catalog_updates(&update) {
+        let added = entry(&catalog.catalog, paragraph)?;
+        assert!(!added.is_translated());
+        let expected = format!(
+            "{}:{}: untranslated entry {paragraph:?}",
+            catalog.catalog.display(),
+            added.msgstr_line
+        );
+        assert!(error.contains(&expected), "{expected} not in:\n{error}");
+        assert!(error.contains(&format!("{chapter}:{line}")), "{error}");
+    }
+    Ok(())
+}
+
+#[test]
+fn a_language_without_a_catalog_gets_one_translating_nothing() -> Result<()> {
+    // Adding a language: a listing tree and one line in book.toml; the
+    // catalog is written by `cargo xtask po`.
+    let book = TempBook::copy_of_repository()?;
+    let layout = booktools::languages::BookLayout::load(book.root())?;
+    let source = layout
+        .language(&layout.source_language)
+        .context("the source language's tree")?;
+    let tree = format!("{}-xx", source.tree_setting);
+    copy_dir(&source.tree, &book.root().join(&tree))?;
+    let config = book.read("book.toml")?;
+    let trees_table = "[preprocessor.listings.trees]\n";
+    book.replace_once(
+        "book.toml",
+        trees_table,
+        &format!("{trees_table}xx = \"{tree}\"\n"),
+    )?;
+    assert!(config.contains(trees_table));
+
+    let update = update_catalogs(book.root())?;
+    let created = update
+        .catalogs
+        .iter()
+        .find(|c| c.language == "xx")
+        .context("a catalog for the new language")?;
+    assert_eq!(created.change, CatalogChange::Created);
+    let po = read_po(&created.catalog)?;
+    assert_eq!(po.header_field("Language"), Some("xx"));
+    let template = extract_pot(book.root())?;
+    assert_eq!(po.live_entries().count(), template.count());
+    assert!(po.live_entries().all(|e| !e.is_translated()));
+    let error = format!("{:#}", check_translations(book.root()).unwrap_err());
+    assert!(
+        error.contains(&format!("{}:", created.catalog.display())),
+        "{error}"
+    );
+    Ok(())
+}
+
+/// Copies a folder recursively, without `target/` build products.
+fn copy_dir(from: &Path, to: &Path) -> Result<()> {
+    std::fs::create_dir_all(to)?;
+    for entry in std::fs::read_dir(from)? {
+        let entry = entry?;
+        let dest = to.join(entry.file_name());
+        if entry.file_type()?.is_dir() {
+            if entry.file_name() != "target" {
+                copy_dir(&entry.path(), &dest)?;
+            }
+        } else {
+            std::fs::copy(entry.path(), &dest)?;
+        }
+    }
+    Ok(())
+}
