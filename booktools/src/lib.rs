@@ -27,3 +27,4 @@ pub mod shutdown_story;
 pub mod transcript;
 pub mod po_merge;
 pub mod po_update;
+pub mod translation_status;

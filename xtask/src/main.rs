@@ -6,7 +6,9 @@ use anyhow::{bail, Result};
 
 mod bench;
 mod outputs;
+mod po;
 mod pot;
+mod status;
 
 /// One line per command, printed by `cargo xtask help`.
 const USAGE: &str = "\
@@ -15,6 +17,11 @@ usage: cargo xtask <command>
 commands:
   help        print this message
   pot         extract the English prose of src/ into po/messages.pot
+  po          update po/messages.pot, then merge it into every po/<lang>.po: keeps
+              translations, marks edited messages fuzzy, adds new ones untranslated
+  status [--check]
+              translated / fuzzy / untranslated messages per language and chapter,
+              missing listings, and what is left to do; --check exits 1 if incomplete
   outputs     rewrite every listing output.txt from the current toolchain [--no-cache]
   bench listings  time the listing verification: cold, warm, and naive cargo builds
 ";
@@ -29,6 +36,8 @@ fn main() -> Result<()> {
             Ok(())
         }
         "pot" => pot::run(rest),
+        "po" => po::run(rest),
+        "status" => status::run(rest),
         "outputs" => outputs::run(rest),
         "bench" => bench::run(rest),
         other => {
