@@ -267,3 +267,50 @@ fn copy_dir(from: &Path, to: &Path) -> Result<()> {
     }
     Ok(())
 }
+
+#[test]
+fn the_french_guide_for_translators_follows_french_typography() -> Result<()> {
+    // TRANSLATING.md is written in French (after an English summary in a
+    // block quote): its prose goes through the typography check of the
+    // catalogs, one message per line, so a problem names the guide's line.
+    let guide = std::fs::read_to_string(repository_root().join("TRANSLATING.md"))?;
+    let mut po = String::from(
+        "msgid \"\"\nmsgstr \"\"\n\"Project-Id-Version: guide\\n\"\n\"POT-Creation-Date: \\n\"\n\
+         \"PO-Revision-Date: \\n\"\n\"Language-Team: \\n\"\n\"MIME-Version: 1.0\\n\"\n\
+         \"Content-Type: text/plain; charset=UTF-8\\n\"\n\"Content-Transfer-Encoding: 8bit\\n\"\n\
+         \"Language: fr\\n\"\n\"Plural-Forms: nplurals=2; plural=(n > 1);\\n\"\n",
+    );
+    let mut in_fence = false;
+    let mut checked = 0;
+    for (index, line) in guide.lines().enumerate() {
+        if line.trim_start().starts_with("```") {
+            in_fence = !in_fence;
+            continue;
+        }
+        if in_fence || line.starts_with('>') || line.trim().is_empty() {
+            continue;
+        }
+        let escaped = line.replace('\\', "\\\\").replace('"', "\\\"");
+        po.push_str(&format!(
+            "\n#: TRANSLATING.md:{}\nmsgid \"line {}\"\nmsgstr \"{escaped}\"\n",
+            index + 1,
+            index + 1
+        ));
+        checked += 1;
+    }
+    assert!(checked > 100, "only {checked} lines of French prose");
+    let dir = tempfile::tempdir()?;
+    let catalog = dir.path().join("guide.po");
+    std::fs::write(&catalog, po)?;
+    let problems =
+        booktools::translation::check_typography(&booktools::translation::Translation {
+            language: "fr".to_string(),
+            catalog,
+        })?;
+    let list: Vec<String> = problems
+        .iter()
+        .map(|p| format!("{}: {}", p.source.as_deref().unwrap_or("?"), p.message))
+        .collect();
+    assert!(problems.is_empty(), "{}", list.join("\n"));
+    Ok(())
+}
