@@ -21,7 +21,12 @@ pub fn run(args: &[String]) -> Result<()> {
         .parent()
         .context("xtask/ has no parent folder")?;
     let update = update_catalogs(root)?;
-    let shown = |path: &Path| path.strip_prefix(root).unwrap_or(path).display().to_string();
+    let shown = |path: &Path| {
+        path.strip_prefix(root)
+            .unwrap_or(path)
+            .display()
+            .to_string()
+    };
     match &update.template {
         PotUpdate::Written(path) => println!("{}: written", shown(path)),
         PotUpdate::Unchanged(path) => println!("{}: up to date", shown(path)),
