@@ -10,9 +10,11 @@
 //! layout, so the deployed site, the served site and the tested site share
 //! it. Nothing here names a language.
 
+use crate::book::RenderedChapter;
 use anyhow::{bail, Context, Result};
 use mdbook_driver::config::Config;
 use mdbook_listings::trees::{book_language, ListingTrees};
+use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
 /// The manifest written at the root of every language: the site's languages
@@ -173,7 +175,8 @@ pub fn build_site(
     if site_dir.exists() {
         remove_dir_content(site_dir)?;
     }
-    std::fs::create_dir_all(site_dir).with_context(|| format!("creating {}", site_dir.display()))?;
+    std::fs::create_dir_all(site_dir)
+        .with_context(|| format!("creating {}", site_dir.display()))?;
     for language in &plan.languages {
         let dest = plan.language_dir(site_dir, language);
         let site_url = plan.language_site_url(language);
@@ -184,7 +187,55 @@ pub fn build_site(
             site_url: &site_url,
         })
         .with_context(|| format!("building the `{language}` book into {}", dest.display()))?;
+        repair_not_found_anchors(&dest)?;
         plan.write_manifest(&dest)?;
+    }
+    Ok(())
+}
+
+/// [`build_site`] in-process: each language through the book pipeline of
+/// [`crate::book`] (the real gettext and listings preprocessors and mdBook's
+/// HTML renderer), with its site URL, followed by the rendered checks of
+/// [`crate::book::check_rendered`] and [`crate::book::check_rendered_html`].
+/// Returns the chapters of each language as the renderer received them.
+pub fn build_site_in_process(
+    root: &Path,
+    plan: &SitePlan,
+    site_dir: &Path,
+) -> Result<BTreeMap<String, Vec<RenderedChapter>>> {
+    let mut chapters_by_language = BTreeMap::new();
+    build_site(root, plan, site_dir, |build| {
+        let mut configured = Ok(());
+        let chapters =
+            crate::book::build_html_with(build.root, build.language, build.dest, |config| {
+                configured = config.set("output.html.site-url", build.site_url);
+            })?;
+        configured.context("setting output.html.site-url")?;
+        crate::book::check_rendered(&chapters)?;
+        // Only this language's pages: the others are built after it.
+        crate::book::check_rendered_html(build.dest, &chapters)?;
+        chapters_by_language.insert(build.language.to_string(), chapters);
+        Ok(())
+    })?;
+    Ok(chapters_by_language)
+}
+
+/// The page mdBook writes for unknown addresses.
+pub const NOT_FOUND_PAGE: &str = "404.html";
+
+/// mdBook's `404.html` carries `<base href="<site-url>">` (it is served at
+/// any address), so its heading's self-link `href="#document-not-found-404"`
+/// leads to the front page instead: the fragment links of that page are
+/// pointed at the page itself (`404.html#...`). Call it on every language
+/// folder after its build ([`build_site`] does).
+pub fn repair_not_found_anchors(language_dir: &Path) -> Result<()> {
+    let page = language_dir.join(NOT_FOUND_PAGE);
+    let Ok(text) = std::fs::read_to_string(&page) else {
+        return Ok(());
+    };
+    let repaired = text.replace(" href=\"#", &format!(" href=\"{NOT_FOUND_PAGE}#"));
+    if repaired != text {
+        std::fs::write(&page, repaired).with_context(|| format!("writing {}", page.display()))?;
     }
     Ok(())
 }
@@ -269,5 +320,21 @@ mod tests {
         assert!(site.path().join("fr/index.html").is_file());
         assert!(site.path().join(LANGUAGES_FILE).is_file());
         assert!(site.path().join("fr").join(LANGUAGES_FILE).is_file());
+    }
+
+    #[test]
+    fn fragment_links_of_the_not_found_page_point_at_itself() {
+        let dir = tempfile::tempdir().unwrap();
+        let page = dir.path().join(NOT_FOUND_PAGE);
+        std::fs::write(
+            &page,
+            "<base href=\"/fr/\"><h1 id=\"x\"><a class=\"header\" href=\"#x\">T</a></h1>\
+             <a href=\"index.html\">",
+        )
+        .unwrap();
+        repair_not_found_anchors(dir.path()).unwrap();
+        let text = std::fs::read_to_string(&page).unwrap();
+        assert!(text.contains("href=\"404.html#x\""), "{text}");
+        assert!(text.contains("href=\"index.html\""), "{text}");
     }
 }

@@ -79,7 +79,11 @@ pub fn check_site_links(site_dir: &Path, site_url: &str) -> Result<usize> {
                     "{}: <{} {}=\"{}\">: {problem}",
                     page.display(),
                     link.element,
-                    if link.element == "a" || link.element == "link" { "href" } else { "src" },
+                    if link.element == "a" || link.element == "link" {
+                        "href"
+                    } else {
+                        "src"
+                    },
                     link.target
                 ));
             }
@@ -385,9 +389,15 @@ mod tests {
     #[test]
     fn resolves_like_a_browser() {
         let r = |base, reference| resolve(base, reference).unwrap();
-        assert_eq!(r("/fr/a.html", "b.html#x"), ("/fr/b.html".into(), Some("x".into())));
+        assert_eq!(
+            r("/fr/a.html", "b.html#x"),
+            ("/fr/b.html".into(), Some("x".into()))
+        );
         assert_eq!(r("/fr/a.html", "../c.html"), ("/c.html".into(), None));
-        assert_eq!(r("/fr/a.html", "#top"), ("/fr/a.html".into(), Some("top".into())));
+        assert_eq!(
+            r("/fr/a.html", "#top"),
+            ("/fr/a.html".into(), Some("top".into()))
+        );
         assert_eq!(r("/fr/a.html", "/x/y.css?v=1"), ("/x/y.css".into(), None));
         assert_eq!(r("/fr/sub/a.html", "./"), ("/fr/sub/".into(), None));
         assert_eq!(r("/fr/sub/a.html", ".."), ("/fr/".into(), None));
@@ -427,8 +437,11 @@ mod tests {
              <a href=\"#a\">ok</a><a href=\"fr/\">ok</a><a href=\"https://x.org/\">ext</a>",
         )
         .unwrap();
-        std::fs::write(site.path().join("fr/index.html"), "<a href=\"../index.html#a\">ok</a>")
-            .unwrap();
+        std::fs::write(
+            site.path().join("fr/index.html"),
+            "<a href=\"../index.html#a\">ok</a>",
+        )
+        .unwrap();
         std::fs::write(site.path().join("fr/été.html"), "<p id=\"début\">").unwrap();
         assert_eq!(check_site_links(site.path(), "/").unwrap(), 4);
 
@@ -438,11 +451,16 @@ mod tests {
              <a href=\"../../up.html\">x</a>",
         )
         .unwrap();
-        let error = check_site_links(site.path(), "/book/").unwrap_err().to_string();
+        let error = check_site_links(site.path(), "/book/")
+            .unwrap_err()
+            .to_string();
         assert!(error.contains("3 broken internal link(s)"), "{error}");
         assert!(error.contains("index.html has no id `b`"), "{error}");
         assert!(error.contains("no file fr/gone.html"), "{error}");
-        assert!(error.contains("leaves the site (resolves to /up.html)"), "{error}");
+        assert!(
+            error.contains("leaves the site (resolves to /up.html)"),
+            "{error}"
+        );
     }
 
     #[test]

@@ -129,7 +129,7 @@ impl Drop for StaticServer {
 
 /// Longest prefix first, so `/fr/` wins over `/`.
 fn sorted(mut mounts: Vec<Mount>) -> Vec<Mount> {
-    mounts.sort_by(|a, b| b.prefix.len().cmp(&a.prefix.len()));
+    mounts.sort_by_key(|mount| std::cmp::Reverse(mount.prefix.len()));
     mounts
 }
 
@@ -232,7 +232,10 @@ fn respond(target: &str, shared: &Shared) -> Response {
     }
     let mounts = shared.mounts.read().expect("mounts lock").clone();
     // `/fr` is the folder `/fr/`.
-    if mounts.iter().any(|mount| mount.prefix == format!("{path}/")) {
+    if mounts
+        .iter()
+        .any(|mount| mount.prefix == format!("{path}/"))
+    {
         return redirect(&format!("{path}/"));
     }
     let Some(mount) = mounts.iter().find(|mount| path.starts_with(&mount.prefix)) else {
@@ -388,14 +391,23 @@ mod tests {
         assert!(head.contains("text/html; charset=utf-8"), "{head}");
         assert_eq!(body, "<body>english</body>");
         let (status, _, body) = get(&server, "/fr/%C3%A9t%C3%A9.html");
-        assert_eq!((status.as_str(), body.as_str()), ("HTTP/1.1 200 OK", "français"));
+        assert_eq!(
+            (status.as_str(), body.as_str()),
+            ("HTTP/1.1 200 OK", "français")
+        );
         let (status, head, _) = get(&server, "/fr");
         assert!(status.contains("301"), "{status}");
         assert!(head.contains("Location: /fr/"), "{head}");
         let (status, head, _) = get(&server, "/sub");
-        assert!(status.contains("301") && head.contains("Location: /sub/"), "{head}");
+        assert!(
+            status.contains("301") && head.contains("Location: /sub/"),
+            "{head}"
+        );
         let (status, _, body) = get(&server, "/nothing.html");
-        assert_eq!((status.as_str(), body.as_str()), ("HTTP/1.1 404 Not Found", "missing"));
+        assert_eq!(
+            (status.as_str(), body.as_str()),
+            ("HTTP/1.1 404 Not Found", "missing")
+        );
         let (status, _, _) = get(&server, "/../etc/passwd");
         assert!(status.contains("400"), "{status}");
     }
@@ -404,8 +416,7 @@ mod tests {
     fn live_reload_script_and_generation() {
         let site = site();
         let server =
-            StaticServer::start("127.0.0.1:0".parse().unwrap(), mounts(site.path()), true)
-                .unwrap();
+            StaticServer::start("127.0.0.1:0".parse().unwrap(), mounts(site.path()), true).unwrap();
         let (_, _, body) = get(&server, "/");
         assert!(body.contains(RELOAD_ENDPOINT), "{body}");
         assert!(body.ends_with("</body>"), "{body}");

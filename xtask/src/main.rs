@@ -5,10 +5,17 @@
 use anyhow::{bail, Result};
 
 mod bench;
+mod bench_site;
+mod build_site;
+mod mdbook_cli;
 mod outputs;
+mod paths;
 mod po;
 mod pot;
+mod serve;
 mod status;
+mod tools;
+mod watch;
 
 /// One line per command, printed by `cargo xtask help`.
 const USAGE: &str = "\
@@ -23,7 +30,13 @@ commands:
               translated / fuzzy / untranslated messages per language and chapter,
               missing listings, and what is left to do; --check exits 1 if incomplete
   outputs     rewrite every listing output.txt from the current toolchain [--no-cache]
+  serve [--lang <code>] [--port <n>]
+              read the book: installs the pinned mdbook into tools/, serves every
+              language on http://127.0.0.1:3000/ and rebuilds on change
+  build [--site-url /path/] [--dest <dir>]
+              write the static site, every language, to book/ and check its links
   bench listings  time the listing verification: cold, warm, and naive cargo builds
+  bench site      time `build` (cold, warm) and a po edit rebuilt under `serve`
 ";
 
 fn main() -> Result<()> {
@@ -39,7 +52,12 @@ fn main() -> Result<()> {
         "po" => po::run(rest),
         "status" => status::run(rest),
         "outputs" => outputs::run(rest),
+        "bench" if rest.first().map(String::as_str) == Some("site") => {
+            bench_site::run(&rest[1..])
+        }
         "bench" => bench::run(rest),
+        "serve" => serve::run(rest),
+        "build" => build_site::run(rest),
         other => {
             let _ = rest;
             bail!("unknown command `{other}`\n\n{USAGE}")

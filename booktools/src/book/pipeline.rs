@@ -221,11 +221,24 @@ pub fn chapters_before_links(root: &Path, language: &str) -> Result<Vec<Rendered
 /// mdBook's renderer, so it must be a folder of its own, outside the book's
 /// sources), and returns the chapters as the renderer received them.
 pub fn build_html(root: &Path, language: &str, dest_dir: &Path) -> Result<Vec<RenderedChapter>> {
+    build_html_with(root, language, dest_dir, |_| {})
+}
+
+/// [`build_html`], with `adjust` applied to the configuration once
+/// `book.toml` and the `MDBOOK_*` overrides are read (the bilingual site
+/// sets each language's `output.html.site-url` this way).
+pub fn build_html_with(
+    root: &Path,
+    language: &str,
+    dest_dir: &Path,
+    adjust: impl FnOnce(&mut Config),
+) -> Result<Vec<RenderedChapter>> {
     let root = std::path::absolute(root)?;
     let dest_dir = std::path::absolute(dest_dir)?;
     refuse_unsafe_destination(&root, &dest_dir)?;
     let book = load_with(&root, language, |config| {
         config.build.build_dir = dest_dir.clone();
+        adjust(config);
     })?;
     let renderer = HtmlHandlebars::new();
     let (preprocessed, preprocess_ctx) = preprocess(&book, language)?;

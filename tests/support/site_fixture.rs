@@ -1,0 +1,65 @@
+//! The bilingual site of the real book, built in-process into a temporary
+//! folder (`booktools::site::build_site_in_process`): the source language at
+//! the root, every other language under `<code>/`, as `cargo xtask build`
+//! lays it out.
+
+use anyhow::{Context, Result};
+use booktools::book::RenderedChapter;
+use booktools::site::{build_site_in_process, SitePlan};
+use std::collections::BTreeMap;
+use std::path::Path;
+
+/// A built site, deleted on drop.
+pub struct BuiltSite {
+    dir: tempfile::TempDir,
+    /// The languages and the site URL it was built for.
+    pub plan: SitePlan,
+    /// The chapters of each language, as the HTML renderer received them.
+    pub chapters: BTreeMap<String, Vec<RenderedChapter>>,
+}
+
+impl BuiltSite {
+    /// Builds the real book of this repository, every language, for the
+    /// site URL of its `book.toml`.
+    pub fn of_repository() -> Result<BuiltSite> {
+        BuiltSite::of_book(&crate::book_fixture::repository_root())
+    }
+
+    /// Builds the book at `root`, every language.
+    pub fn of_book(root: &Path) -> Result<BuiltSite> {
+        let plan = SitePlan::load(root, None)?;
+        let dir = tempfile::Builder::new()
+            .prefix("site-")
+            .tempdir()
+            .context("creating a temporary folder")?;
+        let chapters = build_site_in_process(root, &plan, dir.path())?;
+        Ok(BuiltSite {
+            dir,
+            plan,
+            chapters,
+        })
+    }
+
+    /// The site folder.
+    pub fn dir(&self) -> &Path {
+        self.dir.path()
+    }
+
+    /// The chapter of `language` whose source is `source_path`
+    /// (`src/ch20-03-graceful-shutdown-and-cleanup.md`).
+    pub fn chapter(&self, language: &str, source_path: &str) -> Result<&RenderedChapter> {
+        self.chapters
+            .get(language)
+            .and_then(|chapters| {
+                chapters
+                    .iter()
+                    .find(|chapter| chapter.source_path == Path::new(source_path))
+            })
+            .with_context(|| format!("no chapter {source_path} in the `{language}` book"))
+    }
+
+    /// The output folder of `language`.
+    pub fn language_dir(&self, language: &str) -> std::path::PathBuf {
+        self.plan.language_dir(self.dir(), language)
+    }
+}

@@ -1,0 +1,312 @@
+// The language switch and the translated chrome of every page of the book,
+// added to mdBook's theme with `output.html.additional-js` (book.toml).
+//
+// - The switch, in the menu bar, leads to the same page in every other
+//   language of the site. The languages and where each one lives come from
+//   `languages.js`, written at the root of every language by the site build
+//   (booktools::site) from book.toml; nothing here lists them. Without that
+//   file (a single-language `mdbook serve`) there is no switch.
+// - The chrome mdBook renders in English (button titles, the search
+//   placeholder, the search result count, the keyboard help, the book title)
+//   is translated from CHROME below, keyed by the page's `<html lang>`. A
+//   language missing from CHROME keeps mdBook's English chrome.
+(function () {
+    "use strict";
+
+    // mdBook's English chrome, translated. `results` formats the search
+    // result count; `texts` replaces text mdBook writes while the page is
+    // open; `help` is the keyboard help, one line per paragraph.
+    const CHROME = {
+        fr: {
+            languageName: "Français",
+            switchTitle: "Lire cette page dans une autre langue",
+            bookTitle: "Le langage de programmation Rust\u00a0: arrêt propre et nettoyage",
+            tableOfContents: "Table des matières",
+            toggleTableOfContents: "Afficher ou masquer la table des matières",
+            changeTheme: "Changer de thème",
+            themes: "Thèmes",
+            themeNames: {
+                "mdbook-theme-default_theme": "Automatique",
+                "mdbook-theme-light": "Clair",
+                "mdbook-theme-rust": "Rust",
+                "mdbook-theme-coal": "Charbon",
+                "mdbook-theme-navy": "Marine",
+                "mdbook-theme-ayu": "Ayu",
+            },
+            searchTitle: "Rechercher (`/`)",
+            toggleSearch: "Afficher ou masquer la recherche",
+            searchPlaceholder: "Rechercher dans ce livre…",
+            print: "Imprimer ce livre",
+            gitRepository: "Dépôt Git",
+            suggestEdit: "Proposer une modification",
+            previousChapter: "Chapitre précédent",
+            nextChapter: "Chapitre suivant",
+            pageNavigation: "Navigation entre les pages",
+            copyToClipboard: "Copier dans le presse-papiers",
+            texts: {
+                "Copied!": "Copié\u00a0!",
+                "Clipboard error!": "Erreur du presse-papiers\u00a0!",
+            },
+            results: function (count, term) {
+                const quoted = "«\u00a0" + term + "\u00a0»";
+                if (count === 0) {
+                    return "Aucun résultat pour " + quoted + ".";
+                }
+                return count + (count === 1 ? " résultat" : " résultats") +
+                    " pour " + quoted + "\u00a0:";
+            },
+            helpTitle: "Raccourcis clavier",
+            help: [
+                "Appuyez sur <kbd>←</kbd> ou <kbd>→</kbd> pour passer d’un chapitre à l’autre",
+                "Appuyez sur <kbd>S</kbd> ou <kbd>/</kbd> pour chercher dans le livre",
+                "Appuyez sur <kbd>?</kbd> pour afficher cette aide",
+                "Appuyez sur <kbd>Échap</kbd> pour masquer cette aide",
+            ],
+        },
+    };
+
+    // The search result count as mdBook's searcher.js writes it.
+    const ENGLISH_RESULTS = /^(?:(\d+) search results? for '(.*)':|No search results for '(.*)'\.)$/s;
+
+    const pageLanguage = document.documentElement.lang || "";
+    const chrome = CHROME[pageLanguage];
+    // `path_to_root` is a global of mdBook's page template.
+    const pathToRoot = typeof path_to_root === "string" ? path_to_root : "";
+    // The folder of this language's site (`""` would be the page itself).
+    const languageRoot = new URL(pathToRoot || "./", document.baseURI);
+
+    function setLabel(element, text) {
+        if (element) {
+            element.title = text;
+            element.setAttribute("aria-label", text);
+        }
+    }
+
+    function translateChrome(strings) {
+        const byId = (id) => document.getElementById(id);
+        setLabel(byId("mdbook-sidebar-toggle"), strings.toggleTableOfContents);
+        byId("mdbook-sidebar")?.setAttribute("aria-label", strings.tableOfContents);
+        setLabel(byId("mdbook-theme-toggle"), strings.changeTheme);
+        byId("mdbook-theme-list")?.setAttribute("aria-label", strings.themes);
+        for (const [id, name] of Object.entries(strings.themeNames)) {
+            const button = byId(id);
+            if (button) {
+                button.textContent = name;
+            }
+        }
+        const searchToggle = byId("mdbook-search-toggle");
+        if (searchToggle) {
+            searchToggle.title = strings.searchTitle;
+            searchToggle.setAttribute("aria-label", strings.toggleSearch);
+        }
+        byId("mdbook-searchbar")?.setAttribute("placeholder", strings.searchPlaceholder);
+        const rightButtons = document.querySelectorAll(".right-buttons a");
+        for (const link of rightButtons) {
+            if (link.getAttribute("href")?.endsWith("print.html")) {
+                setLabel(link, strings.print);
+            } else if (link.getAttribute("rel") === "edit") {
+                setLabel(link, strings.suggestEdit);
+            } else if (!link.closest(".language-switch")) {
+                setLabel(link, strings.gitRepository);
+            }
+        }
+        for (const link of document.querySelectorAll("a[rel~='prev']")) {
+            setLabel(link, strings.previousChapter);
+        }
+        for (const link of document.querySelectorAll("a[rel~='next']")) {
+            setLabel(link, strings.nextChapter);
+        }
+        for (const nav of document.querySelectorAll("nav.nav-wrapper, nav.nav-wide-wrapper")) {
+            nav.setAttribute("aria-label", strings.pageNavigation);
+        }
+        for (const button of document.querySelectorAll("button.clip-button")) {
+            setLabel(button, strings.copyToClipboard);
+        }
+        const popup = byId("mdbook-help-popup");
+        if (popup) {
+            const title = popup.querySelector(".mdbook-help-title");
+            if (title) {
+                title.textContent = strings.helpTitle;
+            }
+            const lines = popup.querySelectorAll("p");
+            // Only the search line is optional (search disabled).
+            const help = lines.length === strings.help.length
+                ? strings.help
+                : strings.help.filter((_, index) => index !== 1);
+            lines.forEach((line, index) => {
+                line.innerHTML = help[index] ?? line.innerHTML;
+            });
+        }
+        const menuTitle = document.querySelector(".menu-title");
+        if (menuTitle && strings.bookTitle) {
+            const original = menuTitle.textContent.trim();
+            menuTitle.textContent = strings.bookTitle;
+            if (original && document.title.includes(original)) {
+                document.title = document.title.replace(original, strings.bookTitle);
+            }
+        }
+        translateLiveText(strings);
+    }
+
+    // Text mdBook's scripts write later: the search result count, the
+    // clipboard tooltips.
+    function translateLiveText(strings) {
+        const header = document.getElementById("mdbook-searchresults-header");
+        const translateHeader = () => {
+            const match = ENGLISH_RESULTS.exec(header.textContent);
+            if (match) {
+                const count = match[1] === undefined ? 0 : Number(match[1]);
+                header.textContent = strings.results(count, match[2] ?? match[3]);
+            }
+        };
+        if (header) {
+            new MutationObserver(translateHeader).observe(header, {
+                childList: true,
+                characterData: true,
+                subtree: true,
+            });
+        }
+        const translateTexts = (mutations) => {
+            for (const mutation of mutations) {
+                for (const node of mutation.addedNodes) {
+                    const text = node.nodeType === Node.TEXT_NODE ? node.nodeValue : null;
+                    if (text !== null && Object.hasOwn(strings.texts, text)) {
+                        node.nodeValue = strings.texts[text];
+                    }
+                }
+            }
+        };
+        const content = document.getElementById("mdbook-content");
+        if (content) {
+            new MutationObserver(translateTexts).observe(content, {
+                childList: true,
+                subtree: true,
+            });
+        }
+    }
+
+    // The name of a language, in that language.
+    function languageName(code) {
+        const named = CHROME[code]?.languageName;
+        if (named) {
+            return named;
+        }
+        try {
+            const name = new Intl.DisplayNames([code], { type: "language" }).of(code);
+            return name.charAt(0).toLocaleUpperCase(code) + name.slice(1);
+        } catch (_) {
+            return code;
+        }
+    }
+
+    // The same page in `target` (an entry of the manifest).
+    function samePageIn(manifest, current, target) {
+        const depth = current.path.split("/").filter(Boolean).length;
+        const siteRoot = new URL("../".repeat(depth), languageRoot);
+        const rootPath = languageRoot.pathname;
+        const page = location.pathname.startsWith(rootPath)
+            ? location.pathname.slice(rootPath.length)
+            : "";
+        return new URL(target.path + page, siteRoot).href;
+    }
+
+    const GLOBE = '<svg class="language-switch-icon" viewBox="0 0 16 16" aria-hidden="true">' +
+        '<g fill="none" stroke="currentColor" stroke-width="1.2">' +
+        '<circle cx="8" cy="8" r="6.4"/><ellipse cx="8" cy="8" rx="2.7" ry="6.4"/>' +
+        '<path d="M1.6 8h12.8M2.6 4.8h10.8M2.6 11.2h10.8"/></g></svg>';
+
+    function addSwitch(manifest) {
+        if (!manifest || !Array.isArray(manifest.languages) || manifest.languages.length < 2) {
+            return;
+        }
+        const current = manifest.languages.find((entry) => entry.code === pageLanguage);
+        const bar = document.querySelector("#mdbook-menu-bar .right-buttons");
+        if (!current || !bar) {
+            return;
+        }
+        const title = (chrome ?? {}).switchTitle ?? "Read this page in another language";
+        const container = document.createElement("div");
+        container.className = "language-switch";
+        const toggle = document.createElement("button");
+        toggle.id = "language-switch-toggle";
+        toggle.className = "icon-button";
+        toggle.type = "button";
+        toggle.setAttribute("aria-haspopup", "true");
+        toggle.setAttribute("aria-expanded", "false");
+        toggle.setAttribute("aria-controls", "language-switch-list");
+        setLabel(toggle, title);
+        toggle.innerHTML = GLOBE;
+        const code = document.createElement("span");
+        code.className = "language-switch-code";
+        code.textContent = current.code.toUpperCase();
+        toggle.appendChild(code);
+        const list = document.createElement("ul");
+        list.id = "language-switch-list";
+        list.className = "theme-popup language-switch-list";
+        list.setAttribute("role", "menu");
+        list.setAttribute("aria-label", title);
+        for (const entry of manifest.languages) {
+            const item = document.createElement("li");
+            item.setAttribute("role", "none");
+            const link = document.createElement("a");
+            link.setAttribute("role", "menuitem");
+            link.className = "theme";
+            link.id = "language-switch-" + entry.code;
+            link.lang = entry.code;
+            link.hreflang = entry.code;
+            link.href = samePageIn(manifest, current, entry);
+            link.textContent = languageName(entry.code);
+            if (entry === current) {
+                link.classList.add("theme-selected");
+                link.setAttribute("aria-current", "page");
+            }
+            item.appendChild(link);
+            list.appendChild(item);
+        }
+        container.appendChild(toggle);
+        container.appendChild(list);
+        bar.insertBefore(container, bar.firstChild);
+
+        const show = (visible) => {
+            list.style.display = visible ? "block" : "none";
+            toggle.setAttribute("aria-expanded", String(visible));
+        };
+        toggle.addEventListener("click", (event) => {
+            event.stopPropagation();
+            show(list.style.display !== "block");
+            if (list.style.display === "block") {
+                list.querySelector("a:not(.theme-selected)")?.focus();
+            }
+        });
+        document.addEventListener("click", (event) => {
+            if (!container.contains(event.target)) {
+                show(false);
+            }
+        });
+        container.addEventListener("keydown", (event) => {
+            if (event.key === "Escape") {
+                show(false);
+                toggle.focus();
+                event.stopPropagation();
+            }
+        });
+    }
+
+    function loadManifest(then) {
+        if (window.bookLanguages) {
+            then(window.bookLanguages);
+            return;
+        }
+        const script = document.createElement("script");
+        script.src = new URL("languages.js", languageRoot).href;
+        script.onload = () => then(window.bookLanguages);
+        // No manifest: a single-language build, no switch.
+        script.onerror = () => {};
+        document.head.appendChild(script);
+    }
+
+    if (chrome) {
+        translateChrome(chrome);
+    }
+    loadManifest(addSwitch);
+})();
