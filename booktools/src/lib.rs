@@ -28,3 +28,4 @@ pub mod transcript;
 pub mod po_merge;
 pub mod po_update;
 pub mod translation_status;
+pub mod outputs;

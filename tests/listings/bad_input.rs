@@ -76,7 +76,7 @@ fn one_listing_book(real_root: &Path, info: &str) -> TempBook {
         "tiny",
         "pub fn tiny() -> u8 {\n    1\n}\n",
     );
-    book.record_outputs("en");
+    book.regenerate_outputs();
     book
 }
 
@@ -167,7 +167,7 @@ fn claimed_error_code_not_shown(real_root: &Path) -> Result<(), Failed> {
         "[[claim]]\nlisting = \"broken\"\nerrors = [\"E0599\"]\n\
          quote = \"fails with a missing method\"\nreason = \"test\"\n",
     );
-    book.record_outputs("en");
+    book.regenerate_outputs();
     expect_failure(
         book.check("en"),
         &[
@@ -188,7 +188,7 @@ fn untranslated_name_in_a_french_warning(real_root: &Path) -> Result<(), Failed>
         "salutations",
         temp_book::UNUSED_TERMINATE,
     );
-    book.record_outputs("fr");
+    book.regenerate_outputs();
     book.check("en")
         .map_err(|e| format!("English should pass: {e}"))?;
     expect_failure(

@@ -13,6 +13,7 @@ use booktools::compile::{self, CargoCommand, CompileSettings};
 use booktools::expectations::{self, Expectations};
 use booktools::languages::BookLayout;
 use booktools::listings::{self, Listing};
+use booktools::outputs::{self, OutputChange};
 use booktools::verify;
 use libtest_mimic::{Failed, Trial};
 use std::fs;
@@ -151,18 +152,20 @@ impl TempBook {
         listings::discover(language).expect("the tree exists")
     }
 
-    /// Writes every `output.txt` of `language` as `cargo xtask outputs`
-    /// would.
-    pub fn record_outputs(&self, language: &str) {
-        let settings = self.settings();
-        for listing in self.listings(language) {
-            let compilation = compile::compile(&listing, CargoCommand::DEFAULT, &settings)
-                .unwrap_or_else(|e| panic!("compiling {}: {e:#}", listing.id()));
-            must(
-                fs::write(listing.output_path(), compilation.transcript()),
-                format!("writing {}", listing.output_path().display()),
-            );
-        }
+    /// Rewrites every `output.txt` of every language with the code of
+    /// `cargo xtask outputs`; what changed for each listing id.
+    pub fn regenerate_outputs(&self) -> Vec<(String, OutputChange)> {
+        let regeneration = outputs::regenerate(&self.layout(), &self.settings(), 1);
+        assert!(
+            regeneration.problems.is_empty(),
+            "regenerating the outputs: {:?}",
+            regeneration.problems
+        );
+        regeneration
+            .changes
+            .into_iter()
+            .map(|(listing, change)| (listing.id(), change))
+            .collect()
     }
 
     /// Runs the checks the book tests run for `language` (fences, every
@@ -231,8 +234,7 @@ pub fn bilingual_book(real_root: &Path) -> TempBook {
          [[claim]]\nlisting = \"broken\"\nerrors = [\"E0308\"]\n\
          quote = \"This one has a type error\"\nreason = \"a string is not a u32\"\n",
     );
-    book.record_outputs("en");
-    book.record_outputs("fr");
+    book.regenerate_outputs();
     book
 }
 
@@ -240,6 +242,7 @@ pub fn bilingual_book(real_root: &Path) -> TempBook {
 pub fn trials(real_root: &Path) -> Vec<Trial> {
     let root = real_root.to_path_buf();
     let second = root.clone();
+    let third = root.clone();
     vec![
         Trial::test(
             "temp_book::correct_listings_pass_in_every_language",
@@ -253,6 +256,10 @@ pub fn trials(real_root: &Path) -> Vec<Trial> {
         Trial::test(
             "temp_book::cache_reuses_outputs_and_recompiles_a_changed_listing_alone",
             move || cache_behaviour(&second),
+        ),
+        Trial::test(
+            "temp_book::outputs_command_rewrites_stale_outputs_and_keeps_their_command",
+            move || outputs_command(&third),
         ),
     ]
 }
@@ -305,4 +312,62 @@ fn cache_behaviour(real_root: &Path) -> Result<(), Failed> {
         .into());
     }
     Ok(())
+}
+
+/// `cargo xtask outputs` (its library code) creates a missing
+/// `output.txt`, rewrites a stale one keeping its `$ cargo build`, and then
+/// leaves everything unchanged; the checks pass afterwards.
+fn outputs_command(real_root: &Path) -> Result<(), Failed> {
+    let book = TempBook::new(real_root, &[("en", "listings-sources")]);
+    book.chapter(&format!(
+        "# Chapter\n\n{}\n{}",
+        TempBook::fence("rust", "listings-sources", "checked"),
+        TempBook::fence("rust", "listings-sources", "built"),
+    ));
+    book.listing(
+        "listings-sources",
+        "checked",
+        "checked",
+        "pub fn checked() {}\n",
+    );
+    book.listing("listings-sources", "built", "built", "pub fn built() {}\n");
+    let built_output = book
+        .root()
+        .join(format!("listings-sources/{CHAPTER}/built/output.txt"));
+    fs::write(
+        &built_output,
+        "$ cargo build\n    Compiling an old transcript\n",
+    )?;
+
+    let first = book.regenerate_outputs();
+    let built_id = format!("en/{CHAPTER}/built");
+    let checked_id = format!("en/{CHAPTER}/checked");
+    let built_change = first.iter().find(|(id, _)| *id == built_id).map(|(_, c)| c);
+    match built_change {
+        Some(OutputChange::Updated(diff)) if diff.contains("-    Compiling an old transcript") => {}
+        other => {
+            return Err(
+                format!("built: expected an update removing the old line, got {other:?}").into(),
+            )
+        }
+    }
+    if !first.contains(&(checked_id, OutputChange::Created)) {
+        return Err(format!("checked: expected its output.txt created, got {first:?}").into());
+    }
+    let rewritten = fs::read_to_string(&built_output)?;
+    if !rewritten.starts_with("$ cargo build\n   Compiling built v0.1.0 (file:///projects/built)\n")
+    {
+        return Err(format!(
+            "the rewritten output is not the `cargo build` transcript:\n{rewritten}"
+        )
+        .into());
+    }
+    let second = book.regenerate_outputs();
+    if second
+        .iter()
+        .any(|(_, change)| *change != OutputChange::Unchanged)
+    {
+        return Err(format!("a second run changed something: {second:?}").into());
+    }
+    book.check("en").map_err(Failed::from)
 }

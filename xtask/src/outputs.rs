@@ -1,17 +1,15 @@
 //! `cargo xtask outputs [--no-cache]`: rewrites the `output.txt` of every
 //! listing of every language from the current toolchain, in parallel, and
-//! prints what changed.
+//! prints what changed (see `booktools::outputs`).
 //!
-//! A listing keeps the command its `output.txt` records (`$ cargo check` or
-//! `$ cargo build`); a new one gets `$ cargo check`. `--no-cache` compiles
-//! every listing even when the cache holds its output.
+//! `--no-cache` compiles every listing even when the cache holds its output.
 
 use anyhow::{bail, Context, Result};
-use booktools::compile::{self, CargoCommand, CompileSettings};
+use booktools::compile::CompileSettings;
 use booktools::languages::BookLayout;
-use booktools::line_diff;
-use booktools::listings::{self, Listing};
+use booktools::outputs::{self, OutputChange};
 use booktools::parallel;
+use booktools::transcript;
 use std::path::Path;
 
 /// Runs the command.
@@ -25,54 +23,32 @@ pub fn run(args: &[String]) -> Result<()> {
         }
     }
     let layout = BookLayout::load(root)?;
-    let mut problems = Vec::new();
-    let mut work: Vec<(Listing, CargoCommand)> = Vec::new();
-    for language in &layout.languages {
-        match listings::discover(language) {
-            Ok(found) => {
-                for listing in found {
-                    match compile::recorded_command(&listing) {
-                        Ok(command) => {
-                            work.push((listing, command.unwrap_or(CargoCommand::DEFAULT)))
-                        }
-                        Err(error) => problems.push(format!("{error:#}")),
-                    }
-                }
-            }
-            Err(error) => problems.push(format!("{error:#}")),
-        }
-    }
-
     let jobs = parallel::default_jobs();
-    println!("compiling {} listing(s), {jobs} at a time", work.len());
-    let results = compile::compile_all(&work, &settings, jobs);
+    println!("regenerating every output.txt, {jobs} listing(s) at a time");
+    let regeneration = outputs::regenerate(&layout, &settings, jobs);
     let (mut created, mut updated, mut unchanged) = (0, 0, 0);
-    for ((listing, _), result) in work.iter().zip(results) {
-        let compilation = match result {
-            Ok(compilation) => compilation,
-            Err(error) => {
-                problems.push(format!("{}: {error:#}", listing.id()));
-                continue;
-            }
-        };
+    for (listing, change) in &regeneration.changes {
         let path = listing.output_path();
-        let new = compilation.transcript();
         let relative = path.strip_prefix(root).unwrap_or(&path).display();
-        match std::fs::read_to_string(&path) {
-            Ok(old) if old == new => unchanged += 1,
-            Ok(old) => {
-                std::fs::write(&path, &new)?;
-                updated += 1;
-                println!("updated {relative}:\n{}", line_diff::diff(&old, &new));
-            }
-            Err(_) => {
-                std::fs::write(&path, &new)?;
+        match change {
+            OutputChange::Created => {
                 created += 1;
                 println!("created {relative}");
             }
+            OutputChange::Updated(diff) => {
+                updated += 1;
+                println!("updated {relative} (- old, + new):\n{diff}");
+            }
+            OutputChange::Unchanged => unchanged += 1,
         }
     }
     println!("{created} created, {updated} updated, {unchanged} unchanged");
+    // The console transcripts come from real server runs (booktools::transcript).
+    let remake = settings.cache.is_none();
+    let mut problems = regeneration.problems.clone();
+    problems.extend(transcript::update_all(&layout, remake, |line| {
+        println!("{line}")
+    })?);
     if !problems.is_empty() {
         bail!(
             "some outputs could not be made:\n- {}",
