@@ -236,6 +236,9 @@ struct RawClaim {
 struct ClaimsFile {
     #[serde(default)]
     claim: Vec<RawClaim>,
+    /// The `[transcript]` section, read by [`crate::transcript`].
+    #[serde(default, rename = "transcript")]
+    _transcript: Option<toml::Table>,
 }
 
 /// A claim of the text about a listing, with names in one language.

@@ -55,6 +55,9 @@ pub struct ShutdownRun {
     pub status: ExitStatus,
     /// When its exit was seen.
     pub exited_at: Instant,
+    /// When its standard output closed: the exit, as the kernel closes the
+    /// pipe (more precise than [`Self::exited_at`], which is polled).
+    pub output_closed_at: Option<Instant>,
 }
 
 /// How a run ended.
@@ -164,6 +167,7 @@ pub fn run(
         terminate_sent_seen_at,
         status,
         exited_at,
+        output_closed_at: server.stdout_closed_at(),
     })))
 }
 
@@ -191,6 +195,12 @@ impl ShutdownRun {
     /// When the last response was complete.
     pub fn last_response_at(&self) -> Instant {
         self.slow.at.max(self.fast.at)
+    }
+
+    /// The best estimate of the exit instant.
+    pub fn exit_at(&self) -> Instant {
+        self.output_closed_at
+            .map_or(self.exited_at, |closed| closed.min(self.exited_at))
     }
 
     /// Everything in this run that contradicts the listing, given the page

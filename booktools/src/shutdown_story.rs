@@ -211,6 +211,10 @@ pub struct NarratedClaim {
     /// a terminate message (its join line precedes every terminate line).
     #[serde(default)]
     pub joined_before_any_terminate: Option<usize>,
+    /// This worker had not received its terminate message when the pool
+    /// tried to join it (its terminate line follows its join line).
+    #[serde(default)]
+    pub not_terminated_when_joined: Option<usize>,
     /// When the pool came to join this worker, every worker had received
     /// its terminate message.
     #[serde(default)]
@@ -222,6 +226,7 @@ impl NarratedClaim {
     pub fn states_something(&self) -> bool {
         self.workers_with_a_job.is_some()
             || self.joined_before_any_terminate.is_some()
+            || self.not_terminated_when_joined.is_some()
             || self.all_terminated_before_joining.is_some()
     }
 }
@@ -251,6 +256,16 @@ pub fn claim_problems<S: AsRef<str>>(
                 (Some(join), Some(terminate)) if join < terminate => {}
                 (join, terminate) => fails(format!(
                     "the join of worker {worker} is at line {:?} and the first terminate message at line {:?}",
+                    join.map(|i| i + 1),
+                    terminate.map(|i| i + 1)
+                )),
+            }
+        }
+        if let Some(worker) = claim.not_terminated_when_joined {
+            match (story.joining(worker), story.terminated(worker)) {
+                (Some(join), Some(terminate)) if join < terminate => {}
+                (join, terminate) => fails(format!(
+                    "the join of worker {worker} is at line {:?} and its terminate message at line {:?}",
                     join.map(|i| i + 1),
                     terminate.map(|i| i + 1)
                 )),
@@ -348,6 +363,7 @@ mod tests {
         let true_claims = [
             claim("quote = 'q'\nworkers_with_a_job = [2, 0]"),
             claim("quote = 'q'\njoined_before_any_terminate = 0"),
+            claim("quote = 'q'\nnot_terminated_when_joined = 0"),
             claim("quote = 'q'\nall_terminated_before_joining = 1"),
         ];
         assert_eq!(
@@ -357,10 +373,11 @@ mod tests {
         let false_claims = [
             claim("quote = 'q'\nworkers_with_a_job = [0, 1]"),
             claim("quote = 'q'\njoined_before_any_terminate = 1"),
+            claim("quote = 'q'\nnot_terminated_when_joined = 2"),
             claim("quote = 'q'\nall_terminated_before_joining = 0"),
         ];
         let problems = claim_problems(&run(), &source, &false_claims);
-        assert_eq!(problems.len(), 3, "{problems:?}");
+        assert_eq!(problems.len(), 4, "{problems:?}");
         assert!(problems[0].contains("the text says \"q\""), "{problems:?}");
     }
 

@@ -332,6 +332,71 @@ pub fn regenerate(
     )
 }
 
+/// Brings the transcript of every language up to date, as `cargo xtask
+/// outputs` does: a committed transcript that still passes
+/// [`committed_problems`] is kept unless `remake`; any other is made again
+/// by [`regenerate`]. `report` gets one line per step; the result lists
+/// what could not be made.
+pub fn update_all(
+    layout: &BookLayout,
+    remake: bool,
+    mut report: impl FnMut(&str),
+) -> Result<Vec<String>> {
+    let spec = TranscriptSpec::load(layout)?;
+    let mut problems = spec.problems(layout)?;
+    if !problems.is_empty() {
+        return Ok(problems);
+    }
+    for language in &layout.languages {
+        if let Err(error) = update_one(layout, &spec, language, remake, &mut report) {
+            problems.push(format!("{error:#}"));
+        }
+    }
+    Ok(problems)
+}
+
+fn update_one(
+    layout: &BookLayout,
+    spec: &TranscriptSpec,
+    language: &Language,
+    remake: bool,
+    report: &mut impl FnMut(&str),
+) -> Result<()> {
+    let listing = spec.listing(language)?;
+    let source = ServerSource::read(&listing.dir)?;
+    let path = spec.path(&listing);
+    let relative = path.strip_prefix(&layout.root).unwrap_or(&path).display();
+    if !remake && committed_problems(spec, &listing, &source).is_empty() {
+        report(&format!(
+            "kept {relative}: still a correct run and the narrated one (--no-cache remakes it)"
+        ));
+        return Ok(());
+    }
+    report(&format!("making {relative} from real `cargo run`s"));
+    let lock = PortLock::acquire(
+        &layout.root,
+        source.setup.socket_address()?,
+        crate::server_port::DEFAULT_LOCK_WAIT,
+    )?;
+    let regenerated = regenerate(&layout.root, spec, &listing, &lock, |line| {
+        report(&format!("  {line}"))
+    })?;
+    let old = std::fs::read_to_string(&path).ok();
+    if old.as_deref() != Some(regenerated.text.as_str()) {
+        std::fs::write(&path, &regenerated.text)
+            .with_context(|| format!("writing {}", path.display()))?;
+    }
+    match old {
+        None => report(&format!("created {relative}")),
+        Some(old) if old == regenerated.text => report(&format!("unchanged {relative}")),
+        Some(old) => report(&format!(
+            "updated {relative}:\n{}",
+            crate::line_diff::diff(&old, &regenerated.text)
+        )),
+    }
+    Ok(())
+}
+
 /// The English chapters (`src/`), whitespace collapsed.
 fn source_chapters(layout: &BookLayout) -> Result<Vec<String>> {
     let mut chapters = Vec::new();

@@ -5,6 +5,7 @@
 use anyhow::{bail, Result};
 
 mod bench;
+mod bench_server;
 mod bench_site;
 mod build_site;
 mod mdbook_cli;
@@ -36,6 +37,8 @@ commands:
   build [--site-url /path/] [--dest <dir>]
               write the static site, every language, to book/ and check its links
   bench listings  time the listing verification: cold, warm, and naive cargo builds
+  bench server [--runs <n>]
+              time the graceful shutdown (last response -> exit) and `cargo test --test server`
   bench site      time `build` (cold, warm) and a po edit rebuilt under `serve`
 ";
 
@@ -54,6 +57,9 @@ fn main() -> Result<()> {
         "outputs" => outputs::run(rest),
         "bench" if rest.first().map(String::as_str) == Some("site") => {
             bench_site::run(&rest[1..])
+        }
+        "bench" if rest.first().map(String::as_str) == Some("server") => {
+            bench_server::run(&rest[1..])
         }
         "bench" => bench::run(rest),
         "serve" => serve::run(rest),

@@ -1,0 +1,147 @@
+//! `cargo xtask bench server [--runs <n>]`: what the graceful shutdown
+//! costs, and what the server tests cost.
+//!
+//! - per language, `--runs` real runs (default 3) of the shutdown listing
+//!   (the `[transcript]` listing of `listing-expectations.toml`) through the
+//!   three requests of `tests/server.rs`: the time from the last response
+//!   to the process exit (the shutdown itself: terminate messages, joins,
+//!   exit), and how long `GET /` took while `GET /sleep` was in flight;
+//! - the wall time of `cargo test --test server` (built first, untimed).
+//!
+//! Timing lives here only; the tests never assert a duration.
+
+use anyhow::{bail, Context, Result};
+use booktools::compile;
+use booktools::languages::BookLayout;
+use booktools::listing_binary;
+use booktools::server_port::{PortLock, DEFAULT_LOCK_WAIT};
+use booktools::server_process;
+use booktools::server_source::ServerSource;
+use booktools::shutdown_run::{self, Outcome};
+use booktools::transcript::TranscriptSpec;
+use std::os::unix::process::CommandExt;
+use std::path::Path;
+use std::process::Command;
+use std::time::{Duration, Instant};
+
+/// The longest wait for the suite (it builds and runs real servers).
+const SUITE_TIMEOUT: Duration = Duration::from_secs(900);
+
+/// Runs the benchmark.
+pub fn run(args: &[String]) -> Result<()> {
+    let runs = match args {
+        [] => 3,
+        [flag, n] if flag == "--runs" => n
+            .parse::<usize>()
+            .ok()
+            .filter(|n| *n > 0)
+            .with_context(|| format!("--runs needs a positive number, got `{n}`"))?,
+        _ => bail!("usage: cargo xtask bench server [--runs <n>]"),
+    };
+    let root = Path::new(env!("CARGO_MANIFEST_DIR"))
+        .parent()
+        .context("xtask/ has no parent folder")?;
+    let layout = BookLayout::load(root)?;
+    let spec = TranscriptSpec::load(&layout)?;
+
+    for language in &layout.languages {
+        let listing = spec.listing(language)?;
+        let source = ServerSource::read(&listing.dir)?;
+        let hello_page = source.setup.hello_page()?;
+        let target_dir = listing_binary::target_dir(root, "server-bench", &listing);
+        let binary = listing_binary::build(&listing, &target_dir)?;
+        let lock = PortLock::acquire(root, source.setup.socket_address()?, DEFAULT_LOCK_WAIT)?;
+        let (mut shutdowns, mut fast_answers) = (Vec::new(), Vec::new());
+        for _ in 0..runs {
+            let command = listing_binary::server_command(&listing, &binary);
+            let outcome = shutdown_run::run(&source, command, Duration::from_secs(30), |_| true)?;
+            lock.wait_until_free(Instant::now() + Duration::from_secs(10))?;
+            let Outcome::Finished(run) = outcome else {
+                bail!("{}: a kept run was abandoned", listing.id());
+            };
+            let problems = run.problems(&source, &hello_page);
+            if !problems.is_empty() {
+                bail!(
+                    "{}: a run went wrong:\n- {}",
+                    listing.id(),
+                    problems.join("\n- ")
+                );
+            }
+            shutdowns.push(
+                run.exit_at()
+                    .saturating_duration_since(run.last_response_at()),
+            );
+            fast_answers.push(run.fast.at.saturating_duration_since(run.slow_sent_at));
+        }
+        drop(lock);
+        println!("{} ({runs} run(s)):", listing.id());
+        println!(
+            "  last response -> process exit: {}",
+            spread(&mut shutdowns)
+        );
+        println!(
+            "  GET / answered, GET /sleep in flight: {}",
+            spread(&mut fast_answers)
+        );
+    }
+
+    let mut build = test_command(root);
+    build.arg("--no-run");
+    let status = build.status().context("building the server tests")?;
+    if !status.success() {
+        bail!("`cargo test --test server --no-run` failed");
+    }
+    let started = Instant::now();
+    let mut suite = test_command(root);
+    // Its own process group: a timeout kills the test binary and its
+    // servers with cargo.
+    suite.process_group(0);
+    let mut child = suite
+        .spawn()
+        .context("starting `cargo test --test server`")?;
+    let status = loop {
+        if let Some(status) = child.try_wait()? {
+            break status;
+        }
+        if started.elapsed() > SUITE_TIMEOUT {
+            server_process::kill_group(&mut child);
+            bail!(
+                "`cargo test --test server` ran over {}s",
+                SUITE_TIMEOUT.as_secs()
+            );
+        }
+        std::thread::sleep(Duration::from_millis(10));
+    };
+    let wall = started.elapsed();
+    if !status.success() {
+        bail!("`cargo test --test server` failed");
+    }
+    println!(
+        "cargo test --test server (built): {:.2}s wall",
+        wall.as_secs_f64()
+    );
+    Ok(())
+}
+
+/// `cargo test --test server` at the book root, quiet, with the
+/// environment a parent cargo leaves scrubbed.
+fn test_command(root: &Path) -> Command {
+    let mut cargo = Command::new("cargo");
+    cargo
+        .args(["test", "--quiet", "--test", "server"])
+        .current_dir(root);
+    compile::scrub_environment(&mut cargo);
+    cargo
+}
+
+/// `min / median / max` of `durations`, in milliseconds.
+fn spread(durations: &mut [Duration]) -> String {
+    durations.sort();
+    let ms = |d: Duration| d.as_secs_f64() * 1000.0;
+    format!(
+        "min {:.2} ms, median {:.2} ms, max {:.2} ms",
+        ms(durations[0]),
+        ms(durations[durations.len() / 2]),
+        ms(durations[durations.len() - 1])
+    )
+}
