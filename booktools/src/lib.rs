@@ -29,3 +29,4 @@ pub mod po_merge;
 pub mod po_update;
 pub mod translation_status;
 pub mod outputs;
+pub mod translated_code;
