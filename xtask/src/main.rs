@@ -7,6 +7,7 @@ use anyhow::{bail, Result};
 mod bench;
 mod bench_server;
 mod bench_site;
+mod bench_skeptic;
 mod build_site;
 mod mdbook_cli;
 mod outputs;
@@ -37,6 +38,7 @@ commands:
   build [--site-url /path/] [--dest <dir>]
               write the static site, every language, to book/ and check its links
   bench listings  time the listing verification: cold, warm, and naive cargo builds
+  bench skeptic   time what the skeptic tests of the book's Rust blocks add to cargo test
   bench server [--runs <n>]
               time the graceful shutdown (last response -> exit) and `cargo test --test server`
   bench site      time `build` (cold, warm) and a po edit rebuilt under `serve`
@@ -55,6 +57,9 @@ fn main() -> Result<()> {
         "po" => po::run(rest),
         "status" => status::run(rest),
         "outputs" => outputs::run(rest),
+        "bench" if rest.first().map(String::as_str) == Some("skeptic") => {
+            bench_skeptic::run(&rest[1..])
+        }
         "bench" if rest.first().map(String::as_str) == Some("site") => {
             bench_site::run(&rest[1..])
         }

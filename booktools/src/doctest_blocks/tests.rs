@@ -2,8 +2,13 @@
 //! templates, naming, the Markdown written for skeptic, and the whole
 //! collection on a small bilingual book built by the real pipeline.
 
+use super::skeptic_docs::{fence_for, name_files, GENERATED_FILE_TIME};
+use super::template::template_for;
 use super::*;
+use crate::expectations::Outcome;
 use std::fs;
+use std::path::PathBuf;
+use std::time::SystemTime;
 
 #[test]
 fn fence_attributes_map_onto_expectations() {
@@ -113,6 +118,7 @@ fn listing_block(
         file: file_path,
         package: "hello".into(),
         edition: "2021".into(),
+        other_packages: vec!["salutations".into()],
         directive: format!("{{{{#rustdoc_include ../{language}/ch/{listing}/{file}:here}}}}"),
     });
     let template = template_for(&origin, &complete_code(code)).unwrap();
@@ -392,6 +398,10 @@ fn collects_every_rust_block_of_every_language_with_its_listing_file() {
     let french_program = blocks[3].program();
     assert!(
         french_program.starts_with("use salutations::saluer;\nfn main() {\n    saluer();\n}\n"),
+        "{french_program}"
+    );
+    assert!(
+        french_program.ends_with("\nmod hello {}\n"),
         "{french_program}"
     );
     assert!(

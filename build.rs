@@ -1,0 +1,38 @@
+//! Every Rust block of the rendered book, in every language, becomes a
+//! skeptic test (`tests/skeptic.rs`): `booktools::doctest_blocks` renders
+//! the chapters through the book's own pipeline and writes them as Markdown
+//! for skeptic. Reruns only when the book's sources, catalogs or listings
+//! change. A book whose blocks cannot be collected (a broken include, a
+//! block from another language's tree) gives one failing test naming the
+//! file and line, instead of a package whose tests do not build.
+
+use booktools::doctest_blocks;
+use std::path::{Path, PathBuf};
+
+fn main() {
+    let root = PathBuf::from(std::env::var_os("CARGO_MANIFEST_DIR").expect("set by Cargo"));
+    let out_dir = PathBuf::from(std::env::var_os("OUT_DIR").expect("set by Cargo"));
+    println!("cargo:rerun-if-changed=build.rs");
+    println!(
+        "cargo:rerun-if-changed={}",
+        root.join("book.toml").display()
+    );
+    if let Err(error) = generate(&root, &out_dir.join("book-blocks")) {
+        for line in format!("{error:#}").lines() {
+            println!("cargo:warning={line}");
+        }
+        let tests = out_dir.join("skeptic-tests.rs");
+        let source = doctest_blocks::failing_tests_source(&error);
+        std::fs::write(&tests, source).expect("OUT_DIR is writable");
+    }
+}
+
+fn generate(root: &Path, dir: &Path) -> anyhow::Result<()> {
+    for input in doctest_blocks::inputs(root)? {
+        println!("cargo:rerun-if-changed={}", input.display());
+    }
+    let blocks = doctest_blocks::collect(root)?;
+    let docs = doctest_blocks::write_skeptic_docs(&blocks, dir)?;
+    skeptic::generate_doc_tests(&docs.files);
+    Ok(())
+}
