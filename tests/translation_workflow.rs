@@ -314,3 +314,77 @@ fn the_french_guide_for_translators_follows_french_typography() -> Result<()> {
     assert!(problems.is_empty(), "{}", list.join("\n"));
     Ok(())
 }
+
+#[test]
+fn the_status_counts_fuzzy_messages_and_names_missing_and_out_of_step_listings() -> Result<()> {
+    use booktools::translation_status::{book_status, render};
+    let book = TempBook::copy_of_repository()?;
+    let (chapter, _, first_words) = long_paragraph(&book)?;
+    book.replace_once(
+        &chapter,
+        &first_words,
+        &format!("As a result, {first_words}"),
+    )?;
+    update_catalogs(book.root())?;
+    let layout = booktools::languages::BookLayout::load(book.root())?;
+
+    // In every translated tree: one listing removed, one struct renamed.
+    let mut expected = Vec::new();
+    for translation in translations(book.root())? {
+        let tree = &layout
+            .language(&translation.language)
+            .context("a listing tree")?
+            .tree;
+        let listings =
+            booktools::listings::discover(layout.language(&translation.language).unwrap())?;
+        let (first, last) = (&listings[0], &listings[listings.len() - 1]);
+        std::fs::remove_dir_all(&last.dir)?;
+        let lib = first.dir.join("src/lib.rs");
+        let text = std::fs::read_to_string(&lib)?;
+        let line = text
+            .lines()
+            .position(|l| l.starts_with("pub struct "))
+            .context("a struct")?;
+        let renamed = text.replacen("pub struct ", "pub struct Renamed", 1);
+        std::fs::write(&lib, renamed)?;
+        let shown = |path: &Path| {
+            path.strip_prefix(book.root())
+                .unwrap()
+                .display()
+                .to_string()
+        };
+        expected.push((
+            translation.language.clone(),
+            format!("{}:{}: listing structure", shown(&lib), line + 1),
+            shown(&last.dir),
+        ));
+        assert!(tree.is_dir());
+    }
+    assert!(!expected.is_empty(), "no translated language");
+
+    let status = book_status(book.root())?;
+    assert!(!status.is_complete());
+    let table = render(book.root(), &status);
+    for (language, renamed, removed) in &expected {
+        let language = status
+            .languages
+            .iter()
+            .find(|l| &l.language == language)
+            .context("the language's status")?;
+        let total = language.total();
+        assert_eq!((total.fuzzy, total.untranslated), (1, 0), "{table}");
+        let row = language
+            .chapters
+            .iter()
+            .find(|c| c.chapter == chapter)
+            .context("the edited chapter")?;
+        assert_eq!(row.fuzzy, 1, "{table}");
+        assert_eq!(language.listings_translated, language.listings_total - 1);
+        assert_eq!(language.listings_out_of_step, 1, "{table}");
+        assert!(table.contains(renamed), "{renamed} not in:\n{table}");
+        assert!(table.contains(removed), "{removed} not in:\n{table}");
+        assert!(table.contains(": fuzzy entry \"As a result, "), "{table}");
+    }
+    assert!(table.contains("INCOMPLETE"), "{table}");
+    Ok(())
+}

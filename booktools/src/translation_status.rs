@@ -5,18 +5,21 @@
 //! English sources (as the completeness check does), so an English change
 //! shows before `cargo xtask po` was run. The problems listed under the
 //! table are those of the checks of the test suite, with their file and
-//! line: completeness and typography of the catalog
-//! ([`crate::translation`]), and the listing trees (a translated listing
-//! missing, or without an English twin).
+//! line, called here rather than repeated: completeness and typography of
+//! the catalog, stray catalogs and mojibake ([`crate::translation`]), and
+//! the consistency of each edition with its code ([`crate::translated_code`]:
+//! a translated listing missing or out of step with its English twin, a code
+//! name of the prose, a paragraph left in English).
 //!
 //! Nothing here names a language: the languages are those of `book.toml`.
 
 use crate::languages::BookLayout;
 use crate::listings::{discover, Listing};
 use crate::po::extract_pot;
+use crate::translated_code::{self, Check};
 use crate::translation::{
-    check_catalog_files, check_completeness, check_typography, read_po, translations, PoFile,
-    Problem, Translation,
+    check_catalog_files, check_completeness, check_mojibake, check_typography, read_po,
+    translations, PoFile, Problem, Translation,
 };
 use anyhow::{Context, Result};
 use mdbook_driver::MDBook;
@@ -54,13 +57,16 @@ pub struct LanguageStatus {
     pub catalog: PathBuf,
     /// Counts per chapter, in book order (`SUMMARY.md` first).
     pub chapters: Vec<ChapterCounts>,
-    /// Problems of the catalog (missing, malformed, incomplete, typography).
+    /// Problems of the catalog and of the prose (missing, malformed,
+    /// incomplete, typography, code names, paragraphs left in English).
     pub problems: Vec<Problem>,
-    /// English listings, and how many of them the language has.
+    /// How many English listings there are.
     pub listings_total: usize,
-    /// Listings of the language that have an English twin.
+    /// How many of them have their twin in this language's tree.
     pub listings_translated: usize,
-    /// Problems of the listing tree.
+    /// How many of those twins the structural check finds out of step.
+    pub listings_out_of_step: usize,
+    /// Problems of the listing tree (the structural check).
     pub listing_problems: Vec<Problem>,
 }
 
@@ -85,29 +91,91 @@ impl LanguageStatus {
     }
 }
 
-/// The status of every translated language of the book at `root`, sorted
-/// by language code.
-pub fn book_status(root: &Path) -> Result<Vec<LanguageStatus>> {
+/// The status of the whole book.
+#[derive(Debug, Clone)]
+pub struct BookStatus {
+    /// Every translated language, sorted by code.
+    pub languages: Vec<LanguageStatus>,
+    /// Problems of no translated language: a catalog without a listing
+    /// tree, mojibake, a code name of the English chapters, a check that
+    /// could not run.
+    pub problems: Vec<Problem>,
+}
+
+impl BookStatus {
+    /// True when the checks find nothing to do.
+    pub fn is_complete(&self) -> bool {
+        self.problems.is_empty() && self.languages.iter().all(LanguageStatus::is_complete)
+    }
+}
+
+/// The status of every translated language of the book at `root`.
+pub fn book_status(root: &Path) -> Result<BookStatus> {
     let template = extract_pot(root)?;
     let layout = BookLayout::load(root)?;
-    let catalog_files = check_catalog_files(root)?;
+    let mut other_problems = check_catalog_files(root)?;
+    other_problems.extend(check_mojibake(root)?);
+    let code_problems = match translated_code::check_translated_code(root) {
+        Ok(problems) => problems,
+        Err(error) => {
+            // The prose checks need the book to render; the structural
+            // check does not, and tells which listing is missing.
+            other_problems.push(Problem {
+                file: root.join(crate::languages::BOOK_TOML),
+                line: None,
+                source: None,
+                message: format!("the prose of the translations could not be checked: {error:#}"),
+            });
+            match translated_code::check_structure(root) {
+                Ok(problems) => problems,
+                Err(error) => {
+                    other_problems.push(Problem {
+                        file: root.join(crate::languages::BOOK_TOML),
+                        line: None,
+                        source: None,
+                        message: format!("the listings could not be checked: {error:#}"),
+                    });
+                    Vec::new()
+                }
+            }
+        }
+    };
     let english = layout
         .language(&layout.source_language)
         .map(discover)
         .transpose()?
         .unwrap_or_default();
     let order = chapter_files_in_book_order(root)?;
-    translations(root)?
-        .iter()
-        .map(|translation| {
-            let mut status = catalog_status(root, &template, translation, &catalog_files)?;
-            status
-                .chapters
-                .sort_by_key(|counts| order.iter().position(|file| *file == counts.chapter));
-            listing_status(&layout, &english, &mut status);
-            Ok(status)
-        })
-        .collect()
+    let mut languages = Vec::new();
+    for translation in translations(root)? {
+        let mut status = catalog_status(root, &template, &translation, &mut other_problems)?;
+        status
+            .chapters
+            .sort_by_key(|counts| order.iter().position(|file| *file == counts.chapter));
+        for problem in code_problems
+            .iter()
+            .filter(|problem| problem.language == status.language)
+        {
+            let converted = Problem::from(problem.clone());
+            if problem.check == Check::Structure {
+                status.listing_problems.push(converted);
+            } else {
+                status.problems.push(converted);
+            }
+        }
+        count_listings(&layout, &english, &mut status);
+        languages.push(status);
+    }
+    other_problems.extend(
+        code_problems
+            .into_iter()
+            .filter(|problem| !languages.iter().any(|l| l.language == problem.language))
+            .map(Problem::from),
+    );
+    Ok(BookStatus {
+        languages,
+        problems: other_problems,
+    })
 }
 
 /// The Markdown file of every chapter, in book order, as the template
@@ -123,24 +191,26 @@ fn chapter_files_in_book_order(root: &Path) -> Result<Vec<String>> {
         .collect())
 }
 
-/// Counts and problems of the catalog of `translation`.
+/// Counts and problems of the catalog of `translation`; the problems of
+/// `book_problems` about its catalog move to it.
 fn catalog_status(
     root: &Path,
     template: &Catalog,
     translation: &Translation,
-    catalog_files: &[Problem],
+    book_problems: &mut Vec<Problem>,
 ) -> Result<LanguageStatus> {
+    let (own, others): (Vec<Problem>, Vec<Problem>) = std::mem::take(book_problems)
+        .into_iter()
+        .partition(|problem| problem.file == translation.catalog);
+    *book_problems = others;
     let mut status = LanguageStatus {
         language: translation.language.clone(),
         catalog: translation.catalog.clone(),
         chapters: Vec::new(),
-        problems: catalog_files
-            .iter()
-            .filter(|problem| problem.file == translation.catalog)
-            .cloned()
-            .collect(),
+        problems: own,
         listings_total: 0,
         listings_translated: 0,
+        listings_out_of_step: 0,
         listing_problems: Vec::new(),
     };
     let po = if translation.catalog.is_file() {
@@ -219,69 +289,56 @@ fn chapter_of(references: &str) -> String {
         .map_or_else(|| "(no source)".to_string(), |file| file.to_string())
 }
 
-/// Compares the listing tree of `status`'s language with the English one:
-/// each English listing needs its twin (same chapter and listing folder),
-/// and each translated listing needs an English original.
-fn listing_status(layout: &BookLayout, english: &[Listing], status: &mut LanguageStatus) {
+/// Counts the English listings, their twins in `status`'s language, and
+/// the twins the structural check found out of step (a problem in their
+/// folder). The problems themselves come from the structural check.
+fn count_listings(layout: &BookLayout, english: &[Listing], status: &mut LanguageStatus) {
     status.listings_total = english.len();
     let Some(language) = layout.language(&status.language) else {
         return;
     };
-    let translated = match discover(language) {
-        Ok(translated) => translated,
-        Err(error) => {
-            status.listing_problems.push(Problem {
-                file: language.tree.clone(),
-                line: None,
-                source: None,
-                message: format!("{error:#}"),
-            });
-            return;
-        }
-    };
-    let twin = |listing: &Listing, among: &[Listing]| {
-        among
-            .iter()
-            .any(|other| other.chapter == listing.chapter && other.name == listing.name)
-    };
-    for original in english {
-        if twin(original, &translated) {
-            status.listings_translated += 1;
-        } else {
-            status.listing_problems.push(Problem {
-                file: language.tree.join(&original.chapter).join(&original.name),
-                line: None,
-                source: None,
-                message: format!(
-                    "missing: the translation of {} (copy it, then rename through glossary.toml)",
-                    original.dir.display()
-                ),
-            });
-        }
-    }
-    for listing in &translated {
-        if !twin(listing, english) {
-            status.listing_problems.push(Problem {
-                file: listing.dir.clone(),
-                line: None,
-                source: None,
-                message: "no English listing of that name: renamed or removed in English?"
-                    .to_string(),
-            });
-        }
-    }
+    // A missing tree is a problem of the structural check already.
+    let translated = discover(language).unwrap_or_default();
+    let twins: Vec<&Listing> = translated
+        .iter()
+        .filter(|listing| {
+            english.iter().any(|original| {
+                original.chapter == listing.chapter && original.name == listing.name
+            })
+        })
+        .collect();
+    status.listings_translated = twins.len();
+    status.listings_out_of_step = twins
+        .iter()
+        .filter(|twin| {
+            status
+                .listing_problems
+                .iter()
+                .any(|problem| problem.file.starts_with(&twin.dir))
+        })
+        .count();
 }
 
 /// The status as a compact table per language, then the problems, with
 /// paths relative to `root`.
-pub fn render(root: &Path, statuses: &[LanguageStatus]) -> String {
+pub fn render(root: &Path, book: &BookStatus) -> String {
     let relative = |path: &Path| path.strip_prefix(root).unwrap_or(path).to_path_buf();
+    let root_prefix = format!("{}/", root.display());
+    let shown = |problem: &Problem| Problem {
+        file: relative(&problem.file),
+        source: problem.source.as_ref().map(|source| {
+            source
+                .strip_prefix(&root_prefix)
+                .unwrap_or(source)
+                .to_string()
+        }),
+        ..problem.clone()
+    };
     let mut out = String::new();
-    if statuses.is_empty() {
+    if book.languages.is_empty() {
         out.push_str("No translated language in book.toml `[preprocessor.listings.trees]`.\n");
-        return out;
     }
-    for status in statuses {
+    for status in &book.languages {
         let total = status.total();
         let width = status
             .chapters
@@ -315,8 +372,8 @@ pub fn render(root: &Path, statuses: &[LanguageStatus]) -> String {
         }
         let _ = writeln!(
             out,
-            "  listings: {} of {} translated",
-            status.listings_translated, status.listings_total
+            "  listings: {} of {} translated, {} out of step",
+            status.listings_translated, status.listings_total, status.listings_out_of_step
         );
         let problems: Vec<&Problem> = status
             .problems
@@ -326,15 +383,25 @@ pub fn render(root: &Path, statuses: &[LanguageStatus]) -> String {
         if !problems.is_empty() {
             let _ = writeln!(out, "  to do ({}):", problems.len());
             for problem in problems {
-                let shown = Problem {
-                    file: relative(&problem.file),
-                    ..problem.clone()
-                };
-                let _ = writeln!(out, "    {shown}");
+                let _ = writeln!(out, "    {}", indented(&shown(problem), "      "));
             }
         }
     }
+    if !book.problems.is_empty() {
+        let _ = writeln!(out, "other problems ({}):", book.problems.len());
+        for problem in &book.problems {
+            let _ = writeln!(out, "  {}", indented(&shown(problem), "    "));
+        }
+    }
     out
+}
+
+/// A problem on one line, or its further lines indented by `indent`.
+fn indented(problem: &Problem, indent: &str) -> String {
+    problem
+        .to_string()
+        .trim_end()
+        .replace('\n', &format!("\n{indent}"))
 }
 
 #[cfg(test)]
@@ -406,23 +473,36 @@ mod tests {
             problems: vec![Problem {
                 file: PathBuf::from("/book/po/xx.po"),
                 line: Some(12),
-                source: Some("src/a.md:3".into()),
+                source: Some("/book/src/a.md:3".into()),
                 message: "fuzzy entry \"One\"".into(),
             }],
             listings_total: 2,
             listings_translated: 1,
+            listings_out_of_step: 0,
             listing_problems: Vec::new(),
         };
-        let table = render(Path::new("/book"), &[status]);
+        let book = BookStatus {
+            languages: vec![status],
+            problems: vec![Problem {
+                file: PathBuf::from("/book/src/a.md"),
+                line: Some(3),
+                source: None,
+                message: "mojibake".into(),
+            }],
+        };
+        assert!(!book.is_complete());
+        let table = render(Path::new("/book"), &book);
         assert_eq!(
             table,
             "xx (po/xx.po): INCOMPLETE\n  \
              chapter   translated  fuzzy  untranslated\n  \
              src/a.md           3      1             2\n  \
              total              3      1             2\n  \
-             listings: 1 of 2 translated\n  \
+             listings: 1 of 2 translated, 0 out of step\n  \
              to do (1):\n    \
-             po/xx.po:12: fuzzy entry \"One\" (English source: src/a.md:3)\n"
+             po/xx.po:12: fuzzy entry \"One\" (English source: src/a.md:3)\n\
+             other problems (1):\n  \
+             src/a.md:3: mojibake\n"
         );
     }
 }
