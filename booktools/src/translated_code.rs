@@ -134,53 +134,12 @@ impl Editions {
             };
             let locator = edition.catalog.as_ref().map(PoLocator::new);
             for chapter in &edition.chapters {
-                let chapter_file = self.layout.root.join(&chapter.source_path);
-                let chapter_name = chapter.source_path.to_str().unwrap_or_default();
-                for block in markdown::blocks(&chapter.content) {
-                    for span in &block.code_spans {
-                        let Some(message) = names.check_span(&span.code) else {
-                            continue;
-                        };
-                        let origin = locator.as_ref().and_then(|locator| {
-                            locator.locate(
-                                &block.text,
-                                Some(&format!("`{}`", span.code)),
-                                chapter_name,
-                            )
-                        });
-                        let (location, english, message) = match (&locator, origin) {
-                            // The source language: the chapter is the file.
-                            (None, _) => (Location::at(&chapter_file, span.line), None, message),
-                            (Some(_), Some(origin)) => (
-                                origin.location,
-                                origin.english.map(|english| Location {
-                                    file: self.layout.root.join(english.file),
-                                    line: english.line,
-                                }),
-                                if origin.untranslated {
-                                    format!("{message} (the message is not translated)")
-                                } else {
-                                    message
-                                },
-                            ),
-                            (Some(_), None) => (
-                                Location::file(&chapter_file),
-                                None,
-                                format!(
-                                    "{message} (line {} of the rendered `{}` chapter; no catalog entry gives it)",
-                                    span.line, edition.language
-                                ),
-                            ),
-                        };
-                        problems.push(Problem {
-                            check: Check::CodeNames,
-                            language: edition.language.clone(),
-                            location,
-                            english,
-                            message,
-                        });
-                    }
-                }
+                problems.extend(code_names::chapter_problems(
+                    &self.layout.root,
+                    &names,
+                    chapter,
+                    locator.as_ref(),
+                ));
             }
         }
         problems

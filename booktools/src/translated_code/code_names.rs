@@ -28,7 +28,12 @@
 
 use super::declarations::Declarations;
 use super::glossary::{is_identifier, Glossary};
+use super::markdown::blocks;
+use super::po_locator::PoLocator;
+use super::problem::{Check, Location, Problem};
+use crate::book::RenderedChapter;
 use std::collections::BTreeSet;
+use std::path::Path;
 
 /// Segments that only say where a path starts.
 const PATH_HEADS: &[&str] = &["self", "Self", "crate", "super"];
@@ -161,6 +166,68 @@ impl LanguageNames<'_> {
         }
         None
     }
+}
+
+/// The problems of the code spans of one chapter of `names.language`.
+///
+/// A chapter of the source language is its own file: a problem names its
+/// line. A translated chapter is rebuilt by `gettext` from the catalog:
+/// `locator` finds the PO entry of the span's block, and the problem names
+/// the line of the span in its msgstr (or the msgid line when the message
+/// is not translated), with the English source line of the message.
+pub fn chapter_problems(
+    root: &Path,
+    names: &LanguageNames,
+    chapter: &RenderedChapter,
+    locator: Option<&PoLocator>,
+) -> Vec<Problem> {
+    let chapter_file = root.join(&chapter.source_path);
+    let chapter_name = chapter.source_path.to_str().unwrap_or_default();
+    let mut problems = Vec::new();
+    for block in blocks(&chapter.content) {
+        for span in &block.code_spans {
+            let Some(message) = names.check_span(&span.code) else {
+                continue;
+            };
+            let (location, english, message) = match locator {
+                None => (Location::at(&chapter_file, span.line), None, message),
+                Some(locator) => {
+                    let needle = format!("`{}`", span.code);
+                    match locator.locate(&block.text, Some(&needle), chapter_name) {
+                        Some(origin) => (
+                            origin.location,
+                            origin.english.map(|english| Location {
+                                file: root.join(english.file),
+                                line: english.line,
+                            }),
+                            if origin.untranslated {
+                                format!("{message} (the message is not translated)")
+                            } else {
+                                message
+                            },
+                        ),
+                        None => (
+                            Location::file(&chapter_file),
+                            None,
+                            format!(
+                                "{message} (line {} of the rendered `{}` chapter; \
+                                 no catalog entry gives it)",
+                                span.line, names.language
+                            ),
+                        ),
+                    }
+                }
+            };
+            problems.push(Problem {
+                check: Check::CodeNames,
+                language: names.language.to_string(),
+                location,
+                english,
+                message,
+            });
+        }
+    }
+    problems
 }
 
 /// An identifier of a code span.
