@@ -119,8 +119,8 @@ fn an_edited_english_paragraph_fails_the_checks_until_its_translation_is_updated
     assert!(matches!(update.template, PotUpdate::Written(_)));
     for catalog in catalog_updates(&update) {
         assert_eq!(catalog.change, CatalogChange::Updated);
-        assert_eq!(catalog.summary.fuzzy, [new_msgid.clone()]);
-        assert_eq!(catalog.summary.dropped, [old_msgid.clone()]);
+        assert_eq!(catalog.summary.fuzzy, std::slice::from_ref(&new_msgid));
+        assert_eq!(catalog.summary.dropped, std::slice::from_ref(&old_msgid));
         assert!(catalog.summary.added.is_empty(), "{:?}", catalog.summary);
 
         // The translation is carried over, fuzzy, with the old English.

@@ -251,19 +251,23 @@ fn comment_lines<'l, 't>(lines: &'l [&'t str], entry: &PoEntry) -> &'l [&'t str]
     lines.get(start..end).unwrap_or_default()
 }
 
+/// The `# ...` translator comments of `entry`, as written.
 fn translator_comments(lines: &[&str], entry: &PoEntry) -> Vec<String> {
     comment_lines(lines, entry)
         .iter()
-        .filter(|line| **line == "#" || line.starts_with("# "))
-        .map(|line| line.to_string())
+        .map(|line| line.trim_end_matches('\r'))
+        .filter(|line| *line == "#" || line.starts_with("# "))
+        .map(str::to_string)
         .collect()
 }
 
+/// The `#|` previous-msgid lines of `entry`, as written.
 fn previous_lines(lines: &[&str], entry: &PoEntry) -> Vec<String> {
     comment_lines(lines, entry)
         .iter()
+        .map(|line| line.trim_end_matches('\r'))
         .filter(|line| line.starts_with("#|"))
-        .map(|line| line.to_string())
+        .map(str::to_string)
         .collect()
 }
 

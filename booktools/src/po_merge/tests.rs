@@ -80,7 +80,7 @@ fn an_edited_message_inherits_the_old_translation_as_fuzzy_with_the_previous_msg
     );
     let (_, text) = po("#: src/a.md:1\nmsgid \"Title\"\nmsgstr \"Titre\"\n\n#: src/a.md:3\nmsgid \"\"\n\"The worker threads each take a job from the channel, run it, and go back to \"\n\"waiting for the next job until the channel closes.\"\nmsgstr \"Les opérateurs prennent une mission.\"\n\n");
     let merged = merge(&template, &text);
-    assert_eq!(merged.summary.fuzzy, [edited.clone()]);
+    assert_eq!(merged.summary.fuzzy, std::slice::from_ref(&edited));
     assert_eq!(merged.summary.dropped, [LONG]);
     assert_eq!(merged.summary.kept, 1);
     assert!(
