@@ -156,6 +156,12 @@ fn a_missing_translated_listing_is_named() -> Result<()> {
             shown.contains(&listing.display().to_string()) && shown.contains("is missing"),
             "{shown}"
         );
+        // All the checks together: the chapter can no longer be rendered
+        // (its include finds no file), which does not hide the listing.
+        let all = check_translated_code(root)?;
+        assert_eq!(all.len(), 2, "{}", listed(&all));
+        assert_eq!(all[0], problems[0]);
+        assert!(all[1].message.contains("listing-20-23"), "{}", all[1]);
     }
     Ok(())
 }

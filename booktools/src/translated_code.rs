@@ -180,9 +180,27 @@ pub fn check_untranslated_prose(root: &Path) -> Result<Vec<Problem>> {
 /// chapters rendered once. An error (rather than problems) means the book
 /// could not be read: a listing syn cannot parse, a chapter the pipeline
 /// cannot render, a malformed catalog or glossary.
+///
+/// A broken listing tree usually breaks the rendering of the chapters too
+/// (an include finds no file): when the structure check found problems,
+/// a failure to render is one more problem rather than an error that would
+/// hide them.
 pub fn check_translated_code(root: &Path) -> Result<Vec<Problem>> {
     let mut problems = check_structure(root)?;
-    let editions = Editions::load(root)?;
+    let editions = match Editions::load(root) {
+        Ok(editions) => editions,
+        Err(error) if !problems.is_empty() => {
+            problems.push(Problem {
+                check: Check::CodeNames,
+                language: "*".to_string(),
+                location: Location::file(root.join(crate::languages::BOOK_TOML)),
+                english: None,
+                message: format!("the prose checks cannot run: {error:#}"),
+            });
+            return Ok(problems);
+        }
+        Err(error) => return Err(error),
+    };
     problems.extend(editions.code_names());
     problems.extend(editions.untranslated_prose()?);
     Ok(problems)
