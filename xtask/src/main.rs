@@ -30,7 +30,8 @@ commands:
               translations, marks edited messages fuzzy, adds new ones untranslated
   status [--check]
               translated / fuzzy / untranslated messages per language and chapter,
-              missing listings, and what is left to do; --check exits 1 if incomplete
+              listings missing or out of step, and what is left to do (file:line);
+              --check exits 1 if anything is left
   outputs     rewrite every listing output.txt from the current toolchain [--no-cache]
   serve [--lang <code>] [--port <n>]
               read the book: installs the pinned mdbook into tools/, serves every
