@@ -6,8 +6,9 @@
 //! It opens the English chapter and sees the listings' code, follows the
 //! language switch of the menu bar to the same chapter in French, sees the
 //! French prose and the French code, searches the French book, then
-//! switches back. Screenshots of both chapters go to
-//! `target/tmp/browser/`.
+//! switches back; on the way, it opens an unknown French address. Screenshots
+//! of both chapters, of the open language menu and of French search results
+//! go to `target/tmp/browser/`.
 //!
 //! Chromium and ChromeDriver come from Debian (`apt-get install -y chromium
 //! chromium-driver`); without them this test fails, saying so.
@@ -19,7 +20,6 @@ use anyhow::{bail, ensure, Context, Result};
 use booktools::static_server::{Mount, StaticServer};
 use graceful_shutdown_book::book_fixture::{glossary_code_name, repository_root};
 use graceful_shutdown_book::site_fixture::BuiltSite;
-use serde_json::Value;
 use std::path::{Path, PathBuf};
 use std::time::Duration;
 use webdriver::Browser;
@@ -51,10 +51,50 @@ struct Expected {
     foreign_pool: String,
 }
 
-fn screenshot_path(language: &str) -> PathBuf {
+fn screenshot_path(language: &str, what: &str) -> PathBuf {
     Path::new(env!("CARGO_TARGET_TMPDIR"))
         .join("browser")
-        .join(format!("{language}-chapter.png"))
+        .join(format!("{language}-{what}.png"))
+}
+
+/// mdBook's heading of its default 404 page, in English.
+const MDBOOK_NOT_FOUND_HEADING: &str = "Document not found (404)";
+
+/// An unknown address under a language's path: that language's 404 page,
+/// styled (its `<base href>` finds the style sheets), its chrome and text
+/// translated, with the language switch.
+fn check_not_found_page(
+    browser: &Browser,
+    server: &StaticServer,
+    language_url: &str,
+    expected: &Expected,
+) -> Result<()> {
+    browser.goto(&server.url(&format!("{language_url}no-such-page/at-all.html")))?;
+    browser.wait_for_visible("#language-switch-toggle", WAIT)?;
+    let facts = browser.execute(
+        "return [document.documentElement.lang,
+                 getComputedStyle(document.getElementById('mdbook-menu-bar')).display,
+                 document.querySelector('main h1').innerText];",
+        vec![],
+    )?;
+    ensure!(
+        facts[0] == expected.language.as_str(),
+        "the 404 page under {language_url} says lang={}",
+        facts[0]
+    );
+    ensure!(
+        facts[1] == "flex",
+        "the 404 page under {language_url} is unstyled (menu bar display {})",
+        facts[1]
+    );
+    if expected.language != MDBOOK_CHROME_LANGUAGE {
+        ensure!(
+            facts[2] != MDBOOK_NOT_FOUND_HEADING,
+            "the `{}` 404 page reads `{MDBOOK_NOT_FOUND_HEADING}`",
+            expected.language
+        );
+    }
+    Ok(())
 }
 
 #[test]
@@ -94,16 +134,25 @@ fn a_reader_switches_language_searches_and_switches_back() -> Result<()> {
         english.title
     );
 
-    let server = StaticServer::start(
-        "127.0.0.1:0".parse()?,
-        vec![Mount::new(&site.plan.site_url, site.dir())],
-        false,
-    )?;
+    // Each language at its path, with its own 404 page, as `cargo xtask
+    // serve` serves them.
+    let mounts = site
+        .plan
+        .languages
+        .iter()
+        .map(|language| {
+            Mount::new(
+                &site.plan.language_site_url(language),
+                site.language_dir(language),
+            )
+        })
+        .collect();
+    let server = StaticServer::start("127.0.0.1:0".parse()?, mounts, false)?;
     let browser = Browser::start()?;
 
     browser.goto(&server.url(&english.chapter_path))?;
     let english_chrome = check_chapter(&browser, &english)?;
-    browser.screenshot(&screenshot_path(&english.language))?;
+    browser.screenshot(&screenshot_path(&english.language, "chapter"))?;
     search(&browser, &english)?;
 
     switch_language(&browser, &server, &french)?;
@@ -118,8 +167,16 @@ fn a_reader_switches_language_searches_and_switches_back() -> Result<()> {
         "the French table of contents button is still titled `{}`",
         english_chrome.toc_toggle_title
     );
-    browser.screenshot(&screenshot_path(&french.language))?;
+    browser.screenshot(&screenshot_path(&french.language, "chapter"))?;
     search(&browser, &french)?;
+    browser.screenshot(&screenshot_path(&french.language, "search"))?;
+    check_not_found_page(
+        &browser,
+        &server,
+        &site.plan.language_site_url(&french.language),
+        &french,
+    )?;
+    browser.goto(&server.url(&french.chapter_path))?;
 
     switch_language(&browser, &server, &english)?;
     check_chapter(&browser, &english)?;
@@ -138,7 +195,7 @@ fn check_chapter(browser: &Browser, expected: &Expected) -> Result<Chrome> {
     browser.wait_for_visible("#language-switch-toggle", WAIT)?;
     let language = browser.execute("return document.documentElement.lang;", vec![])?;
     ensure!(
-        language == Value::from(expected.language.as_str()),
+        language == expected.language.as_str(),
         "the page says <html lang={language}>, expected `{}`",
         expected.language
     );
@@ -204,6 +261,7 @@ fn switch_language(browser: &Browser, server: &StaticServer, target: &Expected) 
     let toggle = browser.wait_for_visible("#language-switch-toggle", WAIT)?;
     browser.click(&toggle)?;
     let link = browser.wait_for_visible(&format!("#language-switch-{}", target.language), WAIT)?;
+    browser.screenshot(&screenshot_path(&target.language, "language-menu"))?;
     let href = browser.attribute(&link, "href")?.unwrap_or_default();
     let wanted = server.url(&target.chapter_path);
     ensure!(
@@ -254,7 +312,7 @@ fn search(browser: &Browser, expected: &Expected) -> Result<()> {
                 Ok((!links.is_empty()).then_some(links))
             })?;
         ensure!(
-            results.iter().any(|path| *path == expected.chapter_path),
+            results.contains(&expected.chapter_path),
             "searching `{word}` in the `{}` book finds {results:?}, not {}",
             expected.language,
             expected.chapter_path
@@ -274,7 +332,5 @@ fn search(browser: &Browser, expected: &Expected) -> Result<()> {
             );
         }
     }
-    // Close the search bar again.
-    browser.click(&toggle)?;
     Ok(())
 }

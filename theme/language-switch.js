@@ -55,6 +55,10 @@
                 return count + (count === 1 ? " résultat" : " résultats") +
                     " pour " + quoted + "\u00a0:";
             },
+            pageNotFound: "Page introuvable",
+            notFoundHeading: "Page introuvable (404)",
+            notFoundText: "Cette adresse ne mène à aucune page de ce livre, désolé. " +
+                "Utilisez la barre de navigation ou la recherche pour continuer.",
             helpTitle: "Raccourcis clavier",
             help: [
                 "Appuyez sur <kbd>←</kbd> ou <kbd>→</kbd> pour passer d’un chapitre à l’autre",
@@ -136,6 +140,16 @@
             lines.forEach((line, index) => {
                 line.innerHTML = help[index] ?? line.innerHTML;
             });
+        }
+        // mdBook's default 404 page.
+        const notFound = byId("document-not-found-404");
+        if (notFound) {
+            (notFound.querySelector("a.header") ?? notFound).textContent = strings.notFoundHeading;
+            const text = notFound.nextElementSibling;
+            if (text && text.tagName === "P") {
+                text.textContent = strings.notFoundText;
+            }
+            document.title = document.title.replace("Page not found", strings.pageNotFound);
         }
         const menuTitle = document.querySelector(".menu-title");
         if (menuTitle && strings.bookTitle) {

@@ -9,6 +9,18 @@
 //! in-process with [`crate::book::build_html`]. This module only knows the
 //! layout, so the deployed site, the served site and the tested site share
 //! it. Nothing here names a language.
+//!
+//! Search is per language for free: each language is its own mdBook build,
+//! so each folder has the search index of its own pages, and a page loads
+//! the index of its folder. mdBook 0.5 indexes every book with elasticlunr's
+//! English pipeline (trimmer, English stop words, Porter stemmer), and the
+//! browser runs the same pipeline on the query, so French words are found,
+//! accents included (`tests/browser.rs` searches `opérateur` and
+//! `extinction`). Two quirks remain, inherent to that pipeline: a leading or
+//! trailing accented letter is trimmed like punctuation on both sides (`été`
+//! is indexed and searched as `t`, which then matches by prefix), and an
+//! elided article stays glued to its word (`l’opérateur` is one token; the
+//! same section usually has the word alone too).
 
 use crate::book::RenderedChapter;
 use anyhow::{bail, Context, Result};

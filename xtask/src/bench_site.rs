@@ -3,7 +3,7 @@
 //! and `cargo xtask serve` run it.
 //!
 //! Everything runs on a temporary copy of the book (the real tree is never
-//! edited), with the `listings` preprocessor run from this repository:
+//! edited), its `cargo run` preprocessors pointed at this repository's:
 //! - `build`, cold: every language, with a fresh target folder for the
 //!   preprocessor's `cargo run` (a fresh clone with the tools installed);
 //! - `build`, warm: the same again;
@@ -50,14 +50,11 @@ pub fn run(args: &[String]) -> Result<()> {
         .find(|language| **language != plan.source_language)
         .context("book.toml has a single language: nothing to edit a catalog of")?
         .clone();
-    let preprocessor = format!(
-        "cargo run --quiet --manifest-path {}",
-        root.join("mdbook-listings/Cargo.toml").display()
-    );
+    point_cargo_preprocessors_at(&root, &book)?;
     let fresh_target = scratch.path().join("target");
-    let builder = MdbookCli::new(tools.clone())
-        .with_env("MDBOOK_PREPROCESSOR__LISTINGS__COMMAND", &preprocessor)
-        .with_env("CARGO_TARGET_DIR", &fresh_target.to_string_lossy());
+    let cold_builder =
+        MdbookCli::new(tools.clone()).with_env("CARGO_TARGET_DIR", &fresh_target.to_string_lossy());
+    let builder = MdbookCli::new(tools);
     let languages = plan.languages.join(" + ");
     let site_dir = scratch.path().join("site");
 
@@ -66,19 +63,22 @@ pub fn run(args: &[String]) -> Result<()> {
         book.display()
     );
     let mut rows = Vec::new();
-    let (cold, ()) = timed(|| build_site(&book, &plan, &site_dir, &builder))?;
+    let (cold, ()) = timed(|| build_site(&book, &plan, &site_dir, &cold_builder))?;
     rows.push((
         format!("build {languages}, cold (preprocessor compiled)"),
         cold,
     ));
-    let (warm, ()) = timed(|| build_site(&book, &plan, &site_dir, &builder))?;
+    let (warm, ()) = timed(|| build_site(&book, &plan, &site_dir, &cold_builder))?;
     rows.push((format!("build {languages}, warm"), warm));
     let (check, links) = timed(|| site_links::check_site_links(&site_dir, &plan.site_url))?;
     rows.push((format!("link check of the site ({links} links)"), check));
 
     let (start, mut session) =
-        timed(|| Session::start(&book, builder.clone(), &scratch.path().join("serve")))?;
-    rows.push((format!("serve: first build of {languages}"), start));
+        timed(|| Session::start(&book, builder, &scratch.path().join("serve")))?;
+    rows.push((
+        format!("serve: start (prebuild the preprocessor in target/, build {languages})"),
+        start,
+    ));
     let catalog = book.join("po").join(format!("{translated}.po"));
     for (round, label) in ["cold", "warm"].iter().enumerate() {
         let (detected, rebuilt) = edit_and_rebuild(&mut session, &catalog, &translated, round)?;
@@ -115,6 +115,38 @@ pub fn run(args: &[String]) -> Result<()> {
         std::thread::available_parallelism().map_or(1, |n| n.get())
     );
     Ok(())
+}
+
+/// The copy has no preprocessor crates: its `cargo run --manifest-path
+/// <relative>` commands are pointed at the crates of the real book.
+fn point_cargo_preprocessors_at(root: &Path, copy: &Path) -> Result<()> {
+    let book_toml = copy.join("book.toml");
+    let mut text = std::fs::read_to_string(&book_toml)
+        .with_context(|| format!("reading {}", book_toml.display()))?;
+    for preprocessor in crate::prebuilt::cargo_preprocessors(copy)? {
+        let relative = preprocessor.crate_dir.strip_prefix(copy).with_context(|| {
+            format!(
+                "the `{}` preprocessor is outside the book",
+                preprocessor.name
+            )
+        })?;
+        let manifest = format!("--manifest-path {}/Cargo.toml", relative.display());
+        if !text.contains(&manifest) {
+            bail!(
+                "{}: no `{manifest}` to point at {}",
+                book_toml.display(),
+                root.display()
+            );
+        }
+        text = text.replace(
+            &manifest,
+            &format!(
+                "--manifest-path {}",
+                root.join(relative).join("Cargo.toml").display()
+            ),
+        );
+    }
+    std::fs::write(&book_toml, text).with_context(|| format!("writing {}", book_toml.display()))
 }
 
 fn build_site(book: &Path, plan: &SitePlan, site_dir: &Path, builder: &MdbookCli) -> Result<()> {

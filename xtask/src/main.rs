@@ -14,6 +14,7 @@ mod outputs;
 mod paths;
 mod po;
 mod pot;
+mod prebuilt;
 mod serve;
 mod status;
 mod tools;

@@ -43,8 +43,10 @@ impl MdbookCli {
         }
     }
 
-    /// Adds an environment variable to every build.
+    /// Sets an environment variable for every build (replacing an earlier
+    /// value of the same variable).
     pub fn with_env(mut self, name: &str, value: &str) -> Self {
+        self.extra_env.retain(|(existing, _)| existing != name);
         self.extra_env.push((name.to_string(), value.to_string()));
         self
     }
@@ -89,9 +91,10 @@ impl Drop for KillOnDrop {
 }
 
 /// Runs `command` with stdout and stderr captured into one text; returns
-/// whether it succeeded and that text. Kills it after `timeout`.
-fn run_captured(mut command: Command, timeout: Duration) -> Result<(bool, String)> {
-    let description = format!("{:?}", command.get_program());
+/// whether it succeeded and that text. Kills it after `timeout`. The child
+/// stays in our process group (Ctrl-C reaches it).
+pub fn run_captured(mut command: Command, timeout: Duration) -> Result<(bool, String)> {
+    let description = format!("`{}`", command.get_program().to_string_lossy());
     let (reader, writer) = std::io::pipe().context("creating a pipe")?;
     command
         .stdin(Stdio::null())

@@ -2,7 +2,8 @@
 //! language on http://127.0.0.1:3000/ (the source language at `/`, every
 //! other language at `/<code>/`), rebuilding what an edit affects.
 //!
-//! Installs the pinned tools into `tools/` when needed, builds every
+//! Installs the pinned tools into `tools/` when needed, builds the
+//! `cargo run` preprocessors once (`crate::prebuilt`), builds every
 //! language with the installed `mdbook build` into a folder of its own under
 //! `target/xtask-serve/`, serves them with our static server
 //! (`booktools::static_server`) and polls the inputs (`crate::watch`). A
@@ -12,6 +13,7 @@
 //! the command, and the terminal's interrupt reaches a running `mdbook` too.
 
 use crate::mdbook_cli::MdbookCli;
+use crate::prebuilt::{self, CargoPreprocessor};
 use crate::tools;
 use crate::watch::{Changes, Inputs, Snapshot};
 use anyhow::{bail, Context, Result};
@@ -116,7 +118,11 @@ impl Options {
 /// Every language built into its own folder, and the inputs last seen.
 pub struct Session {
     root: PathBuf,
+    /// The builder as given, before the prebuilt preprocessors.
+    base_builder: MdbookCli,
+    /// The builder running the prebuilt preprocessors.
     builder: MdbookCli,
+    preprocessors: Vec<CargoPreprocessor>,
     work_dir: PathBuf,
     /// The languages and the site URL.
     pub plan: SitePlan,
@@ -128,8 +134,9 @@ pub struct Session {
 }
 
 impl Session {
-    /// Empties `work_dir` and builds every language; a language that fails
-    /// is reported and left unserved until an edit fixes it.
+    /// Empties `work_dir`, builds the `cargo run` preprocessors and every
+    /// language; a language that fails is reported and left unserved until
+    /// an edit fixes it.
     pub fn start(root: &Path, builder: MdbookCli, work_dir: &Path) -> Result<Session> {
         if work_dir.exists() {
             std::fs::remove_dir_all(work_dir)
@@ -138,24 +145,60 @@ impl Session {
         std::fs::create_dir_all(work_dir)
             .with_context(|| format!("creating {}", work_dir.display()))?;
         let plan = SitePlan::load(root, Some("/"))?;
+        let preprocessors = prebuilt::cargo_preprocessors(root)?;
         let inputs = Inputs::of_book(root, &plan)?;
-        let snapshot = inputs.snapshot();
         let mut session = Session {
             root: root.to_path_buf(),
+            base_builder: builder.clone(),
             builder,
+            preprocessors,
             work_dir: work_dir.to_path_buf(),
             plan,
             inputs,
-            snapshot,
+            snapshot: Snapshot::default(),
             built: BTreeMap::new(),
             generation: 0,
         };
+        session.watch_inputs()?;
+        session.prebuild()?;
         let everything = Changes {
             languages: session.plan.languages.iter().cloned().collect(),
             ..Changes::default()
         };
         session.rebuild(&everything);
         Ok(session)
+    }
+
+    /// Reads what to watch from `book.toml` and takes the first snapshot.
+    fn watch_inputs(&mut self) -> Result<()> {
+        self.inputs = Inputs::of_book(&self.root, &self.plan)?;
+        for preprocessor in &self.preprocessors {
+            if preprocessor.crate_dir != self.root {
+                self.inputs.also_watch(&preprocessor.crate_dir);
+            }
+        }
+        self.snapshot = self.inputs.snapshot();
+        Ok(())
+    }
+
+    /// Builds every `cargo run` preprocessor and points the builder at the
+    /// executables.
+    fn prebuild(&mut self) -> Result<()> {
+        let mut builder = self.base_builder.clone();
+        for preprocessor in &self.preprocessors {
+            self.generation += 1;
+            let started = Instant::now();
+            let built =
+                preprocessor.build(&self.root, &self.work_dir.join("bin"), self.generation)?;
+            println!(
+                "built the `{}` preprocessor in {:.1}s",
+                preprocessor.name,
+                started.elapsed().as_secs_f64()
+            );
+            builder = builder.with_env(&built.variable, &built.command);
+        }
+        self.builder = builder;
+        Ok(())
     }
 
     /// The server's mounts: each built language at its URL path.
@@ -194,8 +237,8 @@ impl Session {
         self.snapshot = now;
         if changes.config {
             self.plan = SitePlan::load(&self.root, Some("/"))?;
-            self.inputs = Inputs::of_book(&self.root, &self.plan)?;
-            self.snapshot = self.inputs.snapshot();
+            self.preprocessors = prebuilt::cargo_preprocessors(&self.root)?;
+            self.watch_inputs()?;
             self.built
                 .retain(|language, _| self.plan.languages.contains(language));
         }
@@ -209,6 +252,20 @@ impl Session {
         for file in changes.files.iter().take(5) {
             let shown = file.strip_prefix(&self.root).unwrap_or(file);
             println!("changed: {}", shown.display());
+        }
+        let preprocessor_changed = changes.config
+            || self.preprocessors.iter().any(|preprocessor| {
+                preprocessor.crate_dir != self.root
+                    && changes
+                        .files
+                        .iter()
+                        .any(|file| file.starts_with(&preprocessor.crate_dir))
+            });
+        if preprocessor_changed {
+            if let Err(error) = self.prebuild() {
+                eprintln!("error: {error:#}");
+                return changes.languages.iter().cloned().collect();
+            }
         }
         let mut failed = Vec::new();
         for language in &changes.languages {

@@ -95,6 +95,11 @@ impl Inputs {
         Ok(Inputs { watched })
     }
 
+    /// Also watches `dir`; a change there rebuilds every language.
+    pub fn also_watch(&mut self, dir: &Path) {
+        self.watched.push((dir.to_path_buf(), Feeds::Everything));
+    }
+
     /// The current stamps of every watched file (build products such as
     /// `target/` folders, hidden files and editor backups left out).
     pub fn snapshot(&self) -> Snapshot {
