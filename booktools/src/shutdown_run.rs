@@ -94,14 +94,10 @@ pub fn run(
     .with_context(|| format!("waiting for the server\n{}", server.report()))?;
     let slow_sent_at = Instant::now();
     let deadline = slow_sent_at + pause + EXIT_MARGIN;
-    let mut fast = http_client::send_get(address, "/")?;
-
-    let (slow_sender, slow_receiver) = mpsc::channel();
-    let slow_reader = slow.try_clone().context("sharing a socket")?;
-    std::thread::spawn(move || {
-        let mut slow = slow_reader;
-        let _ = slow_sender.send(http_client::read_until_closed(&mut slow, deadline));
-    });
+    let fast = http_client::send_get(address, "/")?;
+    // Each answer is read as it arrives, so its instant is exact.
+    let slow_answer = read_in_background(&slow, deadline)?;
+    let fast_answer = read_in_background(&fast, deadline)?;
 
     let jobs = source.connection_limit;
     let handed_over = |lines: &[crate::server_process::TimedLine]| {
@@ -127,17 +123,15 @@ pub fn run(
         .collect();
     if !keep(&job_workers) {
         server.kill();
-        drop(slow);
+        drop((slow, fast));
         return Ok(Outcome::Abandoned { job_workers });
     }
 
     let late = late_request(address, deadline)?;
-    let fast = http_client::read_until_closed(&mut fast, deadline)?;
-    let slow_result = slow_receiver
-        .recv_timeout(deadline.saturating_duration_since(Instant::now()) + Duration::from_secs(1))
-        .context("the reader of the slow response did not finish")?;
-    let slow_response = slow_result?;
-    drop(slow);
+    let reader_deadline = deadline + Duration::from_secs(1);
+    let fast_response = fast_answer.wait(reader_deadline)?;
+    let slow_response = slow_answer.wait(reader_deadline)?;
+    drop((slow, fast));
 
     let Some((status, exited_at)) = server.wait_for_exit(deadline)? else {
         bail!(
@@ -162,13 +156,35 @@ pub fn run(
         stderr: server.stderr(),
         slow_sent_at,
         slow: slow_response,
-        fast,
+        fast: fast_response,
         late,
         terminate_sent_seen_at,
         status,
         exited_at,
         output_closed_at: server.stdout_closed_at(),
     })))
+}
+
+/// An answer being read on its own thread.
+struct PendingAnswer(mpsc::Receiver<Result<Received>>);
+
+impl PendingAnswer {
+    /// The answer, once its reader is done (bounded by `deadline`).
+    fn wait(self, deadline: Instant) -> Result<Received> {
+        self.0
+            .recv_timeout(deadline.saturating_duration_since(Instant::now()))
+            .context("the reader of a response did not finish")?
+    }
+}
+
+/// Reads `stream` until the server closes it, on another thread.
+fn read_in_background(stream: &TcpStream, deadline: Instant) -> Result<PendingAnswer> {
+    let mut reader = stream.try_clone().context("sharing a socket")?;
+    let (sender, receiver) = mpsc::channel();
+    std::thread::spawn(move || {
+        let _ = sender.send(http_client::read_until_closed(&mut reader, deadline));
+    });
+    Ok(PendingAnswer(receiver))
 }
 
 /// Sends the third request; a refused connection is an answer too.
