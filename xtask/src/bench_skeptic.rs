@@ -9,9 +9,14 @@
 //!   skeptic test alone (build script, root library, test binary), then of
 //!   every test target of the root package (a build script rerun rebuilds
 //!   them all);
-//! - cold run: `cargo test --test skeptic` with skeptic's caches cleared;
-//! - warm run: the same again, nothing changed; and whether that warm
-//!   `cargo test` reran the build script (it must not).
+//! - cold runs: `cargo test --test skeptic` with skeptic's caches cleared
+//!   before each;
+//! - warm runs: the same, nothing changed; and whether a warm `cargo test`
+//!   reran the build script (it must not).
+//!
+//! The machine is shared, so each run is repeated (`--runs <n>`, default 3)
+//! and the fastest and the median are reported, with the time the test
+//! binary itself reports (`finished in`).
 
 use anyhow::{bail, Context, Result};
 use booktools::bounded_process::{self, Finished};
@@ -29,9 +34,15 @@ const CARGO_TIMEOUT: Duration = Duration::from_secs(3600);
 
 /// Runs `bench skeptic`.
 pub fn run(args: &[String]) -> Result<()> {
-    if !args.is_empty() {
-        bail!("usage: cargo xtask bench skeptic");
-    }
+    let runs = match args {
+        [] => 3,
+        [flag, count] if flag == "--runs" => count
+            .parse::<usize>()
+            .ok()
+            .filter(|&count| count > 0)
+            .context("--runs takes a positive number")?,
+        _ => bail!("usage: cargo xtask bench skeptic [--runs <n>]"),
+    };
     let root = book_root()?;
 
     let start = Instant::now();
@@ -58,10 +69,34 @@ pub fn run(args: &[String]) -> Result<()> {
     touch(&root.join("book.toml"))?;
     let (rebuild_all, _) = timed_cargo(&root, &["test", "-p", PACKAGE, "--no-run"])?;
 
-    skeptic::rt::clear_caches(&root.to_string_lossy());
-    let (cold, cold_run) = timed_cargo(&root, &["test", "-p", PACKAGE, "--test", "skeptic"])?;
-    let (warm, warm_run) = timed_cargo(&root, &["test", "-v", "-p", PACKAGE, "--test", "skeptic"])?;
-    let build_script_rerun = warm_run.output.contains("build-script-build`");
+    let test_run = ["test", "-v", "-p", PACKAGE, "--test", "skeptic"];
+    let mut cold = Vec::new();
+    for _ in 0..runs {
+        skeptic::rt::clear_caches(&root.to_string_lossy());
+        cold.push(timed_cargo(&root, &test_run)?);
+    }
+    let mut warm = Vec::new();
+    for _ in 0..runs {
+        warm.push(timed_cargo(&root, &test_run)?);
+    }
+    // What cargo -v says when it reruns the root package's build script.
+    let reruns: Vec<String> = cold
+        .iter()
+        .chain(&warm)
+        .flat_map(|(_, run)| run.output.lines())
+        .filter(|line| {
+            line.contains(&format!("Dirty {PACKAGE}"))
+                || (line.contains(PACKAGE) && line.contains("build-script-build`"))
+        })
+        .map(str::to_string)
+        .collect();
+    let mut results: Vec<String> = cold
+        .iter()
+        .chain(&warm)
+        .map(|(_, run)| test_result(&run.output))
+        .collect();
+    results.sort();
+    results.dedup();
 
     let counts: Vec<String> = per_language
         .iter()
@@ -85,23 +120,19 @@ pub fn run(args: &[String]) -> Result<()> {
         seconds(rebuild_all)
     );
     println!(
-        "cold run, skeptic caches cleared, `cargo test --test skeptic`: {} ({})",
-        seconds(cold),
-        test_result(&cold_run.output)
+        "`cargo test --test skeptic`, {runs} run(s) each, fastest / median \
+         (the test binary's own `finished in`):"
     );
+    println!("  cold (skeptic caches cleared): {}", summary(&cold));
+    println!("  warm (nothing changed):        {}", summary(&warm));
+    println!("  results: {}", results.join(" | "));
     println!(
-        "warm run, nothing changed, `cargo test --test skeptic`: {} ({})",
-        seconds(warm),
-        test_result(&warm_run.output)
+        "a `cargo test` without a book edit reran the build script: {}",
+        if reruns.is_empty() { "no" } else { "YES" }
     );
-    println!(
-        "warm `cargo test` reran the build script: {}",
-        if build_script_rerun {
-            "YES (wrong)"
-        } else {
-            "no"
-        }
-    );
+    for line in &reruns {
+        println!("  {}", line.trim());
+    }
     Ok(())
 }
 
@@ -138,11 +169,33 @@ fn touch(path: &Path) -> Result<()> {
         .with_context(|| format!("touching {}", path.display()))
 }
 
+/// Fastest and median wall time of the runs, each with the test binary's
+/// own time.
+fn summary(runs: &[(Duration, Finished)]) -> String {
+    let mut sorted: Vec<&(Duration, Finished)> = runs.iter().collect();
+    sorted.sort_by_key(|(time, _)| *time);
+    let show = |(time, run): &(Duration, Finished)| {
+        format!("{} ({})", seconds(*time), binary_time(&run.output))
+    };
+    format!("{} / {}", show(sorted[0]), show(sorted[sorted.len() / 2]))
+}
+
+/// The `finished in 3.01s` of libtest's summary.
+fn binary_time(output: &str) -> String {
+    output
+        .lines()
+        .filter_map(|line| line.split("finished in ").nth(1))
+        .map(str::trim)
+        .collect::<Vec<_>>()
+        .join(" + ")
+}
+
 /// libtest's summary line (`test result: ok. 20 passed; ...`).
 fn test_result(output: &str) -> String {
     output
         .lines()
         .filter(|line| line.starts_with("test result:"))
+        .map(|line| line.split("; finished in").next().unwrap_or(line))
         .collect::<Vec<_>>()
         .join("; ")
 }
