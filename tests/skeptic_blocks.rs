@@ -447,3 +447,53 @@ fn a_missing_translated_listing_fails_instead_of_showing_english_code() -> Resul
     );
     Ok(())
 }
+
+#[test]
+fn no_translated_page_shows_the_code_of_the_source_language() -> Result<()> {
+    let layout = BookLayout::load(root())?;
+    let blocks = doctest_blocks::collect(root())?;
+    let shown_file = |block: &DoctestBlock| {
+        block.listing_file().map(|file| {
+            (
+                file.chapter_folder.clone(),
+                file.listing.clone(),
+                file.file.clone(),
+            )
+        })
+    };
+    let source: BTreeMap<_, String> = blocks
+        .iter()
+        .filter(|block| block.language == layout.source_language)
+        .filter_map(|block| Some((shown_file(block)?, block.complete_code())))
+        .collect();
+    let mut compared = 0;
+    for block in blocks
+        .iter()
+        .filter(|block| block.language != layout.source_language)
+    {
+        let Some(file) = shown_file(block) else {
+            continue;
+        };
+        let Some(original) = source.get(&file) else {
+            panic!(
+                "{} (`{}` book): {} has no `{}` counterpart",
+                block.location,
+                block.language,
+                block.source_description(),
+                layout.source_language
+            );
+        };
+        assert_ne!(
+            &block.complete_code(),
+            original,
+            "{} (`{}` book): {} shows the very code of the `{}` page",
+            block.location,
+            block.language,
+            block.source_description(),
+            layout.source_language
+        );
+        compared += 1;
+    }
+    assert!(compared > 0);
+    Ok(())
+}
