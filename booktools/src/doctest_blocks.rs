@@ -38,13 +38,17 @@
 //! (or another module) is compiled as that library with an empty `main`
 //! added; `src/main.rs` or `src/bin/*.rs` is compiled against its own
 //! listing's library, embedded as a module named like the package (`hello`,
-//! `salutations`) so `use hello::ThreadPool;` resolves; code written in the
-//! chapter itself is wrapped in `fn main` unless it has one, as rustdoc does.
+//! `salutations`) so `use hello::ThreadPool;` resolves, with an empty
+//! module for each other language's crate name so a program cannot use the
+//! other language's crate; code written in the chapter itself is wrapped in
+//! `fn main` unless it has one, as rustdoc does.
 //!
 //! [`write_skeptic_docs`] writes one Markdown file per language and listing
 //! file (`fr_listing_20_22_src_lib_rs.md`, plus its `.skt.md` templates), so
 //! skeptic's test names say the language, the listing, the file and the line
-//! (`fr_listing_20_22_src_lib_rs_line_3`).
+//! (`fr_listing_20_22_src_lib_rs_line_3`). When the blocks cannot be
+//! collected, [`failing_tests_source`] gives the build script one failing
+//! test carrying the error instead.
 
 mod fences;
 mod origin;

@@ -548,3 +548,17 @@ fn a_claim_stating_the_outcome_overrides_the_fence() {
     );
     assert_eq!(blocks[1].expectation, Expectation::Compiles);
 }
+
+#[test]
+fn a_collection_error_becomes_one_failing_test_quoting_it() {
+    let error = anyhow::anyhow!("src/ch.md:3: a \"# quote and a \"#### fence")
+        .context("collecting the `fr` book");
+    let source = failing_tests_source(&error);
+    assert!(source.starts_with("#[test]\nfn the_rust_blocks_of_the_book_are_collected() {\n"));
+    assert!(
+        source.contains(
+            "r#####\"collecting the `fr` book: src/ch.md:3: a \"# quote and a \"#### fence\"#####"
+        ),
+        "{source}"
+    );
+}
