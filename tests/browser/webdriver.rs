@@ -143,7 +143,7 @@ impl Browser {
                     chromium.display(),
                     chromedriver.display(),
                     std::fs::read_to_string(&log)
-                        .map(|text| tail(&text, 20))
+                        .map(|text| log_summary(&text))
                         .unwrap_or_default()
                 )
             })?;
@@ -489,6 +489,25 @@ fn parse_answer(method: &str, path: &str, body: &[u8]) -> Result<Value> {
     }
     // `POST /session` answers `{value: {sessionId, capabilities}}`.
     Ok(value)
+}
+
+/// The timestamped lines of ChromeDriver's log that report a problem, or
+/// its last timestamped lines.
+fn log_summary(log: &str) -> String {
+    let entries: Vec<&str> = log.lines().filter(|line| line.starts_with('[')).collect();
+    let problems: Vec<&str> = entries
+        .iter()
+        .copied()
+        .filter(|line| {
+            line.contains("SEVERE") || line.contains("WARNING") || line.contains("ERROR")
+        })
+        .collect();
+    let shown = if problems.is_empty() {
+        &entries
+    } else {
+        &problems
+    };
+    tail(&shown.join("\n"), 10)
 }
 
 /// The last `lines` lines of `text`.

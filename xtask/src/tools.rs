@@ -130,6 +130,7 @@ pub fn ensure_installed(root: &Path) -> Result<Tools> {
                 tool.name
             );
         }
+        println!("(cargo xtask runs the tools from there itself: PATH can stay as it is)");
         if !is_installed(&tools_dir, &tool)? {
             bail!(
                 "cargo install reported success but {} {} is not recorded in {}",
