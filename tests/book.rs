@@ -232,7 +232,7 @@ fn french_book_renders_french_listing_code_only() -> Result<()> {
     let html_dir = out.path().join("fr");
     let chapters = build_checked_html(&root, "fr", &html_dir)?;
     let code = visible_code(&html_dir, chapter(&chapters, CHAPTER))?;
-    let pool = glossary_code_name(&root, "ThreadPool")?;
+    let pool = glossary_code_name(&root, "fr", "ThreadPool")?;
     assert!(
         code.iter()
             .any(|block| block.contains(&format!("impl Drop for {pool} {{"))),

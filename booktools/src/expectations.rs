@@ -13,19 +13,17 @@
 //!   file cannot drift from the text. Names in claims are English and are
 //!   translated through `glossary.toml` `[code]` for the other languages.
 
+use crate::glossary::Glossary;
 use crate::languages::BookLayout;
 use crate::listings::Listing;
 use anyhow::{bail, Context, Result};
 use serde::Deserialize;
-use std::collections::{BTreeMap, HashMap};
+use std::collections::BTreeMap;
 use std::fmt;
 use std::path::{Path, PathBuf};
 
 /// The claims file, relative to the book root.
 pub const EXPECTATIONS_FILE: &str = "listing-expectations.toml";
-
-/// The glossary, relative to the book root.
-pub const GLOSSARY_FILE: &str = "glossary.toml";
 
 /// The info-string word of a fence whose listing must fail to compile.
 pub const DOES_NOT_COMPILE: &str = "does_not_compile";
@@ -271,7 +269,7 @@ pub fn load_claims(layout: &BookLayout, language: &str) -> Result<Vec<Claim>> {
         std::fs::read_to_string(&path).with_context(|| format!("reading {}", path.display()))?;
     let file: ClaimsFile =
         toml::from_str(&text).with_context(|| format!("parsing {}", path.display()))?;
-    let names = CodeNames::load(layout, language)?;
+    let names = Glossary::load(layout, language)?;
     let mut claims = Vec::new();
     for raw in file.claim {
         let line = 1 + text[..raw.listing.span().start].matches('\n').count();
@@ -298,55 +296,16 @@ pub fn load_claims(layout: &BookLayout, language: &str) -> Result<Vec<Claim>> {
             error_mentions: raw
                 .error_mentions
                 .iter()
-                .map(|n| names.translate(n))
+                .map(|n| names.translate(n).to_string())
                 .collect(),
             warning_mentions: raw
                 .warning_mentions
                 .iter()
-                .map(|n| names.translate(n))
+                .map(|n| names.translate(n).to_string())
                 .collect(),
         });
     }
     Ok(claims)
-}
-
-/// English code names -> the names of one language (`glossary.toml` `[code]`).
-#[derive(Debug, Clone, Default)]
-pub struct CodeNames {
-    names: HashMap<String, String>,
-}
-
-impl CodeNames {
-    /// The names of `language`: identity for the book's own language, the
-    /// glossary's `[code]` table otherwise.
-    pub fn load(layout: &BookLayout, language: &str) -> Result<Self> {
-        if language == layout.source_language {
-            return Ok(Self::default());
-        }
-        let path = layout.root.join(GLOSSARY_FILE);
-        let text = std::fs::read_to_string(&path)
-            .with_context(|| format!("reading {}", path.display()))?;
-        let glossary: toml::Table =
-            toml::from_str(&text).with_context(|| format!("parsing {}", path.display()))?;
-        let mut names = HashMap::new();
-        if let Some(code) = glossary.get("code").and_then(toml::Value::as_table) {
-            for (english, translated) in code {
-                let Some(translated) = translated.as_str() else {
-                    bail!("{}: `[code] {english}` must be a string", path.display());
-                };
-                names.insert(english.clone(), translated.to_string());
-            }
-        }
-        Ok(Self { names })
-    }
-
-    /// The name in this language (unchanged when the glossary has none).
-    pub fn translate(&self, english: &str) -> String {
-        self.names
-            .get(english)
-            .cloned()
-            .unwrap_or_else(|| english.to_string())
-    }
 }
 
 /// Everything the book says about the listings of one language.

@@ -26,7 +26,6 @@
 
 pub mod code_names;
 mod declarations;
-mod glossary;
 pub mod markdown;
 mod po_locator;
 mod problem;
@@ -35,7 +34,7 @@ mod structure;
 pub mod tokens;
 
 pub use declarations::Declarations;
-pub use glossary::{is_identifier, Glossary, GLOSSARY_FILE};
+pub use crate::glossary::{is_identifier, Glossary, GLOSSARY_FILE};
 pub use po_locator::{Origin, PoLocator};
 pub use problem::{ensure_none, Check, Location, Problem};
 pub use structure::{

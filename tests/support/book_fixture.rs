@@ -98,24 +98,15 @@ pub fn contains_lines_in_order(text: &str, expected: &[&str]) -> bool {
         .all(|wanted| lines.any(|line| line == *wanted))
 }
 
-/// The value of `english` in the `[code]` table of `glossary.toml` at
-/// `root` (`ThreadPool` -> `GroupeTaches`).
-pub fn glossary_code_name(root: &Path, english: &str) -> Result<String> {
-    let path = root.join("glossary.toml");
-    let text = fs::read_to_string(&path).with_context(|| format!("reading {}", path.display()))?;
-    let mut in_code = false;
-    for line in text.lines().map(str::trim) {
-        if line.starts_with('[') {
-            in_code = line == "[code]";
-        } else if in_code {
-            if let Some((key, value)) = line.split_once('=') {
-                if key.trim() == english {
-                    return Ok(value.trim().trim_matches('"').to_string());
-                }
-            }
-        }
+/// The name of the English code name `english` in the code of `language`,
+/// from the book's glossary (`ThreadPool` -> `GroupeTaches` in French).
+pub fn glossary_code_name(root: &Path, language: &str, english: &str) -> Result<String> {
+    let layout = booktools::languages::BookLayout::load(root)?;
+    let glossary = booktools::glossary::Glossary::load(&layout, language)?;
+    if language != layout.source_language && !glossary.has(english) {
+        bail!("the `{language}` glossary has no name for `{english}`");
     }
-    bail!("{} has no `{english}` in [code]", path.display())
+    Ok(glossary.translate(english).to_string())
 }
 
 #[cfg(test)]

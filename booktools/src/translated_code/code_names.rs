@@ -27,7 +27,7 @@
 //!   project items and pass.
 
 use super::declarations::Declarations;
-use super::glossary::{is_identifier, Glossary};
+use crate::glossary::{is_identifier, Glossary};
 use super::markdown::blocks;
 use super::po_locator::PoLocator;
 use super::problem::{Check, Location, Problem};

@@ -5,7 +5,7 @@
 //! (string literal and comment text aside), with its `ANCHOR` lines at the
 //! same lines; and the package is the glossary's name of the English one.
 
-use super::glossary::Glossary;
+use crate::glossary::Glossary;
 use super::problem::{Check, Location, Problem};
 use super::tokens::{tokenize, Token, TokenKind};
 use crate::languages::{BookLayout, Language};
