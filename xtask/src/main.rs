@@ -40,9 +40,9 @@ commands:
   build [--site-url /path/] [--dest <dir>]
               write the static site, every language, to book/ and check its links
   bench listings  time the listing verification: cold, warm, and naive cargo builds
-  bench skeptic   time what the skeptic tests of the book's Rust blocks add to cargo test
   bench server [--runs <n>]
               time the graceful shutdown (last response -> exit) and `cargo test --test server`
+  bench skeptic   time what the skeptic tests of the book's Rust blocks add to cargo test
   bench site      time `build` (cold, warm) and a po edit rebuilt under `serve`
 ";
 
@@ -62,11 +62,11 @@ fn main() -> Result<()> {
         "bench" if rest.first().map(String::as_str) == Some("skeptic") => {
             bench_skeptic::run(&rest[1..])
         }
-        "bench" if rest.first().map(String::as_str) == Some("site") => {
-            bench_site::run(&rest[1..])
-        }
         "bench" if rest.first().map(String::as_str) == Some("server") => {
             bench_server::run(&rest[1..])
+        }
+        "bench" if rest.first().map(String::as_str) == Some("site") => {
+            bench_site::run(&rest[1..])
         }
         "bench" => bench::run(rest),
         "serve" => serve::run(rest),
