@@ -33,8 +33,8 @@ pub mod prose;
 mod structure;
 pub mod tokens;
 
-pub use declarations::Declarations;
 pub use crate::glossary::{is_identifier, Glossary, GLOSSARY_FILE};
+pub use declarations::Declarations;
 pub use po_locator::{Origin, PoLocator};
 pub use problem::{ensure_none, Check, Location, Problem};
 pub use structure::{

@@ -65,9 +65,7 @@ fn main() -> Result<()> {
         "bench" if rest.first().map(String::as_str) == Some("server") => {
             bench_server::run(&rest[1..])
         }
-        "bench" if rest.first().map(String::as_str) == Some("site") => {
-            bench_site::run(&rest[1..])
-        }
+        "bench" if rest.first().map(String::as_str) == Some("site") => bench_site::run(&rest[1..]),
         "bench" => bench::run(rest),
         "serve" => serve::run(rest),
         "build" => build_site::run(rest),

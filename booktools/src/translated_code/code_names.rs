@@ -27,11 +27,11 @@
 //!   project items and pass.
 
 use super::declarations::Declarations;
-use crate::glossary::{is_identifier, Glossary};
 use super::markdown::blocks;
 use super::po_locator::PoLocator;
 use super::problem::{Check, Location, Problem};
 use crate::book::RenderedChapter;
+use crate::glossary::{is_identifier, Glossary};
 use std::collections::BTreeSet;
 use std::path::Path;
 

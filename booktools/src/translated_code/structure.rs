@@ -5,9 +5,9 @@
 //! (string literal and comment text aside), with its `ANCHOR` lines at the
 //! same lines; and the package is the glossary's name of the English one.
 
-use crate::glossary::Glossary;
 use super::problem::{Check, Location, Problem};
 use super::tokens::{tokenize, Token, TokenKind};
+use crate::glossary::Glossary;
 use crate::languages::{BookLayout, Language};
 use crate::listings::{discover, Listing};
 use anyhow::{Context, Result};
