@@ -4,7 +4,8 @@
 //! 1. `GET /sleep` as soon as the server accepts connections (that first
 //!    connection is the readiness probe: any other would count as one of
 //!    the connections the server accepts);
-//! 2. `GET /` right after;
+//! 2. `GET /`: right after ([`Pacing::BackToBack`]), or once the server
+//!    printed that a worker got the first job ([`Pacing::LikeAReader`]);
 //! 3. a third `GET /` once both requests were handed to workers and `main`
 //!    announced the shutdown, so it reaches a server that stopped accepting.
 //!
@@ -13,7 +14,7 @@
 //! `cargo run`), holding the [`crate::server_port::PortLock`].
 
 use crate::http_client::{self, Ending, Received, Response};
-use crate::server_process::ServerProcess;
+use crate::server_process::{ServerProcess, TimedLine};
 use crate::server_source::{Event, ServerSource};
 use crate::shutdown_story;
 use anyhow::{bail, Context, Result};
@@ -65,23 +66,50 @@ pub struct ShutdownRun {
 pub enum Outcome {
     /// The server shut down by itself.
     Finished(Box<ShutdownRun>),
-    /// The caller gave up on the run once it saw which workers got the
-    /// jobs (the server was killed).
+    /// The caller gave up on the run once both jobs were handed to
+    /// workers and `main` announced the shutdown (the server was killed).
     Abandoned {
-        /// The workers that got the jobs.
-        job_workers: Vec<usize>,
+        /// The standard output up to then.
+        lines: Vec<String>,
     },
 }
 
+/// When the second request (`GET /`) is sent.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Pacing {
+    /// Right after `GET /sleep`: both connections wait in the listener's
+    /// queue together, so `main` may hand both out and leave its loop
+    /// before any worker has woken up.
+    BackToBack,
+    /// Like a reader with a browser or `curl`: once the server printed that
+    /// a worker got the job of `GET /sleep` (bounded wait).
+    LikeAReader,
+}
+
 /// Runs `command` (which starts the server of `source`) through the three
-/// requests; `startup` bounds the wait for the first connection (a `cargo
-/// run` compiles first). `keep(job_workers)` may end the run early: the
-/// server is then killed and the run reported as abandoned.
+/// requests, the second one sent right after the first
+/// ([`Pacing::BackToBack`]); see [`run_paced`].
 pub fn run(
     source: &ServerSource,
     command: Command,
     startup: Duration,
-    keep: impl Fn(&[usize]) -> bool,
+    keep: impl Fn(&[String]) -> bool,
+) -> Result<Outcome> {
+    run_paced(source, command, startup, Pacing::BackToBack, keep)
+}
+
+/// Runs `command` (which starts the server of `source`) through the three
+/// requests, the second one sent as `pacing` says; `startup` bounds the
+/// wait for the first connection (a `cargo run` compiles first).
+/// `keep(lines)` may end the run early, once both jobs were handed to
+/// workers and `main` announced the shutdown (`lines`: the standard output
+/// so far): the server is then killed and the run reported as abandoned.
+pub fn run_paced(
+    source: &ServerSource,
+    command: Command,
+    startup: Duration,
+    pacing: Pacing,
+    keep: impl Fn(&[String]) -> bool,
 ) -> Result<Outcome> {
     let address = source.setup.socket_address()?;
     let pause = source.setup.slow_request_pause;
@@ -94,37 +122,41 @@ pub fn run(
     .with_context(|| format!("waiting for the server\n{}", server.report()))?;
     let slow_sent_at = Instant::now();
     let deadline = slow_sent_at + pause + EXIT_MARGIN;
-    let fast = http_client::send_get(address, "/")?;
     // Each answer is read as it arrives, so its instant is exact.
     let slow_answer = read_in_background(&slow, deadline)?;
+    let job_count = |lines: &[TimedLine]| {
+        lines
+            .iter()
+            .filter(|line| matches!(source.event(&line.text), Some(Event::Job { .. })))
+            .count()
+    };
+    if pacing == Pacing::LikeAReader {
+        server.wait_for_lines(deadline, "job line for GET /sleep", |lines| {
+            job_count(lines) >= 1
+        })?;
+    }
+    let fast = http_client::send_get(address, "/")?;
     let fast_answer = read_in_background(&fast, deadline)?;
 
     let jobs = source.connection_limit;
-    let handed_over = |lines: &[crate::server_process::TimedLine]| {
-        let events: Vec<Event> = lines.iter().filter_map(|l| source.event(&l.text)).collect();
-        let job_count = events
-            .iter()
-            .filter(|event| matches!(event, Event::Job { .. }))
-            .count();
-        job_count >= jobs && events.contains(&Event::ShuttingDown)
+    let handed_over = |lines: &[TimedLine]| {
+        job_count(lines) >= jobs
+            && lines
+                .iter()
+                .any(|line| source.event(&line.text) == Some(Event::ShuttingDown))
     };
     server.wait_for_lines(
         deadline,
         &format!("{jobs} job lines and the shutdown notice"),
         handed_over,
     )?;
-    let job_workers: Vec<usize> = server
-        .lines()
-        .iter()
-        .filter_map(|line| match source.event(&line.text) {
-            Some(Event::Job { worker }) => Some(worker),
-            _ => None,
-        })
-        .collect();
-    if !keep(&job_workers) {
+    let lines_so_far = texts(server.lines());
+    if !keep(&lines_so_far) {
         server.kill();
         drop((slow, fast));
-        return Ok(Outcome::Abandoned { job_workers });
+        return Ok(Outcome::Abandoned {
+            lines: lines_so_far,
+        });
     }
 
     let late = late_request(address, deadline)?;
@@ -148,11 +180,7 @@ pub fn run(
         .find(|line| source.event(&line.text) == Some(Event::SendingTerminate))
         .map(|line| line.at);
     Ok(Outcome::Finished(Box::new(ShutdownRun {
-        lines: server
-            .lines()
-            .iter()
-            .map(|line| line.text.clone())
-            .collect(),
+        lines: texts(server.lines()),
         stderr: server.stderr(),
         slow_sent_at,
         slow: slow_response,
@@ -163,6 +191,11 @@ pub fn run(
         exited_at,
         output_closed_at: server.stdout_closed_at(),
     })))
+}
+
+/// The text of each line.
+fn texts(lines: &[TimedLine]) -> Vec<String> {
+    lines.iter().map(|line| line.text.clone()).collect()
 }
 
 /// An answer being read on its own thread.

@@ -219,6 +219,10 @@ pub struct NarratedClaim {
     /// its terminate message.
     #[serde(default)]
     pub all_terminated_before_joining: Option<usize>,
+    /// At least this many job lines come before `main`'s shutdown notice
+    /// (the workers got the requests, then the server stopped accepting).
+    #[serde(default)]
+    pub job_lines_before_shutdown_notice: Option<usize>,
 }
 
 impl NarratedClaim {
@@ -228,6 +232,24 @@ impl NarratedClaim {
             || self.joined_before_any_terminate.is_some()
             || self.not_terminated_when_joined.is_some()
             || self.all_terminated_before_joining.is_some()
+            || self.job_lines_before_shutdown_notice.is_some()
+    }
+
+    /// The part of the claim a run has settled once both jobs were handed
+    /// to workers and `main` announced the shutdown (which workers got the
+    /// jobs, and the job lines before the notice); `None` when the claim
+    /// states nothing of that kind. Whatever the pool does afterwards is
+    /// left out.
+    pub fn settled_when_jobs_are_handed_out(&self) -> Option<NarratedClaim> {
+        let part = NarratedClaim {
+            quote: self.quote.clone(),
+            workers_with_a_job: self.workers_with_a_job.clone(),
+            joined_before_any_terminate: None,
+            not_terminated_when_joined: None,
+            all_terminated_before_joining: None,
+            job_lines_before_shutdown_notice: self.job_lines_before_shutdown_notice,
+        };
+        part.states_something().then_some(part)
     }
 }
 
@@ -269,6 +291,25 @@ pub fn claim_problems<S: AsRef<str>>(
                     join.map(|i| i + 1),
                     terminate.map(|i| i + 1)
                 )),
+            }
+        }
+        if let Some(expected) = claim.job_lines_before_shutdown_notice {
+            match story.only(|event| *event == Event::ShuttingDown) {
+                None => fails("there is no single shutdown notice".to_string()),
+                Some(notice) => {
+                    let before = story
+                        .lines_of(|event| matches!(event, Event::Job { .. }))
+                        .into_iter()
+                        .filter(|job| *job < notice)
+                        .count();
+                    if before < expected {
+                        fails(format!(
+                            "{before} job line(s) come before the shutdown notice (line {}), \
+                             not at least {expected}",
+                            notice + 1
+                        ));
+                    }
+                }
             }
         }
         if let Some(worker) = claim.all_terminated_before_joining {
@@ -365,6 +406,7 @@ mod tests {
             claim("quote = 'q'\njoined_before_any_terminate = 0"),
             claim("quote = 'q'\nnot_terminated_when_joined = 0"),
             claim("quote = 'q'\nall_terminated_before_joining = 1"),
+            claim("quote = 'q'\njob_lines_before_shutdown_notice = 2"),
         ];
         assert_eq!(
             claim_problems(&run(), &source, &true_claims),
@@ -375,10 +417,46 @@ mod tests {
             claim("quote = 'q'\njoined_before_any_terminate = 1"),
             claim("quote = 'q'\nnot_terminated_when_joined = 2"),
             claim("quote = 'q'\nall_terminated_before_joining = 0"),
+            claim("quote = 'q'\njob_lines_before_shutdown_notice = 3"),
         ];
         let problems = claim_problems(&run(), &source, &false_claims);
-        assert_eq!(problems.len(), 4, "{problems:?}");
+        assert_eq!(problems.len(), 5, "{problems:?}");
         assert!(problems[0].contains("the text says \"q\""), "{problems:?}");
+    }
+
+    #[test]
+    fn job_lines_after_the_notice_do_not_count() {
+        let source = sample_source();
+        let mut late_job = run();
+        // `main` left its loop before the second worker printed its job.
+        late_job.swap(1, 2);
+        assert_eq!(story_problems(&late_job, &source), Vec::<String>::new());
+        let both = [claim("quote = 'q'\njob_lines_before_shutdown_notice = 2")];
+        let first = [claim("quote = 'q'\njob_lines_before_shutdown_notice = 1")];
+        assert_eq!(
+            claim_problems(&late_job, &source, &first),
+            Vec::<String>::new()
+        );
+        assert_eq!(claim_problems(&late_job, &source, &both).len(), 1);
+        let mut no_notice = run();
+        no_notice.retain(|line| line != "Bye.");
+        assert_eq!(claim_problems(&no_notice, &source, &first).len(), 1);
+    }
+
+    #[test]
+    fn the_settled_part_leaves_out_the_pool() {
+        let mixed =
+            claim("quote = 'q'\nworkers_with_a_job = [0, 2]\njoined_before_any_terminate = 0");
+        let settled = mixed.settled_when_jobs_are_handed_out().unwrap();
+        assert_eq!(settled.workers_with_a_job, Some(vec![0, 2]));
+        assert_eq!(settled.joined_before_any_terminate, None);
+        let pool_only = claim("quote = 'q'\nnot_terminated_when_joined = 0");
+        assert_eq!(pool_only.settled_when_jobs_are_handed_out(), None);
+        let order = claim("quote = 'q'\njob_lines_before_shutdown_notice = 2");
+        assert_eq!(
+            order.settled_when_jobs_are_handed_out(),
+            Some(order.clone())
+        );
     }
 
     #[test]

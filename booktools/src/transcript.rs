@@ -2,13 +2,18 @@
 //! run`, cargo's own lines, then what the server printed while it served
 //! two requests and shut down.
 //!
-//! It comes from a real run in each language. The text narrates that one
+//! It comes from a real run in each language, made the way the text tells
+//! the reader to ("Start the server with `cargo run`, and make three
+//! requests"): one request after the other, the second once the server
+//! printed that a worker took the first ([`Pacing::LikeAReader`]), the
+//! third once `main` announced the shutdown. The text narrates that one
 //! run ("workers 0 and 3 got the first two requests", "we tried to join
 //! worker 0" before any worker received a terminate message), so
 //! [`regenerate`] repeats real runs, a bounded number of times, until one
-//! is the run the text describes. What the text says lives in the
-//! `[transcript]` section of `listing-expectations.toml`, each claim with
-//! the English words it comes from; [`committed_problems`] checks a
+//! is the run the text describes; a run that already contradicts it once
+//! both jobs are handed out is stopped there. What the text says lives in
+//! the `[transcript]` section of `listing-expectations.toml`, each claim
+//! with the English words it comes from; [`committed_problems`] checks a
 //! committed transcript against the rules every run obeys and against
 //! those claims, so the book never shows a run that cannot happen.
 //!
@@ -24,11 +29,10 @@ use crate::listings::{self, Listing};
 use crate::normalize::{self, MachinePaths, FIXED_DURATION};
 use crate::server_port::PortLock;
 use crate::server_source::ServerSource;
-use crate::shutdown_run::{self, Outcome};
+use crate::shutdown_run::{self, Outcome, Pacing};
 use crate::shutdown_story::{self, NarratedClaim};
 use anyhow::{bail, Context, Result};
 use serde::Deserialize;
-use std::collections::BTreeSet;
 use std::path::PathBuf;
 use std::time::{Duration, Instant};
 
@@ -131,14 +135,20 @@ impl TranscriptSpec {
         listing.dir.join(&self.file)
     }
 
-    /// Whether a run whose jobs went to `job_workers` may still be the
-    /// narrated one.
-    fn may_be_narrated(&self, job_workers: &[usize]) -> bool {
-        let found: BTreeSet<usize> = job_workers.iter().copied().collect();
-        self.claim
+    /// The claims a run already contradicts once both jobs were handed to
+    /// workers and `main` announced the shutdown (`lines`: its standard
+    /// output up to then); empty when it may still be the narrated run.
+    fn unmet_when_jobs_are_handed_out(
+        &self,
+        lines: &[String],
+        source: &ServerSource,
+    ) -> Vec<String> {
+        let settled: Vec<NarratedClaim> = self
+            .claim
             .iter()
-            .filter_map(|claim| claim.workers_with_a_job.as_ref())
-            .all(|expected| expected.iter().copied().collect::<BTreeSet<_>>() == found)
+            .filter_map(NarratedClaim::settled_when_jobs_are_handed_out)
+            .collect();
+        shutdown_story::claim_problems(lines, source, &settled)
     }
 }
 
@@ -262,10 +272,12 @@ pub struct Regenerated {
 
 /// Makes the transcript of `listing` from real `cargo run`s: each attempt
 /// empties the target folder (so cargo compiles and prints `Compiling`),
-/// runs the three requests, and is kept only if it is a correct run that
-/// the claims describe. A run that breaks the listing's rules ends the
-/// regeneration with an error; one that is merely not the narrated run
-/// (or, once the jobs are handed out, cannot become it) is retried.
+/// makes the three requests one after the other like the reader the text
+/// addresses ([`Pacing::LikeAReader`]), and is kept only if it is a
+/// correct run that the claims describe. A run that breaks the listing's
+/// rules ends the regeneration with an error; one that is merely not the
+/// narrated run (or, once the jobs are handed out, cannot become it) is
+/// retried.
 pub fn regenerate(
     root: &std::path::Path,
     spec: &TranscriptSpec,
@@ -287,16 +299,22 @@ pub fn regenerate(
             &target_dir,
             &["run", "--color", "never", "--locked"],
         );
-        let outcome = shutdown_run::run(&source, cargo, BUILD_TIMEOUT, |jobs| {
-            spec.may_be_narrated(jobs)
-        })
+        let outcome = shutdown_run::run_paced(
+            &source,
+            cargo,
+            BUILD_TIMEOUT,
+            Pacing::LikeAReader,
+            |lines| {
+                spec.unmet_when_jobs_are_handed_out(lines, &source)
+                    .is_empty()
+            },
+        )
         .with_context(|| format!("{}: real run {attempt}", listing.id()))?;
         lock.wait_until_free(Instant::now() + Duration::from_secs(10))?;
         let run = match outcome {
-            Outcome::Abandoned { job_workers } => {
-                runs.push(format!(
-                    "run {attempt}: jobs went to workers {job_workers:?}, stopped"
-                ));
+            Outcome::Abandoned { lines } => {
+                let unmet = spec.unmet_when_jobs_are_handed_out(&lines, &source);
+                runs.push(format!("run {attempt}: {}; stopped", unmet.join("; ")));
                 progress(runs.last().expect("just pushed"));
                 continue;
             }
@@ -431,6 +449,34 @@ mod tests {
         assert_eq!(cargo_line_problems(&cargo_lines, "salutations").len(), 1);
         assert!(split("$ cargo build\n").is_err());
         assert!(split("$ cargo run\nWorker 0\n").is_err());
+    }
+
+    #[test]
+    fn a_run_is_stopped_only_on_what_the_hand_out_settles() {
+        let source = crate::server_source::sample_source();
+        let spec: TranscriptSpec = toml::from_str(
+            "listing = 'l'\nfile = 't'\nattempts = 1\nreason = 'r'\n\
+             [[claim]]\nquote = 'workers'\nworkers_with_a_job = [0, 2]\n\
+             [[claim]]\nquote = 'order'\njob_lines_before_shutdown_notice = 2\n\
+             [[claim]]\nquote = 'pool'\nnot_terminated_when_joined = 1\n",
+        )
+        .unwrap();
+        let lines =
+            |texts: &[&str]| -> Vec<String> { texts.iter().map(|text| text.to_string()).collect() };
+        // The pool claim cannot hold yet (no join line): it is left out.
+        let narrated = lines(&["W0 job\u{a0};", "W2 job\u{a0};", "Bye."]);
+        assert_eq!(
+            spec.unmet_when_jobs_are_handed_out(&narrated, &source),
+            Vec::<String>::new()
+        );
+        let late_job = lines(&["W0 job\u{a0};", "Bye.", "W2 job\u{a0};"]);
+        let unmet = spec.unmet_when_jobs_are_handed_out(&late_job, &source);
+        assert_eq!(unmet.len(), 1, "{unmet:?}");
+        assert!(unmet[0].contains("\"order\""), "{unmet:?}");
+        let other_workers = lines(&["W0 job\u{a0};", "W1 job\u{a0};", "Bye."]);
+        let unmet = spec.unmet_when_jobs_are_handed_out(&other_workers, &source);
+        assert_eq!(unmet.len(), 1, "{unmet:?}");
+        assert!(unmet[0].contains("\"workers\""), "{unmet:?}");
     }
 
     #[test]
