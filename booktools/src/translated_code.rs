@@ -34,9 +34,10 @@ mod structure;
 pub mod tokens;
 
 pub use crate::glossary::{is_identifier, Glossary, GLOSSARY_FILE};
+pub use crate::translation::ensure_none;
 pub use declarations::Declarations;
 pub use po_locator::{Origin, PoLocator};
-pub use problem::{ensure_none, Check, Location, Problem};
+pub use problem::{Check, Location, Problem};
 pub use structure::{
     anchor_lines, check_language_structure, check_structure, compare_rust_file, compare_tokens,
     translated_languages, Mismatch,

@@ -120,21 +120,17 @@ pub fn book_status(root: &Path) -> Result<BookStatus> {
         Err(error) => {
             // The prose checks need the book to render; the structural
             // check does not, and tells which listing is missing.
-            other_problems.push(Problem {
-                file: root.join(crate::languages::BOOK_TOML),
-                line: None,
-                source: None,
-                message: format!("the prose of the translations could not be checked: {error:#}"),
-            });
+            other_problems.push(Problem::of_book(
+                root,
+                format!("the prose of the translations could not be checked: {error:#}"),
+            ));
             match translated_code::check_structure(root) {
                 Ok(problems) => problems,
                 Err(error) => {
-                    other_problems.push(Problem {
-                        file: root.join(crate::languages::BOOK_TOML),
-                        line: None,
-                        source: None,
-                        message: format!("the listings could not be checked: {error:#}"),
-                    });
+                    other_problems.push(Problem::of_book(
+                        root,
+                        format!("the listings could not be checked: {error:#}"),
+                    ));
                     Vec::new()
                 }
             }

@@ -105,19 +105,6 @@ impl From<Problem> for crate::translation::Problem {
     }
 }
 
-/// Fails with every problem, one per line, under `title`.
-pub fn ensure_none(title: &str, problems: &[Problem]) -> anyhow::Result<()> {
-    if problems.is_empty() {
-        return Ok(());
-    }
-    let list: Vec<String> = problems.iter().map(|p| format!("  {p}")).collect();
-    anyhow::bail!(
-        "{title}: {} problem(s)\n{}",
-        problems.len(),
-        list.join("\n")
-    )
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -17,6 +17,18 @@ pub struct Problem {
     pub message: String,
 }
 
+impl Problem {
+    /// A problem of the whole book, reported against its `book.toml`.
+    pub fn of_book(root: &std::path::Path, message: String) -> Self {
+        Self {
+            file: root.join(crate::languages::BOOK_TOML),
+            line: None,
+            source: None,
+            message,
+        }
+    }
+}
+
 impl fmt::Display for Problem {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         write!(f, "{}", self.file.display())?;
@@ -31,8 +43,9 @@ impl fmt::Display for Problem {
     }
 }
 
-/// Fails with every problem, one per line, under `title`.
-pub fn ensure_none(title: &str, problems: &[Problem]) -> anyhow::Result<()> {
+/// Fails with every problem, one per line, under `title` (for the problems
+/// of any check that prints them one per line).
+pub fn ensure_none<P: fmt::Display>(title: &str, problems: &[P]) -> anyhow::Result<()> {
     if problems.is_empty() {
         return Ok(());
     }
