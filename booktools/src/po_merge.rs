@@ -393,4 +393,4 @@ fn msgid_lines(msgids: &[&str]) -> Result<HashMap<String, Vec<String>>> {
 }
 
 #[cfg(test)]
-mod tests;
+pub(crate) mod tests;

@@ -404,21 +404,9 @@ fn indented(problem: &Problem, indent: &str) -> String {
 mod tests {
     use super::*;
     use crate::translation::parse_po;
-    use polib::message::Message;
-    use polib::metadata::CatalogMetadata;
 
     fn template(messages: &[(&str, &str)]) -> Catalog {
-        let header = "Project-Id-Version: b\nPOT-Creation-Date: \nPO-Revision-Date: \nLanguage-Team: \nMIME-Version: 1.0\nContent-Type: text/plain; charset=UTF-8\nContent-Transfer-Encoding: 8bit\nLanguage: en\nPlural-Forms: nplurals=1; plural=0;\n";
-        let mut catalog = Catalog::new(CatalogMetadata::parse(header).unwrap());
-        for (source, msgid) in messages {
-            catalog.append_or_update(
-                Message::build_singular()
-                    .with_source(source.to_string())
-                    .with_msgid(msgid.to_string())
-                    .done(),
-            );
-        }
-        catalog
+        crate::po_merge::tests::template("", messages)
     }
 
     #[test]

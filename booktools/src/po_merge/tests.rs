@@ -5,7 +5,9 @@ const HEADER: &str = "\nmsgid \"\"\nmsgstr \"\"\n\"Project-Id-Version: Book\\n\"
 
 const LONG: &str = "The worker threads each take a job from the channel, run it, and go back to waiting for the next job until the channel closes.";
 
-fn template(date: &str, messages: &[(&str, &str)]) -> Catalog {
+/// A template (English catalog) of `(source reference, msgid)` messages;
+/// other modules' tests build theirs with it too.
+pub(crate) fn template(date: &str, messages: &[(&str, &str)]) -> Catalog {
     let mut metadata = metadata_from_fields(
         [
             ("Project-Id-Version", "Book"),
