@@ -1,12 +1,12 @@
 //! Every Rust block of the rendered book, in every language, becomes a
-//! skeptic test (`tests/skeptic.rs`): `booktools::doctest_blocks` renders
+//! skeptic test (`tests/skeptic.rs`): `booktools::skeptic` renders
 //! the chapters through the book's own pipeline and writes them as Markdown
 //! for skeptic. Reruns only when the book's sources, catalogs or listings
 //! change. A book whose blocks cannot be collected (a broken include, a
 //! block from another language's tree) gives one failing test naming the
 //! file and line, instead of a package whose tests do not build.
 
-use booktools::doctest_blocks;
+use booktools::skeptic as book_blocks;
 use std::path::{Path, PathBuf};
 
 fn main() {
@@ -22,17 +22,17 @@ fn main() {
             println!("cargo:warning={line}");
         }
         let tests = out_dir.join("skeptic-tests.rs");
-        let source = doctest_blocks::failing_tests_source(&error);
+        let source = book_blocks::failing_tests_source(&error);
         std::fs::write(&tests, source).expect("OUT_DIR is writable");
     }
 }
 
 fn generate(root: &Path, dir: &Path) -> anyhow::Result<()> {
-    for input in doctest_blocks::inputs(root)? {
+    for input in book_blocks::inputs(root)? {
         println!("cargo:rerun-if-changed={}", input.display());
     }
-    let blocks = doctest_blocks::collect(root)?;
-    let docs = doctest_blocks::write_skeptic_docs(&blocks, dir)?;
+    let blocks = book_blocks::collect(root)?;
+    let docs = book_blocks::write_skeptic_docs(&blocks, dir)?;
     skeptic::generate_doc_tests(&docs.files);
     Ok(())
 }

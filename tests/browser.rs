@@ -17,7 +17,7 @@
 mod webdriver;
 
 use anyhow::{bail, ensure, Context, Result};
-use booktools::static_server::{Mount, StaticServer};
+use booktools::site::static_server::{Mount, StaticServer};
 use graceful_shutdown_book::book_fixture::{glossary_code_name, repository_root};
 use graceful_shutdown_book::site_fixture::BuiltSite;
 use std::path::{Path, PathBuf};

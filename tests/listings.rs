@@ -16,11 +16,11 @@ mod bad_input;
 #[path = "listings/temp_book.rs"]
 mod temp_book;
 
-use booktools::compile::CompileSettings;
-use booktools::expectations::{self, Expectations};
 use booktools::languages::{BookLayout, Language};
+use booktools::listings::compile::CompileSettings;
+use booktools::listings::expectations::{self, Expectations};
+use booktools::listings::verify;
 use booktools::listings::{self, Listing};
-use booktools::verify;
 use libtest_mimic::{Arguments, Failed, Trial};
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;

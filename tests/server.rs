@@ -7,7 +7,7 @@
 //!   request once both were handed to workers; both answers are complete,
 //!   the third gets none, the server exits by itself with status 0 and its
 //!   output tells the shutdown in an order the code allows
-//!   ([`booktools::shutdown_run`]);
+//!   ([`booktools::server::shutdown_run`]);
 //! - `final_code_serves_concurrently::<language>`: the final code answers
 //!   `GET /` while `GET /sleep` is still in flight. It has no shutdown path
 //!   (it serves forever by design), so the test kills it.
@@ -19,14 +19,14 @@
 //! the address is free again at its end.
 
 use anyhow::{bail, Context, Result};
-use booktools::http_client::{self, Ending, Response};
 use booktools::languages::{BookLayout, Language};
-use booktools::listing_binary;
 use booktools::listings::{self, Listing};
-use booktools::server_port::{PortLock, DEFAULT_LOCK_WAIT};
-use booktools::server_process::ServerProcess;
-use booktools::server_source::{ServerSetup, ServerSource};
-use booktools::shutdown_run::{self, Outcome, EXIT_MARGIN};
+use booktools::server::http_client::{self, Ending, Response};
+use booktools::server::listing_binary;
+use booktools::server::port::{PortLock, DEFAULT_LOCK_WAIT};
+use booktools::server::process::ServerProcess;
+use booktools::server::shutdown_run::{self, Outcome, EXIT_MARGIN};
+use booktools::server::source::{ServerSetup, ServerSource};
 use libtest_mimic::{Arguments, Failed, Trial};
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;

@@ -2,7 +2,7 @@
 //! others under `<code>/`): every internal link and `#anchor` of every page
 //! resolves, resolved as a browser does, `<base href>` included.
 
-use booktools::site_links::check_site_links;
+use booktools::site::links::check_site_links;
 use graceful_shutdown_book::book_fixture::TempBook;
 use graceful_shutdown_book::site_fixture::BuiltSite;
 

@@ -6,15 +6,15 @@
 //!
 //! The broken books are temporary copies of the real one
 //! (`booktools::book::copy_book_to`); their blocks are collected with
-//! `booktools::doctest_blocks` directly, instead of going through
+//! `booktools::skeptic` directly, instead of going through
 //! `build.rs`, and compiled both by skeptic's own `compile_test` (with the
 //! arguments `build.rs` gave skeptic: every dependency of the root package
 //! as `--extern`) and by plain rustc (for its messages).
 
 use anyhow::Result;
-use booktools::diagnostics::{self, Level};
-use booktools::doctest_blocks::{self, check_program, DoctestBlock, Expectation};
 use booktools::languages::BookLayout;
+use booktools::listings::diagnostics::{self, Level};
+use booktools::skeptic::{self, check_program, DoctestBlock, Expectation};
 use std::collections::BTreeMap;
 use std::fs;
 use std::path::{Path, PathBuf};
@@ -93,15 +93,15 @@ fn skeptic_arguments() -> [String; 3] {
 /// environment of the generated tests (it panics when rustc fails).
 fn compiles_under_skeptic(program: &str) -> bool {
     let [root, out_dir, target] = skeptic_arguments();
-    std::panic::catch_unwind(|| skeptic::rt::compile_test(&root, &out_dir, &target, program))
+    std::panic::catch_unwind(|| ::skeptic::rt::compile_test(&root, &out_dir, &target, program))
         .is_ok()
 }
 
 #[test]
 fn every_rust_block_of_every_language_is_a_real_skeptic_test() -> Result<()> {
-    let blocks = doctest_blocks::collect(root())?;
+    let blocks = skeptic::collect(root())?;
     let scratch = tempfile::tempdir()?;
-    let expected = doctest_blocks::write_skeptic_docs(&blocks, scratch.path())?;
+    let expected = skeptic::write_skeptic_docs(&blocks, scratch.path())?;
     let generated = generated_tests();
     let expected_names: Vec<&str> = expected.tests.iter().map(|t| t.name.as_str()).collect();
     let generated_names: Vec<&str> = generated.keys().map(String::as_str).collect();
@@ -165,7 +165,7 @@ fn error_headers(transcript: &str) -> Vec<String> {
 #[test]
 fn blocks_that_do_not_compile_fail_for_the_reason_their_listing_shows() -> Result<()> {
     let scratch = tempfile::tempdir()?;
-    let failing: Vec<DoctestBlock> = doctest_blocks::collect(root())?
+    let failing: Vec<DoctestBlock> = skeptic::collect(root())?
         .into_iter()
         .filter(|block| block.expectation == Expectation::CompileError)
         .collect();
@@ -232,7 +232,7 @@ fn replace_in(file: &Path, from: &str, to: &str) -> Result<()> {
 /// The blocks of `language` in the book at `root` that show `file` of
 /// `listing`.
 fn blocks_of(root: &Path, language: &str, listing: &str, file: &str) -> Result<Vec<DoctestBlock>> {
-    Ok(doctest_blocks::collect_language(root, language)?
+    Ok(skeptic::collect_language(root, language)?
         .into_iter()
         .filter(|block| {
             block
@@ -336,7 +336,7 @@ fn a_translated_block_showing_a_file_outside_its_tree_is_an_error() -> Result<()
     )?;
     let error = format!(
         "{:#}",
-        doctest_blocks::collect_language(copy.path(), &language).unwrap_err()
+        skeptic::collect_language(copy.path(), &language).unwrap_err()
     );
     let chapter_name = chapter.strip_prefix(copy.path())?.display().to_string();
     assert!(error.contains(&format!("{chapter_name}:")), "{error}");
@@ -367,7 +367,7 @@ fn a_translated_file_linked_to_the_english_one_is_an_error() -> Result<()> {
     std::os::unix::fs::symlink(&english, &translated)?;
     let error = format!(
         "{:#}",
-        doctest_blocks::collect_language(copy.path(), &language).unwrap_err()
+        skeptic::collect_language(copy.path(), &language).unwrap_err()
     );
     assert!(error.contains(&format!("(`{language}` book)")), "{error}");
     assert!(
@@ -437,7 +437,7 @@ fn a_missing_translated_listing_fails_instead_of_showing_english_code() -> Resul
     )?;
     let error = format!(
         "{:#}",
-        doctest_blocks::collect_language(copy.path(), &language).unwrap_err()
+        skeptic::collect_language(copy.path(), &language).unwrap_err()
     );
     assert!(
         error.contains(&format!(
@@ -451,7 +451,7 @@ fn a_missing_translated_listing_fails_instead_of_showing_english_code() -> Resul
 #[test]
 fn no_translated_page_shows_the_code_of_the_source_language() -> Result<()> {
     let layout = BookLayout::load(root())?;
-    let blocks = doctest_blocks::collect(root())?;
+    let blocks = skeptic::collect(root())?;
     let shown_file = |block: &DoctestBlock| {
         block.listing_file().map(|file| {
             (

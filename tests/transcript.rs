@@ -6,14 +6,14 @@
 //!   each claim states something;
 //! - `transcript::<language>`: the committed transcript of that language is
 //!   a `cargo run` of the listing's package, the server's lines obey every
-//!   rule a live run obeys (`booktools::shutdown_story`), and it is the run
+//!   rule a live run obeys (`booktools::server::shutdown_story`), and it is the run
 //!   the text narrates (the claims).
 //!
 //! The transcripts come from real runs: `cargo xtask outputs` makes them.
 
 use booktools::languages::{BookLayout, Language};
-use booktools::server_source::ServerSource;
-use booktools::transcript::{self, TranscriptSpec};
+use booktools::server::source::ServerSource;
+use booktools::server::transcript::{self, TranscriptSpec};
 use libtest_mimic::{Arguments, Failed, Trial};
 use std::path::PathBuf;
 use std::process::ExitCode;

@@ -7,12 +7,12 @@
 //! line and what is wrong.
 
 use anyhow::{ensure, Context, Result};
-use booktools::languages::BookLayout;
-use booktools::translated_code::{
+use booktools::i18n::translated_code::{
     check_code_names, check_structure, check_translated_code, check_untranslated_prose,
     translated_languages, Check, Glossary, Location, Problem,
 };
-use booktools::translation::read_po;
+use booktools::i18n::translation::read_po;
+use booktools::languages::BookLayout;
 use graceful_shutdown_book::book_fixture::{line_of, repository_root, TempBook};
 use std::path::{Path, PathBuf};
 

@@ -5,8 +5,8 @@
 //! a temporary copy of the book and expect the file and line in the error.
 
 use anyhow::{Context, Result};
-use booktools::po::{extract_pot, pot_is_up_to_date, POT_FILE};
-use booktools::translation::{
+use booktools::i18n::po::{extract_pot, pot_is_up_to_date, POT_FILE};
+use booktools::i18n::translation::{
     check_catalog_files, check_completeness, check_mojibake, check_typography, files_under,
     read_po, rules_for, text_folders, translations, Problem, Translation,
 };

@@ -1,14 +1,14 @@
 //! The translator's workflow, end to end, on temporary copies of the book:
 //! a change to the English text, then `cargo xtask po` (the same merge,
-//! `booktools::po_update::update_catalogs`), then the translation checks of
-//! the test suite (`booktools::translation::check_translations`), which must
+//! `booktools::i18n::po_update::update_catalogs`), then the translation checks of
+//! the test suite (`booktools::i18n::translation::check_translations`), which must
 //! fail naming the message, its catalog line and its chapter until the
 //! translation is done. And on the unchanged book, the merge is a no-op.
 
 use anyhow::{Context, Result};
-use booktools::po::{extract_pot, PotUpdate};
-use booktools::po_update::{update_catalogs, CatalogChange, CatalogUpdate, PoUpdate};
-use booktools::translation::{check_translations, read_po, translations, PoEntry};
+use booktools::i18n::po::{extract_pot, PotUpdate};
+use booktools::i18n::po_update::{update_catalogs, CatalogChange, CatalogUpdate, PoUpdate};
+use booktools::i18n::translation::{check_translations, read_po, translations, PoEntry};
 use graceful_shutdown_book::book_fixture::{line_of, repository_root, TempBook};
 use std::path::Path;
 
@@ -302,11 +302,12 @@ fn the_french_guide_for_translators_follows_french_typography() -> Result<()> {
     let dir = tempfile::tempdir()?;
     let catalog = dir.path().join("guide.po");
     std::fs::write(&catalog, po)?;
-    let problems =
-        booktools::translation::check_typography(&booktools::translation::Translation {
+    let problems = booktools::i18n::translation::check_typography(
+        &booktools::i18n::translation::Translation {
             language: "fr".to_string(),
             catalog,
-        })?;
+        },
+    )?;
     let list: Vec<String> = problems
         .iter()
         .map(|p| format!("{}: {}", p.source.as_deref().unwrap_or("?"), p.message))
@@ -317,7 +318,7 @@ fn the_french_guide_for_translators_follows_french_typography() -> Result<()> {
 
 #[test]
 fn the_status_counts_fuzzy_messages_and_names_missing_and_out_of_step_listings() -> Result<()> {
-    use booktools::translation_status::{book_status, render};
+    use booktools::i18n::status::{book_status, render};
     let book = TempBook::copy_of_repository()?;
     let (chapter, _, first_words) = long_paragraph(&book)?;
     book.replace_once(

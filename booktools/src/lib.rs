@@ -1,34 +1,14 @@
-//! The library behind the test suite and `xtask`.
+//! The library behind the test suite and `xtask`, one folder per stage of
+//! the pipeline: `listings` (compile and verify the crates), `i18n` (po
+//! catalogs and the translated code), `book` (the in-process mdBook build),
+//! `site` (the bilingual site), `server` (real server runs) and `skeptic`
+//! (every Rust block of the rendered book).
 
 pub mod book;
-pub mod bounded_process;
-pub mod cache;
-pub mod compile;
-pub mod diagnostics;
-pub mod doctest_blocks;
-pub mod expectations;
-pub mod glossary;
-pub mod http_client;
+pub mod i18n;
 pub mod languages;
-pub mod line_diff;
-pub mod listing_binary;
 pub mod listings;
-pub mod normalize;
-pub mod outputs;
-pub mod parallel;
-pub mod po;
-pub mod po_merge;
-pub mod po_update;
-pub mod server_port;
-pub mod server_process;
-pub mod server_source;
-pub mod shutdown_run;
-pub mod shutdown_story;
+pub mod process;
+pub mod server;
 pub mod site;
-pub mod site_links;
-pub mod static_server;
-pub mod transcript;
-pub mod translated_code;
-pub mod translation;
-pub mod translation_status;
-pub mod verify;
+pub mod skeptic;

@@ -3,9 +3,9 @@
 //! the file at fault.
 
 use crate::temp_book::{self, TempBook, MISMATCHED_TYPES};
-use booktools::expectations::EXPECTATIONS_FILE;
 use booktools::languages::BookLayout;
 use booktools::listings;
+use booktools::listings::expectations::EXPECTATIONS_FILE;
 use libtest_mimic::{Failed, Trial};
 use std::path::{Path, PathBuf};
 

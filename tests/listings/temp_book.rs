@@ -8,13 +8,13 @@
 //! folders, but share the real book's output cache: the cache is keyed by
 //! content, so a warm `cargo test` starts no cargo for them either.
 
-use booktools::cache::OutputCache;
-use booktools::compile::{self, CargoCommand, CompileSettings};
-use booktools::expectations::{self, Expectations};
 use booktools::languages::BookLayout;
+use booktools::listings::cache::OutputCache;
+use booktools::listings::compile::{self, CargoCommand, CompileSettings};
+use booktools::listings::expectations::{self, Expectations};
+use booktools::listings::outputs::{self, OutputChange};
+use booktools::listings::verify;
 use booktools::listings::{self, Listing};
-use booktools::outputs::{self, OutputChange};
-use booktools::verify;
 use libtest_mimic::{Failed, Trial};
 use std::fs;
 use std::path::{Path, PathBuf};

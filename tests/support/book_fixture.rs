@@ -102,7 +102,7 @@ pub fn contains_lines_in_order(text: &str, expected: &[&str]) -> bool {
 /// from the book's glossary (`ThreadPool` -> `GroupeTaches` in French).
 pub fn glossary_code_name(root: &Path, language: &str, english: &str) -> Result<String> {
     let layout = booktools::languages::BookLayout::load(root)?;
-    let glossary = booktools::glossary::Glossary::load(&layout, language)?;
+    let glossary = booktools::i18n::glossary::Glossary::load(&layout, language)?;
     if language != layout.source_language && !glossary.has(english) {
         bail!("the `{language}` glossary has no name for `{english}`");
     }

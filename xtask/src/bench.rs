@@ -11,13 +11,13 @@
 //! then the ratios naive/cold and naive/warm.
 
 use anyhow::{bail, Context, Result};
-use booktools::bounded_process;
-use booktools::cache::CACHE_DIR;
-use booktools::compile::{self, CompileSettings};
 use booktools::languages::BookLayout;
 use booktools::listings;
-use booktools::parallel;
-use booktools::verify::{self, ListingVerdict};
+use booktools::listings::cache::CACHE_DIR;
+use booktools::listings::compile::{self, CompileSettings};
+use booktools::listings::parallel;
+use booktools::listings::verify::{self, ListingVerdict};
+use booktools::process;
 use std::path::Path;
 use std::process::Command;
 use std::time::{Duration, Instant};
@@ -90,7 +90,7 @@ fn naive_build(dir: &Path) -> Result<()> {
     compile::scrub_environment(&mut cargo);
     cargo.env("CARGO_TARGET_DIR", target.path());
     // Failing listings fail here too: only the time matters.
-    bounded_process::run(cargo, compile::DEFAULT_TIMEOUT)
+    process::run(cargo, compile::DEFAULT_TIMEOUT)
         .with_context(|| format!("cargo build in {}", dir.display()))?;
     Ok(())
 }

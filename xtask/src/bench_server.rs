@@ -11,14 +11,14 @@
 //! Timing lives here only; the tests never assert a duration.
 
 use anyhow::{bail, Context, Result};
-use booktools::compile;
 use booktools::languages::BookLayout;
-use booktools::listing_binary;
-use booktools::server_port::{PortLock, DEFAULT_LOCK_WAIT};
-use booktools::server_process;
-use booktools::server_source::ServerSource;
-use booktools::shutdown_run::{self, Outcome};
-use booktools::transcript::TranscriptSpec;
+use booktools::listings::compile;
+use booktools::server;
+use booktools::server::listing_binary;
+use booktools::server::port::{PortLock, DEFAULT_LOCK_WAIT};
+use booktools::server::shutdown_run::{self, Outcome};
+use booktools::server::source::ServerSource;
+use booktools::server::transcript::TranscriptSpec;
 use std::io::Read;
 use std::os::unix::process::CommandExt;
 use std::path::Path;
@@ -112,7 +112,7 @@ pub fn run(args: &[String]) -> Result<()> {
             break status;
         }
         if started.elapsed() > SUITE_TIMEOUT {
-            server_process::kill_group(&mut child);
+            server::process::kill_group(&mut child);
             bail!(
                 "`cargo test --test server` ran over {}s",
                 SUITE_TIMEOUT.as_secs()

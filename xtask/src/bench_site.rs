@@ -20,7 +20,6 @@ use crate::serve::{Session, POLL};
 use crate::tools;
 use anyhow::{bail, Context, Result};
 use booktools::site::{self, SitePlan};
-use booktools::site_links;
 use std::path::Path;
 use std::time::{Duration, Instant};
 
@@ -70,7 +69,7 @@ pub fn run(args: &[String]) -> Result<()> {
     ));
     let (warm, ()) = timed(|| build_site(&book, &plan, &site_dir, &cold_builder))?;
     rows.push((format!("build {languages}, warm"), warm));
-    let (check, links) = timed(|| site_links::check_site_links(&site_dir, &plan.site_url))?;
+    let (check, links) = timed(|| site::links::check_site_links(&site_dir, &plan.site_url))?;
     rows.push((format!("link check of the site ({links} links)"), check));
 
     let (start, mut session) =

@@ -19,8 +19,8 @@
 //! binary itself reports (`finished in`).
 
 use anyhow::{bail, Context, Result};
-use booktools::bounded_process::{self, Finished};
-use booktools::doctest_blocks;
+use booktools::process::{self, Finished};
+use booktools::skeptic;
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 use std::process::Command;
@@ -46,9 +46,9 @@ pub fn run(args: &[String]) -> Result<()> {
     let root = book_root()?;
 
     let start = Instant::now();
-    let blocks = doctest_blocks::collect(&root)?;
+    let blocks = skeptic::collect(&root)?;
     let scratch = tempfile::tempdir()?;
-    let docs = doctest_blocks::write_skeptic_docs(&blocks, scratch.path())?;
+    let docs = skeptic::write_skeptic_docs(&blocks, scratch.path())?;
     let collect = start.elapsed();
     let mut per_language: BTreeMap<&str, usize> = BTreeMap::new();
     for test in &docs.tests {
@@ -72,7 +72,7 @@ pub fn run(args: &[String]) -> Result<()> {
     let test_run = ["test", "-v", "-p", PACKAGE, "--test", "skeptic"];
     let mut cold = Vec::new();
     for _ in 0..runs {
-        skeptic::rt::clear_caches(&root.to_string_lossy());
+        ::skeptic::rt::clear_caches(&root.to_string_lossy());
         cold.push(timed_cargo(&root, &test_run)?);
     }
     let mut warm = Vec::new();
@@ -141,7 +141,7 @@ fn cargo(root: &Path, args: &[&str]) -> Result<Finished> {
     let program = std::env::var_os("CARGO").unwrap_or_else(|| "cargo".into());
     let mut command = Command::new(program);
     command.args(args).current_dir(root);
-    let finished = bounded_process::run(command, CARGO_TIMEOUT)
+    let finished = process::run(command, CARGO_TIMEOUT)
         .with_context(|| format!("cargo {}", args.join(" ")))?;
     if !finished.status.success() {
         // A failing test still costs its time; only report it.

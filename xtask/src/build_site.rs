@@ -11,7 +11,6 @@ use crate::mdbook_cli::MdbookCli;
 use crate::tools;
 use anyhow::{bail, Context, Result};
 use booktools::site::{self, SitePlan};
-use booktools::site_links;
 use std::path::{Path, PathBuf};
 use std::time::Instant;
 
@@ -41,7 +40,7 @@ pub fn run(args: &[String]) -> Result<()> {
 /// the internal links of the result.
 pub fn build(root: &Path, plan: &SitePlan, dest: &Path, builder: &MdbookCli) -> Result<()> {
     site::build_site(root, plan, dest, |language| builder.build(language))?;
-    let links = site_links::check_site_links(dest, &plan.site_url)?;
+    let links = site::links::check_site_links(dest, &plan.site_url)?;
     println!("checked {links} internal links");
     Ok(())
 }

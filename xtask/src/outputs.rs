@@ -1,15 +1,15 @@
 //! `cargo xtask outputs [--no-cache]`: rewrites the `output.txt` of every
 //! listing of every language from the current toolchain, in parallel, and
-//! prints what changed (see `booktools::outputs`).
+//! prints what changed (see `booktools::listings::outputs`).
 //!
 //! `--no-cache` compiles every listing even when the cache holds its output.
 
 use anyhow::{bail, Context, Result};
-use booktools::compile::CompileSettings;
 use booktools::languages::BookLayout;
-use booktools::outputs::{self, OutputChange};
-use booktools::parallel;
-use booktools::transcript;
+use booktools::listings::compile::CompileSettings;
+use booktools::listings::outputs::{self, OutputChange};
+use booktools::listings::parallel;
+use booktools::server::transcript;
 use std::path::Path;
 
 /// Runs the command.
@@ -43,7 +43,7 @@ pub fn run(args: &[String]) -> Result<()> {
         }
     }
     println!("{created} created, {updated} updated, {unchanged} unchanged");
-    // The console transcripts come from real server runs (booktools::transcript).
+    // The console transcripts come from real server runs (booktools::server::transcript).
     let remake = settings.cache.is_none();
     let mut problems = regeneration.problems.clone();
     problems.extend(transcript::update_all(&layout, remake, |line| {

@@ -1,12 +1,12 @@
 //! `cargo xtask po`: regenerates `po/messages.pot` from the English sources
 //! and merges it into the catalog of every translated language (see
-//! `booktools::po_update`): kept translations stay, edited messages become
+//! `booktools::i18n::po_update`): kept translations stay, edited messages become
 //! fuzzy with their previous English, new ones are added untranslated,
 //! removed ones are dropped.
 
 use anyhow::{bail, Context, Result};
-use booktools::po::PotUpdate;
-use booktools::po_update::{update_catalogs, CatalogChange};
+use booktools::i18n::po::PotUpdate;
+use booktools::i18n::po_update::{update_catalogs, CatalogChange};
 use std::path::Path;
 
 /// At most this many characters of a msgid per printed line.

@@ -1,8 +1,8 @@
 //! `cargo xtask pot`: extracts the English prose of `src/` into
-//! `po/messages.pot` (see `booktools::po`).
+//! `po/messages.pot` (see `booktools::i18n::po`).
 
 use anyhow::{bail, Context, Result};
-use booktools::po::{write_pot, PotUpdate};
+use booktools::i18n::po::{write_pot, PotUpdate};
 use std::path::Path;
 
 /// Regenerates `po/messages.pot` from the English sources.

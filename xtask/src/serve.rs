@@ -6,7 +6,7 @@
 //! `cargo run` preprocessors once (`crate::prebuilt`), builds every
 //! language with the installed `mdbook build` into a folder of its own under
 //! `target/xtask-serve/`, serves them with our static server
-//! (`booktools::static_server`) and polls the inputs (`crate::watch`). A
+//! (`booktools::site::static_server`) and polls the inputs (`crate::watch`). A
 //! rebuild goes to a fresh folder that replaces the old one only when the
 //! build succeeded, so a broken edit leaves the last good pages served and
 //! the error printed; open pages reload when the site changed. Ctrl-C stops
@@ -17,8 +17,8 @@ use crate::prebuilt::{self, CargoPreprocessor};
 use crate::tools;
 use crate::watch::{Changes, Inputs, Snapshot};
 use anyhow::{bail, Context, Result};
+use booktools::site::static_server::{Mount, StaticServer};
 use booktools::site::{LanguageBuild, SitePlan};
-use booktools::static_server::{Mount, StaticServer};
 use std::collections::BTreeMap;
 use std::net::{Ipv4Addr, SocketAddr};
 use std::path::{Path, PathBuf};

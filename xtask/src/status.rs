@@ -1,13 +1,13 @@
 //! `cargo xtask status [--check]`: prints, per translated language and per
 //! chapter, the messages translated, fuzzy and untranslated, then what is
 //! left to do (each with its file and line), from
-//! `booktools::translation_status`.
+//! `booktools::i18n::status`.
 //!
 //! It only reports, exiting 0, unless `--check` is given: then it exits 1
 //! when a language is incomplete.
 
 use anyhow::{bail, Context, Result};
-use booktools::translation_status::{book_status, render};
+use booktools::i18n::status::{book_status, render};
 use std::path::Path;
 
 /// Runs the command on the book of this repository.

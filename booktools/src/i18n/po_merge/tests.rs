@@ -1,0 +1,219 @@
+use super::*;
+use crate::i18n::translation::read_po;
+
+const HEADER: &str = "\nmsgid \"\"\nmsgstr \"\"\n\"Project-Id-Version: Book\\n\"\n\"POT-Creation-Date: 2024-01-01T00:00:00Z\\n\"\n\"PO-Revision-Date: 2024-02-02T00:00:00Z\\n\"\n\"Last-Translator: Ana <ana@example.org>\\n\"\n\"Language-Team: Team\\n\"\n\"MIME-Version: 1.0\\n\"\n\"Content-Type: text/plain; charset=UTF-8\\n\"\n\"Content-Transfer-Encoding: 8bit\\n\"\n\"Language: xx\\n\"\n\"Plural-Forms: nplurals=2; plural=(n > 1);\\n\"\n\n";
+
+const LONG: &str = "The worker threads each take a job from the channel, run it, and go back to waiting for the next job until the channel closes.";
+
+/// A template (English catalog) of `(source reference, msgid)` messages;
+/// other modules' tests build theirs with it too.
+pub(crate) fn template(date: &str, messages: &[(&str, &str)]) -> Catalog {
+    let mut metadata = metadata_from_fields(
+        [
+            ("Project-Id-Version", "Book"),
+            ("POT-Creation-Date", date),
+            ("PO-Revision-Date", ""),
+            ("Language-Team", ""),
+            ("MIME-Version", "1.0"),
+            ("Content-Type", "text/plain; charset=UTF-8"),
+            ("Content-Transfer-Encoding", "8bit"),
+            ("Language", "en"),
+            ("Plural-Forms", "nplurals=1; plural=0;"),
+        ]
+        .into_iter(),
+    )
+    .unwrap();
+    metadata.language = "en".into();
+    let mut catalog = Catalog::new(metadata);
+    for (source, msgid) in messages {
+        catalog.append_or_update(
+            Message::build_singular()
+                .with_source(source.to_string())
+                .with_msgid(msgid.to_string())
+                .done(),
+        );
+    }
+    catalog
+}
+
+fn po(body: &str) -> (PoFile, String) {
+    let text = format!("{HEADER}{body}");
+    (parse_po(Path::new("xx.po"), text.as_bytes()).unwrap(), text)
+}
+
+fn merge(template: &Catalog, text: &str) -> Merged {
+    let old = parse_po(Path::new("xx.po"), text.as_bytes()).unwrap();
+    merge_catalog(template, &old, text).unwrap()
+}
+
+/// Writes `text` to a file and reads it back with the strict reader and
+/// polib (what the `gettext` preprocessor uses).
+fn read_back(text: &str) -> PoFile {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("xx.po");
+    std::fs::write(&path, text).unwrap();
+    read_po(&path).unwrap()
+}
+
+#[test]
+fn a_catalog_in_step_with_the_template_is_left_byte_for_byte() {
+    let template = template(
+        "2024-01-01T00:00:00Z",
+        &[("src/a.md:1", "Title"), ("src/a.md:3", LONG)],
+    );
+    let (_, text) = po("#: src/a.md:1\nmsgid \"Title\"\nmsgstr \"Titre\"\n\n#: src/a.md:3\nmsgid \"\"\n\"The worker threads each take a job from the channel, run it, and go back to \"\n\"waiting for the next job until the channel closes.\"\nmsgstr \"Les opérateurs prennent une mission.\"\n\n");
+    let merged = merge(&template, &text);
+    assert_eq!(merged.text, text);
+    assert_eq!(
+        merged.summary,
+        MergeSummary {
+            kept: 2,
+            ..MergeSummary::default()
+        }
+    );
+}
+
+#[test]
+fn an_edited_message_inherits_the_old_translation_as_fuzzy_with_the_previous_msgid() {
+    let edited = LONG.replace("go back to waiting", "then wait");
+    let template = template(
+        "2024-03-03T00:00:00Z",
+        &[("src/a.md:1", "Title"), ("src/a.md:4", &edited)],
+    );
+    let (_, text) = po("#: src/a.md:1\nmsgid \"Title\"\nmsgstr \"Titre\"\n\n#: src/a.md:3\nmsgid \"\"\n\"The worker threads each take a job from the channel, run it, and go back to \"\n\"waiting for the next job until the channel closes.\"\nmsgstr \"Les opérateurs prennent une mission.\"\n\n");
+    let merged = merge(&template, &text);
+    assert_eq!(merged.summary.fuzzy, std::slice::from_ref(&edited));
+    assert_eq!(merged.summary.dropped, [LONG]);
+    assert_eq!(merged.summary.kept, 1);
+    assert!(
+        merged.text.contains(
+            "#: src/a.md:4\n#, fuzzy\n#| msgid \"\"\n#| \"The worker threads each take a job from the channel, run it, and go back to \"\n#| \"waiting for the next job until the channel closes.\"\nmsgid \"\"\n"
+        ),
+        "{}",
+        merged.text
+    );
+    assert!(merged
+        .text
+        .contains("\"POT-Creation-Date: 2024-03-03T00:00:00Z\\n\""));
+    assert!(merged
+        .text
+        .contains("\"PO-Revision-Date: 2024-02-02T00:00:00Z\\n\""));
+    let back = read_back(&merged.text);
+    let entry = back.live_entries().find(|e| e.msgid == edited).unwrap();
+    assert!(entry.is_fuzzy());
+    assert_eq!(entry.msgstr, ["Les opérateurs prennent une mission."]);
+    assert_eq!(back.live_entries().count(), 2);
+
+    // Merging again keeps everything, the previous msgid included.
+    let again = merge(&template, &merged.text);
+    assert_eq!(again.text, merged.text);
+    assert_eq!(again.summary.kept, 2);
+}
+
+#[test]
+fn clearing_the_fuzzy_flag_drops_the_previous_msgid_at_the_next_merge() {
+    let template = template("2024-01-01T00:00:00Z", &[("src/a.md:1", "Hello there")]);
+    let (_, text) = po("#: src/a.md:1\n#, fuzzy\n#| msgid \"Hello\"\nmsgid \"Hello there\"\nmsgstr \"Bonjour\"\n\n");
+    assert_eq!(merge(&template, &text).text, text);
+    let cleared = text.replace("#, fuzzy\n", "");
+    let merged = merge(&template, &cleared);
+    assert!(!merged.text.contains("#|"), "{}", merged.text);
+    assert!(merged
+        .text
+        .ends_with("#: src/a.md:1\nmsgid \"Hello there\"\nmsgstr \"Bonjour\"\n\n"));
+}
+
+#[test]
+fn new_messages_are_added_untranslated_and_removed_ones_dropped() {
+    let template = template(
+        "2024-01-01T00:00:00Z",
+        &[
+            ("src/a.md:1", "Title"),
+            ("src/b.md:1", "A brand new chapter"),
+        ],
+    );
+    let (_, text) = po("#: src/a.md:1\nmsgid \"Title\"\nmsgstr \"Titre\"\n\n#: src/a.md:9\nmsgid \"Gone for good\"\nmsgstr \"Parti\"\n\n#~ msgid \"Older\"\n#~ msgstr \"Plus vieux\"\n\n");
+    let merged = merge(&template, &text);
+    assert_eq!(merged.summary.added, ["A brand new chapter"]);
+    assert_eq!(merged.summary.dropped, ["Gone for good", "Older"]);
+    assert!(merged
+        .text
+        .ends_with("#: src/b.md:1\nmsgid \"A brand new chapter\"\nmsgstr \"\"\n\n"));
+    assert!(!merged.text.contains("Parti") && !merged.text.contains("#~"));
+    assert_eq!(read_back(&merged.text).live_entries().count(), 2);
+}
+
+#[test]
+fn references_come_from_the_template_and_translator_comments_stay() {
+    let template = template("2024-01-01T00:00:00Z", &[("src/a.md:7", "Title")]);
+    let (_, text) = po("# Keep it short.\n#: src/a.md:1\nmsgid \"Title\"\nmsgstr \"Titre\"\n\n");
+    let merged = merge(&template, &text);
+    assert!(merged
+        .text
+        .ends_with("# Keep it short.\n#: src/a.md:7\nmsgid \"Title\"\nmsgstr \"Titre\"\n\n"));
+}
+
+#[test]
+fn an_untranslated_or_distant_entry_lends_nothing() {
+    let template = template(
+        "2024-01-01T00:00:00Z",
+        &[("src/a.md:1", "Stop the server cleanly")],
+    );
+    let (_, text) = po("#: src/a.md:1\nmsgid \"Stop the server cleanly now\"\nmsgstr \"\"\n\n#: src/a.md:2\nmsgid \"Something else entirely\"\nmsgstr \"Autre chose\"\n\n");
+    let merged = merge(&template, &text);
+    assert_eq!(merged.summary.added, ["Stop the server cleanly"]);
+    assert!(merged.summary.fuzzy.is_empty());
+}
+
+#[test]
+fn an_obsolete_entry_can_lend_its_translation() {
+    let template = template(
+        "2024-01-01T00:00:00Z",
+        &[("src/a.md:1", "Stop the server cleanly")],
+    );
+    let (_, text) = po(
+        "#~ msgid \"Stop the server cleanly now\"\n#~ msgstr \"Arrêter le serveur proprement\"\n\n",
+    );
+    let merged = merge(&template, &text);
+    assert_eq!(merged.summary.fuzzy, ["Stop the server cleanly"]);
+    assert!(merged
+        .text
+        .contains("#, fuzzy\n#| msgid \"Stop the server cleanly now\"\nmsgid \"Stop the server cleanly\"\nmsgstr \"Arrêter le serveur proprement\"\n"));
+}
+
+#[test]
+fn a_fuzzy_entry_edited_again_keeps_its_first_previous_msgid() {
+    // Its translation still matches the first English text.
+    let template = template(
+        "2024-01-01T00:00:00Z",
+        &[("src/a.md:1", "Stop the server very cleanly")],
+    );
+    let (_, text) = po("#: src/a.md:1\n#, fuzzy\n#| msgid \"Stop the server\"\nmsgid \"Stop the server cleanly\"\nmsgstr \"Arrêter le serveur\"\n\n");
+    let merged = merge(&template, &text);
+    assert!(
+        merged.text.contains(
+            "#, fuzzy\n#| msgid \"Stop the server\"\nmsgid \"Stop the server very cleanly\"\n"
+        ),
+        "{}",
+        merged.text
+    );
+}
+
+#[test]
+fn a_new_catalog_translates_nothing_and_reads_back() {
+    let template = template(
+        "2024-01-01T00:00:00Z",
+        &[("src/a.md:1", "Title"), ("src/a.md:3", LONG)],
+    );
+    let merged = new_catalog(&template, "de").unwrap();
+    assert_eq!(merged.summary.added.len(), 2);
+    let back = read_back(&merged.text);
+    assert_eq!(back.header_field("Language"), Some("de"));
+    assert_eq!(
+        back.header_field("POT-Creation-Date"),
+        Some("2024-01-01T00:00:00Z")
+    );
+    assert!(back.live_entries().all(|entry| !entry.is_translated()));
+    // And merging the template into it changes nothing.
+    assert_eq!(merge(&template, &merged.text).text, merged.text);
+}

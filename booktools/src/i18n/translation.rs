@@ -1,0 +1,168 @@
+//! Checks of the translations and of the text files of the book.
+//!
+//! Every language of `[preprocessor.listings.trees]` other than the source
+//! language (`[book] language`) is translated with gettext, from the
+//! catalog `po/<language>.po`; nothing here names a language. For each:
+//!
+//! - the catalog is well-formed and polib (the `gettext` preprocessor's
+//!   parser) reads it ([`read_po`]);
+//! - it translates every message of a template extracted afresh from the
+//!   English sources, with no fuzzy, empty, stale or obsolete entry
+//!   ([`check_completeness`]);
+//! - its translations follow the typography of the language
+//!   ([`check_typography`]).
+//!
+//! And every text file of the sources, the catalogs and the listing trees
+//! is clean UTF-8 ([`check_mojibake`]). Each problem names its file and line.
+
+mod completeness;
+mod mojibake;
+mod po_file;
+mod problem;
+mod typography;
+
+pub use mojibake::{check_file as check_file_mojibake, files_under, find_mojibake};
+pub use po_file::{parse_po, read_po, PoEntry, PoFile};
+pub use problem::{ensure_none, Problem};
+pub use typography::{rules_for, TypographyRules};
+
+use crate::book::po_file as catalog_path;
+use crate::languages::BookLayout;
+use anyhow::{Context, Result};
+use std::path::{Path, PathBuf};
+
+/// One translated language and its gettext catalog.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Translation {
+    /// Language code (`book.toml`).
+    pub language: String,
+    /// Its catalog, `<po-dir>/<language>.po`.
+    pub catalog: PathBuf,
+}
+
+/// Every translated language of the book at `root`: the listing-tree
+/// languages of `book.toml` except the source language, sorted by code.
+pub fn translations(root: &Path) -> Result<Vec<Translation>> {
+    let layout = BookLayout::load(root)?;
+    layout
+        .languages
+        .iter()
+        .filter(|language| language.code != layout.source_language)
+        .map(|language| {
+            Ok(Translation {
+                language: language.code.clone(),
+                catalog: catalog_path(root, &language.code)?,
+            })
+        })
+        .collect()
+}
+
+/// The folder of the catalogs (`preprocessor.gettext.po-dir`, default `po`).
+pub fn catalog_folder(root: &Path) -> Result<PathBuf> {
+    let layout = BookLayout::load(root)?;
+    let catalog = catalog_path(root, &layout.source_language)?;
+    catalog
+        .parent()
+        .map(Path::to_path_buf)
+        .with_context(|| format!("the folder of {}", catalog.display()))
+}
+
+/// The catalogs and the languages agree: each translated language has its
+/// catalog, and each `*.po` file of the catalog folder is the catalog of a
+/// translated language (one without a listing tree would build a book whose
+/// listings stay in the source language).
+pub fn check_catalog_files(root: &Path) -> Result<Vec<Problem>> {
+    let translations = translations(root)?;
+    let mut problems = Vec::new();
+    for translation in &translations {
+        if !translation.catalog.is_file() {
+            problems.push(Problem {
+                file: translation.catalog.clone(),
+                line: None,
+                source: None,
+                message: format!(
+                    "missing: `{}` has a listing tree in book.toml but no catalog",
+                    translation.language
+                ),
+            });
+        }
+    }
+    let po_dir = catalog_folder(root)?;
+    if po_dir.is_dir() {
+        let mut files: Vec<PathBuf> = std::fs::read_dir(&po_dir)
+            .with_context(|| format!("listing {}", po_dir.display()))?
+            .map(|entry| entry.map(|entry| entry.path()))
+            .collect::<std::io::Result<_>>()?;
+        files.sort();
+        for file in files {
+            let is_po = file.extension().is_some_and(|extension| extension == "po");
+            if is_po && !translations.iter().any(|t| t.catalog == file) {
+                problems.push(Problem {
+                    file,
+                    line: None,
+                    source: None,
+                    message: "a catalog for a language without a listing tree in \
+                              `[preprocessor.listings.trees]` of book.toml"
+                        .to_string(),
+                });
+            }
+        }
+    }
+    Ok(problems)
+}
+
+/// The completeness problems of the catalog of `translation` against a
+/// template extracted now from the English sources. A malformed catalog is
+/// an error (with its file and line), not a list of problems.
+pub fn check_completeness(root: &Path, translation: &Translation) -> Result<Vec<Problem>> {
+    let template = crate::i18n::po::extract_pot(root)?;
+    let po = read_po(&translation.catalog)?;
+    Ok(completeness::check_catalog(
+        &po,
+        &template,
+        &translation.language,
+    ))
+}
+
+/// The typography problems of the translations of `translation` (none for
+/// a language without rules in the table).
+pub fn check_typography(translation: &Translation) -> Result<Vec<Problem>> {
+    let Some(rules) = rules_for(&translation.language) else {
+        return Ok(Vec::new());
+    };
+    let po = read_po(&translation.catalog)?;
+    Ok(typography::check_po(&po, rules))
+}
+
+/// The folders whose text files must be clean UTF-8: the Markdown sources,
+/// the catalog folder and every listing tree.
+pub fn text_folders(root: &Path) -> Result<Vec<PathBuf>> {
+    let layout = BookLayout::load(root)?;
+    let mut folders = vec![layout.src.clone(), catalog_folder(root)?];
+    folders.extend(
+        layout
+            .languages
+            .iter()
+            .map(|language| language.tree.clone()),
+    );
+    Ok(folders)
+}
+
+/// Mojibake, U+FFFD and non-UTF-8 lines in every file of [`text_folders`].
+pub fn check_mojibake(root: &Path) -> Result<Vec<Problem>> {
+    mojibake::check_text_files(&text_folders(root)?)
+}
+
+/// Every check above, for every translated language; fails with the list
+/// of all problems.
+pub fn check_translations(root: &Path) -> Result<()> {
+    let mut problems = check_catalog_files(root)?;
+    for translation in translations(root)? {
+        if translation.catalog.is_file() {
+            problems.extend(check_completeness(root, &translation)?);
+            problems.extend(check_typography(&translation)?);
+        }
+    }
+    problems.extend(check_mojibake(root)?);
+    ensure_none("translation checks", &problems)
+}

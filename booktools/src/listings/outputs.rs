@@ -1,0 +1,75 @@
+//! Rewrites the `output.txt` of every listing of every language from the
+//! current toolchain (the work of `cargo xtask outputs`).
+//!
+//! A listing keeps the command its `output.txt` records (`$ cargo check` or
+//! `$ cargo build`); a new one gets `$ cargo check`.
+
+use crate::languages::BookLayout;
+use crate::listings::compile::{self, CargoCommand, CompileSettings};
+use crate::listings::line_diff;
+use crate::listings::{self, Listing};
+use anyhow::Context;
+
+/// What happened to one `output.txt`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum OutputChange {
+    /// It did not exist.
+    Created,
+    /// It changed; the line diff (`-` old, `+` new).
+    Updated(String),
+    /// It was already right.
+    Unchanged,
+}
+
+/// The outcome of a regeneration.
+#[derive(Debug, Default)]
+pub struct Regeneration {
+    /// Each listing handled and what happened to its `output.txt`.
+    pub changes: Vec<(Listing, OutputChange)>,
+    /// What could not be done (a missing tree, an unreadable first line, a
+    /// cargo run that timed out), each naming the path.
+    pub problems: Vec<String>,
+}
+
+/// Regenerates every `output.txt` of every language of `layout`, compiling
+/// `jobs` listings at a time.
+pub fn regenerate(layout: &BookLayout, settings: &CompileSettings, jobs: usize) -> Regeneration {
+    let mut regeneration = Regeneration::default();
+    let mut work: Vec<(Listing, CargoCommand)> = Vec::new();
+    for language in &layout.languages {
+        match listings::discover(language) {
+            Ok(found) => {
+                for listing in found {
+                    match compile::recorded_command(&listing) {
+                        Ok(command) => {
+                            work.push((listing, command.unwrap_or(CargoCommand::DEFAULT)))
+                        }
+                        Err(error) => regeneration.problems.push(format!("{error:#}")),
+                    }
+                }
+            }
+            Err(error) => regeneration.problems.push(format!("{error:#}")),
+        }
+    }
+    let results = compile::compile_all(&work, settings, jobs);
+    for ((listing, _), result) in work.into_iter().zip(results) {
+        let written = result.and_then(|compilation| {
+            let path = listing.output_path();
+            let new = compilation.transcript();
+            let change = match std::fs::read_to_string(&path) {
+                Ok(old) if old == new => return Ok(OutputChange::Unchanged),
+                Ok(old) => OutputChange::Updated(line_diff::diff(&old, &new)),
+                Err(_) => OutputChange::Created,
+            };
+            std::fs::write(&path, &new).with_context(|| format!("writing {}", path.display()))?;
+            Ok(change)
+        });
+        match written {
+            Ok(change) => regeneration.changes.push((listing, change)),
+            Err(error) => regeneration
+                .problems
+                .push(format!("{}: {error:#}", listing.id())),
+        }
+    }
+    regeneration
+}

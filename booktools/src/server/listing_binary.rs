@@ -1,0 +1,72 @@
+//! Builds the server binary of a listing crate (`src/bin/main.rs`) the way
+//! the listing checks compile them: `cargo build` in the crate folder, with
+//! the scrubbed environment of [`crate::listings::compile`] and a target folder of its
+//! own under the book's `target/`.
+
+use crate::listings::compile;
+use crate::listings::Listing;
+use crate::process;
+use anyhow::{bail, Context, Result};
+use std::path::{Path, PathBuf};
+use std::process::Command;
+use std::time::Duration;
+
+/// The name cargo gives the binary of `src/bin/main.rs`.
+pub const BINARY_NAME: &str = "main";
+
+/// The longest a build may take.
+pub const BUILD_TIMEOUT: Duration = Duration::from_secs(300);
+
+/// `<root>/target/<purpose>/<language>/<chapter>/<listing>`.
+pub fn target_dir(root: &Path, purpose: &str, listing: &Listing) -> PathBuf {
+    root.join("target")
+        .join(purpose)
+        .join(&listing.language)
+        .join(&listing.chapter)
+        .join(&listing.name)
+}
+
+/// A `cargo <args>` command run in the listing's folder with a scrubbed
+/// environment and `target_dir` as its target folder.
+pub fn cargo_in(listing: &Listing, target_dir: &Path, args: &[&str]) -> Command {
+    let mut cargo = Command::new("cargo");
+    cargo.args(args).current_dir(&listing.dir);
+    compile::scrub_environment(&mut cargo);
+    cargo.env("CARGO_TARGET_DIR", target_dir);
+    cargo
+}
+
+/// Builds the listing's binary into `target_dir`; returns its path.
+pub fn build(listing: &Listing, target_dir: &Path) -> Result<PathBuf> {
+    let cargo = cargo_in(
+        listing,
+        target_dir,
+        &["build", "--color", "never", "--locked"],
+    );
+    let finished = process::run(cargo, BUILD_TIMEOUT)
+        .with_context(|| format!("building {}", listing.dir.display()))?;
+    if !finished.status.success() {
+        bail!(
+            "`cargo build` failed in {}:\n{}",
+            listing.dir.display(),
+            finished.output
+        );
+    }
+    let binary = target_dir.join("debug").join(BINARY_NAME);
+    if !binary.is_file() {
+        bail!(
+            "`cargo build` in {} made no {}",
+            listing.dir.display(),
+            binary.display()
+        );
+    }
+    Ok(binary)
+}
+
+/// The command that starts `binary` from the listing's folder (the server
+/// reads `hello.html` relative to its working directory).
+pub fn server_command(listing: &Listing, binary: &Path) -> Command {
+    let mut command = Command::new(binary);
+    command.current_dir(&listing.dir);
+    command
+}

@@ -1,0 +1,502 @@
+//! The console transcript the chapter shows after Listing 20-25: `$ cargo
+//! run`, cargo's own lines, then what the server printed while it served
+//! two requests and shut down.
+//!
+//! It comes from a real run in each language, made the way the text tells
+//! the reader to ("Start the server with `cargo run`, and make three
+//! requests"): one request after the other, the second once the server
+//! printed that a worker took the first ([`Pacing::LikeAReader`]), the
+//! third once `main` announced the shutdown. The text narrates that one
+//! run ("workers 0 and 3 got the first two requests", "we tried to join
+//! worker 0" before any worker received a terminate message), so
+//! [`regenerate`] repeats real runs, a bounded number of times, until one
+//! is the run the text describes; a run that already contradicts it once
+//! both jobs are handed out is stopped there. What the text says lives in
+//! the `[transcript]` section of `listing-expectations.toml`, each claim
+//! with the English words it comes from; [`committed_problems`] checks a
+//! committed transcript against the rules every run obeys and against
+//! those claims, so the book never shows a run that cannot happen.
+//!
+//! cargo's lines are normalized like every `output.txt`
+//! ([`crate::listings::normalize`]); the `Running` line then shows the binary
+//! relative to the crate, as cargo prints it with its default target
+//! folder: `Running `target/debug/main``.
+
+use crate::languages::{BookLayout, Language};
+use crate::listings::expectations::EXPECTATIONS_FILE;
+use crate::listings::normalize::{self, MachinePaths, FIXED_DURATION};
+use crate::listings::{self, Listing};
+use crate::server::listing_binary::{self, BUILD_TIMEOUT};
+use crate::server::port::PortLock;
+use crate::server::shutdown_run::{self, Outcome, Pacing};
+use crate::server::shutdown_story::{self, NarratedClaim};
+use crate::server::source::ServerSource;
+use anyhow::{bail, Context, Result};
+use serde::Deserialize;
+use std::path::PathBuf;
+use std::time::{Duration, Instant};
+
+/// The first line of a transcript.
+pub const COMMAND_LINE: &str = "$ cargo run";
+
+/// The command that rewrites the transcripts (with every `output.txt`).
+pub const REGENERATE_COMMAND: &str = "cargo xtask outputs";
+
+/// The `[transcript]` section of `listing-expectations.toml`.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct TranscriptSpec {
+    /// The listing folder (the same in every language).
+    pub listing: String,
+    /// The transcript file, relative to the listing crate.
+    pub file: String,
+    /// How many real runs a regeneration may try.
+    pub attempts: usize,
+    /// Why the section exists.
+    pub reason: String,
+    /// What the text says about the run it shows.
+    #[serde(default)]
+    pub claim: Vec<NarratedClaim>,
+}
+
+/// The claims file, as far as transcripts are concerned.
+#[derive(Debug, Deserialize)]
+struct ExpectationsFile {
+    transcript: Option<TranscriptSpec>,
+}
+
+impl TranscriptSpec {
+    /// Reads the `[transcript]` section of the book's claims file.
+    pub fn load(layout: &BookLayout) -> Result<Self> {
+        let path = layout.root.join(EXPECTATIONS_FILE);
+        let text = std::fs::read_to_string(&path)
+            .with_context(|| format!("reading {}", path.display()))?;
+        let file: ExpectationsFile =
+            toml::from_str(&text).with_context(|| format!("parsing {}", path.display()))?;
+        match file.transcript {
+            Some(spec) => Ok(spec),
+            None => bail!("{}: no `[transcript]` section", path.display()),
+        }
+    }
+
+    /// Problems of the section itself: empty claims, a quote that is not
+    /// in the English text, no attempt allowed.
+    pub fn problems(&self, layout: &BookLayout) -> Result<Vec<String>> {
+        let origin = format!(
+            "{} [transcript]",
+            layout.root.join(EXPECTATIONS_FILE).display()
+        );
+        let mut problems = Vec::new();
+        if self.attempts == 0 {
+            problems.push(format!("{origin}: `attempts` must be at least 1"));
+        }
+        if self.claim.is_empty() {
+            problems.push(format!("{origin}: no `[[transcript.claim]]`"));
+        }
+        let chapters = source_chapters(layout)?;
+        for claim in &self.claim {
+            if !claim.states_something() {
+                problems.push(format!(
+                    "{origin}: the claim \"{}\" states nothing",
+                    claim.quote
+                ));
+            }
+            let quote = collapse_whitespace(&claim.quote);
+            if quote.is_empty() || !chapters.iter().any(|chapter| chapter.contains(&quote)) {
+                problems.push(format!(
+                    "{origin}: the quote \"{}\" is not in the text of {}",
+                    claim.quote,
+                    layout.src.display()
+                ));
+            }
+        }
+        Ok(problems)
+    }
+
+    /// The listing of `language` the transcript belongs to.
+    pub fn listing(&self, language: &Language) -> Result<Listing> {
+        let found = listings::discover(language)?
+            .into_iter()
+            .find(|listing| listing.name == self.listing);
+        match found {
+            Some(listing) => Ok(listing),
+            None => bail!(
+                "language `{}` has no listing `{}` in {} (named by {} [transcript])",
+                language.code,
+                self.listing,
+                language.tree.display(),
+                EXPECTATIONS_FILE
+            ),
+        }
+    }
+
+    /// The transcript file of `listing`.
+    pub fn path(&self, listing: &Listing) -> PathBuf {
+        listing.dir.join(&self.file)
+    }
+
+    /// The claims a run already contradicts once both jobs were handed to
+    /// workers and `main` announced the shutdown (`lines`: its standard
+    /// output up to then); empty when it may still be the narrated run.
+    fn unmet_when_jobs_are_handed_out(
+        &self,
+        lines: &[String],
+        source: &ServerSource,
+    ) -> Vec<String> {
+        let settled: Vec<NarratedClaim> = self
+            .claim
+            .iter()
+            .filter_map(NarratedClaim::settled_when_jobs_are_handed_out)
+            .collect();
+        shutdown_story::claim_problems(lines, source, &settled)
+    }
+}
+
+/// A transcript: `$ cargo run`, cargo's lines, the server's lines.
+pub fn compose(cargo_lines: &str, server_lines: &[String]) -> String {
+    let mut text = format!("{COMMAND_LINE}\n{cargo_lines}");
+    if !text.ends_with('\n') {
+        text.push('\n');
+    }
+    for line in server_lines {
+        text.push_str(line);
+        text.push('\n');
+    }
+    text
+}
+
+/// Splits a transcript into cargo's lines (through `Running`) and the
+/// server's lines.
+pub fn split(text: &str) -> Result<(Vec<&str>, Vec<&str>)> {
+    let mut lines = text.lines();
+    let first = lines.next().unwrap_or_default();
+    if first != COMMAND_LINE {
+        bail!("line 1 must be `{COMMAND_LINE}`, found {first:?}");
+    }
+    let lines: Vec<&str> = lines.collect();
+    let Some(running) = lines
+        .iter()
+        .position(|line| line.trim_start().starts_with("Running "))
+    else {
+        bail!("no `Running` line from cargo");
+    };
+    Ok((lines[..=running].to_vec(), lines[running + 1..].to_vec()))
+}
+
+/// Normalizes cargo's lines of a `cargo run` of `listing` built in
+/// `target_dir` (see the module documentation).
+pub fn normalize_cargo_lines(raw: &str, listing: &Listing, target_dir: &std::path::Path) -> String {
+    let normalized = normalize::normalize(
+        raw,
+        &MachinePaths {
+            crate_dir: listing.dir.clone(),
+            target_dir: target_dir.to_path_buf(),
+            package: listing.package.clone(),
+        },
+    );
+    normalized.replace(
+        &format!("`/projects/{}/target/", listing.package),
+        "`target/",
+    )
+}
+
+/// Every problem of the committed transcript of `listing`: missing, not a
+/// `cargo run` of this package, a run that cannot happen, or not the run
+/// the text narrates.
+pub fn committed_problems(
+    spec: &TranscriptSpec,
+    listing: &Listing,
+    source: &ServerSource,
+) -> Vec<String> {
+    let path = spec.path(listing);
+    let text = match std::fs::read_to_string(&path) {
+        Ok(text) => text,
+        Err(error) => {
+            return vec![format!(
+                "{}: cannot read it ({error}); make it with `{REGENERATE_COMMAND}`",
+                path.display()
+            )]
+        }
+    };
+    let mut problems = Vec::new();
+    if !text.ends_with('\n') || text.contains('\r') {
+        problems.push("must end with a newline and use `\\n` line ends".to_string());
+    }
+    match split(&text) {
+        Err(error) => problems.push(format!("{error:#}")),
+        Ok((cargo, server)) => {
+            problems.extend(cargo_line_problems(&cargo, &listing.package));
+            problems.extend(shutdown_story::story_problems(&server, source));
+            problems.extend(shutdown_story::claim_problems(&server, source, &spec.claim));
+        }
+    }
+    problems
+        .into_iter()
+        .map(|problem| format!("{}: {problem}", path.display()))
+        .collect()
+}
+
+/// cargo's part: compiled this package at `/projects/<package>`, finished
+/// in the fixed duration, ran the binary from the default target folder.
+fn cargo_line_problems(cargo: &[&str], package: &str) -> Vec<String> {
+    let mut problems = Vec::new();
+    let compiling = format!("Compiling {package} v");
+    let project = format!("(file:///projects/{package})");
+    if !cargo
+        .iter()
+        .any(|line| line.trim_start().starts_with(&compiling) && line.ends_with(&project))
+    {
+        problems.push(format!("no cargo line `{compiling}... {project}`"));
+    }
+    if !cargo.iter().any(|line| {
+        line.trim_start().starts_with("Finished ")
+            && line.ends_with(&format!(" in {FIXED_DURATION}"))
+    }) {
+        problems.push(format!("no cargo line `Finished ... in {FIXED_DURATION}`"));
+    }
+    let running = format!("Running `target/debug/{}`", listing_binary::BINARY_NAME);
+    if cargo.last().map(|line| line.trim_start()) != Some(running.as_str()) {
+        problems.push(format!("cargo's last line must be `{running}`"));
+    }
+    problems
+}
+
+/// How a regeneration went.
+#[derive(Debug, Clone)]
+pub struct Regenerated {
+    /// The new transcript.
+    pub text: String,
+    /// One line per real run, the kept one last.
+    pub runs: Vec<String>,
+}
+
+/// Makes the transcript of `listing` from real `cargo run`s: each attempt
+/// empties the target folder (so cargo compiles and prints `Compiling`),
+/// makes the three requests one after the other like the reader the text
+/// addresses ([`Pacing::LikeAReader`]), and is kept only if it is a
+/// correct run that the claims describe. A run that breaks the listing's
+/// rules ends the regeneration with an error; one that is merely not the
+/// narrated run (or, once the jobs are handed out, cannot become it) is
+/// retried.
+pub fn regenerate(
+    root: &std::path::Path,
+    spec: &TranscriptSpec,
+    listing: &Listing,
+    lock: &PortLock,
+    mut progress: impl FnMut(&str),
+) -> Result<Regenerated> {
+    let source = ServerSource::read(&listing.dir)?;
+    let hello_page = source.setup.hello_page()?;
+    let target_dir = listing_binary::target_dir(root, "transcripts", listing);
+    let mut runs = Vec::new();
+    for attempt in 1..=spec.attempts {
+        if target_dir.exists() {
+            std::fs::remove_dir_all(&target_dir)
+                .with_context(|| format!("emptying {}", target_dir.display()))?;
+        }
+        let cargo = listing_binary::cargo_in(
+            listing,
+            &target_dir,
+            &["run", "--color", "never", "--locked"],
+        );
+        let outcome = shutdown_run::run_paced(
+            &source,
+            cargo,
+            BUILD_TIMEOUT,
+            Pacing::LikeAReader,
+            |lines| {
+                spec.unmet_when_jobs_are_handed_out(lines, &source)
+                    .is_empty()
+            },
+        )
+        .with_context(|| format!("{}: real run {attempt}", listing.id()))?;
+        lock.wait_until_free(Instant::now() + Duration::from_secs(10))?;
+        let run = match outcome {
+            Outcome::Abandoned { lines } => {
+                let unmet = spec.unmet_when_jobs_are_handed_out(&lines, &source);
+                runs.push(format!("run {attempt}: {}; stopped", unmet.join("; ")));
+                progress(runs.last().expect("just pushed"));
+                continue;
+            }
+            Outcome::Finished(run) => run,
+        };
+        let problems = run.problems(&source, &hello_page);
+        if !problems.is_empty() {
+            bail!(
+                "{}: real run {attempt} breaks the listing's behaviour:\n- {}",
+                listing.id(),
+                problems.join("\n- ")
+            );
+        }
+        let unmet = shutdown_story::claim_problems(&run.lines, &source, &spec.claim);
+        if unmet.is_empty() {
+            runs.push(format!("run {attempt}: the narrated run, kept"));
+            progress(runs.last().expect("just pushed"));
+            let cargo_lines = normalize_cargo_lines(&run.stderr, listing, &target_dir);
+            return Ok(Regenerated {
+                text: compose(&cargo_lines, &run.lines),
+                runs,
+            });
+        }
+        runs.push(format!("run {attempt}: {}", unmet.join("; ")));
+        progress(runs.last().expect("just pushed"));
+    }
+    bail!(
+        "{}: none of {} real runs was the run the text narrates ({} [transcript]):\n{}",
+        listing.id(),
+        spec.attempts,
+        EXPECTATIONS_FILE,
+        runs.join("\n")
+    )
+}
+
+/// Brings the transcript of every language up to date, as `cargo xtask
+/// outputs` does: a committed transcript that still passes
+/// [`committed_problems`] is kept unless `remake`; any other is made again
+/// by [`regenerate`]. `report` gets one line per step; the result lists
+/// what could not be made.
+pub fn update_all(
+    layout: &BookLayout,
+    remake: bool,
+    mut report: impl FnMut(&str),
+) -> Result<Vec<String>> {
+    let spec = TranscriptSpec::load(layout)?;
+    let mut problems = spec.problems(layout)?;
+    if !problems.is_empty() {
+        return Ok(problems);
+    }
+    for language in &layout.languages {
+        if let Err(error) = update_one(layout, &spec, language, remake, &mut report) {
+            problems.push(format!("{error:#}"));
+        }
+    }
+    Ok(problems)
+}
+
+fn update_one(
+    layout: &BookLayout,
+    spec: &TranscriptSpec,
+    language: &Language,
+    remake: bool,
+    report: &mut impl FnMut(&str),
+) -> Result<()> {
+    let listing = spec.listing(language)?;
+    let source = ServerSource::read(&listing.dir)?;
+    let path = spec.path(&listing);
+    let relative = path.strip_prefix(&layout.root).unwrap_or(&path).display();
+    if !remake && committed_problems(spec, &listing, &source).is_empty() {
+        report(&format!(
+            "kept {relative}: still a correct run and the narrated one (--no-cache remakes it)"
+        ));
+        return Ok(());
+    }
+    report(&format!("making {relative} from real `cargo run`s"));
+    let lock = PortLock::acquire(
+        &layout.root,
+        source.setup.socket_address()?,
+        crate::server::port::DEFAULT_LOCK_WAIT,
+    )?;
+    let regenerated = regenerate(&layout.root, spec, &listing, &lock, |line| {
+        report(&format!("  {line}"))
+    })?;
+    let old = std::fs::read_to_string(&path).ok();
+    if old.as_deref() != Some(regenerated.text.as_str()) {
+        std::fs::write(&path, &regenerated.text)
+            .with_context(|| format!("writing {}", path.display()))?;
+    }
+    match old {
+        None => report(&format!("created {relative}")),
+        Some(old) if old == regenerated.text => report(&format!("unchanged {relative}")),
+        Some(old) => report(&format!(
+            "updated {relative}:\n{}",
+            crate::listings::line_diff::diff(&old, &regenerated.text)
+        )),
+    }
+    Ok(())
+}
+
+/// The English chapters (`src/`), whitespace collapsed.
+fn source_chapters(layout: &BookLayout) -> Result<Vec<String>> {
+    let mut chapters = Vec::new();
+    for entry in walkdir::WalkDir::new(&layout.src).sort_by_file_name() {
+        let entry = entry.with_context(|| format!("reading {}", layout.src.display()))?;
+        if entry.file_type().is_file() && entry.path().extension().is_some_and(|ext| ext == "md") {
+            let text = std::fs::read_to_string(entry.path())
+                .with_context(|| format!("reading {}", entry.path().display()))?;
+            chapters.push(collapse_whitespace(&text));
+        }
+    }
+    Ok(chapters)
+}
+
+fn collapse_whitespace(text: &str) -> String {
+    text.split_whitespace().collect::<Vec<_>>().join(" ")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn compose_and_split_round_trip() {
+        let cargo = "   Compiling hello v0.1.0 (file:///projects/hello)\n    Finished `dev` profile [unoptimized + debuginfo] target(s) in 0.50s\n     Running `target/debug/main`\n";
+        let server = vec!["Worker 0 got a job; executing.".to_string()];
+        let text = compose(cargo, &server);
+        let (cargo_lines, server_lines) = split(&text).unwrap();
+        assert_eq!(cargo_lines.len(), 3);
+        assert_eq!(server_lines, ["Worker 0 got a job; executing."]);
+        assert!(cargo_line_problems(&cargo_lines, "hello").is_empty());
+        assert_eq!(cargo_line_problems(&cargo_lines, "salutations").len(), 1);
+        assert!(split("$ cargo build\n").is_err());
+        assert!(split("$ cargo run\nWorker 0\n").is_err());
+    }
+
+    #[test]
+    fn a_run_is_stopped_only_on_what_the_hand_out_settles() {
+        let source = crate::server::source::sample_source();
+        let spec: TranscriptSpec = toml::from_str(
+            "listing = 'l'\nfile = 't'\nattempts = 1\nreason = 'r'\n\
+             [[claim]]\nquote = 'workers'\nworkers_with_a_job = [0, 2]\n\
+             [[claim]]\nquote = 'order'\njob_lines_before_shutdown_notice = 2\n\
+             [[claim]]\nquote = 'pool'\nnot_terminated_when_joined = 1\n",
+        )
+        .unwrap();
+        let lines =
+            |texts: &[&str]| -> Vec<String> { texts.iter().map(|text| text.to_string()).collect() };
+        // The pool claim cannot hold yet (no join line): it is left out.
+        let narrated = lines(&["W0 job\u{a0};", "W2 job\u{a0};", "Bye."]);
+        assert_eq!(
+            spec.unmet_when_jobs_are_handed_out(&narrated, &source),
+            Vec::<String>::new()
+        );
+        let late_job = lines(&["W0 job\u{a0};", "Bye.", "W2 job\u{a0};"]);
+        let unmet = spec.unmet_when_jobs_are_handed_out(&late_job, &source);
+        assert_eq!(unmet.len(), 1, "{unmet:?}");
+        assert!(unmet[0].contains("\"order\""), "{unmet:?}");
+        let other_workers = lines(&["W0 job\u{a0};", "W1 job\u{a0};", "Bye."]);
+        let unmet = spec.unmet_when_jobs_are_handed_out(&other_workers, &source);
+        assert_eq!(unmet.len(), 1, "{unmet:?}");
+        assert!(unmet[0].contains("\"workers\""), "{unmet:?}");
+    }
+
+    #[test]
+    fn the_running_line_is_relative_to_the_crate() {
+        let listing = Listing {
+            language: "en".to_string(),
+            chapter: "ch20".to_string(),
+            name: "listing-20-25".to_string(),
+            dir: PathBuf::from("/book/listings-sources/ch20/listing-20-25"),
+            package: "hello".to_string(),
+        };
+        let raw = "   Compiling hello v0.1.0 (/book/listings-sources/ch20/listing-20-25)\n    Finished `dev` profile [unoptimized + debuginfo] target(s) in 3.21s\n     Running `/book/target/transcripts/en/ch20/listing-20-25/debug/main`\n";
+        let normalized = normalize_cargo_lines(
+            raw,
+            &listing,
+            std::path::Path::new("/book/target/transcripts/en/ch20/listing-20-25"),
+        );
+        assert_eq!(
+            normalized,
+            "   Compiling hello v0.1.0 (file:///projects/hello)\n    Finished `dev` profile [unoptimized + debuginfo] target(s) in 0.50s\n     Running `target/debug/main`\n"
+        );
+    }
+}
