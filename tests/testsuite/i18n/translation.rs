@@ -44,7 +44,6 @@ fn in_copy(book: &TempBook, translation: &Translation) -> Result<Translation> {
         .context("the copy has the same languages")
 }
 
-#[test]
 fn every_catalog_parses_with_polib() -> Result<()> {
     let root = repository_root();
     assert_no_problems("catalog files", &check_catalog_files(&root)?);
@@ -63,7 +62,6 @@ fn every_catalog_parses_with_polib() -> Result<()> {
     Ok(())
 }
 
-#[test]
 fn a_catalog_with_an_unterminated_string_fails_with_its_file_and_line() -> Result<()> {
     let book = TempBook::copy_of_repository()?;
     for translation in translated(&repository_root())? {
@@ -88,7 +86,6 @@ fn a_catalog_with_an_unterminated_string_fails_with_its_file_and_line() -> Resul
     Ok(())
 }
 
-#[test]
 fn a_catalog_missing_a_blank_line_between_entries_fails_with_its_file_and_line() -> Result<()> {
     // polib would silently glue the two entries into one message.
     let book = TempBook::copy_of_repository()?;
@@ -110,7 +107,6 @@ fn a_catalog_missing_a_blank_line_between_entries_fails_with_its_file_and_line()
     Ok(())
 }
 
-#[test]
 fn every_message_of_the_english_sources_is_translated() -> Result<()> {
     let root = repository_root();
     for translation in translated(&root)? {
@@ -122,7 +118,6 @@ fn every_message_of_the_english_sources_is_translated() -> Result<()> {
     Ok(())
 }
 
-#[test]
 fn a_fuzzy_entry_is_reported_with_its_line_and_chapter() -> Result<()> {
     let book = TempBook::copy_of_repository()?;
     for translation in translated(&repository_root())? {
@@ -152,7 +147,6 @@ fn a_fuzzy_entry_is_reported_with_its_line_and_chapter() -> Result<()> {
     Ok(())
 }
 
-#[test]
 fn an_untranslated_entry_is_reported_with_its_line_and_chapter() -> Result<()> {
     let book = TempBook::copy_of_repository()?;
     for translation in translated(&repository_root())? {
@@ -184,7 +178,6 @@ fn an_untranslated_entry_is_reported_with_its_line_and_chapter() -> Result<()> {
     Ok(())
 }
 
-#[test]
 fn an_obsolete_entry_is_reported_with_its_line() -> Result<()> {
     let book = TempBook::copy_of_repository()?;
     for translation in translated(&repository_root())? {
@@ -203,7 +196,6 @@ fn an_obsolete_entry_is_reported_with_its_line() -> Result<()> {
     Ok(())
 }
 
-#[test]
 fn a_changed_english_paragraph_is_reported_as_missing_and_stale() -> Result<()> {
     // Completeness is checked against the sources as they are now, not
     // against the committed template.
@@ -248,7 +240,6 @@ fn a_changed_english_paragraph_is_reported_as_missing_and_stale() -> Result<()> 
     Ok(())
 }
 
-#[test]
 fn translations_follow_the_typography_of_their_language() -> Result<()> {
     for translation in translated(&repository_root())? {
         assert_no_problems(
@@ -259,7 +250,6 @@ fn translations_follow_the_typography_of_their_language() -> Result<()> {
     Ok(())
 }
 
-#[test]
 fn an_ordinary_space_before_a_colon_is_reported_with_the_po_line() -> Result<()> {
     let book = TempBook::copy_of_repository()?;
     let with_rules: Vec<Translation> = translated(&repository_root())?
@@ -294,7 +284,6 @@ fn an_ordinary_space_before_a_colon_is_reported_with_the_po_line() -> Result<()>
     Ok(())
 }
 
-#[test]
 fn no_text_file_holds_mojibake() -> Result<()> {
     let root = repository_root();
     let folders = text_folders(&root)?;
@@ -305,7 +294,6 @@ fn no_text_file_holds_mojibake() -> Result<()> {
     Ok(())
 }
 
-#[test]
 fn mojibake_is_reported_with_its_file_and_line() -> Result<()> {
     let book = TempBook::copy_of_repository()?;
     // The first file of each checked folder gets a line with `é` encoded
@@ -344,7 +332,6 @@ fn mojibake_is_reported_with_its_file_and_line() -> Result<()> {
     Ok(())
 }
 
-#[test]
 fn the_committed_template_matches_the_english_sources() -> Result<()> {
     assert!(
         pot_is_up_to_date(&repository_root())?,
@@ -353,7 +340,6 @@ fn the_committed_template_matches_the_english_sources() -> Result<()> {
     Ok(())
 }
 
-#[test]
 fn the_template_holds_prose_and_no_listing_code() -> Result<()> {
     let root = repository_root();
     let template = extract_pot(&root)?;
@@ -381,7 +367,6 @@ fn the_template_holds_prose_and_no_listing_code() -> Result<()> {
     Ok(())
 }
 
-#[test]
 fn a_directive_extracted_as_prose_is_an_error_naming_the_chapter() -> Result<()> {
     // A code block without a language that holds `//` is prose to
     // mdbook-xgettext: the include line would become a message.
@@ -407,3 +392,21 @@ fn a_directive_extracted_as_prose_is_an_error_naming_the_chapter() -> Result<()>
     assert!(error.contains("directive"), "{error}");
     Ok(())
 }
+
+crate::trials!(
+    every_catalog_parses_with_polib,
+    a_catalog_with_an_unterminated_string_fails_with_its_file_and_line,
+    a_catalog_missing_a_blank_line_between_entries_fails_with_its_file_and_line,
+    every_message_of_the_english_sources_is_translated,
+    a_fuzzy_entry_is_reported_with_its_line_and_chapter,
+    an_untranslated_entry_is_reported_with_its_line_and_chapter,
+    an_obsolete_entry_is_reported_with_its_line,
+    a_changed_english_paragraph_is_reported_as_missing_and_stale,
+    translations_follow_the_typography_of_their_language,
+    an_ordinary_space_before_a_colon_is_reported_with_the_po_line,
+    no_text_file_holds_mojibake,
+    mojibake_is_reported_with_its_file_and_line,
+    the_committed_template_matches_the_english_sources,
+    the_template_holds_prose_and_no_listing_code,
+    a_directive_extracted_as_prose_is_an_error_naming_the_chapter
+);

@@ -77,7 +77,6 @@ fn listed(problems: &[Problem]) -> String {
         .join("\n")
 }
 
-#[test]
 fn the_real_book_passes_every_check() -> Result<()> {
     let root = repository_root();
     translated(&root)?;
@@ -88,7 +87,6 @@ fn the_real_book_passes_every_check() -> Result<()> {
     Ok(())
 }
 
-#[test]
 fn a_renamed_identifier_in_a_translated_listing_names_file_line_and_tokens() -> Result<()> {
     let real = repository_root();
     for language in translated(&real)? {
@@ -137,7 +135,6 @@ fn a_renamed_identifier_in_a_translated_listing_names_file_line_and_tokens() -> 
     Ok(())
 }
 
-#[test]
 fn a_missing_translated_listing_is_named() -> Result<()> {
     let real = repository_root();
     for language in translated(&real)? {
@@ -166,7 +163,6 @@ fn a_missing_translated_listing_is_named() -> Result<()> {
     Ok(())
 }
 
-#[test]
 fn an_extra_or_incomplete_translated_listing_is_named() -> Result<()> {
     let real = repository_root();
     for language in translated(&real)? {
@@ -193,7 +189,6 @@ fn an_extra_or_incomplete_translated_listing_is_named() -> Result<()> {
     Ok(())
 }
 
-#[test]
 fn a_moved_anchor_and_a_wrong_package_name_are_named() -> Result<()> {
     let real = repository_root();
     for language in translated(&real)? {
@@ -225,7 +220,6 @@ fn a_moved_anchor_and_a_wrong_package_name_are_named() -> Result<()> {
     Ok(())
 }
 
-#[test]
 fn an_english_name_in_a_translated_code_span_names_the_po_line() -> Result<()> {
     let real = repository_root();
     for language in translated(&real)? {
@@ -275,7 +269,6 @@ fn an_english_name_in_a_translated_code_span_names_the_po_line() -> Result<()> {
     Ok(())
 }
 
-#[test]
 fn an_undeclared_code_name_in_the_english_chapter_names_its_line() -> Result<()> {
     let book = TempBook::copy_of_repository()?;
     let root = book.root();
@@ -307,7 +300,6 @@ fn an_undeclared_code_name_in_the_english_chapter_names_its_line() -> Result<()>
     Ok(())
 }
 
-#[test]
 fn an_untranslated_paragraph_is_named_with_its_po_line() -> Result<()> {
     let real = repository_root();
     for language in translated(&real)? {
@@ -357,3 +349,14 @@ fn copy_folder(from: &Path, to: &Path) -> Result<()> {
     }
     Ok(())
 }
+
+crate::trials!(
+    the_real_book_passes_every_check,
+    a_renamed_identifier_in_a_translated_listing_names_file_line_and_tokens,
+    a_missing_translated_listing_is_named,
+    an_extra_or_incomplete_translated_listing_is_named,
+    a_moved_anchor_and_a_wrong_package_name_are_named,
+    an_english_name_in_a_translated_code_span_names_the_po_line,
+    an_undeclared_code_name_in_the_english_chapter_names_its_line,
+    an_untranslated_paragraph_is_named_with_its_po_line
+);

@@ -74,7 +74,6 @@ fn assert_every_include_yields_its_code(root: &Path, language: &str) -> Result<u
     Ok(includes)
 }
 
-#[test]
 fn english_book_renders_through_the_real_pipeline_with_its_listing_code() -> Result<()> {
     let out = tempfile::tempdir()?;
     let html_dir = out.path().join("en");
@@ -98,14 +97,12 @@ fn english_book_renders_through_the_real_pipeline_with_its_listing_code() -> Res
     Ok(())
 }
 
-#[test]
 fn every_english_include_resolves_to_non_empty_listing_code() -> Result<()> {
     let includes = assert_every_include_yields_its_code(&repository_root(), "en")?;
     assert!(includes > 0, "the English book includes no listing");
     Ok(())
 }
 
-#[test]
 fn deleted_anchor_fails_the_build_naming_chapter_line_directive_and_anchor() -> Result<()> {
     let book = TempBook::copy_of_repository()?;
     let listing = "listings-sources/ch20-web-server/listing-20-22/src/lib.rs";
@@ -134,7 +131,6 @@ fn deleted_anchor_fails_the_build_naming_chapter_line_directive_and_anchor() -> 
     Ok(())
 }
 
-#[test]
 fn mistyped_include_path_fails_the_build_naming_chapter_line_directive_and_path() -> Result<()> {
     let book = TempBook::copy_of_repository()?;
     let good = "../listings-sources/ch20-web-server/listing-20-24/src/lib.rs:here";
@@ -160,7 +156,6 @@ fn mistyped_include_path_fails_the_build_naming_chapter_line_directive_and_path(
     Ok(())
 }
 
-#[test]
 fn every_broken_include_of_the_book_is_reported_at_once() -> Result<()> {
     let book = TempBook::copy_of_repository()?;
     book.delete_lines(
@@ -192,7 +187,6 @@ fn every_broken_include_of_the_book_is_reported_at_once() -> Result<()> {
     Ok(())
 }
 
-#[test]
 fn translated_book_without_its_catalog_fails_instead_of_staying_english() -> Result<()> {
     let book = TempBook::copy_of_repository()?;
     let catalog = book.root().join("po/fr.po");
@@ -208,7 +202,6 @@ fn translated_book_without_its_catalog_fails_instead_of_staying_english() -> Res
     Ok(())
 }
 
-#[test]
 fn french_book_renders_french_listing_code_only() -> Result<()> {
     let root = repository_root();
     let before = chapters_before_links(&root, "fr")?;
@@ -244,3 +237,13 @@ fn french_book_renders_french_listing_code_only() -> Result<()> {
     );
     Ok(())
 }
+
+crate::trials!(
+    english_book_renders_through_the_real_pipeline_with_its_listing_code,
+    every_english_include_resolves_to_non_empty_listing_code,
+    deleted_anchor_fails_the_build_naming_chapter_line_directive_and_anchor,
+    mistyped_include_path_fails_the_build_naming_chapter_line_directive_and_path,
+    every_broken_include_of_the_book_is_reported_at_once,
+    translated_book_without_its_catalog_fails_instead_of_staying_english,
+    french_book_renders_french_listing_code_only
+);

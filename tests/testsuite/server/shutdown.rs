@@ -27,9 +27,8 @@ use booktools::server::port::{PortLock, DEFAULT_LOCK_WAIT};
 use booktools::server::process::ServerProcess;
 use booktools::server::shutdown_run::{self, Outcome, EXIT_MARGIN};
 use booktools::server::source::{ServerSetup, ServerSource};
-use libtest_mimic::{Arguments, Failed, Trial};
+use libtest_mimic::{Failed, Trial};
 use std::path::{Path, PathBuf};
-use std::process::ExitCode;
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
@@ -48,13 +47,8 @@ const STARTUP: Duration = Duration::from_secs(30);
 /// The longest wait for the address to be free after a run.
 const RELEASE: Duration = Duration::from_secs(10);
 
-fn main() -> ExitCode {
-    let args = Arguments::from_args();
-    let root = PathBuf::from(env!("CARGO_MANIFEST_DIR"));
-    libtest_mimic::run(&args, trials(&root)).exit_code()
-}
-
-fn trials(root: &Path) -> Vec<Trial> {
+/// One graceful-shutdown run and one final-code run per language.
+pub fn trials(root: &Path) -> Vec<Trial> {
     let layout = match BookLayout::load(root) {
         Ok(layout) => Arc::new(layout),
         Err(error) => {

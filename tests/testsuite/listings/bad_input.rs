@@ -2,7 +2,7 @@
 //! tiny book and checks that the listing checks fail with a message naming
 //! the file at fault.
 
-use crate::temp_book::{self, TempBook, MISMATCHED_TYPES};
+use super::temp_book::{self, TempBook, MISMATCHED_TYPES};
 use booktools::languages::BookLayout;
 use booktools::listings;
 use booktools::listings::expectations::EXPECTATIONS_FILE;

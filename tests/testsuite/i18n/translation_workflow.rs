@@ -54,7 +54,6 @@ fn long_paragraph(book: &TempBook) -> Result<(String, String, String)> {
     anyhow::bail!("no long one-chapter paragraph")
 }
 
-#[test]
 fn merging_the_template_into_the_unchanged_book_changes_nothing() -> Result<()> {
     let book = TempBook::copy_of_repository()?;
     let update = update_catalogs(book.root())?;
@@ -100,7 +99,6 @@ fn merging_the_template_into_the_unchanged_book_changes_nothing() -> Result<()> 
     Ok(())
 }
 
-#[test]
 fn an_edited_english_paragraph_fails_the_checks_until_its_translation_is_updated() -> Result<()> {
     let book = TempBook::copy_of_repository()?;
     check_translations(book.root()).context("the copy passes before the edit")?;
@@ -180,7 +178,6 @@ fn an_edited_english_paragraph_fails_the_checks_until_its_translation_is_updated
     Ok(())
 }
 
-#[test]
 fn a_new_english_paragraph_fails_the_checks_as_untranslated_with_its_chapter() -> Result<()> {
     let book = TempBook::copy_of_repository()?;
     let (chapter, _, _) = long_paragraph(&book)?;
@@ -211,7 +208,6 @@ fn a_new_english_paragraph_fails_the_checks_as_untranslated_with_its_chapter() -
     Ok(())
 }
 
-#[test]
 fn a_language_without_a_catalog_gets_one_translating_nothing() -> Result<()> {
     // Adding a language: a listing tree and one line in book.toml; the
     // catalog is written by `cargo xtask po`.
@@ -268,7 +264,6 @@ fn copy_dir(from: &Path, to: &Path) -> Result<()> {
     Ok(())
 }
 
-#[test]
 fn the_french_guide_for_translators_follows_french_typography() -> Result<()> {
     // TRANSLATING.md is written in French (after an English summary in a
     // block quote): its prose goes through the typography check of the
@@ -316,7 +311,6 @@ fn the_french_guide_for_translators_follows_french_typography() -> Result<()> {
     Ok(())
 }
 
-#[test]
 fn the_status_counts_fuzzy_messages_and_names_missing_and_out_of_step_listings() -> Result<()> {
     use booktools::i18n::status::{book_status, render};
     let book = TempBook::copy_of_repository()?;
@@ -389,3 +383,12 @@ fn the_status_counts_fuzzy_messages_and_names_missing_and_out_of_step_listings()
     assert!(table.contains("INCOMPLETE"), "{table}");
     Ok(())
 }
+
+crate::trials!(
+    merging_the_template_into_the_unchanged_book_changes_nothing,
+    an_edited_english_paragraph_fails_the_checks_until_its_translation_is_updated,
+    a_new_english_paragraph_fails_the_checks_as_untranslated_with_its_chapter,
+    a_language_without_a_catalog_gets_one_translating_nothing,
+    the_french_guide_for_translators_follows_french_typography,
+    the_status_counts_fuzzy_messages_and_names_missing_and_out_of_step_listings
+);

@@ -14,20 +14,19 @@
 use booktools::languages::{BookLayout, Language};
 use booktools::server::source::ServerSource;
 use booktools::server::transcript::{self, TranscriptSpec};
-use libtest_mimic::{Arguments, Failed, Trial};
-use std::path::PathBuf;
-use std::process::ExitCode;
+use libtest_mimic::{Failed, Trial};
+use std::path::Path;
 use std::sync::Arc;
 
-fn main() -> ExitCode {
-    let args = Arguments::from_args();
-    let root = PathBuf::from(env!("CARGO_MANIFEST_DIR"));
-    let layout = match BookLayout::load(&root) {
+/// The claims file's transcript quotes, and each language's transcript.
+pub fn trials(root: &Path) -> Vec<Trial> {
+    let layout = match BookLayout::load(root) {
         Ok(layout) => Arc::new(layout),
         Err(error) => {
             let message = format!("{error:#}");
-            let trial = Trial::test("transcript::book_layout", move || Err(message.into()));
-            return libtest_mimic::run(&args, vec![trial]).exit_code();
+            return vec![Trial::test("transcript::book_layout", move || {
+                Err(message.into())
+            })];
         }
     };
     let mut trials = Vec::new();
@@ -42,7 +41,7 @@ fn main() -> ExitCode {
             move || committed_transcript(&layout, &language),
         ));
     }
-    libtest_mimic::run(&args, trials).exit_code()
+    trials
 }
 
 fn failed(error: anyhow::Error) -> Failed {

@@ -19,9 +19,12 @@ use std::collections::BTreeMap;
 use std::fs;
 use std::path::{Path, PathBuf};
 
-/// The book (and the pinned toolchain's `rust-toolchain.toml`).
+/// The book (and the pinned toolchain's `rust-toolchain.toml`): the
+/// workspace root, this package's parent folder.
 fn root() -> &'static Path {
     Path::new(env!("CARGO_MANIFEST_DIR"))
+        .parent()
+        .expect("the skeptic package lives in the book's folder")
 }
 
 /// The test file `build.rs` generated with skeptic.

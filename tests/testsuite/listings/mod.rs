@@ -11,9 +11,7 @@
 //!
 //! Run one with `cargo test --test listings -- <name filter>`.
 
-#[path = "listings/bad_input.rs"]
 mod bad_input;
-#[path = "listings/temp_book.rs"]
 mod temp_book;
 
 use booktools::languages::{BookLayout, Language};
@@ -21,18 +19,16 @@ use booktools::listings::compile::CompileSettings;
 use booktools::listings::expectations::{self, Expectations};
 use booktools::listings::verify;
 use booktools::listings::{self, Listing};
-use libtest_mimic::{Arguments, Failed, Trial};
-use std::path::{Path, PathBuf};
-use std::process::ExitCode;
+use libtest_mimic::{Failed, Trial};
+use std::path::Path;
 use std::sync::{Arc, OnceLock};
 
-fn main() -> ExitCode {
-    let args = Arguments::from_args();
-    let root = PathBuf::from(env!("CARGO_MANIFEST_DIR"));
-    let mut trials = book_trials(&root);
-    trials.extend(bad_input::trials(&root));
-    trials.extend(temp_book::trials(&root));
-    libtest_mimic::run(&args, trials).exit_code()
+/// Every test of the listings: the real book's, then the bad inputs.
+pub fn trials(root: &Path) -> Vec<Trial> {
+    let mut trials = book_trials(root);
+    trials.extend(bad_input::trials(root));
+    trials.extend(temp_book::trials(root));
+    trials
 }
 
 /// The expectations of one language, read once by the first test that

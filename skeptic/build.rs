@@ -1,5 +1,5 @@
 //! Every Rust block of the rendered book, in every language, becomes a
-//! skeptic test (`tests/skeptic.rs`): `booktools::skeptic` renders
+//! skeptic test (`skeptic/tests/skeptic.rs`): `booktools::skeptic` renders
 //! the chapters through the book's own pipeline and writes them as Markdown
 //! for skeptic. Reruns only when the book's sources, catalogs or listings
 //! change. A book whose blocks cannot be collected (a broken include, a
@@ -10,7 +10,12 @@ use booktools::skeptic as book_blocks;
 use std::path::{Path, PathBuf};
 
 fn main() {
-    let root = PathBuf::from(std::env::var_os("CARGO_MANIFEST_DIR").expect("set by Cargo"));
+    let manifest_dir = PathBuf::from(std::env::var_os("CARGO_MANIFEST_DIR").expect("set by Cargo"));
+    // The book is the workspace root, this package's parent folder.
+    let root = manifest_dir
+        .parent()
+        .expect("skeptic/ lives in the book")
+        .to_path_buf();
     let out_dir = PathBuf::from(std::env::var_os("OUT_DIR").expect("set by Cargo"));
     println!("cargo:rerun-if-changed=build.rs");
     println!(

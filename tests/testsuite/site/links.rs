@@ -6,7 +6,6 @@ use booktools::site::links::check_site_links;
 use graceful_shutdown_book::book_fixture::TempBook;
 use graceful_shutdown_book::site_fixture::BuiltSite;
 
-#[test]
 fn every_internal_link_and_anchor_of_the_built_site_resolves() {
     let site = BuiltSite::of_repository().unwrap();
     let checked =
@@ -42,7 +41,6 @@ fn every_internal_link_and_anchor_of_the_built_site_resolves() {
     }
 }
 
-#[test]
 fn a_link_to_a_missing_anchor_fails_the_check_in_every_language() {
     let book = TempBook::copy_of_repository().unwrap();
     // A paragraph the catalog does not translate stays as written, link
@@ -65,3 +63,8 @@ fn a_link_to_a_missing_anchor_fails_the_check_in_every_language() {
         assert!(error.contains(&line), "no {line:?} in:\n{error}");
     }
 }
+
+crate::trials!(
+    every_internal_link_and_anchor_of_the_built_site_resolves,
+    a_link_to_a_missing_anchor_fails_the_check_in_every_language
+);

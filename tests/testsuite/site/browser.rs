@@ -13,16 +13,13 @@
 //! Chromium and ChromeDriver come from Debian (`apt-get install -y chromium
 //! chromium-driver`); without them this test fails, saying so.
 
-#[path = "browser/webdriver.rs"]
-mod webdriver;
-
+use super::webdriver::Browser;
 use anyhow::{bail, ensure, Context, Result};
 use booktools::site::static_server::{Mount, StaticServer};
 use graceful_shutdown_book::book_fixture::{glossary_code_name, repository_root};
 use graceful_shutdown_book::site_fixture::BuiltSite;
 use std::path::{Path, PathBuf};
 use std::time::Duration;
-use webdriver::Browser;
 
 /// The chapter the reader reads.
 const CHAPTER_SOURCE: &str = "src/ch20-03-graceful-shutdown-and-cleanup.md";
@@ -97,7 +94,6 @@ fn check_not_found_page(
     Ok(())
 }
 
-#[test]
 fn a_reader_switches_language_searches_and_switches_back() -> Result<()> {
     let root = repository_root();
     let site = BuiltSite::of_repository()?;
@@ -334,3 +330,5 @@ fn search(browser: &Browser, expected: &Expected) -> Result<()> {
     }
     Ok(())
 }
+
+crate::trials!(a_reader_switches_language_searches_and_switches_back);
