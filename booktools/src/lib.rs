@@ -12,3 +12,18 @@ pub mod process;
 pub mod server;
 pub mod site;
 pub mod skeptic;
+
+pub use mdbook_listings::problem::Problem;
+
+/// Fails with every problem, one per line, under `title`.
+pub fn ensure_none(title: &str, problems: &[Problem]) -> anyhow::Result<()> {
+    if problems.is_empty() {
+        return Ok(());
+    }
+    let list: Vec<String> = problems.iter().map(|p| format!("  {p}")).collect();
+    anyhow::bail!(
+        "{title}: {} problem(s)\n{}",
+        problems.len(),
+        list.join("\n")
+    )
+}

@@ -2,7 +2,7 @@
 //! then check that each of them yields code.
 
 use crate::directive::{find_directives, line_of_offset, Directive, DirectiveKind};
-use crate::problem::{Line, Problem};
+use crate::problem::Problem;
 use crate::selection::{visible_lines, AnchorMode, Selection};
 use crate::trees::{normalize, relative_path, ListingTrees};
 use std::io::ErrorKind;
@@ -67,12 +67,17 @@ pub fn process_chapter(book: &BookSetting<'_>, chapter: &ChapterInput<'_>) -> Ch
             Err(message) => Some(message.clone()),
         };
         if let Some(message) = problem {
-            problems.push(Problem {
-                chapter: chapter.source_file.clone(),
-                line: locate_line(chapter, &directives, index),
-                directive: shown_directive.clone(),
-                message,
-            });
+            let (line, translated) = locate_line(chapter, &directives, index);
+            let whose = if translated {
+                " (line of the translated Markdown: the translator changed the directive)"
+            } else {
+                ""
+            };
+            problems.push(Problem::at(
+                &chapter.source_file,
+                line,
+                format!("{shown_directive}: {message}{whose}"),
+            ));
         }
         content.push_str(&chapter.content[copied_up_to..directive.span.start]);
         content.push_str(&shown_directive);
@@ -165,15 +170,20 @@ fn check_target(root: &Path, directive: &Directive, target: &Target) -> Result<(
 }
 
 /// The line of directive `index`: in the source file when its text is found
-/// there (the same occurrence), else in the Markdown received.
-fn locate_line(chapter: &ChapterInput<'_>, directives: &[Directive], index: usize) -> Line {
+/// there (the same occurrence), else in the Markdown received (then
+/// `true`: a translator changed the directive).
+fn locate_line(
+    chapter: &ChapterInput<'_>,
+    directives: &[Directive],
+    index: usize,
+) -> (usize, bool) {
     let directive = &directives[index];
     let in_content = directive.line(chapter.content);
     let Some(source) = chapter.source_text else {
-        return Line::Source(in_content);
+        return (in_content, false);
     };
     if source == chapter.content {
-        return Line::Source(in_content);
+        return (in_content, false);
     }
     let text = directive.text(chapter.content);
     let occurrence = directives[..index]
@@ -181,13 +191,20 @@ fn locate_line(chapter: &ChapterInput<'_>, directives: &[Directive], index: usiz
         .filter(|earlier| earlier.text(chapter.content) == text)
         .count();
     match source.match_indices(text).nth(occurrence) {
-        Some((offset, _)) => Line::Source(line_of_offset(source, offset)),
-        None => Line::Translated(in_content),
+        Some((offset, _)) => (line_of_offset(source, offset), false),
+        None => (in_content, true),
     }
 }
 
 #[cfg(test)]
 mod tests {
+    /// What a problem says after the directive it names.
+    fn what(problem: &Problem) -> &str {
+        problem
+            .message
+            .split_once("}}: ")
+            .map_or(problem.message.as_str(), |(_, what)| what)
+    }
     use super::*;
     use std::fs;
 
@@ -285,12 +302,12 @@ mod tests {
         let output = run(root.path(), "fr", CHAPTER);
         assert_eq!(
             output.problems,
-            vec![Problem {
-                chapter: PathBuf::from("src/ch.md"),
-                line: Line::Source(8),
-                directive: "{{#include ../listings/ch20/listing-1/output.txt}}".into(),
-                message: "file not found: listings/ch20/listing-1/output.txt".into(),
-            }]
+            vec![Problem::at(
+                "src/ch.md",
+                8,
+                "{{#include ../listings/ch20/listing-1/output.txt}}: \
+                 file not found: listings/ch20/listing-1/output.txt"
+            )]
         );
     }
 
@@ -319,7 +336,7 @@ mod tests {
         fs::write(&lib, "// ANCHOR: here\npub fn hello() {}\n").unwrap();
         let output = run(root.path(), "en", CHAPTER);
         assert_eq!(
-            output.problems[0].message,
+            what(&output.problems[0]),
             "anchor `here` has no `ANCHOR_END: here` in listings-sources/ch20/listing-1/src/lib.rs"
         );
     }
@@ -336,7 +353,7 @@ mod tests {
             .join("listings-sources/ch20/listing-1/output.txt");
         fs::write(&output_txt, "\n").unwrap();
         let output = run(root.path(), "en", CHAPTER);
-        let messages: Vec<&str> = output.problems.iter().map(|p| p.message.as_str()).collect();
+        let messages: Vec<&str> = output.problems.iter().map(what).collect();
         assert_eq!(
             messages,
             vec![
@@ -355,7 +372,7 @@ mod tests {
             "{{#include ../listings-sources/ch20/listing-1/src/lib.rs:3:10}}\n",
         );
         assert_eq!(
-            output.problems[0].message,
+            what(&output.problems[0]),
             "lines 3 to 10 are outside the file (4 lines) in \
              listings-sources/ch20/listing-1/src/lib.rs"
         );
@@ -372,9 +389,7 @@ mod tests {
         let root = book_root();
         let output = run(root.path(), "de", CHAPTER);
         assert_eq!(output.problems.len(), 2);
-        assert!(output.problems[0]
-            .message
-            .starts_with("no listing tree for language `de`"));
+        assert!(what(&output.problems[0]).starts_with("no listing tree for language `de`"));
     }
 
     #[test]
@@ -382,8 +397,8 @@ mod tests {
         let root = book_root();
         let output = run(root.path(), "en", "text\n{{#include  }}\n");
         assert_eq!(output.problems.len(), 1);
-        assert_eq!(output.problems[0].line, Line::Source(2));
-        assert_eq!(output.problems[0].message, "the directive names no file");
+        assert_eq!(output.problems[0].line, Some(2));
+        assert_eq!(what(&output.problems[0]), "the directive names no file");
     }
 
     #[test]
@@ -391,7 +406,7 @@ mod tests {
         let root = book_root();
         let output = run(root.path(), "fr", "{{#include ../notes/missing.md}}\n");
         assert_eq!(
-            output.problems[0].message,
+            what(&output.problems[0]),
             "file not found: notes/missing.md"
         );
         assert_eq!(output.content, "{{#include ../notes/missing.md}}\n");
@@ -417,7 +432,7 @@ mod tests {
                 source_text: Some(CHAPTER),
             },
         );
-        assert_eq!(output.problems[0].line, Line::Source(8));
+        assert_eq!(output.problems[0].line, Some(8));
         let changed_by_translator = "{{#include  ../listings-sources/ch20/listing-1/output.txt}}\n";
         let output = process_chapter(
             &book,
@@ -427,6 +442,7 @@ mod tests {
                 source_text: Some(CHAPTER),
             },
         );
-        assert_eq!(output.problems[0].line, Line::Translated(1));
+        assert_eq!(output.problems[0].line, Some(1));
+        assert!(output.problems[0].message.contains("translated Markdown"));
     }
 }

@@ -1,45 +1,64 @@
-//! A broken directive, reported with the chapter file, the line, the
-//! directive and what is missing; and the error gathering every problem of a
-//! book.
+//! The project's one problem type: a file, a line when there is one, and
+//! what is wrong. Every check reports with it (this preprocessor, and every
+//! check of `booktools`, which re-exports it), so every failure reads the
+//! same: `src/ch.md:27: {{#include ...}}: anchor `here` not found`.
+//! It lives here because this is the lowest crate of the workspace.
 
 use std::fmt;
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 
-/// Where a directive sits in its chapter.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub enum Line {
-    /// A line of the chapter's source file.
-    Source(usize),
-    /// A line of the translated Markdown (after `gettext`), when the
-    /// directive's text is not in the source file (a translator changed it).
-    Translated(usize),
+/// One problem: where it is and what is wrong.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct Problem {
+    /// The file at fault (a chapter, a PO file, a listing file, `book.toml`).
+    pub file: PathBuf,
+    /// 1-based line in `file`, when the problem has one.
+    pub line: Option<usize>,
+    /// What is wrong, naming what to look at (a directive, a message, a
+    /// token, the English counterpart).
+    pub message: String,
 }
 
-/// One broken directive.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Problem {
-    /// The chapter's source file, relative to the book root (`src/ch.md`).
-    pub chapter: PathBuf,
-    /// Where the directive is in the chapter.
-    pub line: Line,
-    /// The directive as the book would render it (path already pointed at the
-    /// book language's tree).
-    pub directive: String,
-    /// What is wrong, naming the missing file or anchor.
-    pub message: String,
+impl Problem {
+    /// A problem at `line` of `file`.
+    pub fn at(file: impl Into<PathBuf>, line: usize, message: impl Into<String>) -> Self {
+        Self {
+            file: file.into(),
+            line: Some(line),
+            message: message.into(),
+        }
+    }
+
+    /// A problem of `file` as a whole.
+    pub fn in_file(file: impl Into<PathBuf>, message: impl Into<String>) -> Self {
+        Self {
+            file: file.into(),
+            line: None,
+            message: message.into(),
+        }
+    }
+
+    /// The same problem with `file` shown relative to `root`.
+    pub fn relative_to(&self, root: &Path) -> Self {
+        Self {
+            file: self
+                .file
+                .strip_prefix(root)
+                .unwrap_or(&self.file)
+                .to_path_buf(),
+            message: self.message.replace(&format!("{}/", root.display()), ""),
+            ..self.clone()
+        }
+    }
 }
 
 impl fmt::Display for Problem {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        let chapter = self.chapter.display();
-        match self.line {
-            Line::Source(line) => write!(f, "{chapter}:{line}: ")?,
-            Line::Translated(line) => write!(
-                f,
-                "{chapter} (translated Markdown, not in the source file):{line}: "
-            )?,
+        write!(f, "{}", self.file.display())?;
+        if let Some(line) = self.line {
+            write!(f, ":{line}")?;
         }
-        write!(f, "{}: {}", self.directive, self.message)
+        write!(f, ": {}", self.message)
     }
 }
 
@@ -75,16 +94,17 @@ mod tests {
     use super::*;
 
     #[test]
-    fn names_file_line_directive_and_message() {
-        let problem = Problem {
-            chapter: PathBuf::from("src/ch.md"),
-            line: Line::Source(27),
-            directive: "{{#include ../l/a.rs:here}}".into(),
-            message: "anchor `here` not found in l/a.rs".into(),
-        };
+    fn names_file_line_and_message() {
+        let problem = Problem::at("src/ch.md", 27, "anchor `here` not found in l/a.rs");
         assert_eq!(
             problem.to_string(),
-            "src/ch.md:27: {{#include ../l/a.rs:here}}: anchor `here` not found in l/a.rs"
+            "src/ch.md:27: anchor `here` not found in l/a.rs"
+        );
+        assert_eq!(
+            Problem::in_file("/b/po/xx.po", "see /b/src/a.md:3")
+                .relative_to(Path::new("/b"))
+                .to_string(),
+            "po/xx.po: see src/a.md:3"
         );
         let all = ListingProblems {
             language: "fr".into(),

@@ -19,7 +19,7 @@ use crate::i18n::translation::{
     check_catalog_files, check_completeness, check_mojibake, check_typography, read_po,
     translations, PoFile, Problem, Translation,
 };
-use crate::languages::BookLayout;
+use crate::languages::{BookLayout, BOOK_TOML};
 use crate::listings::{discover, Listing};
 use anyhow::{Context, Result};
 use mdbook_driver::MDBook;
@@ -120,15 +120,15 @@ pub fn book_status(root: &Path) -> Result<BookStatus> {
         Err(error) => {
             // The prose checks need the book to render; the structural
             // check does not, and tells which listing is missing.
-            other_problems.push(Problem::of_book(
-                root,
+            other_problems.push(Problem::in_file(
+                root.join(BOOK_TOML),
                 format!("the prose of the translations could not be checked: {error:#}"),
             ));
             match translated_code::check_structure(root) {
                 Ok(problems) => problems,
                 Err(error) => {
-                    other_problems.push(Problem::of_book(
-                        root,
+                    other_problems.push(Problem::in_file(
+                        root.join(BOOK_TOML),
                         format!("the listings could not be checked: {error:#}"),
                     ));
                     Vec::new()
@@ -219,12 +219,9 @@ fn catalog_status(
                 Some(po)
             }
             Err(error) => {
-                status.problems.push(Problem {
-                    file: translation.catalog.clone(),
-                    line: None,
-                    source: None,
-                    message: format!("{error:#}"),
-                });
+                status
+                    .problems
+                    .push(Problem::in_file(&translation.catalog, format!("{error:#}")));
                 None
             }
         }
@@ -319,17 +316,7 @@ fn count_listings(layout: &BookLayout, english: &[Listing], status: &mut Languag
 /// paths relative to `root`.
 pub fn render(root: &Path, book: &BookStatus) -> String {
     let relative = |path: &Path| path.strip_prefix(root).unwrap_or(path).to_path_buf();
-    let root_prefix = format!("{}/", root.display());
-    let shown = |problem: &Problem| Problem {
-        file: relative(&problem.file),
-        source: problem.source.as_ref().map(|source| {
-            source
-                .strip_prefix(&root_prefix)
-                .unwrap_or(source)
-                .to_string()
-        }),
-        ..problem.clone()
-    };
+    let shown = |problem: &Problem| problem.relative_to(root);
     let mut out = String::new();
     if book.languages.is_empty() {
         out.push_str("No translated language in book.toml `[preprocessor.listings.trees]`.\n");
@@ -454,12 +441,11 @@ mod tests {
                 fuzzy: 1,
                 untranslated: 2,
             }],
-            problems: vec![Problem {
-                file: PathBuf::from("/book/po/xx.po"),
-                line: Some(12),
-                source: Some("/book/src/a.md:3".into()),
-                message: "fuzzy entry \"One\"".into(),
-            }],
+            problems: vec![Problem::at(
+                "/book/po/xx.po",
+                12,
+                "fuzzy entry \"One\" (English source: /book/src/a.md:3)",
+            )],
             listings_total: 2,
             listings_translated: 1,
             listings_out_of_step: 0,
@@ -467,12 +453,7 @@ mod tests {
         };
         let book = BookStatus {
             languages: vec![status],
-            problems: vec![Problem {
-                file: PathBuf::from("/book/src/a.md"),
-                line: Some(3),
-                source: None,
-                message: "mojibake".into(),
-            }],
+            problems: vec![Problem::at("/book/src/a.md", 3, "mojibake")],
         };
         assert!(!book.is_complete());
         let table = render(Path::new("/book"), &book);

@@ -208,8 +208,9 @@ pub fn check_translated_code(root: &Path) -> Result<Vec<Problem>> {
 
 /// [`check_translated_code`], failing with the list of problems.
 pub fn ensure_translated_code(root: &Path) -> Result<()> {
-    ensure_none(
-        "consistency of the translations with their code",
-        &check_translated_code(root)?,
-    )
+    let problems: Vec<crate::Problem> = check_translated_code(root)?
+        .into_iter()
+        .map(Into::into)
+        .collect();
+    ensure_none("consistency of the translations with their code", &problems)
 }

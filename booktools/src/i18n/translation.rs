@@ -18,12 +18,11 @@
 mod completeness;
 mod mojibake;
 mod po_file;
-mod problem;
 mod typography;
 
+pub use crate::{ensure_none, Problem};
 pub use mojibake::{check_file as check_file_mojibake, files_under, find_mojibake};
 pub use po_file::{parse_po, read_po, PoEntry, PoFile};
-pub use problem::{ensure_none, Problem};
 pub use typography::{rules_for, TypographyRules};
 
 use crate::book::po_file as catalog_path;
@@ -76,15 +75,13 @@ pub fn check_catalog_files(root: &Path) -> Result<Vec<Problem>> {
     let mut problems = Vec::new();
     for translation in &translations {
         if !translation.catalog.is_file() {
-            problems.push(Problem {
-                file: translation.catalog.clone(),
-                line: None,
-                source: None,
-                message: format!(
+            problems.push(Problem::in_file(
+                &translation.catalog,
+                format!(
                     "missing: `{}` has a listing tree in book.toml but no catalog",
                     translation.language
                 ),
-            });
+            ));
         }
     }
     let po_dir = catalog_folder(root)?;
@@ -97,14 +94,11 @@ pub fn check_catalog_files(root: &Path) -> Result<Vec<Problem>> {
         for file in files {
             let is_po = file.extension().is_some_and(|extension| extension == "po");
             if is_po && !translations.iter().any(|t| t.catalog == file) {
-                problems.push(Problem {
+                problems.push(Problem::in_file(
                     file,
-                    line: None,
-                    source: None,
-                    message: "a catalog for a language without a listing tree in \
-                              `[preprocessor.listings.trees]` of book.toml"
-                        .to_string(),
-                });
+                    "a catalog for a language without a listing tree in \
+                     `[preprocessor.listings.trees]` of book.toml",
+                ));
             }
         }
     }
@@ -165,4 +159,13 @@ pub fn check_translations(root: &Path) -> Result<()> {
     }
     problems.extend(check_mojibake(root)?);
     ensure_none("translation checks", &problems)
+}
+
+/// `message`, followed by the English source of its PO entry
+/// (`src/chapter.md:12`) when there is one.
+pub fn with_source(message: String, source: Option<&str>) -> String {
+    match source {
+        Some(source) => format!("{message} (English source: {source})"),
+        None => message,
+    }
 }

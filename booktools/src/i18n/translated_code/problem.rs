@@ -92,15 +92,18 @@ impl fmt::Display for Problem {
     }
 }
 
-impl From<Problem> for crate::i18n::translation::Problem {
-    /// The shape of the other translation checks (`cargo xtask status`
-    /// lists both): the English counterpart becomes the `source`.
+impl From<Problem> for crate::Problem {
+    /// The project's one problem shape: the check and the English
+    /// counterpart go into the message.
     fn from(problem: Problem) -> Self {
-        crate::i18n::translation::Problem {
+        let english = match problem.english {
+            Some(english) => format!(" (English: {english})"),
+            None => String::new(),
+        };
+        crate::Problem {
             file: problem.location.file,
             line: problem.location.line,
-            source: problem.english.map(|english| english.to_string()),
-            message: format!("{}: {}", problem.check, problem.message),
+            message: format!("{}: {}{english}", problem.check, problem.message),
         }
     }
 }
@@ -122,9 +125,11 @@ mod tests {
             problem.to_string(),
             "tr/src/lib.rs:7: [xx] found `b`, expected `a` (English: en/src/lib.rs:7)"
         );
-        let converted = crate::i18n::translation::Problem::from(problem);
+        let converted = crate::Problem::from(problem);
         assert_eq!(converted.line, Some(7));
-        assert_eq!(converted.source.as_deref(), Some("en/src/lib.rs:7"));
-        assert!(converted.message.starts_with("listing structure: "));
+        assert_eq!(
+            converted.message,
+            "listing structure: found `b`, expected `a` (English: en/src/lib.rs:7)"
+        );
     }
 }

@@ -8,7 +8,7 @@
 //! exactly the translation of today's sources.
 
 use super::po_file::PoFile;
-use super::problem::Problem;
+use super::{with_source, Problem};
 use polib::catalog::Catalog;
 use std::collections::HashSet;
 
@@ -21,8 +21,7 @@ pub fn check_catalog(po: &PoFile, template: &Catalog, language: &str) -> Vec<Pro
     let at = |line: Option<usize>, source: Option<String>, message: String| Problem {
         file: po.path.clone(),
         line,
-        source,
-        message,
+        message: with_source(message, source.as_deref()),
     };
 
     let header_line = Some(po.header_line);

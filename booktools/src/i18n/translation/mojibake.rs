@@ -4,7 +4,7 @@
 //! space for a lone no-break space), and U+FFFD, the mark of bytes a decoder
 //! could not read.
 
-use super::problem::Problem;
+use crate::Problem;
 use anyhow::{Context, Result};
 use std::path::{Path, PathBuf};
 use walkdir::WalkDir;
@@ -98,12 +98,7 @@ pub fn check_file(path: &Path) -> Result<Vec<Problem>> {
     if bytes.contains(&0) {
         return Ok(Vec::new());
     }
-    let problem = |line: usize, message: String| Problem {
-        file: path.to_path_buf(),
-        line: Some(line),
-        source: None,
-        message,
-    };
+    let problem = |line: usize, message: String| Problem::at(path, line, message);
     let mut problems = Vec::new();
     for (index, raw) in bytes.split(|&byte| byte == b'\n').enumerate() {
         match std::str::from_utf8(raw) {

@@ -9,7 +9,7 @@
 //! destinations, bare URLs, HTML entities and the `::` of paths are skipped.
 
 use super::po_file::{PoEntry, PoFile};
-use super::problem::Problem;
+use super::{with_source, Problem};
 
 /// The typographic conventions of one language.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -86,10 +86,12 @@ fn check_entry(po: &PoFile, entry: &PoEntry, rules: TypographyRules) -> Vec<Prob
             problems.push(Problem {
                 file: po.path.clone(),
                 line: Some(entry.msgstr_line_at(offset)),
-                source: entry.references.first().cloned(),
-                message: format!(
-                    "{complaint}: it needs a no-break space (U+00A0) in «{}»",
-                    context(text, offset)
+                message: with_source(
+                    format!(
+                        "{complaint}: it needs a no-break space (U+00A0) in «{}»",
+                        context(text, offset)
+                    ),
+                    entry.references.first().map(String::as_str),
                 ),
             });
         }
