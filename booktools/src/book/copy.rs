@@ -1,11 +1,10 @@
 //! A copy of the book in another folder (a temporary one in tests), to
 //! build it or break it without touching the real tree.
 
+use crate::languages::BookLayout;
 use anyhow::{bail, Context, Result};
-use mdbook_driver::config::Config;
-use std::collections::BTreeMap;
 use std::fs;
-use std::path::{Path, PathBuf};
+use std::path::Path;
 
 /// Folders never copied from a listing tree: build products.
 const SKIPPED_FOLDERS: &[&str] = &["target", "book"];
@@ -16,9 +15,7 @@ const SKIPPED_FOLDERS: &[&str] = &["target", "book"];
 /// theme folder when they exist, and every listing tree of
 /// `[preprocessor.listings.trees]` without `target/` or `book/` folders.
 pub fn copy_book_to(root: &Path, dest: &Path) -> Result<()> {
-    let book_toml = root.join("book.toml");
-    let config = Config::from_disk(&book_toml)
-        .with_context(|| format!("reading {}", book_toml.display()))?;
+    let layout = BookLayout::load(root)?;
     fs::create_dir_all(dest).with_context(|| format!("creating {}", dest.display()))?;
     for entry in fs::read_dir(root).with_context(|| format!("listing {}", root.display()))? {
         let path = entry?.path();
@@ -32,23 +29,17 @@ pub fn copy_book_to(root: &Path, dest: &Path) -> Result<()> {
             )?;
         }
     }
-    let mut folders: Vec<PathBuf> = vec![config.book.src.clone()];
-    let po_dir: Option<String> = config.get("preprocessor.gettext.po-dir")?;
-    folders.push(PathBuf::from(po_dir.unwrap_or_else(|| "po".to_string())));
-    let theme = config.html_config().and_then(|html| html.theme);
-    folders.push(theme.unwrap_or_else(|| PathBuf::from("theme")));
-    let trees: Option<BTreeMap<String, String>> = config.get("preprocessor.listings.trees")?;
-    folders.extend(trees.unwrap_or_default().into_values().map(PathBuf::from));
-    for folder in folders {
-        if folder.is_absolute() || folder.components().any(|part| part.as_os_str() == "..") {
+    let mut folders = vec![&layout.src, &layout.po_dir, &layout.theme_dir];
+    folders.extend(layout.languages.iter().map(|language| &language.tree));
+    for from in folders {
+        let Ok(folder) = from.strip_prefix(&layout.root) else {
             bail!(
                 "book.toml names {} outside the book: cannot copy it",
-                folder.display()
+                from.display()
             );
-        }
-        let from = root.join(&folder);
+        };
         if from.is_dir() {
-            copy_folder(&from, &dest.join(&folder))?;
+            copy_folder(from, &dest.join(folder))?;
         }
     }
     Ok(())

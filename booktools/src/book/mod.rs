@@ -16,6 +16,6 @@ pub use copy::copy_book_to;
 pub use html::{html_code_blocks, html_text, HtmlCodeBlock};
 pub use pipeline::{
     build_checked_html, build_html, build_html_with, chapters_before_links, load, po_file,
-    preprocessed_chapters, source_language, RenderedChapter,
+    preprocessed_chapters, RenderedChapter,
 };
 pub use rendered_check::{check_rendered, check_rendered_html};

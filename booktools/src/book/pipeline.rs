@@ -1,21 +1,19 @@
 //! Loading the book for one language and running its preprocessors and the
 //! HTML renderer in-process.
 
+use crate::languages::BookLayout;
 use anyhow::{bail, Context, Result};
 use mdbook_driver::book::Book;
 use mdbook_driver::config::Config;
 use mdbook_driver::MDBook;
 use mdbook_html::HtmlHandlebars;
 use mdbook_i18n_helpers::preprocessors::Gettext;
+use mdbook_listings::trees::book_language;
 use mdbook_listings::ListingsPreprocessor;
 use mdbook_preprocessor::{Preprocessor, PreprocessorContext};
 use mdbook_renderer::{RenderContext, Renderer};
 use std::panic::AssertUnwindSafe;
 use std::path::{Path, PathBuf};
-
-/// The language of a book whose `book.language` is not set (as the
-/// `listings` preprocessor assumes).
-const DEFAULT_LANGUAGE: &str = "en";
 
 /// One chapter of the book after preprocessing.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -39,25 +37,9 @@ impl RenderedChapter {
     }
 }
 
-/// The language `src/` is written in (`book.language` of `book.toml`).
-pub fn source_language(root: &Path) -> Result<String> {
-    Ok(read_config(root)?
-        .book
-        .language
-        .unwrap_or_else(|| DEFAULT_LANGUAGE.to_string()))
-}
-
-/// The gettext catalog of `language`: `<po-dir>/<language>.po`, with
-/// `preprocessor.gettext.po-dir` (default `po`) as the `gettext`
-/// preprocessor reads it.
+/// The gettext catalog of `language` ([`BookLayout::po_file`]).
 pub fn po_file(root: &Path, language: &str) -> Result<PathBuf> {
-    let config = read_config(root)?;
-    let po_dir: Option<String> = config
-        .get("preprocessor.gettext.po-dir")
-        .context("reading preprocessor.gettext.po-dir in book.toml")?;
-    Ok(root
-        .join(po_dir.as_deref().unwrap_or("po"))
-        .join(format!("{language}.po")))
+    Ok(BookLayout::load(root)?.po_file(language))
 }
 
 /// Loads the book at `root` in `language` the way `MDBook::load` does
@@ -90,11 +72,7 @@ fn load_with(root: &Path, language: &str, adjust: impl FnOnce(&mut Config)) -> R
     let root = std::path::absolute(root)
         .with_context(|| format!("cannot make {} absolute", root.display()))?;
     let mut config = read_config(&root)?;
-    let source = config
-        .book
-        .language
-        .clone()
-        .unwrap_or_else(|| DEFAULT_LANGUAGE.to_string());
+    let source = book_language(&config).to_string();
     if language != source {
         if !config.contains_key("preprocessor.gettext") {
             bail!(
@@ -148,12 +126,7 @@ impl Preprocessor for GettextLibrary {
                 .map(|text| text.to_string())
                 .or_else(|| panic.downcast_ref::<String>().cloned())
                 .unwrap_or_else(|| "unknown panic".to_string());
-            let language = ctx
-                .config
-                .book
-                .language
-                .as_deref()
-                .unwrap_or(DEFAULT_LANGUAGE);
+            let language = book_language(&ctx.config);
             bail!("the gettext preprocessor panicked on the `{language}` catalog: {reason}")
         })
     }

@@ -14,6 +14,7 @@
 //! change, so regenerating the template produces no diff, and
 //! `pot_is_up_to_date` tells whether the committed template is current.
 
+use crate::languages::BookLayout;
 use anyhow::{anyhow, bail, Context, Result};
 use mdbook_driver::MDBook;
 use mdbook_i18n_helpers::xgettext::create_catalogs;
@@ -21,12 +22,6 @@ use mdbook_renderer::RenderContext;
 use polib::catalog::Catalog;
 use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicUsize, Ordering};
-
-/// Folder of the gettext files, relative to the book root.
-pub const PO_DIR: &str = "po";
-
-/// The template, relative to the book root.
-pub const POT_FILE: &str = "po/messages.pot";
 
 /// The header line that changes at every extraction.
 const CREATION_DATE_PREFIX: &str = "\"POT-Creation-Date: ";
@@ -41,7 +36,7 @@ pub fn extract_pot(root: &Path) -> Result<Catalog> {
         book.root.clone(),
         book.book.clone(),
         book.config.clone(),
-        root.join(PO_DIR),
+        BookLayout::load(root)?.po_dir,
     );
     let mut catalogs = create_catalogs(&context, std::fs::read_to_string)
         .context("extracting the messages of the English sources")?;
@@ -88,12 +83,13 @@ pub enum PotUpdate {
 /// `po/messages.pot`, unless only its creation date would change.
 pub fn write_pot(root: &Path) -> Result<PotUpdate> {
     let fresh = render_pot(&extract_pot(root)?)?;
-    let path = root.join(POT_FILE);
+    let layout = BookLayout::load(root)?;
+    let path = layout.pot_file();
     if same_messages(&path, &fresh) {
         return Ok(PotUpdate::Unchanged(path));
     }
-    let dir = root.join(PO_DIR);
-    std::fs::create_dir_all(&dir).with_context(|| format!("creating {}", dir.display()))?;
+    let dir = &layout.po_dir;
+    std::fs::create_dir_all(dir).with_context(|| format!("creating {}", dir.display()))?;
     std::fs::write(&path, fresh).with_context(|| format!("writing {}", path.display()))?;
     Ok(PotUpdate::Written(path))
 }
@@ -102,7 +98,7 @@ pub fn write_pot(root: &Path) -> Result<PotUpdate> {
 /// sources gives now (its creation date aside).
 pub fn pot_is_up_to_date(root: &Path) -> Result<bool> {
     let fresh = render_pot(&extract_pot(root)?)?;
-    Ok(same_messages(&root.join(POT_FILE), &fresh))
+    Ok(same_messages(&BookLayout::load(root)?.pot_file(), &fresh))
 }
 
 /// True when the file at `path` exists and equals `fresh` but for the date.

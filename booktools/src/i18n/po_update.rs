@@ -8,9 +8,10 @@
 //! a catalog is rewritten only when its text changes, so running the
 //! command on an up-to-date tree touches no file.
 
-use crate::i18n::po::{write_pot, PotUpdate, POT_FILE};
+use crate::i18n::po::{write_pot, PotUpdate};
 use crate::i18n::po_merge::{merge_catalog, new_catalog, MergeSummary};
 use crate::i18n::translation::{read_po, translations, Translation};
+use crate::languages::POT_FILE_NAME;
 use anyhow::{anyhow, Context, Result};
 use polib::catalog::Catalog;
 use std::path::{Path, PathBuf};
@@ -54,7 +55,7 @@ pub fn update_catalogs(root: &Path) -> Result<PoUpdate> {
     let template_update = write_pot(root)?;
     // The template as written: its creation date only changes with its
     // messages, so the catalogs' `POT-Creation-Date` does too.
-    let template = read_template(&root.join(POT_FILE))?;
+    let template = read_template(&crate::languages::BookLayout::load(root)?.pot_file())?;
     let catalogs = translations(root)?
         .iter()
         .map(|translation| update_catalog(&template, translation))
@@ -78,7 +79,7 @@ fn update_catalog(template: &Catalog, translation: &Translation) -> Result<Catal
         let old_text =
             std::fs::read_to_string(path).with_context(|| format!("reading {}", path.display()))?;
         let merged = merge_catalog(template, &old, &old_text)
-            .with_context(|| format!("merging {POT_FILE} into {}", path.display()))?;
+            .with_context(|| format!("merging {POT_FILE_NAME} into {}", path.display()))?;
         (merged, Some(old_text))
     } else {
         (new_catalog(template, &translation.language)?, None)

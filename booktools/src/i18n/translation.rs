@@ -25,7 +25,6 @@ pub use mojibake::{check_file as check_file_mojibake, files_under, find_mojibake
 pub use po_file::{parse_po, read_po, PoEntry, PoFile};
 pub use typography::{rules_for, TypographyRules};
 
-use crate::book::po_file as catalog_path;
 use crate::languages::BookLayout;
 use anyhow::{Context, Result};
 use std::path::{Path, PathBuf};
@@ -43,27 +42,13 @@ pub struct Translation {
 /// languages of `book.toml` except the source language, sorted by code.
 pub fn translations(root: &Path) -> Result<Vec<Translation>> {
     let layout = BookLayout::load(root)?;
-    layout
-        .languages
-        .iter()
-        .filter(|language| language.code != layout.source_language)
-        .map(|language| {
-            Ok(Translation {
-                language: language.code.clone(),
-                catalog: catalog_path(root, &language.code)?,
-            })
+    Ok(layout
+        .translated()
+        .map(|language| Translation {
+            language: language.code.clone(),
+            catalog: layout.po_file(&language.code),
         })
-        .collect()
-}
-
-/// The folder of the catalogs (`preprocessor.gettext.po-dir`, default `po`).
-pub fn catalog_folder(root: &Path) -> Result<PathBuf> {
-    let layout = BookLayout::load(root)?;
-    let catalog = catalog_path(root, &layout.source_language)?;
-    catalog
-        .parent()
-        .map(Path::to_path_buf)
-        .with_context(|| format!("the folder of {}", catalog.display()))
+        .collect())
 }
 
 /// The catalogs and the languages agree: each translated language has its
@@ -84,7 +69,7 @@ pub fn check_catalog_files(root: &Path) -> Result<Vec<Problem>> {
             ));
         }
     }
-    let po_dir = catalog_folder(root)?;
+    let po_dir = BookLayout::load(root)?.po_dir;
     if po_dir.is_dir() {
         let mut files: Vec<PathBuf> = std::fs::read_dir(&po_dir)
             .with_context(|| format!("listing {}", po_dir.display()))?
@@ -132,7 +117,7 @@ pub fn check_typography(translation: &Translation) -> Result<Vec<Problem>> {
 /// the catalog folder and every listing tree.
 pub fn text_folders(root: &Path) -> Result<Vec<PathBuf>> {
     let layout = BookLayout::load(root)?;
-    let mut folders = vec![layout.src.clone(), catalog_folder(root)?];
+    let mut folders = vec![layout.src.clone(), layout.po_dir.clone()];
     folders.extend(
         layout
             .languages

@@ -5,11 +5,12 @@
 //! a temporary copy of the book and expect the file and line in the error.
 
 use anyhow::{Context, Result};
-use booktools::i18n::po::{extract_pot, pot_is_up_to_date, POT_FILE};
+use booktools::i18n::po::{extract_pot, pot_is_up_to_date};
 use booktools::i18n::translation::{
     check_catalog_files, check_completeness, check_mojibake, check_typography, files_under,
     read_po, rules_for, text_folders, translations, Problem, Translation,
 };
+use booktools::languages::POT_FILE_NAME;
 use graceful_shutdown_book::book_fixture::{line_of, repository_root, TempBook};
 use std::path::Path;
 
@@ -335,7 +336,7 @@ fn mojibake_is_reported_with_its_file_and_line() -> Result<()> {
 fn the_committed_template_matches_the_english_sources() -> Result<()> {
     assert!(
         pot_is_up_to_date(&repository_root())?,
-        "{POT_FILE} is stale: run `cargo xtask pot`"
+        "{POT_FILE_NAME} is stale: run `cargo xtask pot`"
     );
     Ok(())
 }
