@@ -92,7 +92,7 @@ mod tests {
         )
         .unwrap();
         fs::write(root.join("Cargo.toml"), "[package]\n").unwrap();
-        fs::write(root.join("glossary.toml"), "[code]\n").unwrap();
+        fs::write(root.join("glossary.toml"), "[xx.code]\n").unwrap();
         fs::create_dir_all(root.join("src")).unwrap();
         fs::write(root.join("src/SUMMARY.md"), "# Summary\n").unwrap();
         fs::create_dir_all(root.join("listings-sources/a/src")).unwrap();

@@ -1,35 +1,37 @@
 //! The code names of one language, read from `glossary.toml`.
 //!
-//! The source language needs no glossary: its names are the names. A
-//! translated language `xx` finds its tables, in this order:
+//! The source language needs no glossary: its names are the names. Each
+//! translated language `xx` has its tables in `glossary.toml`, and nothing
+//! here names a language:
 //!
-//! 1. `[xx.code]` and `[xx.code-std-homonyms]` in `glossary.toml`: the way a
-//!    second translated language gets a glossary of its own;
-//! 2. the top-level `[code]` and `[code-std-homonyms]`, which belong to the
-//!    language named by a top-level `language = "xx"` key, or, without that
-//!    key, to the one translated language of `book.toml` that has no table of
-//!    its own (today: the only translated language).
-//!
-//! Nothing here names a language. `[code]` maps an English (source
-//! language) identifier to the identifier of the language;
-//! `[code-std-homonyms] names` lists the English names of `[code]` that are
-//! also standard library names (`thread`): where they name the std module
-//! (next to `::`, or in a `use` item) they stay English.
+//! - `[xx.code]` maps an English (source language) identifier to the
+//!   identifier of the language;
+//! - `[xx] std-homonyms` lists the English names of `[xx.code]` that are
+//!   also standard library names (`thread`): where they name the std module
+//!   (next to `::`, or in a `use` item) they stay English;
+//! - `[xx.terms]` are the technical terms of the prose, for translators.
 
 use crate::languages::BookLayout;
 use anyhow::{bail, Context, Result};
+use serde::Deserialize;
 use std::collections::{BTreeMap, BTreeSet};
 use std::path::{Path, PathBuf};
 
 /// The glossary file, relative to the book root.
 pub const GLOSSARY_FILE: &str = "glossary.toml";
 
-/// The table of code names.
-const CODE_TABLE: &str = "code";
-/// The table of std homonyms (`names = [...]`).
-const HOMONYMS_TABLE: &str = "code-std-homonyms";
-/// The top-level key naming the language of the top-level tables.
-const LANGUAGE_KEY: &str = "language";
+/// The tables of one language in `glossary.toml`.
+#[derive(Debug, Default, Deserialize)]
+#[serde(rename_all = "kebab-case", deny_unknown_fields)]
+struct LanguageTables {
+    #[serde(default)]
+    code: BTreeMap<String, String>,
+    #[serde(default)]
+    std_homonyms: BTreeSet<String>,
+    /// For translators, not for the checks: read only to validate it.
+    #[serde(default, rename = "terms")]
+    _terms: BTreeMap<String, String>,
+}
 
 /// The code names of one language.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -68,91 +70,44 @@ impl Glossary {
                 path.display()
             )
         })?;
-        let translated: Vec<&str> = layout
-            .languages
-            .iter()
-            .map(|l| l.code.as_str())
-            .filter(|code| *code != layout.source_language)
-            .collect();
-        Self::parse(&path, &text, language, &translated)
+        Self::parse(&path, &text, language)
     }
 
-    /// Reads the tables of `language` from the text of a glossary file;
-    /// `translated` are the translated languages of the book.
-    pub fn parse(path: &Path, text: &str, language: &str, translated: &[&str]) -> Result<Self> {
-        let table: toml::Table =
+    /// Reads the tables of `language` from the text of a glossary file.
+    pub fn parse(path: &Path, text: &str, language: &str) -> Result<Self> {
+        let mut file: BTreeMap<String, LanguageTables> =
             toml::from_str(text).with_context(|| format!("parsing {}", path.display()))?;
-        let (tables, prefix) = match table.get(language) {
-            Some(toml::Value::Table(own)) => (own, format!("{language}.")),
-            Some(_) => bail!("{}: `{language}` must be a table", path.display()),
-            None => {
-                let owner = top_level_owner(path, &table, translated)?;
-                if owner.as_deref() != Some(language) {
-                    bail!(
-                        "{}: no glossary for `{language}`: add `[{language}.{CODE_TABLE}]` \
-                         (the top-level tables belong to {})",
-                        path.display(),
-                        owner.map_or("no language".to_string(), |o| format!("`{o}`"))
-                    );
-                }
-                (&table, String::new())
-            }
+        let Some(tables) = file.remove(language) else {
+            bail!(
+                "{}: no glossary for `{language}`: add a `[{language}.code]` table",
+                path.display()
+            );
         };
-        let mut code = BTreeMap::new();
-        if let Some(value) = tables.get(CODE_TABLE) {
-            let Some(names) = value.as_table() else {
-                bail!("{}: `{prefix}{CODE_TABLE}` must be a table", path.display());
-            };
-            for (english, translated) in names {
-                let Some(translated) = translated.as_str() else {
+        for (english, translated) in &tables.code {
+            for name in [english, translated] {
+                if !is_identifier(name) {
                     bail!(
-                        "{}: `[{prefix}{CODE_TABLE}] {english}` must be a string",
+                        "{}: `[{language}.code] {english}`: `{name}` is not a Rust identifier",
                         path.display()
                     );
-                };
-                for name in [english.as_str(), translated] {
-                    if !is_identifier(name) {
-                        bail!(
-                            "{}: `[{prefix}{CODE_TABLE}] {english}`: `{name}` is not a Rust identifier",
-                            path.display()
-                        );
-                    }
                 }
-                code.insert(english.clone(), translated.to_string());
             }
         }
-        let mut std_homonyms = BTreeSet::new();
-        if let Some(value) = tables.get(HOMONYMS_TABLE) {
-            let names = value
-                .get("names")
-                .and_then(toml::Value::as_array)
-                .with_context(|| {
-                    format!(
-                        "{}: `[{prefix}{HOMONYMS_TABLE}]` needs `names = [\"...\"]`",
-                        path.display()
-                    )
-                })?;
-            for name in names {
-                let Some(name) = name.as_str() else {
-                    bail!(
-                        "{}: `[{prefix}{HOMONYMS_TABLE}] names` must hold strings",
-                        path.display()
-                    );
-                };
-                if !code.contains_key(name) {
-                    bail!(
-                        "{}: `[{prefix}{HOMONYMS_TABLE}]` lists `{name}`, which is not a key of `[{prefix}{CODE_TABLE}]`",
-                        path.display()
-                    );
-                }
-                std_homonyms.insert(name.to_string());
-            }
+        if let Some(name) = tables
+            .std_homonyms
+            .iter()
+            .find(|name| !tables.code.contains_key(*name))
+        {
+            bail!(
+                "{}: `[{language}] std-homonyms` lists `{name}`, which is not a key of `[{language}.code]`",
+                path.display()
+            );
         }
         Ok(Self {
             language: language.to_string(),
             file: Some(path.to_path_buf()),
-            code,
-            std_homonyms,
+            code: tables.code,
+            std_homonyms: tables.std_homonyms,
         })
     }
 
@@ -185,39 +140,6 @@ impl Glossary {
     }
 }
 
-/// The language the top-level tables belong to: the `language` key, else
-/// the one translated language without a table of its own.
-fn top_level_owner(
-    path: &Path,
-    table: &toml::Table,
-    translated: &[&str],
-) -> Result<Option<String>> {
-    if let Some(value) = table.get(LANGUAGE_KEY) {
-        let Some(language) = value.as_str() else {
-            bail!("{}: `{LANGUAGE_KEY}` must be a string", path.display());
-        };
-        return Ok(Some(language.to_string()));
-    }
-    let without_own: Vec<&&str> = translated
-        .iter()
-        .filter(|code| !table.contains_key(**code))
-        .collect();
-    match without_own.as_slice() {
-        [] => Ok(None),
-        [only] => Ok(Some(only.to_string())),
-        several => bail!(
-            "{}: the top-level tables could belong to any of {}: add `{LANGUAGE_KEY} = \"..\"` \
-             or give each language its own `[<language>.{CODE_TABLE}]`",
-            path.display(),
-            several
-                .iter()
-                .map(|code| format!("`{code}`"))
-                .collect::<Vec<_>>()
-                .join(", ")
-        ),
-    }
-}
-
 /// True for a Rust identifier (ASCII, as the listings use).
 pub fn is_identifier(name: &str) -> bool {
     let mut chars = name.chars();
@@ -232,61 +154,46 @@ pub fn is_identifier(name: &str) -> bool {
 mod tests {
     use super::*;
 
-    const TEXT: &str = "[code]\nThreadPool = \"GroupeTaches\"\nthread = \"tache\"\nid = \"id\"\n\
-                        [code-std-homonyms]\nnames = [\"thread\"]\n[terms]\n\"thread\" = \"tâche\"\n";
+    const TEXT: &str = "[xx]\nstd-homonyms = [\"thread\"]\n\
+                        [xx.code]\nThreadPool = \"GroupeTaches\"\nthread = \"tache\"\nid = \"id\"\n\
+                        [xx.terms]\n\"thread\" = \"tâche\"\n\
+                        [yy.code]\nThreadPool = \"Pool\"\n";
 
-    fn parse(text: &str, language: &str, translated: &[&str]) -> Result<Glossary> {
-        Glossary::parse(Path::new("g.toml"), text, language, translated)
+    fn parse(text: &str, language: &str) -> Result<Glossary> {
+        Glossary::parse(Path::new("g.toml"), text, language)
     }
 
     #[test]
-    fn top_level_tables_belong_to_the_only_translated_language() {
-        let glossary = parse(TEXT, "xx", &["xx"]).unwrap();
+    fn each_language_has_its_own_tables() {
+        let glossary = parse(TEXT, "xx").unwrap();
         assert_eq!(glossary.translate("ThreadPool"), "GroupeTaches");
         assert_eq!(glossary.translate("Option"), "Option");
         assert!(glossary.is_std_homonym("thread"));
         assert!(!glossary.is_std_homonym("ThreadPool"));
         let renamed: Vec<_> = glossary.renamed().map(|(e, _)| e).collect();
         assert_eq!(renamed, ["ThreadPool", "thread"]);
-    }
-
-    #[test]
-    fn a_language_table_of_its_own_wins() {
-        let text = format!("{TEXT}[yy.code]\nThreadPool = \"Pool\"\n");
-        let yy = parse(&text, "yy", &["xx", "yy"]).unwrap();
+        let yy = parse(TEXT, "yy").unwrap();
         assert_eq!(yy.translate("ThreadPool"), "Pool");
         assert_eq!(yy.translate("thread"), "thread");
-        // `xx` is then the only language without a table: it owns the top level.
-        let xx = parse(&text, "xx", &["xx", "yy"]).unwrap();
-        assert_eq!(xx.translate("ThreadPool"), "GroupeTaches");
     }
 
     #[test]
-    fn ambiguous_or_foreign_top_level_tables_are_errors() {
-        let error = parse(TEXT, "xx", &["xx", "yy"]).unwrap_err().to_string();
-        assert!(error.contains("`xx`, `yy`"), "{error}");
-        let text = format!("language = \"yy\"\n{TEXT}");
-        let error = parse(&text, "xx", &["xx", "yy"]).unwrap_err().to_string();
-        assert!(error.contains("no glossary for `xx`"), "{error}");
-        assert!(error.contains("[xx.code]"), "{error}");
-    }
-
-    #[test]
-    fn bad_names_are_named() {
-        let error = parse("[code]\nfoo = \"bar baz\"\n", "xx", &["xx"])
+    fn bad_tables_are_named() {
+        let error = parse(TEXT, "zz").unwrap_err().to_string();
+        assert!(error.contains("no glossary for `zz`"), "{error}");
+        assert!(error.contains("[zz.code]"), "{error}");
+        let error = parse("[xx.code]\nfoo = \"bar baz\"\n", "xx")
             .unwrap_err()
             .to_string();
         assert!(
             error.contains("`bar baz` is not a Rust identifier"),
             "{error}"
         );
-        let error = parse(
-            "[code]\n[code-std-homonyms]\nnames = [\"thread\"]\n",
-            "xx",
-            &["xx"],
-        )
-        .unwrap_err()
-        .to_string();
-        assert!(error.contains("not a key of `[code]`"), "{error}");
+        let error = parse("[xx]\nstd-homonyms = [\"thread\"]\n", "xx")
+            .unwrap_err()
+            .to_string();
+        assert!(error.contains("not a key of `[xx.code]`"), "{error}");
+        let error = format!("{:#}", parse("[xx]\nnames = 1\n", "xx").unwrap_err());
+        assert!(error.contains("unknown field `names`"), "{error}");
     }
 }

@@ -528,7 +528,7 @@ fn a_claim_stating_the_outcome_overrides_the_fence() {
     small_book(root.path());
     fs::write(
         root.path().join("glossary.toml"),
-        "[code]\nhello = \"salutations\"\n",
+        "[fr.code]\nhello = \"salutations\"\n",
     )
     .unwrap();
     fs::write(

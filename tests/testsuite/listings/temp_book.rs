@@ -226,7 +226,7 @@ pub fn bilingual_book(real_root: &Path) -> TempBook {
     book.listing("listings-sources", "broken", "hello", MISMATCHED_TYPES);
     book.listing("listings", "good", "salutations", UNUSED_EXTINCTION);
     book.listing("listings", "broken", "salutations", MISMATCHED_TYPES);
-    book.write("glossary.toml", "[code]\nterminate = \"extinction\"\n");
+    book.write("glossary.toml", "[fr.code]\nterminate = \"extinction\"\n");
     book.write(
         expectations::EXPECTATIONS_FILE,
         "[[claim]]\nlisting = \"good\"\nwarnings = 1\nwarning_mentions = [\"terminate\"]\n\

@@ -347,11 +347,9 @@ mod tests {
         .unwrap();
         let glossary = Glossary::parse(
             Path::new("g.toml"),
-            "[code]\nWorker = \"Operateur\"\nTerminate = \"Extinction\"\nThreadPool = \"GroupeTaches\"\n\
-             workers = \"operateurs\"\nworker = \"operateur\"\nthread = \"tache\"\n\
-             [code-std-homonyms]\nnames = [\"thread\"]\n",
+            "[xx]\nstd-homonyms = [\"thread\"]\n[xx.code]\nWorker = \"Operateur\"\nTerminate = \"Extinction\"\nThreadPool = \"GroupeTaches\"\n\
+             workers = \"operateurs\"\nworker = \"operateur\"\nthread = \"tache\"\n",
             "xx",
-            &["xx"],
         )
         .unwrap();
         let identity = Glossary::identity("en");

@@ -391,10 +391,8 @@ mod tests {
     fn glossary() -> Glossary {
         Glossary::parse(
             Path::new("g.toml"),
-            "[code]\nThreadPool = \"GroupeTaches\"\nworkers = \"operateurs\"\nthread = \"tache\"\n\
-             [code-std-homonyms]\nnames = [\"thread\"]\n",
+            "[xx]\nstd-homonyms = [\"thread\"]\n[xx.code]\nThreadPool = \"GroupeTaches\"\nworkers = \"operateurs\"\nthread = \"tache\"\n",
             "xx",
-            &["xx"],
         )
         .unwrap()
     }
