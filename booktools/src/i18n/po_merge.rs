@@ -21,9 +21,20 @@
 //! The text is written by polib's writer, like `po/messages.pot`, so the
 //! wrapping is that of the template and merging twice gives the same bytes.
 
-mod similarity;
+/// A message at least this close to a removed one inherits its translation,
+/// marked fuzzy (GNU `msgmerge` uses the same threshold on characters).
+pub const FUZZY_THRESHOLD: f32 = 0.6;
 
-pub use similarity::{similarity, FUZZY_THRESHOLD};
+/// How close two messages are, from 0 (nothing in common) to 1 (the same
+/// words in the same order): `similar`'s ratio, `2 × matched / total`, on
+/// words rather than characters, since a reworded sentence keeps most of its
+/// words in order.
+pub fn similarity(a: &str, b: &str) -> f32 {
+    let a: Vec<&str> = a.split_whitespace().collect();
+    let b: Vec<&str> = b.split_whitespace().collect();
+    let ops = similar::capture_diff_slices(similar::Algorithm::Myers, &a, &b);
+    similar::get_diff_ratio(&ops, a.len(), b.len())
+}
 
 use crate::i18n::po::render_pot;
 use crate::i18n::translation::{parse_po, PoEntry, PoFile};
@@ -216,12 +227,8 @@ fn ensure_simple(message: &dyn MessageView) -> Result<()> {
 /// The translated entry among `candidates` closest to `msgid`, if one
 /// reaches [`FUZZY_THRESHOLD`] (the first one on a tie).
 fn closest<'a>(msgid: &str, candidates: &[&'a PoEntry]) -> Option<&'a PoEntry> {
-    let mut best: Option<(f64, &PoEntry)> = None;
+    let mut best: Option<(f32, &PoEntry)> = None;
     for &entry in candidates {
-        let floor = best.map_or(FUZZY_THRESHOLD, |(score, _)| score);
-        if similarity::upper_bound(msgid, &entry.msgid) < floor {
-            continue;
-        }
         let score = similarity(msgid, &entry.msgid);
         if score >= FUZZY_THRESHOLD && best.is_none_or(|(best_score, _)| score > best_score) {
             best = Some((score, entry));

@@ -217,3 +217,16 @@ fn a_new_catalog_translates_nothing_and_reads_back() {
     // And merging the template into it changes nothing.
     assert_eq!(merge(&template, &merged.text).text, merged.text);
 }
+
+#[test]
+fn similarity_counts_words_in_order() {
+    use super::{similarity, FUZZY_THRESHOLD};
+    assert_eq!(similarity("a b c", "a b c"), 1.0);
+    assert_eq!(similarity("a b c", "d e f"), 0.0);
+    assert_eq!(similarity("a b", "b a"), 0.5);
+    let old = "We then call join on each worker thread so it finishes its work.";
+    let new = "We then call join on each worker thread so it can finish its work.";
+    assert!(similarity(old, new) >= FUZZY_THRESHOLD);
+    let other = "The server accepts only two requests before it stops.";
+    assert!(similarity(old, other) < FUZZY_THRESHOLD);
+}
