@@ -15,6 +15,7 @@
 //! And every text file of the sources, the catalogs and the listing trees
 //! is clean UTF-8 ([`check_mojibake`]). Each problem names its file and line.
 
+mod anchors;
 mod completeness;
 mod mojibake;
 mod po_file;
@@ -132,6 +133,17 @@ pub fn check_mojibake(root: &Path) -> Result<Vec<Problem>> {
     mojibake::check_text_files(&text_folders(root)?)
 }
 
+/// The msgstrs of `translation` that do not carry the code spans, numbers,
+/// links, inline HTML and emphasis of their msgid (see [`anchors`]).
+pub fn check_anchors(root: &Path, translation: &Translation) -> Result<Vec<Problem>> {
+    let layout = BookLayout::load(root)?;
+    let glossary = crate::i18n::glossary::Glossary::load(&layout, &translation.language)?;
+    Ok(anchors::check_po(
+        &read_po(&translation.catalog)?,
+        &glossary,
+    ))
+}
+
 /// Every check above, for every translated language; fails with the list
 /// of all problems.
 pub fn check_translations(root: &Path) -> Result<()> {
@@ -140,6 +152,7 @@ pub fn check_translations(root: &Path) -> Result<()> {
         if translation.catalog.is_file() {
             problems.extend(check_completeness(root, &translation)?);
             problems.extend(check_typography(&translation)?);
+            problems.extend(check_anchors(root, &translation)?);
         }
     }
     problems.extend(check_mojibake(root)?);

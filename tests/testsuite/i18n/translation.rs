@@ -7,8 +7,8 @@
 use anyhow::{Context, Result};
 use booktools::i18n::po::{extract_pot, pot_is_up_to_date};
 use booktools::i18n::translation::{
-    check_catalog_files, check_completeness, check_mojibake, check_typography, files_under,
-    read_po, rules_for, text_folders, translations, Problem, Translation,
+    check_anchors, check_catalog_files, check_completeness, check_mojibake, check_typography,
+    files_under, read_po, rules_for, text_folders, translations, Problem, Translation,
 };
 use booktools::languages::POT_FILE_NAME;
 use graceful_shutdown_book::book_fixture::{line_of, repository_root, TempBook};
@@ -285,6 +285,65 @@ fn an_ordinary_space_before_a_colon_is_reported_with_the_po_line() -> Result<()>
     Ok(())
 }
 
+fn every_translation_carries_the_code_numbers_and_links_of_its_source() -> Result<()> {
+    let root = repository_root();
+    for translation in translated(&root)? {
+        assert_no_problems(
+            &format!("anchors of {}", translation.catalog.display()),
+            &check_anchors(&root, &translation)?,
+        );
+    }
+    Ok(())
+}
+
+/// Two translations that carry code swap places, as a slip of a merge
+/// could do: both stay translated and not fuzzy, and the anchors check
+/// names both PO lines.
+fn two_swapped_translations_are_caught_naming_both_po_lines() -> Result<()> {
+    let book = TempBook::copy_of_repository()?;
+    for translation in translated(&repository_root())? {
+        let translation = in_copy(&book, &translation)?;
+        let catalog = relative(&book, &translation.catalog).to_string();
+        let po = read_po(&translation.catalog)?;
+        let with_code: Vec<_> = po
+            .live_entries()
+            .filter(|entry| entry.msgid.contains('`') && entry.is_translated())
+            .take(2)
+            .collect();
+        anyhow::ensure!(with_code.len() == 2, "two translated messages with code");
+        let text = book.read(&catalog)?;
+        let lines: Vec<&str> = text.lines().collect();
+        let range = |entry: &booktools::i18n::translation::PoEntry| {
+            let last = entry
+                .msgstr_segments
+                .last()
+                .map_or(entry.msgstr_line, |s| s.0);
+            (entry.msgstr_line - 1)..last
+        };
+        let (first, second) = (range(with_code[0]), range(with_code[1]));
+        let mut swapped: Vec<&str> = lines[..first.start].to_vec();
+        swapped.extend(&lines[second.clone()]);
+        swapped.extend(&lines[first.end..second.start]);
+        swapped.extend(&lines[first.clone()]);
+        swapped.extend(&lines[second.end..]);
+        std::fs::write(&translation.catalog, swapped.join("\n") + "\n")?;
+
+        let problems = check_anchors(book.root(), &translation)?;
+        let lines: Vec<Option<usize>> = problems.iter().map(|p| p.line).collect();
+        assert_eq!(lines.len(), 2, "{problems:#?}");
+        assert_eq!(lines[0], Some(first.start + 1), "{problems:#?}");
+        assert!(
+            problems[0]
+                .message
+                .contains("is it the translation of another message?")
+                && problems[0].message.contains("missing"),
+            "{}",
+            problems[0]
+        );
+    }
+    Ok(())
+}
+
 fn no_text_file_holds_mojibake() -> Result<()> {
     let root = repository_root();
     let folders = text_folders(&root)?;
@@ -395,6 +454,8 @@ fn a_directive_extracted_as_prose_is_an_error_naming_the_chapter() -> Result<()>
 }
 
 crate::trials!(
+    every_translation_carries_the_code_numbers_and_links_of_its_source,
+    two_swapped_translations_are_caught_naming_both_po_lines,
     every_catalog_parses_with_polib,
     a_catalog_with_an_unterminated_string_fails_with_its_file_and_line,
     a_catalog_missing_a_blank_line_between_entries_fails_with_its_file_and_line,

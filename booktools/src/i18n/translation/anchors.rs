@@ -1,0 +1,246 @@
+//! What ties a translation to its own source: the things a msgstr must
+//! carry over from its msgid, whatever the language. Without this check a
+//! translation moved onto another message (two paragraphs' msgstrs swapped)
+//! stays translated and not fuzzy, and nothing notices.
+//!
+//! The anchors of a message are read with pulldown-cmark, as mdBook reads
+//! the page: its code spans (each identifier mapped through the language's
+//! glossary, a std homonym such as `thread` may stay English), its numbers
+//! (listing numbers such as 20-22, counts), its link destinations, its
+//! inline HTML tags and its emphasis. Each must match as a multiset, with
+//! two allowances: a translation may add emphasis (a translator's note such
+//! as « (N.d.T. : *thread pool*) ») but not lose any, and may set as code a
+//! word that its source has in the prose, in any form ("threads should
+//! all join", "Joining each thread" -> « faire appel à `join` »).
+//!
+//! A paragraph with none of these anchors (no code, number, link, tag or
+//! emphasis) cannot be tied to its source mechanically: TRANSLATING.md
+//! tells reviewers so.
+
+use super::po_file::{PoEntry, PoFile};
+use super::{with_source, Problem};
+use crate::i18n::glossary::Glossary;
+use mdbook_markdown::pulldown_cmark::{Event, Parser, Tag};
+use std::collections::BTreeMap;
+
+/// The anchors of one message, each kind as a multiset (item -> count).
+#[derive(Debug, Default, PartialEq, Eq)]
+struct Anchors {
+    code: BTreeMap<String, usize>,
+    numbers: BTreeMap<String, usize>,
+    links: BTreeMap<String, usize>,
+    html: BTreeMap<String, usize>,
+    emphasis: usize,
+}
+
+fn anchors(text: &str, map_code: impl Fn(&str) -> String) -> Anchors {
+    let mut found = Anchors::default();
+    let add = |set: &mut BTreeMap<String, usize>, item: String| {
+        *set.entry(item).or_default() += 1;
+    };
+    for event in Parser::new(text) {
+        match event {
+            Event::Code(code) => add(&mut found.code, map_code(&code)),
+            Event::InlineHtml(html) | Event::Html(html) => add(&mut found.html, html.to_string()),
+            Event::Start(Tag::Link { dest_url, .. }) => add(&mut found.links, dest_url.to_string()),
+            Event::Start(Tag::Emphasis | Tag::Strong) => found.emphasis += 1,
+            Event::Text(text) => {
+                for number in text
+                    .split(|c: char| !(c.is_ascii_digit() || c == '-' || c == '.'))
+                    .map(|word| word.trim_matches(['-', '.']))
+                    .filter(|word| word.starts_with(|c: char| c.is_ascii_digit()))
+                {
+                    add(&mut found.numbers, number.to_string());
+                }
+            }
+            _ => {}
+        }
+    }
+    found
+}
+
+/// `code` with every identifier translated through `glossary`; a std
+/// homonym next to `::` keeps its English name (`thread::spawn`).
+fn translate_code(code: &str, glossary: &Glossary) -> String {
+    let mut out = String::new();
+    let mut word = String::new();
+    let chars: Vec<char> = code.chars().collect();
+    for (index, &c) in chars.iter().enumerate() {
+        if c == '_' || c.is_ascii_alphanumeric() {
+            word.push(c);
+            let next = chars.get(index + 1).copied();
+            if next.is_some_and(|n| n == '_' || n.is_ascii_alphanumeric()) {
+                continue;
+            }
+            let in_path =
+                next == Some(':') || (index > word.len() && chars[index - word.len()] == ':');
+            if glossary.is_std_homonym(&word) && in_path {
+                out.push_str(&word);
+            } else {
+                out.push_str(glossary.translate(&word));
+            }
+            word.clear();
+        } else {
+            out.push(c);
+        }
+    }
+    out
+}
+
+/// `what` differs between `source` and `translation`: the items missing
+/// from the translation and those it adds.
+fn difference(
+    what: &str,
+    source: &BTreeMap<String, usize>,
+    translation: &BTreeMap<String, usize>,
+) -> Option<String> {
+    let count = |set: &BTreeMap<String, usize>, item: &str| set.get(item).copied().unwrap_or(0);
+    let list = |from: &BTreeMap<String, usize>, other: &BTreeMap<String, usize>| -> Vec<String> {
+        from.iter()
+            .filter(|(item, n)| **n > count(other, item))
+            .map(|(item, _)| format!("`{item}`"))
+            .collect()
+    };
+    let (missing, extra) = (list(source, translation), list(translation, source));
+    if missing.is_empty() && extra.is_empty() {
+        return None;
+    }
+    let mut parts = Vec::new();
+    if !missing.is_empty() {
+        parts.push(format!("missing {}", missing.join(", ")));
+    }
+    if !extra.is_empty() {
+        parts.push(format!("extra {}", extra.join(", ")));
+    }
+    Some(format!("{what}: {}", parts.join("; ")))
+}
+
+/// Every translated, non-fuzzy entry of `po` whose msgstr does not carry the
+/// anchors of its msgid; each problem names the PO line of the msgstr and
+/// the English source.
+pub fn check_po(po: &PoFile, glossary: &Glossary) -> Vec<Problem> {
+    po.live_entries()
+        .filter(|entry| entry.is_translated() && !entry.is_fuzzy())
+        .filter_map(|entry| check_entry(po, entry, glossary))
+        .collect()
+}
+
+fn check_entry(po: &PoFile, entry: &PoEntry, glossary: &Glossary) -> Option<Problem> {
+    let source = anchors(&entry.msgid, |code| translate_code(code, glossary));
+    let mut translation = anchors(&entry.msgstr[0], str::to_string);
+    // A translation may set as code a word its source has in the prose, in
+    // any form ("Joining each thread" -> « utilisation de `join` »).
+    let english_words: Vec<&str> = entry
+        .msgid
+        .split(|c: char| !(c == '_' || c.is_alphanumeric()))
+        .collect();
+    let in_prose = |code: &str| {
+        let code = code.to_lowercase();
+        english_words
+            .iter()
+            .any(|word| word.to_lowercase().starts_with(&code))
+    };
+    translation.code.retain(|code, count| {
+        let in_source = source.code.get(code).copied().unwrap_or(0);
+        if in_prose(code) {
+            *count = (*count).min(in_source);
+        }
+        *count > 0
+    });
+    let mut differences: Vec<String> = [
+        ("code spans", &source.code, &translation.code),
+        ("numbers", &source.numbers, &translation.numbers),
+        ("links", &source.links, &translation.links),
+        ("inline HTML", &source.html, &translation.html),
+    ]
+    .into_iter()
+    .filter_map(|(what, source, translation)| difference(what, source, translation))
+    .collect();
+    if translation.emphasis < source.emphasis {
+        differences.push(format!(
+            "emphasis: {} in the English, {} here",
+            source.emphasis, translation.emphasis
+        ));
+    }
+    if differences.is_empty() {
+        return None;
+    }
+    Some(Problem::at(
+        &po.path,
+        entry.msgstr_line,
+        with_source(
+            format!(
+                "the translation does not carry what its English message does ({}); \
+                 is it the translation of another message?",
+                differences.join("; ")
+            ),
+            entry.references.first().map(String::as_str),
+        ),
+    ))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::path::Path;
+
+    fn glossary() -> Glossary {
+        Glossary::parse(
+            Path::new("g.toml"),
+            "[xx]\nstd-homonyms = [\"thread\"]\n\
+             [xx.code]\nWorker = \"Operateur\"\nthread = \"tache\"\n",
+            "xx",
+        )
+        .unwrap()
+    }
+
+    fn po(msgid: &str, msgstr: &str) -> PoFile {
+        let header: String = [
+            "Project-Id-Version: Book",
+            "POT-Creation-Date: 2024-01-01 00:00+0000",
+            "PO-Revision-Date: 2024-01-01 00:00+0000",
+            "Language-Team: xx",
+            "MIME-Version: 1.0",
+            "Content-Type: text/plain; charset=UTF-8",
+            "Content-Transfer-Encoding: 8bit",
+            "Language: xx",
+            "Plural-Forms: nplurals=2; plural=(n > 1);",
+        ]
+        .iter()
+        .map(|field| format!("\"{field}\\n\"\n"))
+        .collect();
+        let text = format!(
+            "msgid \"\"\nmsgstr \"\"\n{header}\n#: src/a.md:7\nmsgid \"{msgid}\"\nmsgstr \"{msgstr}\"\n"
+        );
+        super::super::parse_po(Path::new("xx.po"), text.as_bytes()).unwrap()
+    }
+
+    #[test]
+    fn code_through_the_glossary_numbers_links_and_html_are_kept() {
+        let kept = po(
+            "In Listing 20-22, `Worker::new` spawns a `thread` with `thread::spawn`: <span class=\\\"caption\\\">see</span> [here](https://x.org) *now*.",
+            "Dans l’encart 20-22, `Operateur::new` crée une `tache` avec `thread::spawn` : <span class=\\\"caption\\\">voir</span> [ici](https://x.org) *maintenant* (N.d.T. : *thread*).",
+        );
+        assert_eq!(check_po(&kept, &glossary()), vec![]);
+    }
+
+    #[test]
+    fn a_translation_of_another_message_names_what_is_missing_and_extra() {
+        let swapped = po(
+            "The `Worker` runs job 2 of [the list](a.html).",
+            "La `tache` exécute la mission 3.",
+        );
+        let problems = check_po(&swapped, &glossary());
+        assert_eq!(problems.len(), 1);
+        let problem = &problems[0];
+        assert_eq!(problem.line, Some(15));
+        for expected in [
+            "code spans: missing `Operateur`; extra `tache`",
+            "numbers: missing `2`; extra `3`",
+            "links: missing `a.html`",
+            "(English source: src/a.md:7)",
+        ] {
+            assert!(problem.message.contains(expected), "{}", problem.message);
+        }
+    }
+}
