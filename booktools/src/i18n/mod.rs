@@ -8,3 +8,4 @@ pub mod po_update;
 pub mod status;
 pub mod translated_code;
 pub mod translation;
+pub mod twins;

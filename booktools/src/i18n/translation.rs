@@ -159,6 +159,7 @@ pub fn check_translations(root: &Path) -> Result<()> {
         }
     }
     problems.extend(check_mojibake(root)?);
+    problems.extend(crate::i18n::twins::check_identical_twins(root)?);
     ensure_none("translation checks", &problems)
 }
 

@@ -344,6 +344,44 @@ fn two_swapped_translations_are_caught_naming_both_po_lines() -> Result<()> {
     Ok(())
 }
 
+fn identical_listing_files_are_identical_in_every_language() -> Result<()> {
+    let problems = booktools::i18n::twins::check_identical_twins(&repository_root())?;
+    assert_no_problems("identical twins", &problems);
+    Ok(())
+}
+
+/// Listings 20-24 and 20-25 share their `src/lib.rs` in English; a French
+/// message changed in only one of them is named with both files.
+fn a_translated_file_drifting_from_its_identical_twin_is_named() -> Result<()> {
+    let book = TempBook::copy_of_repository()?;
+    let layout = booktools::languages::BookLayout::load(book.root())?;
+    for language in layout.translated() {
+        let tree = &language.tree_setting;
+        let file = format!("{tree}/ch20-web-server/listing-20-25/src/lib.rs");
+        let text = book.read(&file)?;
+        let (line, literal) = text
+            .lines()
+            .enumerate()
+            .find_map(|(n, line)| line.contains("println!(\"").then_some((n + 1, line)))
+            .context("a println! in listing 20-25")?;
+        book.replace_once(
+            &file,
+            literal,
+            &literal.replacen("println!(\"", "println!(\"~", 1),
+        )?;
+        let problems = booktools::i18n::twins::check_identical_twins(book.root())?;
+        assert_eq!(problems.len(), 1, "{problems:#?}");
+        assert_eq!(problems[0].file, book.root().join(&file));
+        assert_eq!(problems[0].line, Some(line));
+        assert!(
+            problems[0].message.contains("listing-20-24/src/lib.rs"),
+            "{}",
+            problems[0]
+        );
+    }
+    Ok(())
+}
+
 fn no_text_file_holds_mojibake() -> Result<()> {
     let root = repository_root();
     let folders = text_folders(&root)?;
@@ -454,6 +492,8 @@ fn a_directive_extracted_as_prose_is_an_error_naming_the_chapter() -> Result<()>
 }
 
 crate::trials!(
+    identical_listing_files_are_identical_in_every_language,
+    a_translated_file_drifting_from_its_identical_twin_is_named,
     every_translation_carries_the_code_numbers_and_links_of_its_source,
     two_swapped_translations_are_caught_naming_both_po_lines,
     every_catalog_parses_with_polib,
