@@ -256,14 +256,9 @@ fn refuse_unsafe_destination(root: &Path, dest_dir: &Path) -> Result<()> {
             root.display()
         );
     }
-    let config = read_config(root)?;
-    let mut protected = vec![root.join(&config.book.src)];
-    if let Some(trees) = config
-        .get::<std::collections::BTreeMap<String, String>>("preprocessor.listings.trees")
-        .unwrap_or_default()
-    {
-        protected.extend(trees.values().map(|folder| root.join(folder)));
-    }
+    let layout = BookLayout::load(root)?;
+    let mut protected = vec![layout.src.clone()];
+    protected.extend(layout.languages.iter().map(|language| language.tree.clone()));
     if let Some(inside) = protected.iter().find(|folder| dest_dir.starts_with(folder)) {
         bail!(
             "refusing to render into {}: it is inside {}",
