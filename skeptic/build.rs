@@ -33,6 +33,11 @@ fn main() {
 }
 
 fn generate(root: &Path, dir: &Path) -> anyhow::Result<()> {
+    let missing = booktools::book::check_summary(root)?;
+    if !missing.is_empty() {
+        let list: Vec<String> = missing.iter().map(ToString::to_string).collect();
+        anyhow::bail!("{}", list.join("\n"));
+    }
     for input in book_blocks::inputs(root)? {
         println!("cargo:rerun-if-changed={}", input.display());
     }

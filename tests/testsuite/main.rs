@@ -25,12 +25,56 @@ fn main() -> ExitCode {
     let mut args = Arguments::from_args();
     args.test_threads = args.test_threads.or(Some(DEFAULT_THREADS));
     let root = PathBuf::from(env!("CARGO_MANIFEST_DIR"));
+    if let Err(cause) = guard(&root) {
+        // One cause, one failure: the rest would fail by the dozen.
+        let trial = Trial::test("guard", move || Err(cause.into()));
+        return libtest_mimic::run(&args, vec![trial]).exit_code();
+    }
     let mut trials = server::trials(&root);
     trials.extend(listings::trials(&root));
     trials.extend(book::trials());
     trials.extend(i18n::trials());
     trials.extend(site::trials());
+    trials.push(trial(
+        "testsuite::guard",
+        "names_a_chapter_missing_from_the_summary",
+        guard_names_a_chapter_missing_from_the_summary,
+    ));
     libtest_mimic::run(&args, trials).exit_code()
+}
+
+/// What every other test needs: `book.toml` reads, and each chapter is in
+/// `SUMMARY.md`. When not, the suite runs no other test.
+fn guard(root: &std::path::Path) -> Result<(), String> {
+    let problems = booktools::book::check_summary(root).map_err(|error| format!("{error:#}"))?;
+    match problems.is_empty() {
+        true => Ok(()),
+        false => Err(problems
+            .iter()
+            .map(ToString::to_string)
+            .collect::<Vec<_>>()
+            .join("\n")),
+    }
+}
+
+fn guard_names_a_chapter_missing_from_the_summary() -> anyhow::Result<()> {
+    let book = graceful_shutdown_book::book_fixture::TempBook::copy_of_repository()?;
+    let chapter = "ch20-03-graceful-shutdown-and-cleanup.md";
+    let summary = book.read("src/SUMMARY.md")?;
+    let entry = summary
+        .lines()
+        .find(|line| line.contains(chapter))
+        .ok_or_else(|| anyhow::anyhow!("no entry for {chapter}"))?;
+    book.delete_lines("src/SUMMARY.md", entry.trim())?;
+    assert_eq!(
+        guard(book.root()),
+        Err(format!("src/SUMMARY.md: no entry for src/{chapter}"))
+    );
+    assert_eq!(
+        guard(&graceful_shutdown_book::book_fixture::repository_root()),
+        Ok(())
+    );
+    Ok(())
 }
 
 /// What a test function may return: nothing (it panics on failure) or a

@@ -11,6 +11,7 @@ mod copy;
 mod html;
 mod pipeline;
 mod rendered_check;
+mod summary;
 
 pub use copy::copy_book_to;
 pub use html::{html_code_blocks, html_text, HtmlCodeBlock};
@@ -19,3 +20,4 @@ pub use pipeline::{
     preprocessed_chapters, RenderedChapter,
 };
 pub use rendered_check::{check_rendered, check_rendered_html};
+pub use summary::check_summary;

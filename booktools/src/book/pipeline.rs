@@ -258,7 +258,12 @@ fn refuse_unsafe_destination(root: &Path, dest_dir: &Path) -> Result<()> {
     }
     let layout = BookLayout::load(root)?;
     let mut protected = vec![layout.src.clone()];
-    protected.extend(layout.languages.iter().map(|language| language.tree.clone()));
+    protected.extend(
+        layout
+            .languages
+            .iter()
+            .map(|language| language.tree.clone()),
+    );
     if let Some(inside) = protected.iter().find(|folder| dest_dir.starts_with(folder)) {
         bail!(
             "refusing to render into {}: it is inside {}",
