@@ -5,12 +5,13 @@
 //! `book.toml` other than the book's own (see
 //! [`crate::i18n::translation::translations`]); a language without a catalog
 //! gets a new one, translating nothing. The merge is [`crate::i18n::po_merge`];
-//! a catalog is rewritten only when its text changes, so running the
-//! command on an up-to-date tree touches no file.
+//! a catalog is rewritten only when its content changes (its wrapping
+//! aside), so running the command on an up-to-date tree touches no file,
+//! whatever gettext tool last wrote it.
 
 use crate::i18n::po::{write_pot, PotUpdate};
 use crate::i18n::po_merge::{merge_catalog, new_catalog, MergeSummary};
-use crate::i18n::translation::{read_po, translations, Translation};
+use crate::i18n::translation::{parse_po, read_po, translations, Translation};
 use crate::languages::POT_FILE_NAME;
 use anyhow::{anyhow, Context, Result};
 use polib::catalog::Catalog;
@@ -38,6 +39,8 @@ pub struct CatalogUpdate {
     pub change: CatalogChange,
     /// What happened to its messages.
     pub summary: MergeSummary,
+    /// The first line of the old catalog whose content the merge changed.
+    pub first_difference: Option<usize>,
 }
 
 /// Everything `cargo xtask po` did.
@@ -84,10 +87,16 @@ fn update_catalog(template: &Catalog, translation: &Translation) -> Result<Catal
     } else {
         (new_catalog(template, &translation.language)?, None)
     };
-    let change = match old_text {
-        Some(old) if old == merged.text => CatalogChange::Unchanged,
-        Some(_) => CatalogChange::Updated,
-        None => CatalogChange::Created,
+    // Compared by content, not bytes: a catalog wrapped by Poedit, msgcat
+    // or msgmerge is left as its translator's tool wrote it.
+    let first_difference = match &old_text {
+        Some(_) => read_po(path)?.content_difference(&parse_po(path, merged.text.as_bytes())?),
+        None => None,
+    };
+    let change = match (old_text, first_difference) {
+        (None, _) => CatalogChange::Created,
+        (Some(_), None) => CatalogChange::Unchanged,
+        (Some(_), Some(_)) => CatalogChange::Updated,
     };
     if change != CatalogChange::Unchanged {
         if let Some(dir) = path.parent() {
@@ -101,5 +110,6 @@ fn update_catalog(template: &Catalog, translation: &Translation) -> Result<Catal
         catalog: path.clone(),
         change,
         summary: merged.summary,
+        first_difference,
     })
 }

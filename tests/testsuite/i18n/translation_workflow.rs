@@ -54,6 +54,44 @@ fn long_paragraph(book: &TempBook) -> Result<(String, String, String)> {
     anyhow::bail!("no long one-chapter paragraph")
 }
 
+/// Every string of a PO file on one line, as `msgcat --no-wrap` writes it:
+/// another tool's wrapping of the same content.
+fn unwrapped(po: &str) -> String {
+    let mut out: Vec<String> = Vec::new();
+    for line in po.lines() {
+        let continues = line.starts_with('"')
+            && out
+                .last()
+                .is_some_and(|previous| previous.ends_with('"') && !previous.starts_with('#'));
+        match (continues, out.last_mut()) {
+            (true, Some(previous)) => {
+                previous.pop();
+                previous.push_str(&line[1..]);
+            }
+            _ => out.push(line.to_string()),
+        }
+    }
+    out.join("\n") + "\n"
+}
+
+fn a_catalog_wrapped_by_another_gettext_tool_passes_and_is_left_as_it_is() -> Result<()> {
+    let book = TempBook::copy_of_repository()?;
+    for translation in translations(book.root())? {
+        let text = std::fs::read_to_string(&translation.catalog)?;
+        let rewrapped = unwrapped(&text);
+        assert_ne!(rewrapped, text, "the catalog has wrapped strings");
+        std::fs::write(&translation.catalog, &rewrapped)?;
+        check_translations(book.root()).context("a rewrapped catalog passes the checks")?;
+        let update = update_catalogs(book.root())?;
+        assert!(update
+            .catalogs
+            .iter()
+            .all(|c| c.change == CatalogChange::Unchanged));
+        assert_eq!(std::fs::read_to_string(&translation.catalog)?, rewrapped);
+    }
+    Ok(())
+}
+
 fn merging_the_template_into_the_unchanged_book_changes_nothing() -> Result<()> {
     let book = TempBook::copy_of_repository()?;
     let update = update_catalogs(book.root())?;
@@ -66,8 +104,9 @@ fn merging_the_template_into_the_unchanged_book_changes_nothing() -> Result<()> 
         assert_eq!(
             catalog.change,
             CatalogChange::Unchanged,
-            "{} differs from what `cargo xtask po` writes ({:?}): run `cargo xtask po`",
+            "{}:{}: differs from what `cargo xtask po` writes ({:?}): run `cargo xtask po`",
             catalog.catalog.display(),
+            catalog.first_difference.unwrap_or(0),
             catalog.summary
         );
         assert_eq!(
@@ -382,6 +421,7 @@ fn the_status_counts_fuzzy_messages_and_names_missing_and_out_of_step_listings()
 }
 
 crate::trials!(
+    a_catalog_wrapped_by_another_gettext_tool_passes_and_is_left_as_it_is,
     merging_the_template_into_the_unchanged_book_changes_nothing,
     an_edited_english_paragraph_fails_the_checks_until_its_translation_is_updated,
     a_new_english_paragraph_fails_the_checks_as_untranslated_with_its_chapter,

@@ -102,6 +102,37 @@ impl PoFile {
             .map(|(_, value)| value.as_str())
     }
 
+    /// The first line of this file whose content differs from `other`'s,
+    /// wrapping aside: the header fields, then each entry's flags,
+    /// references, context, message and translation. `None` when both say
+    /// the same, however each tool wrapped its lines.
+    pub fn content_difference(&self, other: &PoFile) -> Option<usize> {
+        if self.header != other.header {
+            return Some(self.header_line);
+        }
+        let key = |e: &PoEntry| {
+            (
+                e.obsolete,
+                e.flags.clone(),
+                e.references.clone(),
+                e.msgctxt.clone(),
+                e.msgid.clone(),
+                e.msgid_plural.clone(),
+                e.msgstr.clone(),
+            )
+        };
+        let mut pairs = self.entries.iter().zip(&other.entries);
+        match pairs.find(|(a, b)| key(a) != key(b)) {
+            Some((entry, _)) => Some(entry.line),
+            None if self.entries.len() == other.entries.len() => None,
+            None => Some(
+                self.entries
+                    .get(other.entries.len())
+                    .map_or(usize::MAX, |e| e.line),
+            ),
+        }
+    }
+
     /// The entries that are not obsolete.
     pub fn live_entries(&self) -> impl Iterator<Item = &PoEntry> {
         self.entries.iter().filter(|entry| !entry.obsolete)
