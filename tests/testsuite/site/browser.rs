@@ -117,7 +117,7 @@ pub fn trials() -> Vec<Trial> {
             eprintln!("ignoring {name}: {reason}");
             Trial::test(name, move || Err(reason.clone().into())).with_ignored_flag(true)
         }
-        Err(error) => Trial::test(name, move || Err(format!("{error:?}").into())),
+        Err(error) => Trial::test(name, move || Err(format!("{error:#}").into())),
     };
     let mut trials = vec![reader];
     trials.extend(finder_trials());
