@@ -120,7 +120,7 @@ pub fn trials() -> Vec<Trial> {
         Err(error) => Trial::test(name, move || Err(format!("{error:#}").into())),
     };
     let mut trials = vec![reader];
-    trials.extend(finder_trials());
+    trials.extend(finder::trials());
     trials
 }
 
@@ -482,81 +482,71 @@ fn check_not_found_page(
 }
 
 /// The trials of [`find_browser`], on a fake environment.
-fn finder_trials() -> Vec<Trial> {
-    vec![
-        crate::trial(
-            module_path!(),
-            "chromium_naming_a_missing_file_finds_no_browser",
-            chromium_naming_a_missing_file_finds_no_browser,
-        ),
-        crate::trial(
-            module_path!(),
-            "a_missing_browser_fails_under_ci",
-            a_missing_browser_fails_under_ci,
-        ),
-        crate::trial(
-            module_path!(),
-            "a_browser_is_found_in_chromium_path_or_a_usual_place",
-            a_browser_is_found_in_chromium_path_or_a_usual_place,
-        ),
-    ]
-}
+mod finder {
+    use super::*;
 
-/// A fake environment: `vars` and nothing else.
-fn fake_env(vars: &[(&str, &OsStr)]) -> impl Fn(&str) -> Option<OsString> {
-    let vars: Vec<(String, OsString)> = vars
-        .iter()
-        .map(|(key, value)| (key.to_string(), value.to_os_string()))
-        .collect();
-    move |name| {
-        vars.iter()
-            .find(|(key, _)| key == name)
-            .map(|(_, value)| value.clone())
+    /// A fake environment: `vars` and nothing else.
+    fn fake_env(vars: &[(&str, &OsStr)]) -> impl Fn(&str) -> Option<OsString> {
+        let vars: Vec<(String, OsString)> = vars
+            .iter()
+            .map(|(key, value)| (key.to_string(), value.to_os_string()))
+            .collect();
+        move |name| {
+            vars.iter()
+                .find(|(key, _)| key == name)
+                .map(|(_, value)| value.clone())
+        }
     }
-}
 
-/// A folder holding an empty file named `name`.
-fn folder_with(name: &str) -> (tempfile::TempDir, PathBuf) {
-    let dir = tempfile::tempdir().expect("a temporary folder");
-    let file = dir.path().join(name);
-    std::fs::write(&file, "").expect("a fake browser");
-    (dir, file)
-}
+    /// A folder holding an empty file named `name`.
+    fn folder_with(name: &str) -> (tempfile::TempDir, PathBuf) {
+        let dir = tempfile::tempdir().expect("a temporary folder");
+        let file = dir.path().join(name);
+        std::fs::write(&file, "").expect("a fake browser");
+        (dir, file)
+    }
 
-fn chromium_naming_a_missing_file_finds_no_browser() -> Result<()> {
-    let (bin, _) = folder_with("chromium");
-    let env = fake_env(&[
-        ("CHROMIUM", OsStr::new("/nonexistent/chromium")),
-        ("PATH", bin.path().as_os_str()),
-    ]);
-    ensure!(find_browser(&env, USUAL_PLACES)?.is_none());
-    ensure!(missing_browser(&env).contains("CHROMIUM=/nonexistent/chromium names no file"));
-    Ok(())
-}
+    fn chromium_naming_a_missing_file_finds_no_browser() -> Result<()> {
+        let (bin, _) = folder_with("chromium");
+        let env = fake_env(&[
+            ("CHROMIUM", OsStr::new("/nonexistent/chromium")),
+            ("PATH", bin.path().as_os_str()),
+        ]);
+        ensure!(find_browser(&env, USUAL_PLACES)?.is_none());
+        ensure!(missing_browser(&env).contains("CHROMIUM=/nonexistent/chromium names no file"));
+        Ok(())
+    }
 
-fn a_missing_browser_fails_under_ci() -> Result<()> {
-    let empty = tempfile::tempdir()?;
-    let env = fake_env(&[("PATH", empty.path().as_os_str())]);
-    ensure!(find_browser(&env, &[])?.is_none());
-    let env = fake_env(&[
-        ("PATH", empty.path().as_os_str()),
-        ("CI", OsStr::new("true")),
-    ]);
-    let error = find_browser(&env, &[])
-        .expect_err("CI=true without a browser")
-        .to_string();
-    ensure!(error.contains("apt-get install chromium"), "{error}");
-    Ok(())
-}
+    fn a_missing_browser_fails_under_ci() -> Result<()> {
+        let empty = tempfile::tempdir()?;
+        let env = fake_env(&[("PATH", empty.path().as_os_str())]);
+        ensure!(find_browser(&env, &[])?.is_none());
+        let env = fake_env(&[
+            ("PATH", empty.path().as_os_str()),
+            ("CI", OsStr::new("true")),
+        ]);
+        let error = find_browser(&env, &[])
+            .expect_err("CI=true without a browser")
+            .to_string();
+        ensure!(error.contains("apt-get install chromium"), "{error}");
+        Ok(())
+    }
 
-fn a_browser_is_found_in_chromium_path_or_a_usual_place() -> Result<()> {
-    let (bin, in_path) = folder_with("chromium-browser");
-    let (_other, elsewhere) = folder_with("chrome");
-    let by_variable = fake_env(&[("CHROMIUM", elsewhere.as_os_str())]);
-    ensure!(find_browser(&by_variable, &[])? == Some(elsewhere.clone()));
-    let by_path = fake_env(&[("PATH", bin.path().as_os_str())]);
-    ensure!(find_browser(&by_path, &[])? == Some(in_path));
-    let usual = elsewhere.to_str().context("a UTF-8 path")?;
-    ensure!(find_browser(&fake_env(&[]), &[usual])? == Some(elsewhere.clone()));
-    Ok(())
+    fn a_browser_is_found_in_chromium_path_or_a_usual_place() -> Result<()> {
+        let (bin, in_path) = folder_with("chromium-browser");
+        let (_other, elsewhere) = folder_with("chrome");
+        let by_variable = fake_env(&[("CHROMIUM", elsewhere.as_os_str())]);
+        ensure!(find_browser(&by_variable, &[])? == Some(elsewhere.clone()));
+        let by_path = fake_env(&[("PATH", bin.path().as_os_str())]);
+        ensure!(find_browser(&by_path, &[])? == Some(in_path));
+        let usual = elsewhere.to_str().context("a UTF-8 path")?;
+        ensure!(find_browser(&fake_env(&[]), &[usual])? == Some(elsewhere.clone()));
+        Ok(())
+    }
+
+    crate::trials!(
+        chromium_naming_a_missing_file_finds_no_browser,
+        a_missing_browser_fails_under_ci,
+        a_browser_is_found_in_chromium_path_or_a_usual_place
+    );
 }
