@@ -8,72 +8,20 @@
 //   file (a single-language `mdbook serve`) there is no switch.
 // - The chrome mdBook renders in English (button titles, the search
 //   placeholder, the search result count, the keyboard help, the book title)
-//   is translated from CHROME below, keyed by the page's `<html lang>`. A
-//   language missing from CHROME keeps mdBook's English chrome.
+//   is translated from `chrome.js`, which the site build writes at the root of
+//   every language from `theme/chrome/<language>.json` (`null` for a language
+//   without that file, which keeps mdBook's chrome). In that data, `texts`
+//   replaces text mdBook writes while the page is open, `help` is the
+//   keyboard help (one line per paragraph), and `results` formats the search
+//   result count: `none` for no result, else the plural category of the count
+//   (`Intl.PluralRules`: `one`, `other`...), with `{count}` and `{term}`.
 (function () {
     "use strict";
-
-    // mdBook's English chrome, translated. `results` formats the search
-    // result count; `texts` replaces text mdBook writes while the page is
-    // open; `help` is the keyboard help, one line per paragraph.
-    const CHROME = {
-        fr: {
-            languageName: "Français",
-            switchTitle: "Lire cette page dans une autre langue",
-            bookTitle: "Le langage de programmation Rust\u00a0: arrêt propre et nettoyage",
-            tableOfContents: "Table des matières",
-            toggleTableOfContents: "Afficher ou masquer la table des matières",
-            changeTheme: "Changer de thème",
-            themes: "Thèmes",
-            themeNames: {
-                "mdbook-theme-default_theme": "Automatique",
-                "mdbook-theme-light": "Clair",
-                "mdbook-theme-rust": "Rust",
-                "mdbook-theme-coal": "Charbon",
-                "mdbook-theme-navy": "Marine",
-                "mdbook-theme-ayu": "Ayu",
-            },
-            searchTitle: "Rechercher (`/`)",
-            toggleSearch: "Afficher ou masquer la recherche",
-            searchPlaceholder: "Rechercher dans ce livre…",
-            print: "Imprimer ce livre",
-            gitRepository: "Dépôt Git",
-            suggestEdit: "Proposer une modification",
-            previousChapter: "Chapitre précédent",
-            nextChapter: "Chapitre suivant",
-            pageNavigation: "Navigation entre les pages",
-            copyToClipboard: "Copier dans le presse-papiers",
-            texts: {
-                "Copied!": "Copié\u00a0!",
-                "Clipboard error!": "Erreur du presse-papiers\u00a0!",
-            },
-            results: function (count, term) {
-                const quoted = "«\u00a0" + term + "\u00a0»";
-                if (count === 0) {
-                    return "Aucun résultat pour " + quoted + ".";
-                }
-                return count + (count === 1 ? " résultat" : " résultats") +
-                    " pour " + quoted + "\u00a0:";
-            },
-            pageNotFound: "Page introuvable",
-            notFoundHeading: "Page introuvable (404)",
-            notFoundText: "Cette adresse ne mène à aucune page de ce livre, désolé. " +
-                "Utilisez la barre de navigation ou la recherche pour continuer.",
-            helpTitle: "Raccourcis clavier",
-            help: [
-                "Appuyez sur <kbd>←</kbd> ou <kbd>→</kbd> pour passer d’un chapitre à l’autre",
-                "Appuyez sur <kbd>S</kbd> ou <kbd>/</kbd> pour chercher dans le livre",
-                "Appuyez sur <kbd>?</kbd> pour afficher cette aide",
-                "Appuyez sur <kbd>Échap</kbd> pour masquer cette aide",
-            ],
-        },
-    };
 
     // The search result count as mdBook's searcher.js writes it.
     const ENGLISH_RESULTS = /^(?:(\d+) search results? for '(.*)':|No search results for '(.*)'\.)$/s;
 
     const pageLanguage = document.documentElement.lang || "";
-    const chrome = CHROME[pageLanguage];
     // `path_to_root` is a global of mdBook's page template.
     const pathToRoot = typeof path_to_root === "string" ? path_to_root : "";
     // The folder of this language's site (`""` would be the page itself).
@@ -162,6 +110,13 @@
         translateLiveText(strings);
     }
 
+    function resultCount(forms, count, term) {
+        const form = count === 0
+            ? forms.none
+            : forms[new Intl.PluralRules(pageLanguage).select(count)] ?? forms.other;
+        return form.replaceAll("{count}", String(count)).replaceAll("{term}", term);
+    }
+
     // Text mdBook's scripts write later: the search result count, the
     // clipboard tooltips.
     function translateLiveText(strings) {
@@ -170,7 +125,7 @@
             const match = ENGLISH_RESULTS.exec(header.textContent);
             if (match) {
                 const count = match[1] === undefined ? 0 : Number(match[1]);
-                header.textContent = strings.results(count, match[2] ?? match[3]);
+                header.textContent = resultCount(strings.results, count, match[2] ?? match[3]);
             }
         };
         if (header) {
@@ -201,10 +156,6 @@
 
     // The name of a language, in that language.
     function languageName(code) {
-        const named = CHROME[code]?.languageName;
-        if (named) {
-            return named;
-        }
         try {
             const name = new Intl.DisplayNames([code], { type: "language" }).of(code);
             return name.charAt(0).toLocaleUpperCase(code) + name.slice(1);
@@ -229,7 +180,7 @@
         '<circle cx="8" cy="8" r="6.4"/><ellipse cx="8" cy="8" rx="2.7" ry="6.4"/>' +
         '<path d="M1.6 8h12.8M2.6 4.8h10.8M2.6 11.2h10.8"/></g></svg>';
 
-    function addSwitch(manifest) {
+    function addSwitch(manifest, chrome) {
         if (!manifest || !Array.isArray(manifest.languages) || manifest.languages.length < 2) {
             return;
         }
@@ -248,12 +199,14 @@
         toggle.setAttribute("aria-haspopup", "true");
         toggle.setAttribute("aria-expanded", "false");
         toggle.setAttribute("aria-controls", "language-switch-list");
-        setLabel(toggle, title);
+        toggle.title = title;
         toggle.innerHTML = GLOBE;
         const code = document.createElement("span");
         code.className = "language-switch-code";
         code.textContent = current.code.toUpperCase();
         toggle.appendChild(code);
+        // The accessible name starts with the visible text (WCAG 2.5.3).
+        toggle.setAttribute("aria-label", code.textContent + " – " + title);
         const list = document.createElement("ul");
         list.id = "language-switch-list";
         list.className = "theme-popup language-switch-list";
@@ -306,21 +259,26 @@
         });
     }
 
-    function loadManifest(then) {
-        if (window.bookLanguages) {
-            then(window.bookLanguages);
+    // Loads a script of this language's root that sets `window[name]`,
+    // then calls `then` with that value (undefined when it is missing: a
+    // single-language `mdbook serve`). A script, not `fetch`, so that the
+    // site also works from `file://`.
+    function loadGlobal(file, name, then) {
+        if (window[name] !== undefined) {
+            then(window[name]);
             return;
         }
         const script = document.createElement("script");
-        script.src = new URL("languages.js", languageRoot).href;
-        script.onload = () => then(window.bookLanguages);
-        // No manifest: a single-language build, no switch.
-        script.onerror = () => {};
+        script.src = new URL(file, languageRoot).href;
+        script.onload = () => then(window[name]);
+        script.onerror = () => then(undefined);
         document.head.appendChild(script);
     }
 
-    if (chrome) {
-        translateChrome(chrome);
-    }
-    loadManifest(addSwitch);
+    loadGlobal("chrome.js", "bookChrome", (chrome) => {
+        if (chrome) {
+            translateChrome(chrome);
+        }
+        loadGlobal("languages.js", "bookLanguages", (manifest) => addSwitch(manifest, chrome));
+    });
 })();

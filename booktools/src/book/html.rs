@@ -1,80 +1,146 @@
-//! The code blocks of a rendered HTML page, as a reader sees them: the
-//! lines mdBook hides (`<span class="boring">`) apart, tags removed, HTML
-//! entities decoded.
+//! The one HTML reader of the tools: pages parsed by `scraper` (html5ever,
+//! the parsing algorithm of browsers, character references included), for
+//! the rendered checks (code blocks as a reader sees them) and the site's
+//! link checker (links, ids, `<base href>`).
 
-use regex::Regex;
-use std::sync::OnceLock;
+use anyhow::{bail, Context, Result};
+use scraper::{ElementRef, Html, Selector};
+use std::collections::BTreeSet;
+use std::path::{Path, PathBuf};
+
+/// Every `.html` file under `dir`, by path: its path relative to `dir` and
+/// its text. Fails when there is none.
+pub fn html_pages(dir: &Path) -> Result<Vec<(PathBuf, String)>> {
+    let mut pages = Vec::new();
+    for entry in walkdir::WalkDir::new(dir).sort_by_file_name() {
+        let entry = entry.with_context(|| format!("listing {}", dir.display()))?;
+        let path = entry.path();
+        if entry.file_type().is_file() && path.extension().is_some_and(|e| e == "html") {
+            let text = std::fs::read_to_string(path)
+                .with_context(|| format!("reading {}", path.display()))?;
+            pages.push((path.strip_prefix(dir)?.to_path_buf(), text));
+        }
+    }
+    if pages.is_empty() {
+        bail!("no HTML page under {}", dir.display());
+    }
+    Ok(pages)
+}
+
+fn selector(css: &str) -> Selector {
+    Selector::parse(css).expect("a valid selector")
+}
 
 /// One `<pre><code>` block of a page.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct HtmlCodeBlock {
-    /// 1-based line of the page where the block starts.
+    /// 1-based line of the page where its `<pre>` starts.
     pub line: usize,
     /// The `class` of the `<code>` element (`language-rust ignore`).
     pub class: String,
-    /// The text shown to the reader (hidden lines removed).
+    /// The text shown to the reader: the lines mdBook hides
+    /// (`<span class="boring">`) left out.
     pub visible: String,
     /// The whole text, hidden lines included.
     pub full: String,
 }
 
-/// Every `<pre><code>` block of `html`, in page order.
+/// Every `<pre><code>` block of `html`, in page order. The parser keeps no
+/// source positions, so the line is that of the n-th `<pre` tag of the text
+/// for the n-th `<pre>` element (mdBook writes none inside a comment or a
+/// script).
 pub fn html_code_blocks(html: &str) -> Vec<HtmlCodeBlock> {
-    static BLOCK: OnceLock<Regex> = OnceLock::new();
-    static BORING: OnceLock<Regex> = OnceLock::new();
-    let block = BLOCK.get_or_init(|| {
-        Regex::new(
-            r#"(?s)<pre[^>]*>\s*<code(?:\s+class="(?P<class>[^"]*)")?[^>]*>(?P<body>.*?)</code>"#,
-        )
-        .expect("valid pattern")
-    });
-    let boring = BORING.get_or_init(|| {
-        Regex::new(r#"(?s)<span class="boring">.*?</span>"#).expect("valid pattern")
-    });
-    block
-        .captures_iter(html)
-        .map(|captures| {
-            let start = captures.get(0).expect("a match has a whole").start();
-            let body = captures.name("body").map_or("", |body| body.as_str());
-            HtmlCodeBlock {
-                line: html[..start].bytes().filter(|&byte| byte == b'\n').count() + 1,
-                class: captures
-                    .name("class")
-                    .map_or(String::new(), |class| class.as_str().to_string()),
-                visible: html_text(&boring.replace_all(body, "")),
-                full: html_text(body),
-            }
+    let lower = html.to_ascii_lowercase();
+    let pre_lines = lower
+        .match_indices("<pre")
+        .filter(|(at, _)| {
+            lower[at + 4..].starts_with(|c: char| c == '>' || c.is_ascii_whitespace())
+        })
+        .map(|(at, _)| html[..at].matches('\n').count() + 1);
+    let document = Html::parse_document(html);
+    let code = selector("code");
+    document
+        .select(&selector("pre"))
+        .zip(pre_lines)
+        .filter_map(|(pre, line)| {
+            let code = pre.select(&code).next()?;
+            Some(HtmlCodeBlock {
+                line,
+                class: code.attr("class").unwrap_or_default().to_string(),
+                visible: text_of(code, |element| element.value().has_class("boring", CASE)),
+                full: text_of(code, |_| false),
+            })
         })
         .collect()
 }
 
-/// The text of an HTML fragment: tags removed, entities decoded.
-pub fn html_text(fragment: &str) -> String {
-    static TAG: OnceLock<Regex> = OnceLock::new();
-    static ENTITY: OnceLock<Regex> = OnceLock::new();
-    let tag = TAG.get_or_init(|| Regex::new(r"<[^>]*>").expect("valid pattern"));
-    let entity = ENTITY
-        .get_or_init(|| Regex::new(r"&(#x[0-9a-fA-F]+|#[0-9]+|[a-z]+);").expect("valid pattern"));
-    let without_tags = tag.replace_all(fragment, "");
-    entity
-        .replace_all(&without_tags, |captures: &regex::Captures<'_>| {
-            let name = &captures[1];
-            let decoded = match name {
-                "lt" => Some('<'),
-                "gt" => Some('>'),
-                "amp" => Some('&'),
-                "quot" => Some('"'),
-                "apos" => Some('\''),
-                "nbsp" => Some('\u{a0}'),
-                _ => name
-                    .strip_prefix("#x")
-                    .and_then(|hex| u32::from_str_radix(hex, 16).ok())
-                    .or_else(|| name.strip_prefix('#').and_then(|dec| dec.parse().ok()))
-                    .and_then(char::from_u32),
-            };
-            decoded.map_or_else(|| captures[0].to_string(), String::from)
-        })
-        .into_owned()
+const CASE: scraper::CaseSensitivity = scraper::CaseSensitivity::CaseSensitive;
+
+/// The text of `element`, without the text of the elements `skip` accepts.
+fn text_of(element: ElementRef<'_>, skip: impl Fn(ElementRef<'_>) -> bool) -> String {
+    element
+        .descendants()
+        .filter_map(|node| node.value().as_text().map(|text| (node, text)))
+        .filter(|(node, _)| !node.ancestors().filter_map(ElementRef::wrap).any(&skip))
+        .map(|(_, text)| &**text)
+        .collect()
+}
+
+/// One link of a page.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Link {
+    /// The element (`a`, `link`, `script`, `img`, `iframe`...).
+    pub element: String,
+    /// The attribute holding the link (`href` or `src`).
+    pub attribute: &'static str,
+    /// Its value, as the browser reads it.
+    pub target: String,
+}
+
+/// What the link checker needs from a page.
+#[derive(Debug, Default, Clone, PartialEq, Eq)]
+pub struct PageLinks {
+    /// Every `id` and `<a name>` of the page.
+    pub ids: BTreeSet<String>,
+    /// Every `href` / `src` of the page, in order.
+    pub links: Vec<Link>,
+    /// The first `<base href>` of the page, if any (browsers use that one).
+    pub base: Option<String>,
+}
+
+/// The ids, links and base of one page.
+pub fn page_links(html: &str) -> PageLinks {
+    let document = Html::parse_document(html);
+    let mut page = PageLinks::default();
+    for element in document
+        .root_element()
+        .descendants()
+        .filter_map(ElementRef::wrap)
+    {
+        let value = element.value();
+        let name = value.name();
+        page.ids.extend(value.id().map(str::to_string));
+        if name == "a" {
+            page.ids.extend(value.attr("name").map(str::to_string));
+        }
+        let attribute = match name {
+            "a" | "link" | "area" => "href",
+            "script" | "img" | "iframe" | "source" | "video" | "audio" => "src",
+            "base" if page.base.is_none() => {
+                page.base = value.attr("href").map(str::to_string);
+                continue;
+            }
+            _ => continue,
+        };
+        if let Some(target) = value.attr(attribute) {
+            page.links.push(Link {
+                element: name.to_string(),
+                attribute,
+                target: target.to_string(),
+            });
+        }
+    }
+    page
 }
 
 #[cfg(test)]
@@ -94,5 +160,20 @@ mod tests {
             "impl Drop for ThreadPool {}\nlet v: Vec<u8> = a && b;''\n"
         );
         assert!(blocks[0].full.starts_with("use std::thread;\nimpl Drop"));
+    }
+
+    #[test]
+    fn reads_ids_links_and_base_but_not_scripts_or_comments() {
+        let page = page_links(
+            "<html><head><base href=\"/fr/\"><base href=\"/x/\"><script>let a = '<a href=\"no.html\">';</script>\
+             <!-- <a href=\"comment.html\"> --></head><body>\
+             <h2 id=\"impl&eacute;menter\"><a class=header href='#x&amp;y'>T</a></h2>\
+             <a name=old></a><img src=\"i.png\" alt=\"\"/><link rel=stylesheet href=\"s.css\"></body>",
+        );
+        assert_eq!(page.base.as_deref(), Some("/fr/"));
+        let targets: Vec<_> = page.links.iter().map(|l| l.target.as_str()).collect();
+        assert_eq!(targets, ["#x&y", "i.png", "s.css"]);
+        assert!(page.ids.contains("old"));
+        assert!(page.ids.contains("implémenter"));
     }
 }

@@ -8,13 +8,13 @@
 //! temporary copy ([`copy_book_to`]) and break it on purpose.
 
 mod copy;
-mod html;
+pub mod html;
 mod pipeline;
 mod rendered_check;
 mod summary;
 
 pub use copy::copy_book_to;
-pub use html::{html_code_blocks, html_text, HtmlCodeBlock};
+pub use html::{html_code_blocks, HtmlCodeBlock};
 pub use pipeline::{
     build_checked_html, build_html, build_html_with, chapters_before_links, load, po_file,
     preprocessed_chapters, RenderedChapter,

@@ -2,9 +2,9 @@
 //! (`{{#...`) and no empty code block, in the Markdown the renderer received
 //! and in the HTML it wrote. Every problem names the chapter.
 
-use super::html::html_code_blocks;
+use super::html::{html_code_blocks, html_pages};
 use super::RenderedChapter;
-use anyhow::{bail, Context, Result};
+use anyhow::{bail, Result};
 use mdbook_markdown::pulldown_cmark::{CodeBlockKind, Event, Tag, TagEnd};
 use mdbook_markdown::{new_cmark_parser, MarkdownOptions};
 use std::path::Path;
@@ -43,18 +43,8 @@ pub fn check_rendered(chapters: &[RenderedChapter]) -> Result<()> {
 /// chapter's source file.
 pub fn check_rendered_html(html_dir: &Path, chapters: &[RenderedChapter]) -> Result<()> {
     let mut problems = Vec::new();
-    let mut pages = 0;
-    for entry in walkdir::WalkDir::new(html_dir).sort_by_file_name() {
-        let entry = entry.with_context(|| format!("listing {}", html_dir.display()))?;
-        let path = entry.path();
-        if path.extension().is_none_or(|extension| extension != "html") {
-            continue;
-        }
-        pages += 1;
-        let html =
-            std::fs::read_to_string(path).with_context(|| format!("reading {}", path.display()))?;
-        let relative = path.strip_prefix(html_dir).unwrap_or(path).to_path_buf();
-        let where_ = page_label(&relative, chapters);
+    for (page, html) in html_pages(html_dir)? {
+        let where_ = page_label(&page, chapters);
         for (offset, _) in html.match_indices(DIRECTIVE_OPENING) {
             problems.push(format!(
                 "{where_}:{}: unexpanded directive in the HTML: {}",
@@ -70,9 +60,6 @@ pub fn check_rendered_html(html_dir: &Path, chapters: &[RenderedChapter]) -> Res
                 ));
             }
         }
-    }
-    if pages == 0 {
-        bail!("no HTML page under {}", html_dir.display());
     }
     report(problems, "rendered HTML")
 }

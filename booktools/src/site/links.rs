@@ -2,89 +2,73 @@
 //! page that stays on the site must name a file that exists, and its
 //! `#fragment`, if any, an `id` (or `<a name>`) of the target page.
 //!
-//! Links are resolved as a browser does: against the page's own URL, or its
-//! `<base href>` (mdBook's `404.html` has one, from `output.html.site-url`).
-//! The site folder is taken to be served at `site_url`; a link that leaves
-//! it is reported too. Links with a scheme (`https:`, `mailto:`) are external
-//! and not followed.
+//! Links are resolved as a browser does (the `url` crate implements the URL
+//! standard): against the page's own URL, or its `<base href>` (mdBook's
+//! `404.html` has one, from `output.html.site-url`). The site folder is taken
+//! to be served at `site_url`; a link that leaves it is reported too. Links
+//! to another origin (`https:`, `mailto:`, `//host/`) are external and not
+//! followed.
 
-use crate::site::static_server::percent_decode;
-use anyhow::{bail, Context, Result};
-use std::collections::{BTreeMap, BTreeSet};
+use crate::book::html::{html_pages, page_links, Link, PageLinks};
+use anyhow::{bail, Result};
+use percent_encoding::percent_decode_str;
+use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
+use url::Url;
 
-/// One link found on a page.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Link {
-    /// The element (`a`, `link`, `script`, `img`, `iframe`).
-    pub element: String,
-    /// The attribute value, entities decoded.
-    pub target: String,
-}
-
-/// What the check needs from one HTML page.
-#[derive(Debug, Default, Clone, PartialEq, Eq)]
-pub struct PageLinks {
-    /// Every `id` and `<a name>` of the page.
-    pub ids: BTreeSet<String>,
-    /// Every `href` / `src` of the page, in order.
-    pub links: Vec<Link>,
-    /// The `<base href>` of the page, if any.
-    pub base: Option<String>,
-}
+/// The origin the site is taken to be served from: only its path matters.
+const ORIGIN: &str = "http://site.invalid/";
 
 /// Checks every HTML page under `site_dir`, served at `site_url`. Fails
 /// with one line per broken link: page, link, what is wrong. Returns the
 /// number of internal links checked.
 pub fn check_site_links(site_dir: &Path, site_url: &str) -> Result<usize> {
-    let mut pages = BTreeMap::new();
-    for entry in walkdir::WalkDir::new(site_dir).sort_by_file_name() {
-        let entry = entry.with_context(|| format!("listing {}", site_dir.display()))?;
-        if entry.file_type().is_file() && entry.path().extension().is_some_and(|e| e == "html") {
-            let relative = entry.path().strip_prefix(site_dir)?.to_path_buf();
-            let text = std::fs::read_to_string(entry.path())
-                .with_context(|| format!("reading {}", entry.path().display()))?;
-            pages.insert(relative, scan_page(&text));
-        }
-    }
-    if pages.is_empty() {
-        bail!("no HTML page under {}", site_dir.display());
-    }
+    let pages: BTreeMap<PathBuf, PageLinks> = html_pages(site_dir)?
+        .into_iter()
+        .map(|(page, text)| (page, page_links(&text)))
+        .collect();
     let site_url = if site_url.ends_with('/') {
         site_url.to_string()
     } else {
         format!("{site_url}/")
     };
+    let origin = Url::parse(ORIGIN)?;
     let mut problems = Vec::new();
     let mut checked = 0;
-    for (page, scanned) in &pages {
-        let page_url = format!("{site_url}{}", url_of(page));
-        let base = match &scanned.base {
-            Some(base) => match resolve(&page_url, base) {
-                Some((base, _)) => base,
-                None => {
+    for (page, links) in &pages {
+        let page_url = origin.join(&format!("{site_url}{}", url_of(page)))?;
+        let base = match &links.base {
+            Some(base) => match page_url.join(base) {
+                Ok(base) => base,
+                Err(_) => {
                     problems.push(format!("{}: bad <base href=\"{base}\">", page.display()));
                     continue;
                 }
             },
-            None => page_url.clone(),
+            None => page_url,
         };
-        for link in &scanned.links {
-            if is_external(&link.target) {
+        for link in &links.links {
+            let target = base.join(&link.target);
+            if target
+                .as_ref()
+                .is_ok_and(|target| target.origin() != origin.origin())
+            {
                 continue;
             }
             checked += 1;
-            if let Err(problem) = check_link(site_dir, &site_url, &base, link, &pages) {
+            let problem = match target {
+                Ok(target) => check_link(site_dir, &site_url, &target, &pages).err(),
+                Err(_) => Some("cannot be resolved".to_string()),
+            };
+            if let Some(problem) = problem {
+                let Link {
+                    element,
+                    attribute,
+                    target,
+                } = link;
                 problems.push(format!(
-                    "{}: <{} {}=\"{}\">: {problem}",
-                    page.display(),
-                    link.element,
-                    if link.element == "a" || link.element == "link" {
-                        "href"
-                    } else {
-                        "src"
-                    },
-                    link.target
+                    "{}: <{element} {attribute}=\"{target}\">: {problem}",
+                    page.display()
                 ));
             }
         }
@@ -103,13 +87,16 @@ pub fn check_site_links(site_dir: &Path, site_url: &str) -> Result<usize> {
 fn check_link(
     site_dir: &Path,
     site_url: &str,
-    base: &str,
-    link: &Link,
+    target: &Url,
     pages: &BTreeMap<PathBuf, PageLinks>,
 ) -> std::result::Result<(), String> {
-    let (path, fragment) =
-        resolve(base, &link.target).ok_or_else(|| "cannot be resolved".to_string())?;
-    let path = percent_decode(&path).ok_or_else(|| "bad percent-encoding".to_string())?;
+    let decode = |text: &str| {
+        percent_decode_str(text)
+            .decode_utf8()
+            .map(|text| text.into_owned())
+            .map_err(|_| "bad percent-encoding".to_string())
+    };
+    let path = decode(target.path())?;
     let Some(inside) = path.strip_prefix(site_url) else {
         return Err(format!("leaves the site (resolves to {path})"));
     };
@@ -120,15 +107,14 @@ fn check_link(
     if !site_dir.join(&file).is_file() {
         return Err(format!("no file {}", file.display()));
     }
-    let Some(fragment) = fragment.filter(|fragment| !fragment.is_empty()) else {
+    let Some(fragment) = target.fragment().filter(|fragment| !fragment.is_empty()) else {
         return Ok(());
     };
     let Some(target) = pages.get(&file) else {
         // A fragment of a non-HTML file (a script) names nothing to check.
         return Ok(());
     };
-    let fragment =
-        percent_decode(&fragment).ok_or_else(|| "bad percent-encoding in fragment".to_string())?;
+    let fragment = decode(fragment)?;
     if target.ids.contains(&fragment) {
         Ok(())
     } else {
@@ -144,288 +130,9 @@ fn url_of(page: &Path) -> String {
         .join("/")
 }
 
-fn is_external(target: &str) -> bool {
-    if target.starts_with("//") {
-        return true;
-    }
-    let scheme_end = target.find(':');
-    let path_start = target.find(['/', '?', '#']);
-    match (scheme_end, path_start) {
-        (Some(colon), Some(slash)) => colon < slash,
-        (Some(_), None) => true,
-        _ => false,
-    }
-}
-
-/// Resolves `reference` against the absolute URL path `base` (as `new
-/// URL(reference, base)` would, for same-site references): the resulting
-/// path and fragment. The query is dropped.
-pub fn resolve(base: &str, reference: &str) -> Option<(String, Option<String>)> {
-    let (reference, fragment) = match reference.split_once('#') {
-        Some((before, fragment)) => (before, Some(fragment.to_string())),
-        None => (reference, None),
-    };
-    let reference = reference.split('?').next().unwrap_or("");
-    let base_path = base.split(['?', '#']).next().unwrap_or("/");
-    if reference.is_empty() {
-        return Some((base_path.to_string(), fragment));
-    }
-    let joined = if reference.starts_with('/') {
-        reference.to_string()
-    } else {
-        let directory = &base_path[..base_path.rfind('/')? + 1];
-        format!("{directory}{reference}")
-    };
-    let mut segments: Vec<&str> = Vec::new();
-    let parts: Vec<&str> = joined.split('/').skip(1).collect();
-    for (index, part) in parts.iter().enumerate() {
-        let last = index + 1 == parts.len();
-        match *part {
-            "." => {
-                if last {
-                    segments.push("");
-                }
-            }
-            ".." => {
-                segments.pop();
-                if last {
-                    segments.push("");
-                }
-            }
-            other => segments.push(other),
-        }
-    }
-    Some((format!("/{}", segments.join("/")), fragment))
-}
-
-/// Finds the ids, links and base of one HTML page. A small scanner for the
-/// HTML mdBook writes: tags and their attributes, skipping comments and the
-/// text of `<script>` and `<style>`.
-pub fn scan_page(html: &str) -> PageLinks {
-    let mut page = PageLinks::default();
-    let mut rest = html;
-    while let Some(start) = rest.find('<') {
-        rest = &rest[start..];
-        if let Some(after) = rest.strip_prefix("<!--") {
-            rest = after.find("-->").map_or("", |end| &after[end + 3..]);
-            continue;
-        }
-        if rest.starts_with("</") || rest.starts_with("<!") || rest.starts_with("<?") {
-            rest = rest.find('>').map_or("", |end| &rest[end + 1..]);
-            continue;
-        }
-        let (tag, after) = parse_tag(&rest[1..]);
-        rest = after;
-        let Some(tag) = tag else { continue };
-        if let Some(id) = tag.attribute("id") {
-            page.ids.insert(id.to_string());
-        }
-        match tag.name.as_str() {
-            "a" => {
-                if let Some(name) = tag.attribute("name") {
-                    page.ids.insert(name.to_string());
-                }
-                push_link(&mut page, &tag, "href");
-            }
-            "link" | "area" => push_link(&mut page, &tag, "href"),
-            "script" | "img" | "iframe" | "source" | "video" | "audio" => {
-                push_link(&mut page, &tag, "src")
-            }
-            "base" => page.base = tag.attribute("href").map(str::to_string),
-            _ => {}
-        }
-        if matches!(tag.name.as_str(), "script" | "style") && !tag.self_closing {
-            let closing = format!("</{}", tag.name);
-            rest = find_ignoring_case(rest, &closing).map_or("", |end| &rest[end..]);
-        }
-    }
-    page
-}
-
-fn push_link(page: &mut PageLinks, tag: &Tag, attribute: &str) {
-    if let Some(target) = tag.attribute(attribute) {
-        page.links.push(Link {
-            element: tag.name.clone(),
-            target: target.to_string(),
-        });
-    }
-}
-
-fn find_ignoring_case(haystack: &str, needle: &str) -> Option<usize> {
-    haystack
-        .to_ascii_lowercase()
-        .find(&needle.to_ascii_lowercase())
-}
-
-/// An opening tag.
-struct Tag {
-    name: String,
-    attributes: Vec<(String, String)>,
-    self_closing: bool,
-}
-
-impl Tag {
-    fn attribute(&self, name: &str) -> Option<&str> {
-        self.attributes
-            .iter()
-            .find(|(key, _)| key == name)
-            .map(|(_, value)| value.as_str())
-    }
-}
-
-/// Parses `name attr="value" ...>` (after the `<`); returns the tag (or
-/// `None` when this `<` opens no tag) and the text after it.
-fn parse_tag(text: &str) -> (Option<Tag>, &str) {
-    let name_end = text
-        .find(|c: char| !(c.is_ascii_alphanumeric() || c == '-'))
-        .unwrap_or(text.len());
-    if name_end == 0 || !text.starts_with(|c: char| c.is_ascii_alphabetic()) {
-        return (None, text);
-    }
-    let name = text[..name_end].to_ascii_lowercase();
-    let mut rest = &text[name_end..];
-    let mut attributes = Vec::new();
-    let mut self_closing = false;
-    loop {
-        rest = rest.trim_start();
-        if let Some(after) = rest.strip_prefix("/>") {
-            self_closing = true;
-            rest = after;
-            break;
-        }
-        if let Some(after) = rest.strip_prefix('>') {
-            rest = after;
-            break;
-        }
-        if rest.is_empty() {
-            break;
-        }
-        let key_end = rest
-            .find(|c: char| c.is_whitespace() || c == '=' || c == '>' || c == '/')
-            .unwrap_or(rest.len());
-        if key_end == 0 {
-            rest = &rest[1..];
-            continue;
-        }
-        let key = rest[..key_end].to_ascii_lowercase();
-        rest = rest[key_end..].trim_start();
-        let value = if let Some(after) = rest.strip_prefix('=') {
-            let after = after.trim_start();
-            let (value, remaining) = match after.chars().next() {
-                Some(quote @ ('"' | '\'')) => {
-                    let inner = &after[1..];
-                    let end = inner.find(quote).unwrap_or(inner.len());
-                    (&inner[..end], inner.get(end + 1..).unwrap_or(""))
-                }
-                _ => {
-                    let end = after
-                        .find(|c: char| c.is_whitespace() || c == '>')
-                        .unwrap_or(after.len());
-                    (&after[..end], &after[end..])
-                }
-            };
-            rest = remaining;
-            decode_entities(value)
-        } else {
-            String::new()
-        };
-        attributes.push((key, value));
-    }
-    (
-        Some(Tag {
-            name,
-            attributes,
-            self_closing,
-        }),
-        rest,
-    )
-}
-
-/// Decodes the character references of an attribute value.
-pub fn decode_entities(text: &str) -> String {
-    let mut decoded = String::with_capacity(text.len());
-    let mut rest = text;
-    while let Some(start) = rest.find('&') {
-        decoded.push_str(&rest[..start]);
-        rest = &rest[start..];
-        let end = rest.find(';').filter(|end| *end <= 10);
-        let replacement = end.and_then(|end| {
-            let name = &rest[1..end];
-            let character = match name {
-                "amp" => Some('&'),
-                "lt" => Some('<'),
-                "gt" => Some('>'),
-                "quot" => Some('"'),
-                "apos" => Some('\''),
-                "nbsp" => Some('\u{a0}'),
-                _ => name
-                    .strip_prefix("#x")
-                    .or_else(|| name.strip_prefix("#X"))
-                    .and_then(|hex| u32::from_str_radix(hex, 16).ok())
-                    .or_else(|| name.strip_prefix('#').and_then(|dec| dec.parse().ok()))
-                    .and_then(char::from_u32),
-            };
-            character.map(|character| (character, end))
-        });
-        match replacement {
-            Some((character, end)) => {
-                decoded.push(character);
-                rest = &rest[end + 1..];
-            }
-            None => {
-                decoded.push('&');
-                rest = &rest[1..];
-            }
-        }
-    }
-    decoded.push_str(rest);
-    decoded
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn resolves_like_a_browser() {
-        let r = |base, reference| resolve(base, reference).unwrap();
-        assert_eq!(
-            r("/fr/a.html", "b.html#x"),
-            ("/fr/b.html".into(), Some("x".into()))
-        );
-        assert_eq!(r("/fr/a.html", "../c.html"), ("/c.html".into(), None));
-        assert_eq!(
-            r("/fr/a.html", "#top"),
-            ("/fr/a.html".into(), Some("top".into()))
-        );
-        assert_eq!(r("/fr/a.html", "/x/y.css?v=1"), ("/x/y.css".into(), None));
-        assert_eq!(r("/fr/sub/a.html", "./"), ("/fr/sub/".into(), None));
-        assert_eq!(r("/fr/sub/a.html", ".."), ("/fr/".into(), None));
-    }
-
-    #[test]
-    fn scans_ids_links_and_base_but_not_scripts_or_comments() {
-        let page = scan_page(
-            "<html><head><base href=\"/fr/\"><script>let a = '<a href=\"no.html\">';</script>\
-             <!-- <a href=\"comment.html\"> --></head><body>\
-             <h2 id=\"impl&eacute;menter\"><a class=header href='#x&amp;y'>T</a></h2>\
-             <a name=old></a><img src=\"i.png\" alt=\"\"/><link rel=stylesheet href=\"s.css\"></body>",
-        );
-        assert_eq!(page.base.as_deref(), Some("/fr/"));
-        let targets: Vec<_> = page.links.iter().map(|l| l.target.as_str()).collect();
-        assert_eq!(targets, ["#x&y", "i.png", "s.css"]);
-        assert!(page.ids.contains("old"));
-        assert!(page.ids.contains("impl&eacute;menter"));
-    }
-
-    #[test]
-    fn external_links_are_not_followed() {
-        assert!(is_external("https://github.com/rust-lang/book"));
-        assert!(is_external("mailto:x@example.org"));
-        assert!(is_external("//cdn.example.org/x.js"));
-        assert!(!is_external("ch20.html#a:b"));
-        assert!(!is_external("../x.html"));
-    }
 
     #[test]
     fn reports_missing_files_missing_anchors_and_links_leaving_the_site() {
@@ -434,7 +141,8 @@ mod tests {
         std::fs::write(
             site.path().join("index.html"),
             "<h1 id=\"a\"></h1><a href=\"fr/%C3%A9t%C3%A9.html#d%C3%A9but\">ok</a>\
-             <a href=\"#a\">ok</a><a href=\"fr/\">ok</a><a href=\"https://x.org/\">ext</a>",
+             <a href=\"#a\">ok</a><a href=\"fr/\">ok</a><a href=\"https://x.org/\">ext</a><a href=\"mailto:a@b.org\">m</a>\
+             <a href=\"//cdn.example.org/x.js\">cdn</a><p id=\"a:b\"><a href=\"#a:b\">ok</a>",
         )
         .unwrap();
         std::fs::write(
@@ -443,7 +151,7 @@ mod tests {
         )
         .unwrap();
         std::fs::write(site.path().join("fr/été.html"), "<p id=\"début\">").unwrap();
-        assert_eq!(check_site_links(site.path(), "/").unwrap(), 4);
+        assert_eq!(check_site_links(site.path(), "/").unwrap(), 5);
 
         std::fs::write(
             site.path().join("fr/index.html"),

@@ -204,8 +204,24 @@ pub fn build_site(
         .with_context(|| format!("building the `{language}` book into {}", dest.display()))?;
         repair_not_found_anchors(&dest)?;
         plan.write_manifest(&dest)?;
+        write_chrome(root, language, &dest)?;
     }
     Ok(())
+}
+
+/// Writes `chrome.js` into the output folder of `language`: its translation
+/// of mdBook's chrome, `theme/chrome/<language>.json`, for
+/// `theme/language-switch.js` (`null` without that file: mdBook's chrome).
+pub fn write_chrome(root: &Path, language: &str, language_dir: &Path) -> Result<()> {
+    let data = root.join("theme/chrome").join(format!("{language}.json"));
+    let json = match std::fs::read_to_string(&data) {
+        Ok(json) => json,
+        Err(error) if error.kind() == std::io::ErrorKind::NotFound => "null".to_string(),
+        Err(error) => return Err(error).with_context(|| format!("reading {}", data.display())),
+    };
+    let path = language_dir.join("chrome.js");
+    std::fs::write(&path, format!("window.bookChrome = {};\n", json.trim()))
+        .with_context(|| format!("writing {}", path.display()))
 }
 
 /// [`build_site`] in-process: each language through the book pipeline of

@@ -1,42 +1,131 @@
-//! A reader in a real browser: headless Chromium, driven through
-//! ChromeDriver, reads the site built in-process (every language, as
-//! `cargo xtask build` lays it out) and served by our static server on an
-//! ephemeral port of 127.0.0.1.
+//! A reader in a real browser: headless Chromium reads the site built
+//! in-process (every language, as `cargo xtask build` lays it out) and
+//! served by our static server on an ephemeral port of 127.0.0.1.
 //!
-//! It opens the English chapter and sees the listings' code, follows the
-//! language switch of the menu bar to the same chapter in French, sees the
-//! French prose and the French code, searches the French book, then
-//! switches back; on the way, it opens an unknown French address. Screenshots
-//! of both chapters, of the open language menu and of French search results
-//! go to `target/tmp/browser/`.
+//! The reader opens the chapter in the book's language and sees the
+//! listings' code, then, for every other language of `book.toml`, follows
+//! the language switch to the same chapter, sees that language's prose, code
+//! (the thread pool type named by its glossary) and translated chrome
+//! (`theme/chrome/<language>.json`), searches the words `reader.toml` gives
+//! for it, opens an unknown address under that language (its own 404 page)
+//! and switches back. Screenshots go to `target/tmp/browser/`.
 //!
-//! Chromium and ChromeDriver come from Debian (`apt-get install -y chromium
-//! chromium-driver`); without them this test fails, saying so.
+//! Chromium is driven by `headless_chrome`, over the DevTools protocol:
+//! unlike the WebDriver clients (`fantoccini`, `thirtyfour`), it needs no
+//! ChromeDriver of the browser's exact version, and it is synchronous, so
+//! the test needs no async runtime. It starts Chromium with a fresh profile
+//! folder and kills it when the `Browser` is dropped, so also when the test
+//! panics; every wait below is bounded by [`WAIT`].
+//!
+//! Without Chromium ([`find_browser`]) the test is ignored, saying why and
+//! how to install it; under `CI=true` a missing browser fails it.
 
-use super::webdriver::Browser;
 use anyhow::{bail, ensure, Context, Result};
+use booktools::languages::BookLayout;
 use booktools::site::static_server::{Mount, StaticServer};
 use graceful_shutdown_book::book_fixture::{glossary_code_name, repository_root};
 use graceful_shutdown_book::site_fixture::BuiltSite;
+use headless_chrome::protocol::cdp::Page::CaptureScreenshotFormatOption;
+use headless_chrome::{Browser, LaunchOptions, Tab};
+use libtest_mimic::Trial;
+use serde_json::Value;
+use std::ffi::{OsStr, OsString};
 use std::path::{Path, PathBuf};
 use std::time::Duration;
 
 /// The chapter the reader reads.
 const CHAPTER_SOURCE: &str = "src/ch20-03-graceful-shutdown-and-cleanup.md";
 
-/// The longest wait for anything on a page.
-const WAIT: Duration = Duration::from_secs(15);
+/// The longest wait for anything: a page, an element, a search.
+const WAIT: Duration = Duration::from_secs(20);
 
-/// The language of mdBook's own chrome (button titles, search messages):
-/// every other language must have it translated.
-const MDBOOK_CHROME_LANGUAGE: &str = "en";
+/// Executables of Chromium, looked up in `PATH`.
+const BROWSER_NAMES: &[&str] = &["chromium", "chromium-browser", "google-chrome"];
 
-/// What the reader searches for, per language, and must find the chapter.
-const SEARCHES: &[(&str, &[&str])] =
-    &[("en", &["terminate"]), ("fr", &["opérateur", "extinction"])];
+/// Where Chromium usually is when `PATH` misses it.
+const USUAL_PLACES: &[&str] = &[
+    "/usr/bin/chromium",
+    "/usr/bin/chromium-browser",
+    "/usr/bin/google-chrome",
+    "/snap/bin/chromium",
+    "/Applications/Chromium.app/Contents/MacOS/Chromium",
+    "/Applications/Google Chrome.app/Contents/MacOS/Google Chrome",
+];
 
-/// What a page of one language must show.
-struct Expected {
+/// Chromium flags besides `--headless`, `--no-sandbox` (the tests may run
+/// as root), `--disable-gpu` and the fresh `--user-data-dir` the launch
+/// options add: no network but 127.0.0.1, no first-run work.
+const CHROMIUM_FLAGS: &[&str] = &[
+    "--disable-quic",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--disable-dev-shm-usage",
+];
+
+/// The browser to run: the file `CHROMIUM` names, if set (a missing file
+/// means no browser: the variable wins over the search), else the first of
+/// [`BROWSER_NAMES`] in `PATH`, else the first of `usual_places` that
+/// exists. `None` when there is none, an error instead under `CI=true`.
+/// `var` reads the environment (a fake one in the tests below).
+pub fn find_browser(
+    var: &dyn Fn(&str) -> Option<OsString>,
+    usual_places: &[&str],
+) -> Result<Option<PathBuf>> {
+    let found = match var("CHROMIUM") {
+        Some(path) => Some(PathBuf::from(path)).filter(|path| path.is_file()),
+        None => var("PATH")
+            .iter()
+            .flat_map(std::env::split_paths)
+            .flat_map(|dir| BROWSER_NAMES.iter().map(move |name| dir.join(name)))
+            .chain(usual_places.iter().map(PathBuf::from))
+            .find(|path| path.is_file()),
+    };
+    if found.is_none() && var("CI").is_some_and(|ci| ci == "true") {
+        bail!("CI=true and {}", missing_browser(var));
+    }
+    Ok(found)
+}
+
+/// Why no browser was found, and how to get one.
+fn missing_browser(var: &dyn Fn(&str) -> Option<OsString>) -> String {
+    let looked = match var("CHROMIUM") {
+        Some(path) => format!("CHROMIUM={} names no file", Path::new(&path).display()),
+        None => format!("none of {BROWSER_NAMES:?} is in PATH or at {USUAL_PLACES:?}"),
+    };
+    format!(
+        "no Chromium for the browser test: {looked}; install it \
+         (Debian: `apt-get install chromium`) or set CHROMIUM to its path"
+    )
+}
+
+/// The browser test (ignored without a browser, saying so once) and the
+/// tests of [`find_browser`].
+pub fn trials() -> Vec<Trial> {
+    let env = |name: &str| std::env::var_os(name);
+    let module = module_path!()
+        .split_once("::")
+        .map_or("", |(_, module)| module);
+    let name = format!("{module}::a_reader_switches_language_searches_and_switches_back");
+    let reader = match find_browser(&env, USUAL_PLACES) {
+        Ok(Some(chromium)) => Trial::test(name, move || {
+            a_reader_switches_language_searches_and_switches_back(&chromium)
+                .map_err(|error| format!("{error:?}").into())
+        }),
+        Ok(None) => {
+            let reason = missing_browser(&env);
+            eprintln!("ignoring {name}: {reason}");
+            Trial::test(name, move || Err(reason.clone().into())).with_ignored_flag(true)
+        }
+        Err(error) => Trial::test(name, move || Err(format!("{error:#}").into())),
+    };
+    let mut trials = vec![reader];
+    trials.extend(finder::trials());
+    trials
+}
+
+/// One language as the reader must see it.
+struct Page {
     language: String,
     /// `<site-url><language path>ch20-....html`.
     chapter_path: String,
@@ -44,72 +133,33 @@ struct Expected {
     title: String,
     /// The code name of the thread pool type in this language.
     pool: String,
-    /// The code name of the thread pool type in the other language.
-    foreign_pool: String,
+    /// What the reader searches for (`reader.toml`).
+    searches: Vec<String>,
+    /// The translation of mdBook's chrome (`theme/chrome/<language>.json`),
+    /// if the language has one.
+    chrome: Option<Value>,
 }
 
-fn screenshot_path(language: &str, what: &str) -> PathBuf {
-    Path::new(env!("CARGO_TARGET_TMPDIR"))
-        .join("browser")
-        .join(format!("{language}-{what}.png"))
-}
-
-/// mdBook's heading of its default 404 page, in English.
-const MDBOOK_NOT_FOUND_HEADING: &str = "Document not found (404)";
-
-/// An unknown address under a language's path: that language's 404 page,
-/// styled (its `<base href>` finds the style sheets), its chrome and text
-/// translated, with the language switch.
-fn check_not_found_page(
-    browser: &Browser,
-    server: &StaticServer,
-    language_url: &str,
-    expected: &Expected,
-) -> Result<()> {
-    browser.goto(&server.url(&format!("{language_url}no-such-page/at-all.html")))?;
-    browser.wait_for_visible("#language-switch-toggle", WAIT)?;
-    let facts = browser.execute(
-        "return [document.documentElement.lang,
-                 getComputedStyle(document.getElementById('mdbook-menu-bar')).display,
-                 document.querySelector('main h1').innerText];",
-        vec![],
-    )?;
-    ensure!(
-        facts[0] == expected.language.as_str(),
-        "the 404 page under {language_url} says lang={}",
-        facts[0]
-    );
-    ensure!(
-        facts[1] == "flex",
-        "the 404 page under {language_url} is unstyled (menu bar display {})",
-        facts[1]
-    );
-    if expected.language != MDBOOK_CHROME_LANGUAGE {
-        ensure!(
-            facts[2] != MDBOOK_NOT_FOUND_HEADING,
-            "the `{}` 404 page reads `{MDBOOK_NOT_FOUND_HEADING}`",
-            expected.language
-        );
-    }
-    Ok(())
-}
-
-fn a_reader_switches_language_searches_and_switches_back() -> Result<()> {
-    let root = repository_root();
-    let site = BuiltSite::of_repository()?;
-    let source = site.plan.source_language.clone();
-    let translation = site
-        .plan
-        .languages
-        .iter()
-        .find(|language| **language != source)
-        .context("book.toml has a single language")?
-        .clone();
-    let english_pool = "ThreadPool".to_string();
-    let french_pool = glossary_code_name(&root, "fr", &english_pool)?;
-    let expected = |language: &str, pool: &str, foreign_pool: &str| -> Result<Expected> {
+impl Page {
+    fn of(site: &BuiltSite, root: &Path, reader: &toml::Table, language: &str) -> Result<Page> {
         let chapter = site.chapter(language, CHAPTER_SOURCE)?;
-        Ok(Expected {
+        let searches = reader
+            .get(language)
+            .and_then(toml::Value::as_array)
+            .with_context(|| format!("no `{language} = [\"word\"]` in site/reader.toml"))?
+            .iter()
+            .map(|word| word.as_str().map(str::to_string))
+            .collect::<Option<_>>()
+            .context("site/reader.toml holds words")?;
+        let chrome_file = root.join("theme/chrome").join(format!("{language}.json"));
+        let chrome = match std::fs::read_to_string(&chrome_file) {
+            Ok(text) => Some(
+                serde_json::from_str(&text)
+                    .with_context(|| format!("parsing {}", chrome_file.display()))?,
+            ),
+            Err(_) => None,
+        };
+        Ok(Page {
             language: language.to_string(),
             chapter_path: format!(
                 "{}{}{}",
@@ -118,17 +168,32 @@ fn a_reader_switches_language_searches_and_switches_back() -> Result<()> {
                 chapter.html_file().display()
             ),
             title: chapter.name.clone(),
-            pool: pool.to_string(),
-            foreign_pool: foreign_pool.to_string(),
+            pool: glossary_code_name(root, language, "ThreadPool")?,
+            searches,
+            chrome,
         })
-    };
-    let english = expected(&source, &english_pool, &french_pool)?;
-    let french = expected(&translation, &french_pool, &english_pool)?;
-    ensure!(
-        english.title != french.title,
-        "the chapter title `{}` is not translated",
-        english.title
-    );
+    }
+
+    /// A string of this language's chrome data.
+    fn chrome(&self, key: &str) -> Option<&str> {
+        self.chrome.as_ref()?.get(key)?.as_str()
+    }
+}
+
+fn a_reader_switches_language_searches_and_switches_back(chromium: &Path) -> Result<()> {
+    let root = repository_root();
+    let layout = BookLayout::load(&root)?;
+    let reader: toml::Table = include_str!("reader.toml").parse()?;
+    let site = BuiltSite::of_repository()?;
+    let pages = layout
+        .languages
+        .iter()
+        .map(|language| Page::of(&site, &root, &reader, &language.code))
+        .collect::<Result<Vec<_>>>()?;
+    let (source, others): (Vec<&Page>, Vec<&Page>) = pages
+        .iter()
+        .partition(|page| page.language == layout.source_language);
+    let source = source[0];
 
     // Each language at its path, with its own 404 page, as `cargo xtask
     // serve` serves them.
@@ -144,186 +209,233 @@ fn a_reader_switches_language_searches_and_switches_back() -> Result<()> {
         })
         .collect();
     let server = StaticServer::start("127.0.0.1:0".parse()?, mounts, false)?;
-    let browser = Browser::start()?;
+    let browser = launch(chromium)?;
+    let tab = browser.new_tab()?;
+    tab.set_default_timeout(WAIT);
 
-    browser.goto(&server.url(&english.chapter_path))?;
-    let english_chrome = check_chapter(&browser, &english)?;
-    browser.screenshot(&screenshot_path(&english.language, "chapter"))?;
-    search(&browser, &english)?;
-
-    switch_language(&browser, &server, &french)?;
-    let french_chrome = check_chapter(&browser, &french)?;
-    ensure!(
-        french_chrome.search_placeholder != english_chrome.search_placeholder,
-        "the French search placeholder is still `{}`",
-        english_chrome.search_placeholder
-    );
-    ensure!(
-        french_chrome.toc_toggle_title != english_chrome.toc_toggle_title,
-        "the French table of contents button is still titled `{}`",
-        english_chrome.toc_toggle_title
-    );
-    browser.screenshot(&screenshot_path(&french.language, "chapter"))?;
-    search(&browser, &french)?;
-    browser.screenshot(&screenshot_path(&french.language, "search"))?;
-    check_not_found_page(
-        &browser,
-        &server,
-        &site.plan.language_site_url(&french.language),
-        &french,
-    )?;
-    browser.goto(&server.url(&french.chapter_path))?;
-
-    switch_language(&browser, &server, &english)?;
-    check_chapter(&browser, &english)?;
-    browser.quit()
-}
-
-/// Chrome strings read from a page, to compare across languages.
-struct Chrome {
-    search_placeholder: String,
-    toc_toggle_title: String,
-}
-
-/// Waits for the chapter page of `expected.language` (language switch in
-/// place) and checks its language, title and visible code.
-fn check_chapter(browser: &Browser, expected: &Expected) -> Result<Chrome> {
-    browser.wait_for_visible("#language-switch-toggle", WAIT)?;
-    let language = browser.execute("return document.documentElement.lang;", vec![])?;
-    ensure!(
-        language == expected.language.as_str(),
-        "the page says <html lang={language}>, expected `{}`",
-        expected.language
-    );
-    let title = browser.find("main h1")?.context("no <h1> in the chapter")?;
-    ensure!(
-        browser.text(&title)? == expected.title,
-        "the chapter title reads `{}`, expected `{}`",
-        browser.text(&title)?,
-        expected.title
-    );
-    let first_listing = browser
-        .find("main pre > code")?
-        .context("no code block in the chapter")?;
-    ensure!(
-        browser.is_displayed(&first_listing)?,
-        "the first listing is not displayed"
-    );
-    // `innerText` is what the reader sees: hidden lines are left out.
-    let blocks = browser.execute(
-        "return Array.from(document.querySelectorAll('main pre > code')).map(c => c.innerText);",
-        vec![],
-    )?;
-    let blocks: Vec<String> = blocks
-        .as_array()
-        .context("code blocks")?
-        .iter()
-        .map(|block| block.as_str().unwrap_or_default().to_string())
-        .collect();
-    let definition = format!("impl Drop for {} {{", expected.pool);
-    ensure!(
-        blocks.iter().any(|block| block.contains(&definition)),
-        "no visible `{definition}` in the {} chapter's {} code blocks",
-        expected.language,
-        blocks.len()
-    );
-    if let Some(block) = blocks
-        .iter()
-        .find(|block| block.contains(&expected.foreign_pool))
-    {
-        bail!(
-            "`{}` (the other language's code) on the `{}` page:\n{block}",
-            expected.foreign_pool,
-            expected.language
+    goto(&tab, &server.url(&source.chapter_path))?;
+    check_chapter(&tab, source, &pages)?;
+    screenshot(&tab, source, "chapter")?;
+    search(&tab, source)?;
+    for page in others {
+        ensure!(
+            page.title != source.title,
+            "the chapter title `{}` is not translated into `{}`",
+            source.title,
+            page.language
         );
+        switch_language(&tab, &server, page)?;
+        check_chapter(&tab, page, &pages)?;
+        screenshot(&tab, page, "chapter")?;
+        search(&tab, page)?;
+        screenshot(&tab, page, "search")?;
+        check_not_found_page(
+            &tab,
+            &server,
+            &site.plan.language_site_url(&page.language),
+            page,
+        )?;
+        goto(&tab, &server.url(&page.chapter_path))?;
+        switch_language(&tab, &server, source)?;
+        check_chapter(&tab, source, &pages)?;
     }
-    let placeholder = browser
-        .find("#mdbook-searchbar")?
-        .context("no search bar")?;
-    let toc_toggle = browser
-        .find("#mdbook-sidebar-toggle")?
-        .context("no table of contents button")?;
-    Ok(Chrome {
-        search_placeholder: browser
-            .attribute(&placeholder, "placeholder")?
-            .unwrap_or_default(),
-        toc_toggle_title: browser.attribute(&toc_toggle, "title")?.unwrap_or_default(),
+    Ok(())
+}
+
+fn launch(chromium: &Path) -> Result<Browser> {
+    let options = LaunchOptions::default_builder()
+        .path(Some(chromium.to_path_buf()))
+        .headless(true)
+        .sandbox(false)
+        .enable_gpu(false)
+        .disable_default_args(true)
+        .args(CHROMIUM_FLAGS.iter().map(OsStr::new).collect())
+        .window_size(Some((1280, 1000)))
+        .idle_browser_timeout(Duration::from_secs(120))
+        .build()
+        .map_err(|error| anyhow::anyhow!("Chromium launch options: {error}"))?;
+    Browser::new(options).with_context(|| format!("starting {}", chromium.display()))
+}
+
+fn goto(tab: &Tab, url: &str) -> Result<()> {
+    tab.navigate_to(url)?
+        .wait_until_navigated()
+        .with_context(|| format!("loading {url}"))?;
+    Ok(())
+}
+
+fn screenshot(tab: &Tab, page: &Page, what: &str) -> Result<()> {
+    let path = Path::new(env!("CARGO_TARGET_TMPDIR"))
+        .join("browser")
+        .join(format!("{}-{what}.png", page.language));
+    std::fs::create_dir_all(path.parent().expect("a folder"))?;
+    let png = tab.capture_screenshot(CaptureScreenshotFormatOption::Png, None, None, true)?;
+    std::fs::write(&path, png).with_context(|| format!("writing {}", path.display()))
+}
+
+/// The value of a JavaScript expression (through JSON).
+fn js<T: serde::de::DeserializeOwned>(tab: &Tab, expression: &str) -> Result<T> {
+    let value = tab
+        .evaluate(&format!("JSON.stringify({expression})"), false)?
+        .value;
+    let json = value
+        .as_ref()
+        .and_then(Value::as_str)
+        .with_context(|| format!("`{expression}` has no value"))?;
+    serde_json::from_str(json).with_context(|| format!("`{expression}` gave {json}"))
+}
+
+/// Polls `found` until it gives a value, at most [`WAIT`]; errors (a page
+/// being replaced) count as not yet.
+fn wait_for<T>(what: &str, mut found: impl FnMut() -> Result<Option<T>>) -> Result<T> {
+    headless_chrome::util::Wait::with_timeout(WAIT)
+        .until(|| found().ok().flatten())
+        .map_err(|_| anyhow::anyhow!("no {what} after {WAIT:?}"))
+}
+
+/// Waits until the element `selector` is displayed.
+fn wait_visible(tab: &Tab, selector: &str) -> Result<()> {
+    let script = format!("document.querySelector('{selector}')?.checkVisibility() ?? false");
+    wait_for(&format!("visible `{selector}`"), || {
+        Ok(js::<bool>(tab, &script)?.then_some(()))
     })
 }
 
-/// Opens the language switch, checks that it leads to the same chapter in
-/// `target.language`, follows it and waits for that page.
-fn switch_language(browser: &Browser, server: &StaticServer, target: &Expected) -> Result<()> {
-    let toggle = browser.wait_for_visible("#language-switch-toggle", WAIT)?;
-    browser.click(&toggle)?;
-    let link = browser.wait_for_visible(&format!("#language-switch-{}", target.language), WAIT)?;
-    browser.screenshot(&screenshot_path(&target.language, "language-menu"))?;
-    let href = browser.attribute(&link, "href")?.unwrap_or_default();
+/// Checks the chapter page of `page.language` (language switch in place):
+/// its language, title, visible code, and chrome.
+fn check_chapter(tab: &Tab, page: &Page, pages: &[Page]) -> Result<()> {
+    wait_visible(tab, "#language-switch-toggle")?;
+    let (language, title, placeholder, toc_title): (String, String, String, String) = js(
+        tab,
+        "[document.documentElement.lang, document.querySelector('main h1').innerText,
+          document.getElementById('mdbook-searchbar').placeholder,
+          document.getElementById('mdbook-sidebar-toggle').title]",
+    )?;
+    ensure!(
+        language == page.language,
+        "the page says <html lang={language}>, expected `{}`",
+        page.language
+    );
+    ensure!(
+        title == page.title,
+        "the chapter title reads `{title}`, expected `{}`",
+        page.title
+    );
+    wait_visible(tab, "main pre > code")?;
+    // `innerText` is what the reader sees: hidden lines are left out.
+    let blocks: Vec<String> = js(
+        tab,
+        "Array.from(document.querySelectorAll('main pre > code')).map(c => c.innerText)",
+    )?;
+    let definition = format!("impl Drop for {} {{", page.pool);
+    ensure!(
+        blocks.iter().any(|block| block.contains(&definition)),
+        "no visible `{definition}` in the `{}` chapter's {} code blocks",
+        page.language,
+        blocks.len()
+    );
+    for foreign in pages.iter().filter(|other| other.pool != page.pool) {
+        if let Some(block) = blocks.iter().find(|block| block.contains(&foreign.pool)) {
+            bail!(
+                "`{}` (the `{}` code) on the `{}` page:\n{block}",
+                foreign.pool,
+                foreign.language,
+                page.language
+            );
+        }
+    }
+    for (key, shown) in [
+        ("searchPlaceholder", &placeholder),
+        ("toggleTableOfContents", &toc_title),
+    ] {
+        if let Some(translated) = page.chrome(key) {
+            ensure!(
+                shown == translated,
+                "the `{}` page shows `{shown}`, not its {key} `{translated}`",
+                page.language
+            );
+        }
+    }
+    Ok(())
+}
+
+/// Opens the language switch, checks that it is accessible and leads to the
+/// same chapter in `target.language`, follows it and waits for that page.
+fn switch_language(tab: &Tab, server: &StaticServer, target: &Page) -> Result<()> {
+    wait_visible(tab, "#language-switch-toggle")?;
+    // WCAG 2.5.3: the accessible name holds the visible text (`FR`).
+    let (label, text): (String, String) = js(
+        tab,
+        "(t => [t.getAttribute('aria-label'), t.innerText.trim()])\
+         (document.getElementById('language-switch-toggle'))",
+    )?;
+    ensure!(
+        !text.is_empty() && label.starts_with(&text),
+        "the language switch shows `{text}` but is named `{label}`"
+    );
+    tab.find_element("#language-switch-toggle")?.click()?;
+    let link = format!("#language-switch-{}", target.language);
+    wait_visible(tab, &link)?;
+    screenshot(tab, target, "language-menu")?;
+    // WCAG 2.5.8: every target of the switch is at least 24 by 24 pixels.
+    let small: Vec<String> = js(
+        tab,
+        "Array.from(document.querySelectorAll('#language-switch-toggle, .language-switch-list a'))\
+         .filter(e => { const r = e.getBoundingClientRect(); return r.width < 24 || r.height < 24; })\
+         .map(e => e.id + ' ' + e.getBoundingClientRect().width + 'x' + e.getBoundingClientRect().height)",
+    )?;
+    ensure!(
+        small.is_empty(),
+        "targets of the language switch under 24px: {small:?}"
+    );
+    let href: String = js(tab, &format!("document.querySelector('{link}').href"))?;
     let wanted = server.url(&target.chapter_path);
     ensure!(
         href == wanted,
         "the language switch leads to {href}, not to the same chapter at {wanted}"
     );
-    browser.click(&link)?;
-    browser.wait_for(&format!("the page {wanted}"), WAIT, |browser| {
-        Ok((browser.current_url()? == wanted).then_some(()))
+    tab.find_element(&link)?.click()?;
+    wait_for(&format!("page {wanted}"), || {
+        Ok((js::<String>(tab, "location.href")? == wanted).then_some(()))
     })
 }
 
-/// Searches each word of `SEARCHES` for the page's language and checks
-/// that the results lead to the chapter, in this language.
-fn search(browser: &Browser, expected: &Expected) -> Result<()> {
-    let words = SEARCHES
-        .iter()
-        .find(|(language, _)| *language == expected.language)
-        .map(|(_, words)| *words)
-        .with_context(|| format!("no search words for `{}`", expected.language))?;
-    let toggle = browser
-        .find("#mdbook-search-toggle")?
-        .context("no search button")?;
-    browser.click(&toggle)?;
-    let bar = browser.wait_for_visible("#mdbook-searchbar", WAIT)?;
+/// Searches each word of `page.searches` and checks that the results lead
+/// to the chapter, the results header in the page's chrome.
+fn search(tab: &Tab, page: &Page) -> Result<()> {
+    tab.find_element("#mdbook-search-toggle")?.click()?;
+    wait_visible(tab, "#mdbook-searchbar")?;
     let mut previous_header = String::new();
-    for word in words {
-        browser.execute(
-            "const bar = document.getElementById('mdbook-searchbar'); bar.value = '';",
-            vec![],
+    for word in &page.searches {
+        js::<String>(
+            tab,
+            "document.getElementById('mdbook-searchbar').value = ''",
         )?;
-        browser.type_text(&bar, word)?;
+        tab.find_element("#mdbook-searchbar")?.type_into(word)?;
         // The header names the word once this search ran (and, on a
         // translated page, was translated: the observer runs before any
         // later script).
-        let (header, results) =
-            browser.wait_for(&format!("search results for `{word}`"), WAIT, |browser| {
-                let found = browser.execute(
-                    "return [document.getElementById('mdbook-searchresults-header').innerText,\
-                     Array.from(document.querySelectorAll('#mdbook-searchresults a'))\
-                     .map(a => new URL(a.href).pathname)];",
-                    vec![],
-                )?;
-                let header = found[0].as_str().unwrap_or_default().to_string();
-                let links: Vec<String> = found[1]
-                    .as_array()
-                    .map(|links| {
-                        links
-                            .iter()
-                            .filter_map(|link| link.as_str().map(str::to_string))
-                            .collect()
-                    })
-                    .unwrap_or_default();
-                let ran = header.contains(word) && header != previous_header;
-                Ok(ran.then_some((header, links)))
-            })?;
+        let (header, results) = wait_for(&format!("search results for `{word}`"), || {
+            let (header, results): (String, Vec<String>) = js(
+                tab,
+                "[document.getElementById('mdbook-searchresults-header').innerText,
+                  Array.from(document.querySelectorAll('#mdbook-searchresults a'))
+                    .map(a => new URL(a.href).pathname)]",
+            )?;
+            let ran = header.contains(word.as_str()) && header != previous_header;
+            Ok(ran.then_some((header, results)))
+        })?;
         ensure!(
-            results.contains(&expected.chapter_path),
+            results.contains(&page.chapter_path),
             "searching `{word}` in the `{}` book finds {results:?}, not {} ({header})",
-            expected.language,
-            expected.chapter_path
+            page.language,
+            page.chapter_path
         );
-        if expected.language != MDBOOK_CHROME_LANGUAGE {
+        if page.chrome.is_some() {
             ensure!(
                 !header.contains("search result"),
-                "the results header is left in English: `{header}`"
+                "the `{}` results header is left as mdBook wrote it: `{header}`",
+                page.language
             );
         }
         previous_header = header;
@@ -331,4 +443,110 @@ fn search(browser: &Browser, expected: &Expected) -> Result<()> {
     Ok(())
 }
 
-crate::trials!(a_reader_switches_language_searches_and_switches_back);
+/// An unknown address under a language's path: that language's 404 page,
+/// styled (its `<base href>` finds the style sheets), its heading from the
+/// language's chrome, with the language switch.
+fn check_not_found_page(
+    tab: &Tab,
+    server: &StaticServer,
+    language_url: &str,
+    page: &Page,
+) -> Result<()> {
+    goto(
+        tab,
+        &server.url(&format!("{language_url}no-such-page/at-all.html")),
+    )?;
+    wait_visible(tab, "#language-switch-toggle")?;
+    let (language, display, heading): (String, String, String) = js(
+        tab,
+        "[document.documentElement.lang,
+          getComputedStyle(document.getElementById('mdbook-menu-bar')).display,
+          document.querySelector('main h1').innerText]",
+    )?;
+    ensure!(
+        language == page.language,
+        "the 404 page under {language_url} says lang={language}"
+    );
+    ensure!(
+        display == "flex",
+        "the 404 page under {language_url} is unstyled (menu bar display {display})"
+    );
+    if let Some(translated) = page.chrome("notFoundHeading") {
+        ensure!(
+            heading == translated,
+            "the `{}` 404 page reads `{heading}`, not `{translated}`",
+            page.language
+        );
+    }
+    Ok(())
+}
+
+/// The trials of [`find_browser`], on a fake environment.
+mod finder {
+    use super::*;
+
+    /// A fake environment: `vars` and nothing else.
+    fn fake_env(vars: &[(&str, &OsStr)]) -> impl Fn(&str) -> Option<OsString> {
+        let vars: Vec<(String, OsString)> = vars
+            .iter()
+            .map(|(key, value)| (key.to_string(), value.to_os_string()))
+            .collect();
+        move |name| {
+            vars.iter()
+                .find(|(key, _)| key == name)
+                .map(|(_, value)| value.clone())
+        }
+    }
+
+    /// A folder holding an empty file named `name`.
+    fn folder_with(name: &str) -> (tempfile::TempDir, PathBuf) {
+        let dir = tempfile::tempdir().expect("a temporary folder");
+        let file = dir.path().join(name);
+        std::fs::write(&file, "").expect("a fake browser");
+        (dir, file)
+    }
+
+    fn chromium_naming_a_missing_file_finds_no_browser() -> Result<()> {
+        let (bin, _) = folder_with("chromium");
+        let env = fake_env(&[
+            ("CHROMIUM", OsStr::new("/nonexistent/chromium")),
+            ("PATH", bin.path().as_os_str()),
+        ]);
+        ensure!(find_browser(&env, USUAL_PLACES)?.is_none());
+        ensure!(missing_browser(&env).contains("CHROMIUM=/nonexistent/chromium names no file"));
+        Ok(())
+    }
+
+    fn a_missing_browser_fails_under_ci() -> Result<()> {
+        let empty = tempfile::tempdir()?;
+        let env = fake_env(&[("PATH", empty.path().as_os_str())]);
+        ensure!(find_browser(&env, &[])?.is_none());
+        let env = fake_env(&[
+            ("PATH", empty.path().as_os_str()),
+            ("CI", OsStr::new("true")),
+        ]);
+        let error = find_browser(&env, &[])
+            .expect_err("CI=true without a browser")
+            .to_string();
+        ensure!(error.contains("apt-get install chromium"), "{error}");
+        Ok(())
+    }
+
+    fn a_browser_is_found_in_chromium_path_or_a_usual_place() -> Result<()> {
+        let (bin, in_path) = folder_with("chromium-browser");
+        let (_other, elsewhere) = folder_with("chrome");
+        let by_variable = fake_env(&[("CHROMIUM", elsewhere.as_os_str())]);
+        ensure!(find_browser(&by_variable, &[])? == Some(elsewhere.clone()));
+        let by_path = fake_env(&[("PATH", bin.path().as_os_str())]);
+        ensure!(find_browser(&by_path, &[])? == Some(in_path));
+        let usual = elsewhere.to_str().context("a UTF-8 path")?;
+        ensure!(find_browser(&fake_env(&[]), &[usual])? == Some(elsewhere.clone()));
+        Ok(())
+    }
+
+    crate::trials!(
+        chromium_naming_a_missing_file_finds_no_browser,
+        a_missing_browser_fails_under_ci,
+        a_browser_is_found_in_chromium_path_or_a_usual_place
+    );
+}

@@ -2,7 +2,6 @@
 
 mod browser;
 mod links;
-mod webdriver;
 
 pub fn trials() -> Vec<libtest_mimic::Trial> {
     let mut trials = links::trials();
