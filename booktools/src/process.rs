@@ -128,11 +128,6 @@ impl Running {
         })
     }
 
-    /// The child's process id (also its process group id).
-    pub fn pid(&self) -> u32 {
-        self.child.id()
-    }
-
     /// Pipe 0 (stdout, or the merged output) or 1 (stderr), lossy UTF-8.
     pub fn output(&self, pipe: usize) -> String {
         String::from_utf8_lossy(&self.raw[pipe]).into_owned()
@@ -176,7 +171,11 @@ impl Running {
                 return Ok(());
             }
             if self.closed[0].is_some() {
-                bail!("{} exited before {what}\n{}", self.description, self.report());
+                bail!(
+                    "{} exited before {what}\n{}",
+                    self.description,
+                    self.report()
+                );
             }
             if Instant::now() >= deadline {
                 bail!("no {what} in time\n{}", self.report());
@@ -186,9 +185,13 @@ impl Running {
     }
 
     /// Its exit status and when it was seen, if it exited.
-    pub fn exit_status(&mut self) -> Result<Option<(ExitStatus, Instant)>> {
+    fn exit_status(&mut self) -> Result<Option<(ExitStatus, Instant)>> {
         if self.status.is_none() {
-            if let Some(status) = self.child.try_wait().context("asking a child for its status")? {
+            if let Some(status) = self
+                .child
+                .try_wait()
+                .context("asking a child for its status")?
+            {
                 self.status = Some((status, Instant::now()));
             }
         }

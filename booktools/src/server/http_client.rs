@@ -82,7 +82,9 @@ pub fn read_until_closed(stream: &mut TcpStream, deadline: Instant) -> Result<Re
         if left.is_zero() {
             break Ending::TimedOut;
         }
-        stream.set_read_timeout(Some(left)).context("setting a read timeout")?;
+        stream
+            .set_read_timeout(Some(left))
+            .context("setting a read timeout")?;
         match stream.read(&mut chunk) {
             Ok(0) => break Ending::Closed,
             Ok(read) => bytes.extend_from_slice(&chunk[..read]),
@@ -103,9 +105,13 @@ pub fn read_until_closed(stream: &mut TcpStream, deadline: Instant) -> Result<Re
 /// Whether the server has sent anything (or closed) on `stream` yet,
 /// without waiting.
 pub fn has_answered(stream: &TcpStream) -> Result<bool> {
-    stream.set_nonblocking(true).context("switching a socket to non-blocking")?;
+    stream
+        .set_nonblocking(true)
+        .context("switching a socket to non-blocking")?;
     let answered = !matches!(stream.peek(&mut [0]), Err(e) if e.kind() == ErrorKind::WouldBlock);
-    stream.set_nonblocking(false).context("switching a socket back to blocking")?;
+    stream
+        .set_nonblocking(false)
+        .context("switching a socket back to blocking")?;
     Ok(answered)
 }
 
@@ -122,14 +128,22 @@ pub fn ok_response_problems(name: &str, received: &Received, body: &[u8]) -> Vec
     }
     let bytes = &received.bytes;
     let Some(head_end) = bytes.windows(4).position(|window| window == b"\r\n\r\n") else {
-        problems.push(format!("no complete response: {:?}", String::from_utf8_lossy(bytes)));
-        return problems.into_iter().map(|p| format!("{name}: {p}")).collect();
+        problems.push(format!(
+            "no complete response: {:?}",
+            String::from_utf8_lossy(bytes)
+        ));
+        return problems
+            .into_iter()
+            .map(|p| format!("{name}: {p}"))
+            .collect();
     };
     let head = String::from_utf8_lossy(&bytes[..head_end]);
     let mut lines = head.split("\r\n");
     let status_line = lines.next().unwrap_or_default();
     if status_line != "HTTP/1.1 200 OK" {
-        problems.push(format!("status line {status_line:?}, expected \"HTTP/1.1 200 OK\""));
+        problems.push(format!(
+            "status line {status_line:?}, expected \"HTTP/1.1 200 OK\""
+        ));
     }
     let received_body = &bytes[head_end + 4..];
     let length = lines
@@ -150,7 +164,10 @@ pub fn ok_response_problems(name: &str, received: &Received, body: &[u8]) -> Vec
             String::from_utf8_lossy(received_body)
         ));
     }
-    problems.into_iter().map(|p| format!("{name}: {p}")).collect()
+    problems
+        .into_iter()
+        .map(|p| format!("{name}: {p}"))
+        .collect()
 }
 
 #[cfg(test)]
@@ -165,10 +182,19 @@ mod tests {
             ending,
             at: Instant::now(),
         };
-        let ok = received(b"HTTP/1.1 200 OK\r\nContent-Length: 5\r\n\r\nhello", Ending::Closed);
-        assert_eq!(ok_response_problems("g", &ok, b"hello"), Vec::<String>::new());
+        let ok = received(
+            b"HTTP/1.1 200 OK\r\nContent-Length: 5\r\n\r\nhello",
+            Ending::Closed,
+        );
+        assert_eq!(
+            ok_response_problems("g", &ok, b"hello"),
+            Vec::<String>::new()
+        );
         assert_eq!(ok_response_problems("g", &ok, b"hullo").len(), 1);
-        let short = received(b"HTTP/1.1 200 OK\r\nContent-Length: 9\r\n\r\nhello", Ending::Reset);
+        let short = received(
+            b"HTTP/1.1 200 OK\r\nContent-Length: 9\r\n\r\nhello",
+            Ending::Reset,
+        );
         assert_eq!(ok_response_problems("g", &short, b"hello").len(), 2);
         let head = received(b"HTTP/1.1 200 OK\r\n", Ending::Closed);
         assert_eq!(ok_response_problems("g", &head, b"hello").len(), 1);
@@ -194,14 +220,20 @@ mod tests {
         });
         let soon = || Instant::now() + Duration::from_secs(10);
         let received = read_until_closed(&mut send_get(address, "/").unwrap(), soon()).unwrap();
-        assert_eq!((received.bytes.as_slice(), received.ending), (&b"abc"[..], Ending::Closed));
+        assert_eq!(
+            (received.bytes.as_slice(), received.ending),
+            (&b"abc"[..], Ending::Closed)
+        );
         let received = read_until_closed(&mut send_get(address, "/").unwrap(), soon()).unwrap();
         assert_eq!(received.ending, Ending::Reset);
 
         let mut third = send_get(address, "/").unwrap();
         assert!(!has_answered(&third).unwrap());
         let soon = Instant::now() + Duration::from_millis(100);
-        assert_eq!(read_until_closed(&mut third, soon).unwrap().ending, Ending::TimedOut);
+        assert_eq!(
+            read_until_closed(&mut third, soon).unwrap().ending,
+            Ending::TimedOut
+        );
         server.join().unwrap();
     }
 }

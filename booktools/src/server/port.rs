@@ -175,21 +175,4 @@ mod tests {
         drop(held);
         PortLock::acquire(dir.path(), address, Duration::from_secs(5)).unwrap();
     }
-
-    /// Where namespaces work, a listener inside one is invisible outside
-    /// and 127.0.0.1 works there once `lo` is up.
-    #[test]
-    fn an_own_network_has_its_own_loopback() {
-        if !own_networks_work() {
-            return;
-        }
-        let listener = TcpListener::bind("127.0.0.1:0").unwrap();
-        let port = listener.local_addr().unwrap().port();
-        // Inside, the port is free although it is taken outside.
-        let script = format!("exec 3<>/dev/tcp/127.0.0.1/{port} && echo connected || echo refused");
-        let mut bash = Command::new("bash");
-        bash.args(["-c", &script]);
-        let done = process::run(in_own_network(&bash), Duration::from_secs(10)).unwrap();
-        assert!(done.output.contains("refused"), "{}", done.output);
-    }
 }

@@ -87,13 +87,11 @@ pub fn run(
 ) -> Result<Outcome> {
     let address = source.address;
     let mut server = Running::start(command, false)?;
-    let slow = http_client::send_get_when_listening(
-        address,
-        "/sleep",
-        Instant::now() + startup,
-        || server.ensure_running(),
-    )
-    .with_context(|| format!("waiting for the server\n{}", server.report()))?;
+    let slow =
+        http_client::send_get_when_listening(address, "/sleep", Instant::now() + startup, || {
+            server.ensure_running()
+        })
+        .with_context(|| format!("waiting for the server\n{}", server.report()))?;
     let slow_sent_at = Instant::now();
     let deadline = slow_sent_at + source.pause + EXIT_MARGIN;
     // Each answer is read as it arrives, so its instant is exact.
@@ -140,7 +138,11 @@ pub fn run(
     let terminate_sent_seen_at = server
         .lines
         .iter()
-        .find(|line| source.event(&line.text).is_some_and(|e| e.kind == Kind::SendingTerminate))
+        .find(|line| {
+            source
+                .event(&line.text)
+                .is_some_and(|e| e.kind == Kind::SendingTerminate)
+        })
         .map(|line| line.at);
     Ok(Outcome::Finished(Box::new(ShutdownRun {
         lines: texts(&server),
@@ -151,7 +153,9 @@ pub fn run(
         late,
         terminate_sent_seen_at,
         status,
-        exited_at: server.stdout_closed_at().map_or(exited_at, |at| at.min(exited_at)),
+        exited_at: server
+            .stdout_closed_at()
+            .map_or(exited_at, |at| at.min(exited_at)),
     })))
 }
 
@@ -191,8 +195,13 @@ impl ShutdownRun {
     pub fn problems(&self, source: &ServerSource) -> Result<Vec<String>> {
         let page = source.hello_page()?;
         let mut problems = http_client::ok_response_problems("GET /sleep", &self.slow, &page);
-        problems.extend(http_client::ok_response_problems("GET /", &self.fast, &page));
-        if !self.terminate_sent_seen_at.is_some_and(|at| at < self.slow.at) {
+        problems.extend(http_client::ok_response_problems(
+            "GET /", &self.fast, &page,
+        ));
+        if self
+            .terminate_sent_seen_at
+            .is_none_or(|at| at >= self.slow.at)
+        {
             problems.push(
                 "the shutdown did not begin while GET /sleep was in flight \
                  (no terminate-send line before its response)"

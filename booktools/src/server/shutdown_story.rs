@@ -41,11 +41,17 @@ impl Story {
     }
 
     fn lines(&self, kind: Kind, worker: Option<usize>) -> Vec<usize> {
-        self.find(kind, worker).into_iter().map(|(line, _)| line).collect()
+        self.find(kind, worker)
+            .into_iter()
+            .map(|(line, _)| line)
+            .collect()
     }
 
     fn workers(&self, kind: Kind) -> Vec<usize> {
-        self.find(kind, None).into_iter().filter_map(|(_, w)| w).collect()
+        self.find(kind, None)
+            .into_iter()
+            .filter_map(|(_, w)| w)
+            .collect()
     }
 
     /// The line of the only `kind` message (of `worker`), if it is the only one.
@@ -80,7 +86,9 @@ pub fn story_problems<S: AsRef<str>>(lines: &[S], source: &ServerSource) -> Vec<
         ));
     }
     if jobs.iter().any(|worker| *worker >= workers) {
-        problems.push(format!("a worker of {jobs:?} is not in the pool 0..{workers}"));
+        problems.push(format!(
+            "a worker of {jobs:?} is not in the pool 0..{workers}"
+        ));
     }
     let mut single = |kind| {
         let found = story.lines(kind, None);
@@ -97,9 +105,19 @@ pub fn story_problems<S: AsRef<str>>(lines: &[S], source: &ServerSource) -> Vec<
     let first_join = joins.first().map(|(line, _)| *line);
     // Each pair: the first line must come before the second.
     let mut order = vec![
-        ("main's shutdown notice", notice, "the terminate messages", sending),
+        (
+            "main's shutdown notice",
+            notice,
+            "the terminate messages",
+            sending,
+        ),
         ("the terminate messages", sending, "the joins", all),
-        ("\"shutting down all workers\"", all, "the first join", first_join),
+        (
+            "\"shutting down all workers\"",
+            all,
+            "the first join",
+            first_join,
+        ),
     ];
     if join_order != (0..workers).collect::<Vec<_>>() {
         problems.push(format!(
@@ -115,11 +133,26 @@ pub fn story_problems<S: AsRef<str>>(lines: &[S], source: &ServerSource) -> Vec<
             ));
             continue;
         };
-        order.push(("the terminate messages", sending, "a worker terminates", Some(told)));
+        order.push((
+            "the terminate messages",
+            sending,
+            "a worker terminates",
+            Some(told),
+        ));
         let next_join = story.only(Kind::Joining, Some(worker + 1));
-        order.push(("a worker terminates", Some(told), "its join returns", next_join));
+        order.push((
+            "a worker terminates",
+            Some(told),
+            "its join returns",
+            next_join,
+        ));
         for job in story.lines(Kind::Job, Some(worker)) {
-            order.push(("a worker's job", Some(job), "its terminate message", Some(told)));
+            order.push((
+                "a worker's job",
+                Some(job),
+                "its terminate message",
+                Some(told),
+            ));
         }
     }
     for (first, first_line, second, second_line) in order {
@@ -276,11 +309,17 @@ mod tests {
 
     #[test]
     fn a_possible_run_has_no_problem() {
-        assert_eq!(story_problems(&run(), &sample_source()), Vec::<String>::new());
+        assert_eq!(
+            story_problems(&run(), &sample_source()),
+            Vec::<String>::new()
+        );
         // `main` may leave its loop before the second worker printed its job.
         let mut late_job = run();
         late_job.swap(1, 2);
-        assert_eq!(story_problems(&late_job, &sample_source()), Vec::<String>::new());
+        assert_eq!(
+            story_problems(&late_job, &sample_source()),
+            Vec::<String>::new()
+        );
     }
 
     #[test]
@@ -320,7 +359,10 @@ mod tests {
             claim("quote = 'q'\nall_terminated_before_joining = 1"),
             claim("quote = 'q'\njob_lines_before_shutdown_notice = 2"),
         ];
-        assert_eq!(claim_problems(&run(), &source, &true_claims), Vec::<String>::new());
+        assert_eq!(
+            claim_problems(&run(), &source, &true_claims),
+            Vec::<String>::new()
+        );
         let false_claims = [
             claim("quote = 'q'\nworkers_with_a_job = [0, 1]"),
             claim("quote = 'q'\njoined_before_any_terminate = 1"),
@@ -335,7 +377,10 @@ mod tests {
         let mut late_job = run();
         late_job.swap(1, 2);
         let first = [claim("quote = 'q'\njob_lines_before_shutdown_notice = 1")];
-        assert_eq!(claim_problems(&late_job, &source, &first), Vec::<String>::new());
+        assert_eq!(
+            claim_problems(&late_job, &source, &first),
+            Vec::<String>::new()
+        );
         late_job.retain(|line| line != "Bye.");
         assert_eq!(claim_problems(&late_job, &source, &first).len(), 1);
     }
@@ -348,7 +393,9 @@ mod tests {
         assert_eq!(settled.workers_with_a_job, Some(vec![0, 2]));
         assert_eq!(settled.joined_before_any_terminate, None);
         let pool_only = claim("quote = 'q'\nnot_terminated_when_joined = 0");
-        assert!(!pool_only.settled_when_jobs_are_handed_out().states_something());
+        assert!(!pool_only
+            .settled_when_jobs_are_handed_out()
+            .states_something());
         assert!(toml::from_str::<NarratedClaim>("quote = 'q'\nworkers = [1]").is_err());
         assert!(!claim("quote = 'q'").states_something());
     }

@@ -116,12 +116,13 @@ impl ServerSource {
         let Some(formats) = data.messages.get(&listing.language) else {
             bail!("{origin}: no such table (every language needs its messages)");
         };
+        let placeholder = Regex::new(r"\{[^}]*\}")?;
         let mut messages = Vec::new();
         for kind in KINDS {
             let Some(format) = formats.get(&kind) else {
                 bail!("{origin}: no `{kind:?}` message");
             };
-            let pieces: Vec<&str> = Regex::new(r"\{[^}]*\}")?.split(format).collect();
+            let pieces: Vec<&str> = placeholder.split(format).collect();
             if pieces.len() != 1 + usize::from(kind.names_a_worker()) {
                 bail!("{origin}: the {kind:?} message {format:?} has the wrong number of `{{}}`");
             }
@@ -239,7 +240,10 @@ mod tests {
     fn lines_are_read_with_the_messages_of_the_data() {
         let source = sample_source();
         let event = |kind, worker| Some(Event { kind, worker });
-        assert_eq!(source.event("Send all."), event(Kind::SendingTerminate, None));
+        assert_eq!(
+            source.event("Send all."),
+            event(Kind::SendingTerminate, None)
+        );
         assert_eq!(source.event("Join 2"), event(Kind::Joining, Some(2)));
         assert_eq!(source.event("W1 job\u{a0};"), event(Kind::Job, Some(1)));
         assert_eq!(source.event("W0 stop"), event(Kind::Terminated, Some(0)));

@@ -1,26 +1,15 @@
 //! The console transcript the chapter shows after Listing 20-25: `$ cargo
-//! run`, cargo's own lines, then what the server printed while it served
-//! two requests and shut down.
-//!
-//! It comes from a real run in each language, made the way the text tells
-//! the reader to ("Start the server with `cargo run`, and make three
-//! requests"): one request after the other, the second once the server
-//! printed that a worker took the first ([`Pacing::LikeAReader`]), the
-//! third once `main` announced the shutdown. The text narrates that one
-//! run ("workers 0 and 3 got the first two requests", "we tried to join
-//! worker 0" before any worker received a terminate message), so
-//! [`regenerate`] repeats real runs, a bounded number of times, until one
-//! is the run the text describes; a run that already contradicts it once
-//! both jobs are handed out is stopped there. What the text says lives in
-//! the `[transcript]` section of `listing-expectations.toml`, each claim
-//! with the English words it comes from; [`committed_problems`] checks a
-//! committed transcript against the rules every run obeys and against
-//! those claims, so the book never shows a run that cannot happen.
-//!
-//! cargo's lines are normalized like every `output.txt`
-//! ([`crate::listings::normalize`]); the `Running` line then shows the binary
-//! relative to the crate, as cargo prints it with its default target
-//! folder: `Running `target/debug/main``.
+//! run`, cargo's lines, then what the server printed while it served two
+//! requests and shut down. The text narrates that one run ("workers 0 and 3
+//! got the first two requests", "we tried to join worker 0" before any
+//! worker received a terminate message): [`regenerate`] repeats real runs
+//! made the way the text tells the reader to ([`Pacing::LikeAReader`]), a
+//! bounded number of times, until one is the run the claims of
+//! `[transcript]` (`listing-expectations.toml`) describe;
+//! [`committed_problems`] checks a committed transcript against the rules
+//! every run obeys and against those claims. cargo's lines are normalized
+//! like every `output.txt`, the binary shown relative to the crate
+//! (`Running `target/debug/main``).
 
 use crate::languages::{BookLayout, Language};
 use crate::listings::expectations::EXPECTATIONS_FILE;
@@ -272,11 +261,18 @@ pub fn regenerate(
         }
         let args = ["run", "--color", "never", "--locked"];
         let cargo = listing_binary::cargo_in(listing, &target_dir, &args);
-        let narrated_so_far =
-            |lines: &[String]| spec.unmet_when_jobs_are_handed_out(lines, &source).is_empty();
-        let outcome =
-            shutdown_run::run(&source, cargo, BUILD_TIMEOUT, Pacing::LikeAReader, narrated_so_far)
-                .with_context(|| format!("{}: real run {attempt}", listing.id()))?;
+        let narrated_so_far = |lines: &[String]| {
+            spec.unmet_when_jobs_are_handed_out(lines, &source)
+                .is_empty()
+        };
+        let outcome = shutdown_run::run(
+            &source,
+            cargo,
+            BUILD_TIMEOUT,
+            Pacing::LikeAReader,
+            narrated_so_far,
+        )
+        .with_context(|| format!("{}: real run {attempt}", listing.id()))?;
         lock.wait_until_free(Instant::now() + Duration::from_secs(10))?;
         let unmet = match outcome {
             Outcome::Abandoned(lines) => {
@@ -355,7 +351,9 @@ fn update_one(
     }
     report(&format!("making {relative} from real `cargo run`s"));
     let lock = PortLock::acquire(&layout.root, source.address, DEFAULT_LOCK_WAIT)?;
-    let text = regenerate(&layout.root, spec, &listing, &lock, |line| report(&format!("  {line}")))?;
+    let text = regenerate(&layout.root, spec, &listing, &lock, |line| {
+        report(&format!("  {line}"))
+    })?;
     let old = std::fs::read_to_string(&path).unwrap_or_default();
     if old != text {
         std::fs::write(&path, &text).with_context(|| format!("writing {}", path.display()))?;

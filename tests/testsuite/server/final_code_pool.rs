@@ -35,7 +35,10 @@ pub fn pool_drains_and_joins(layout: &BookLayout, language: &Language, _: &str) 
         std::fs::copy(entry.path(), &destination)?;
     }
     let tests = TEMPLATE
-        .replace("hello::", &format!("{}::", listing.package.replace('-', "_")))
+        .replace(
+            "hello::",
+            &format!("{}::", listing.package.replace('-', "_")),
+        )
         .replace("ThreadPool", glossary.translate("ThreadPool"))
         .replace(".execute(", &format!(".{}(", glossary.translate("execute")));
     std::fs::create_dir_all(copy.path().join("tests"))?;
@@ -46,8 +49,16 @@ pub fn pool_drains_and_joins(layout: &BookLayout, language: &Language, _: &str) 
     let mut cargo = listing_binary::cargo_in(&listing, &target_dir, &args);
     cargo.current_dir(copy.path());
     let done = process::run(cargo, BUILD_TIMEOUT)?;
-    if !done.status.success() || !done.output.contains(&format!("test result: ok. {TESTS} passed")) {
-        bail!("`cargo test` of the pool of {} failed:\n{}", listing.id(), done.output);
+    if !done.status.success()
+        || !done
+            .output
+            .contains(&format!("test result: ok. {TESTS} passed"))
+    {
+        bail!(
+            "`cargo test` of the pool of {} failed:\n{}",
+            listing.id(),
+            done.output
+        );
     }
     Ok(())
 }

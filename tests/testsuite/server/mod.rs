@@ -32,7 +32,10 @@ type LanguageTest = fn(&BookLayout, &Language, &str) -> Result<()>;
 /// The tests of each language, by name.
 const PER_LANGUAGE: [(&str, LanguageTest); 5] = [
     ("graceful_shutdown", shutdown::graceful_shutdown),
-    ("final_code_serves_concurrently", shutdown::final_code_serves_concurrently),
+    (
+        "final_code_serves_concurrently",
+        shutdown::final_code_serves_concurrently,
+    ),
     ("messages", shutdown::messages_are_in_the_source),
     ("final_code_pool", final_code_pool::pool_drains_and_joins),
     ("transcript", transcript::committed_transcript),
@@ -43,7 +46,9 @@ pub fn trials(root: &Path) -> Vec<Trial> {
         Ok(layout) => Arc::new(layout),
         Err(error) => {
             let message = format!("{error:#}");
-            return vec![Trial::test("server::book_layout", move || Err(message.into()))];
+            return vec![Trial::test("server::book_layout", move || {
+                Err(message.into())
+            })];
         }
     };
     let shared = Arc::clone(&layout);

@@ -90,7 +90,11 @@ pub fn final_code_serves_concurrently(
 
         let page = source.hello_page()?;
         let mut problems = http_client::ok_response_problems("GET /", &fast_answer, &page);
-        problems.extend(http_client::ok_response_problems("GET /sleep", &slow_answer, &page));
+        problems.extend(http_client::ok_response_problems(
+            "GET /sleep",
+            &slow_answer,
+            &page,
+        ));
         if !slow_in_flight {
             problems.push(
                 "GET / was answered only once GET /sleep had its answer: \
@@ -105,7 +109,12 @@ pub fn final_code_serves_concurrently(
         }
         server.kill();
         if !problems.is_empty() {
-            bail!("{}:\n- {}\n{}", listing.id(), problems.join("\n- "), server.report());
+            bail!(
+                "{}:\n- {}\n{}",
+                listing.id(),
+                problems.join("\n- "),
+                server.report()
+            );
         }
         Ok(())
     })
