@@ -6,17 +6,17 @@
 //!   three requests of `tests/server.rs`: the time from the last response
 //!   to the process exit (the shutdown itself: terminate messages, joins,
 //!   exit), and how long `GET /` took while `GET /sleep` was in flight;
-//! - the wall time of `cargo test --test server` (built first, untimed).
+//! - the wall time of `cargo test --test testsuite -- server::` (built first, untimed).
 //!
 //! Timing lives here only; the tests never assert a duration.
 
 use anyhow::{bail, Context, Result};
 use booktools::languages::BookLayout;
 use booktools::listings::compile;
-use booktools::server;
+use booktools::process;
 use booktools::server::listing_binary;
 use booktools::server::port::{PortLock, DEFAULT_LOCK_WAIT};
-use booktools::server::shutdown_run::{self, Outcome};
+use booktools::server::shutdown_run::{self, Outcome, Pacing};
 use booktools::server::source::ServerSource;
 use booktools::server::transcript::TranscriptSpec;
 use std::io::Read;
@@ -47,20 +47,25 @@ pub fn run(args: &[String]) -> Result<()> {
 
     for language in &layout.languages {
         let listing = spec.listing(language)?;
-        let source = ServerSource::read(&listing.dir)?;
-        let hello_page = source.setup.hello_page()?;
+        let source = ServerSource::load(root, &listing)?;
         let target_dir = listing_binary::target_dir(root, "server-bench", &listing);
         let binary = listing_binary::build(&listing, &target_dir)?;
-        let lock = PortLock::acquire(root, source.setup.socket_address()?, DEFAULT_LOCK_WAIT)?;
+        let lock = PortLock::acquire(root, source.address, DEFAULT_LOCK_WAIT)?;
         let (mut shutdowns, mut fast_answers) = (Vec::new(), Vec::new());
         for _ in 0..runs {
             let command = listing_binary::server_command(&listing, &binary);
-            let outcome = shutdown_run::run(&source, command, Duration::from_secs(30), |_| true)?;
+            let outcome = shutdown_run::run(
+                &source,
+                command,
+                Duration::from_secs(30),
+                Pacing::BackToBack,
+                |_| true,
+            )?;
             lock.wait_until_free(Instant::now() + Duration::from_secs(10))?;
             let Outcome::Finished(run) = outcome else {
                 bail!("{}: a kept run was abandoned", listing.id());
             };
-            let problems = run.problems(&source, &hello_page);
+            let problems = run.problems(&source)?;
             if !problems.is_empty() {
                 bail!(
                     "{}: a run went wrong:\n- {}",
@@ -69,7 +74,7 @@ pub fn run(args: &[String]) -> Result<()> {
                 );
             }
             shutdowns.push(
-                run.exit_at()
+                run.exited_at
                     .saturating_duration_since(run.last_response_at()),
             );
             fast_answers.push(run.fast.at.saturating_duration_since(run.slow_sent_at));
@@ -95,12 +100,13 @@ pub fn run(args: &[String]) -> Result<()> {
     }
     let started = Instant::now();
     let mut suite = test_command(root);
+    suite.args(["--", "server::"]);
     // Its own process group: a timeout kills the test binary and its
     // servers with cargo.
     suite.process_group(0).stdout(Stdio::piped());
     let mut child = suite
         .spawn()
-        .context("starting `cargo test --test server`")?;
+        .context("starting `cargo test --test testsuite -- server::`")?;
     let mut stdout = child.stdout.take().context("no stdout pipe")?;
     let output = std::thread::spawn(move || {
         let mut text = String::new();
@@ -112,9 +118,9 @@ pub fn run(args: &[String]) -> Result<()> {
             break status;
         }
         if started.elapsed() > SUITE_TIMEOUT {
-            server::process::kill_group(&mut child);
+            process::kill_group(&mut child);
             bail!(
-                "`cargo test --test server` ran over {}s",
+                "`cargo test --test testsuite -- server::` ran over {}s",
                 SUITE_TIMEOUT.as_secs()
             );
         }
@@ -123,7 +129,7 @@ pub fn run(args: &[String]) -> Result<()> {
     let wall = started.elapsed();
     let output = output.join().unwrap_or_default();
     if !status.success() {
-        bail!("`cargo test --test server` failed:\n{output}");
+        bail!("`cargo test --test testsuite -- server::` failed:\n{output}");
     }
     // libtest's own figure: the tests alone, without cargo's start-up,
     // build scripts and waits for the build lock.
@@ -140,11 +146,13 @@ pub fn run(args: &[String]) -> Result<()> {
     Ok(())
 }
 
-/// `cargo test --test server` at the book root, quiet, with the
+/// `cargo test --test testsuite -- server::` at the book root, quiet, with the
 /// environment a parent cargo leaves scrubbed.
 fn test_command(root: &Path) -> Command {
     let mut cargo = Command::new("cargo");
-    cargo.args(["test", "--test", "server"]).current_dir(root);
+    cargo
+        .args(["test", "--test", "testsuite"])
+        .current_dir(root);
     compile::scrub_environment(&mut cargo);
     cargo
 }

@@ -237,6 +237,9 @@ struct ClaimsFile {
     /// The `[transcript]` section, read by [`crate::server::transcript`].
     #[serde(default, rename = "transcript")]
     _transcript: Option<toml::Table>,
+    /// The `[server]` section, read by [`crate::server::source`].
+    #[serde(default, rename = "server")]
+    _server: Option<toml::Table>,
 }
 
 /// A claim of the text about a listing, with names in one language.

@@ -1,10 +1,9 @@
-//! Real runs of the listings' web servers: the binary, the process, the port,
-//! an HTTP client that tells a reset from a close, and the shutdown story.
+//! Real runs of the listings' web servers: the binary, the address to
+//! oneself, an HTTP client that tells a reset from a close, and the story.
 
 pub mod http_client;
 pub mod listing_binary;
 pub mod port;
-pub mod process;
 pub mod shutdown_run;
 pub mod shutdown_story;
 pub mod source;

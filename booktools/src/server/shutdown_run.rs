@@ -11,12 +11,12 @@
 //!
 //! [`ShutdownRun::problems`] then lists everything that contradicts the
 //! listing's behaviour. The caller brings the command (the built binary, or
-//! `cargo run`), holding the [`crate::server::port::PortLock`].
+//! `cargo run`) and the address to itself ([`crate::server::port`]).
 
-use crate::server::http_client::{self, Ending, Received, Response};
-use crate::server::process::{ServerProcess, TimedLine};
+use crate::process::{Running, TimedLine};
+use crate::server::http_client::{self, Ending, Received};
 use crate::server::shutdown_story;
-use crate::server::source::{Event, ServerSource};
+use crate::server::source::{Kind, ServerSource};
 use anyhow::{bail, Context, Result};
 use std::net::TcpStream;
 use std::process::{Command, ExitStatus};
@@ -25,15 +25,6 @@ use std::time::{Duration, Instant};
 
 /// What the exit may take beyond the slow request's pause.
 pub const EXIT_MARGIN: Duration = Duration::from_secs(4);
-
-/// What happened to the request sent after the server stopped accepting.
-#[derive(Debug, Clone)]
-pub enum LateRequest {
-    /// The connection was refused.
-    Refused,
-    /// The connection was made; this is what came back on it.
-    Connected(Received),
-}
 
 /// A finished run.
 #[derive(Debug)]
@@ -44,21 +35,18 @@ pub struct ShutdownRun {
     pub stderr: String,
     /// When `GET /sleep` was sent.
     pub slow_sent_at: Instant,
-    /// The answer to `GET /sleep`.
+    /// The answers to `GET /sleep` and `GET /`.
     pub slow: Received,
-    /// The answer to `GET /`.
     pub fast: Received,
-    /// The third request.
-    pub late: LateRequest,
+    /// What came back on the third request; `None`: it was refused.
+    pub late: Option<Received>,
     /// When the terminate-send line was read, if it was.
     pub terminate_sent_seen_at: Option<Instant>,
     /// How the process exited.
     pub status: ExitStatus,
-    /// When its exit was seen.
+    /// When it exited: the earlier of the exit seen by polling and of its
+    /// standard output closing (which the kernel does at the exit).
     pub exited_at: Instant,
-    /// When its standard output closed: the exit, as the kernel closes the
-    /// pipe (more precise than [`Self::exited_at`], which is polled).
-    pub output_closed_at: Option<Instant>,
 }
 
 /// How a run ended.
@@ -66,12 +54,10 @@ pub struct ShutdownRun {
 pub enum Outcome {
     /// The server shut down by itself.
     Finished(Box<ShutdownRun>),
-    /// The caller gave up on the run once both jobs were handed to
-    /// workers and `main` announced the shutdown (the server was killed).
-    Abandoned {
-        /// The standard output up to then.
-        lines: Vec<String>,
-    },
+    /// `keep` gave up on the run once both jobs were handed to workers
+    /// and `main` announced the shutdown (the server was killed); the
+    /// standard output up to then.
+    Abandoned(Vec<String>),
 }
 
 /// When the second request (`GET /`) is sent.
@@ -87,157 +73,116 @@ pub enum Pacing {
 }
 
 /// Runs `command` (which starts the server of `source`) through the three
-/// requests, the second one sent right after the first
-/// ([`Pacing::BackToBack`]); see [`run_paced`].
-pub fn run(
-    source: &ServerSource,
-    command: Command,
-    startup: Duration,
-    keep: impl Fn(&[String]) -> bool,
-) -> Result<Outcome> {
-    run_paced(source, command, startup, Pacing::BackToBack, keep)
-}
-
-/// Runs `command` (which starts the server of `source`) through the three
 /// requests, the second one sent as `pacing` says; `startup` bounds the
 /// wait for the first connection (a `cargo run` compiles first).
 /// `keep(lines)` may end the run early, once both jobs were handed to
 /// workers and `main` announced the shutdown (`lines`: the standard output
 /// so far): the server is then killed and the run reported as abandoned.
-pub fn run_paced(
+pub fn run(
     source: &ServerSource,
     command: Command,
     startup: Duration,
     pacing: Pacing,
     keep: impl Fn(&[String]) -> bool,
 ) -> Result<Outcome> {
-    let address = source.setup.socket_address()?;
-    let pause = source.setup.slow_request_pause;
-    let mut server = ServerProcess::start(command)?;
-
-    let startup_deadline = Instant::now() + startup;
-    let slow = http_client::send_get_when_listening(address, "/sleep", startup_deadline, || {
-        server.ensure_running()
-    })
-    .with_context(|| format!("waiting for the server\n{}", server.report()))?;
+    let address = source.address;
+    let mut server = Running::start(command, false)?;
+    let slow =
+        http_client::send_get_when_listening(address, "/sleep", Instant::now() + startup, || {
+            server.ensure_running()
+        })
+        .with_context(|| format!("waiting for the server\n{}", server.report()))?;
     let slow_sent_at = Instant::now();
-    let deadline = slow_sent_at + pause + EXIT_MARGIN;
+    let deadline = slow_sent_at + source.pause + EXIT_MARGIN;
     // Each answer is read as it arrives, so its instant is exact.
     let slow_answer = read_in_background(&slow, deadline)?;
-    let job_count = |lines: &[TimedLine]| {
-        lines
-            .iter()
-            .filter(|line| matches!(source.event(&line.text), Some(Event::Job { .. })))
-            .count()
+    let count = |lines: &[TimedLine], kind| {
+        let of_kind = |line: &&TimedLine| source.event(&line.text).is_some_and(|e| e.kind == kind);
+        lines.iter().filter(of_kind).count()
     };
     if pacing == Pacing::LikeAReader {
         server.wait_for_lines(deadline, "job line for GET /sleep", |lines| {
-            job_count(lines) >= 1
+            count(lines, Kind::Job) >= 1
         })?;
     }
     let fast = http_client::send_get(address, "/")?;
     let fast_answer = read_in_background(&fast, deadline)?;
-
-    let jobs = source.connection_limit;
-    let handed_over = |lines: &[TimedLine]| {
-        job_count(lines) >= jobs
-            && lines
-                .iter()
-                .any(|line| source.event(&line.text) == Some(Event::ShuttingDown))
-    };
+    let jobs = source.connections;
     server.wait_for_lines(
         deadline,
         &format!("{jobs} job lines and the shutdown notice"),
-        handed_over,
+        |lines| count(lines, Kind::Job) >= jobs && count(lines, Kind::ShuttingDown) >= 1,
     )?;
-    let lines_so_far = texts(server.lines());
+    let texts = |server: &Running| server.lines.iter().map(|l| l.text.clone()).collect();
+    let lines_so_far: Vec<String> = texts(&server);
     if !keep(&lines_so_far) {
-        server.kill();
-        drop((slow, fast));
-        return Ok(Outcome::Abandoned {
-            lines: lines_so_far,
-        });
+        return Ok(Outcome::Abandoned(lines_so_far));
     }
 
-    let late = late_request(address, deadline)?;
+    let late = late_request(source, deadline)?;
     let reader_deadline = deadline + Duration::from_secs(1);
-    let fast_response = fast_answer.wait(reader_deadline)?;
-    let slow_response = slow_answer.wait(reader_deadline)?;
-    drop((slow, fast));
-
+    let fast = fast_answer
+        .recv_timeout(reader_deadline.saturating_duration_since(Instant::now()))
+        .context("the reader of GET / did not finish")??;
+    let slow = slow_answer
+        .recv_timeout(reader_deadline.saturating_duration_since(Instant::now()))
+        .context("the reader of GET /sleep did not finish")??;
     let Some((status, exited_at)) = server.wait_for_exit(deadline)? else {
         bail!(
-            "the server did not exit by itself within {}s of the slow request (pause {}s + {}s)\n{}",
-            (pause + EXIT_MARGIN).as_secs(),
-            pause.as_secs(),
+            "the server did not exit by itself within {}s of the slow request (pause + {}s)\n{}",
+            (source.pause + EXIT_MARGIN).as_secs(),
             EXIT_MARGIN.as_secs(),
             server.report()
         );
     };
     let terminate_sent_seen_at = server
-        .lines()
+        .lines
         .iter()
-        .find(|line| source.event(&line.text) == Some(Event::SendingTerminate))
+        .find(|line| {
+            source
+                .event(&line.text)
+                .is_some_and(|e| e.kind == Kind::SendingTerminate)
+        })
         .map(|line| line.at);
     Ok(Outcome::Finished(Box::new(ShutdownRun {
-        lines: texts(server.lines()),
-        stderr: server.stderr(),
+        lines: texts(&server),
+        stderr: server.output(1),
         slow_sent_at,
-        slow: slow_response,
-        fast: fast_response,
+        slow,
+        fast,
         late,
         terminate_sent_seen_at,
         status,
-        exited_at,
-        output_closed_at: server.stdout_closed_at(),
+        exited_at: server
+            .stdout_closed_at()
+            .map_or(exited_at, |at| at.min(exited_at)),
     })))
 }
 
-/// The text of each line.
-fn texts(lines: &[TimedLine]) -> Vec<String> {
-    lines.iter().map(|line| line.text.clone()).collect()
-}
-
-/// An answer being read on its own thread.
-struct PendingAnswer(mpsc::Receiver<Result<Received>>);
-
-impl PendingAnswer {
-    /// The answer, once its reader is done (bounded by `deadline`).
-    fn wait(self, deadline: Instant) -> Result<Received> {
-        self.0
-            .recv_timeout(deadline.saturating_duration_since(Instant::now()))
-            .context("the reader of a response did not finish")?
-    }
-}
-
 /// Reads `stream` until the server closes it, on another thread.
-fn read_in_background(stream: &TcpStream, deadline: Instant) -> Result<PendingAnswer> {
+fn read_in_background(
+    stream: &TcpStream,
+    deadline: Instant,
+) -> Result<mpsc::Receiver<Result<Received>>> {
     let mut reader = stream.try_clone().context("sharing a socket")?;
     let (sender, receiver) = mpsc::channel();
     std::thread::spawn(move || {
         let _ = sender.send(http_client::read_until_closed(&mut reader, deadline));
     });
-    Ok(PendingAnswer(receiver))
+    Ok(receiver)
 }
 
-/// Sends the third request; a refused connection is an answer too.
-fn late_request(address: std::net::SocketAddr, deadline: Instant) -> Result<LateRequest> {
-    let mut stream = match TcpStream::connect_timeout(&address, Duration::from_secs(2)) {
+/// Sends the third request; `None` when the connection is refused.
+fn late_request(source: &ServerSource, deadline: Instant) -> Result<Option<Received>> {
+    let mut stream = match TcpStream::connect_timeout(&source.address, Duration::from_secs(2)) {
         Ok(stream) => stream,
-        Err(error) if error.kind() == std::io::ErrorKind::ConnectionRefused => {
-            return Ok(LateRequest::Refused)
-        }
+        Err(error) if error.kind() == std::io::ErrorKind::ConnectionRefused => return Ok(None),
         Err(error) => return Err(error).context("connecting for the third request"),
     };
     // The server never reads it: a failed write is part of the answer.
-    let _ = std::io::Write::write_all(
-        &mut stream,
-        http_client::get_request("/", &address.to_string()).as_bytes(),
-    );
-    Ok(LateRequest::Connected(http_client::read_until_closed(
-        &mut stream,
-        deadline,
-    )?))
+    let request = http_client::get_request("/", source.address);
+    let _ = std::io::Write::write_all(&mut stream, request.as_bytes());
+    http_client::read_until_closed(&mut stream, deadline).map(Some)
 }
 
 impl ShutdownRun {
@@ -246,48 +191,30 @@ impl ShutdownRun {
         self.slow.at.max(self.fast.at)
     }
 
-    /// The best estimate of the exit instant.
-    pub fn exit_at(&self) -> Instant {
-        self.output_closed_at
-            .map_or(self.exited_at, |closed| closed.min(self.exited_at))
-    }
-
-    /// Everything in this run that contradicts the listing, given the page
-    /// it serves (`hello.html`).
-    pub fn problems(&self, source: &ServerSource, hello_page: &[u8]) -> Vec<String> {
-        let mut problems = Vec::new();
-        for (name, received) in [("GET /sleep", &self.slow), ("GET /", &self.fast)] {
-            if received.ending != Ending::Closed {
-                problems.push(format!(
-                    "{name}: the connection ended with {:?} instead of being closed after the response",
-                    received.ending
-                ));
-            }
-            match Response::parse(&received.bytes) {
-                Ok(response) => problems.extend(
-                    response
-                        .problems_as_ok_with(hello_page)
-                        .into_iter()
-                        .map(|problem| format!("{name}: {problem}")),
-                ),
-                Err(error) => problems.push(format!("{name}: no complete response: {error:#}")),
-            }
-        }
-        match self.terminate_sent_seen_at {
-            Some(at) if at < self.slow.at => {}
-            _ => problems.push(
+    /// Everything in this run that contradicts the listing.
+    pub fn problems(&self, source: &ServerSource) -> Result<Vec<String>> {
+        let page = source.hello_page()?;
+        let mut problems = http_client::ok_response_problems("GET /sleep", &self.slow, &page);
+        problems.extend(http_client::ok_response_problems(
+            "GET /", &self.fast, &page,
+        ));
+        if self
+            .terminate_sent_seen_at
+            .is_none_or(|at| at >= self.slow.at)
+        {
+            problems.push(
                 "the shutdown did not begin while GET /sleep was in flight \
                  (no terminate-send line before its response)"
                     .to_string(),
-            ),
+            );
         }
-        if let LateRequest::Connected(received) = &self.late {
-            if !received.bytes.is_empty() || received.ending == Ending::TimedOut {
+        if let Some(late) = &self.late {
+            if !late.bytes.is_empty() || late.ending == Ending::TimedOut {
                 problems.push(format!(
-                    "the third request got {} byte(s) and ended with {:?}: it should get no response \
-                     (refused, reset, or closed without a byte)",
-                    received.bytes.len(),
-                    received.ending
+                    "the third request got {} byte(s) and ended with {:?}: it should get no \
+                     response (refused, reset, or closed without a byte)",
+                    late.bytes.len(),
+                    late.ending
                 ));
             }
         }
@@ -302,6 +229,6 @@ impl ShutdownRun {
                 self.stderr
             ));
         }
-        problems
+        Ok(problems)
     }
 }

@@ -1,39 +1,28 @@
 //! The console transcript the chapter shows after Listing 20-25: `$ cargo
-//! run`, cargo's own lines, then what the server printed while it served
-//! two requests and shut down.
-//!
-//! It comes from a real run in each language, made the way the text tells
-//! the reader to ("Start the server with `cargo run`, and make three
-//! requests"): one request after the other, the second once the server
-//! printed that a worker took the first ([`Pacing::LikeAReader`]), the
-//! third once `main` announced the shutdown. The text narrates that one
-//! run ("workers 0 and 3 got the first two requests", "we tried to join
-//! worker 0" before any worker received a terminate message), so
-//! [`regenerate`] repeats real runs, a bounded number of times, until one
-//! is the run the text describes; a run that already contradicts it once
-//! both jobs are handed out is stopped there. What the text says lives in
-//! the `[transcript]` section of `listing-expectations.toml`, each claim
-//! with the English words it comes from; [`committed_problems`] checks a
-//! committed transcript against the rules every run obeys and against
-//! those claims, so the book never shows a run that cannot happen.
-//!
-//! cargo's lines are normalized like every `output.txt`
-//! ([`crate::listings::normalize`]); the `Running` line then shows the binary
-//! relative to the crate, as cargo prints it with its default target
-//! folder: `Running `target/debug/main``.
+//! run`, cargo's lines, then what the server printed while it served two
+//! requests and shut down. The text narrates that one run ("workers 0 and 3
+//! got the first two requests", "we tried to join worker 0" before any
+//! worker received a terminate message): [`regenerate`] repeats real runs
+//! made the way the text tells the reader to ([`Pacing::LikeAReader`]), a
+//! bounded number of times, until one is the run the claims of
+//! `[transcript]` (`listing-expectations.toml`) describe;
+//! [`committed_problems`] checks a committed transcript against the rules
+//! every run obeys and against those claims. cargo's lines are normalized
+//! like every `output.txt`, the binary shown relative to the crate
+//! (`Running `target/debug/main``).
 
 use crate::languages::{BookLayout, Language};
 use crate::listings::expectations::EXPECTATIONS_FILE;
 use crate::listings::normalize::{self, MachinePaths, FIXED_DURATION};
 use crate::listings::{self, Listing};
 use crate::server::listing_binary::{self, BUILD_TIMEOUT};
-use crate::server::port::PortLock;
+use crate::server::port::{PortLock, DEFAULT_LOCK_WAIT};
 use crate::server::shutdown_run::{self, Outcome, Pacing};
 use crate::server::shutdown_story::{self, NarratedClaim};
-use crate::server::source::ServerSource;
+use crate::server::source::{read_section, ServerSource};
 use anyhow::{bail, Context, Result};
 use serde::Deserialize;
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant};
 
 /// The first line of a transcript.
@@ -59,24 +48,10 @@ pub struct TranscriptSpec {
     pub claim: Vec<NarratedClaim>,
 }
 
-/// The claims file, as far as transcripts are concerned.
-#[derive(Debug, Deserialize)]
-struct ExpectationsFile {
-    transcript: Option<TranscriptSpec>,
-}
-
 impl TranscriptSpec {
     /// Reads the `[transcript]` section of the book's claims file.
     pub fn load(layout: &BookLayout) -> Result<Self> {
-        let path = layout.root.join(EXPECTATIONS_FILE);
-        let text = std::fs::read_to_string(&path)
-            .with_context(|| format!("reading {}", path.display()))?;
-        let file: ExpectationsFile =
-            toml::from_str(&text).with_context(|| format!("parsing {}", path.display()))?;
-        match file.transcript {
-            Some(spec) => Ok(spec),
-            None => bail!("{}: no `[transcript]` section", path.display()),
-        }
+        read_section(&layout.root, "transcript")
     }
 
     /// Problems of the section itself: empty claims, a quote that is not
@@ -146,7 +121,7 @@ impl TranscriptSpec {
         let settled: Vec<NarratedClaim> = self
             .claim
             .iter()
-            .filter_map(NarratedClaim::settled_when_jobs_are_handed_out)
+            .map(NarratedClaim::settled_when_jobs_are_handed_out)
             .collect();
         shutdown_story::claim_problems(lines, source, &settled)
     }
@@ -185,7 +160,7 @@ pub fn split(text: &str) -> Result<(Vec<&str>, Vec<&str>)> {
 
 /// Normalizes cargo's lines of a `cargo run` of `listing` built in
 /// `target_dir` (see the module documentation).
-pub fn normalize_cargo_lines(raw: &str, listing: &Listing, target_dir: &std::path::Path) -> String {
+pub fn normalize_cargo_lines(raw: &str, listing: &Listing, target_dir: &Path) -> String {
     let normalized = normalize::normalize(
         raw,
         &MachinePaths {
@@ -261,32 +236,22 @@ fn cargo_line_problems(cargo: &[&str], package: &str) -> Vec<String> {
     problems
 }
 
-/// How a regeneration went.
-#[derive(Debug, Clone)]
-pub struct Regenerated {
-    /// The new transcript.
-    pub text: String,
-    /// One line per real run, the kept one last.
-    pub runs: Vec<String>,
-}
-
-/// Makes the transcript of `listing` from real `cargo run`s: each attempt
-/// empties the target folder (so cargo compiles and prints `Compiling`),
-/// makes the three requests one after the other like the reader the text
-/// addresses ([`Pacing::LikeAReader`]), and is kept only if it is a
-/// correct run that the claims describe. A run that breaks the listing's
-/// rules ends the regeneration with an error; one that is merely not the
-/// narrated run (or, once the jobs are handed out, cannot become it) is
-/// retried.
+/// Makes the transcript of `listing` from real `cargo run`s, holding
+/// `lock`: each attempt empties the target folder (so cargo compiles and
+/// prints `Compiling`), makes the three requests one after the other like
+/// the reader the text addresses ([`Pacing::LikeAReader`]), and is kept
+/// only if it is a correct run that the claims describe. A run that breaks
+/// the listing's rules ends the regeneration with an error; one that is
+/// merely not the narrated run (or, once the jobs are handed out, cannot
+/// become it) is retried. `progress` gets one line per run.
 pub fn regenerate(
-    root: &std::path::Path,
+    root: &Path,
     spec: &TranscriptSpec,
     listing: &Listing,
     lock: &PortLock,
     mut progress: impl FnMut(&str),
-) -> Result<Regenerated> {
-    let source = ServerSource::read(&listing.dir)?;
-    let hello_page = source.setup.hello_page()?;
+) -> Result<String> {
+    let source = ServerSource::load(root, listing)?;
     let target_dir = listing_binary::target_dir(root, "transcripts", listing);
     let mut runs = Vec::new();
     for attempt in 1..=spec.attempts {
@@ -294,51 +259,45 @@ pub fn regenerate(
             std::fs::remove_dir_all(&target_dir)
                 .with_context(|| format!("emptying {}", target_dir.display()))?;
         }
-        let cargo = listing_binary::cargo_in(
-            listing,
-            &target_dir,
-            &["run", "--color", "never", "--locked"],
-        );
-        let outcome = shutdown_run::run_paced(
+        let args = ["run", "--color", "never", "--locked"];
+        let cargo = listing_binary::cargo_in(listing, &target_dir, &args);
+        let narrated_so_far = |lines: &[String]| {
+            spec.unmet_when_jobs_are_handed_out(lines, &source)
+                .is_empty()
+        };
+        let outcome = shutdown_run::run(
             &source,
             cargo,
             BUILD_TIMEOUT,
             Pacing::LikeAReader,
-            |lines| {
-                spec.unmet_when_jobs_are_handed_out(lines, &source)
-                    .is_empty()
-            },
+            narrated_so_far,
         )
         .with_context(|| format!("{}: real run {attempt}", listing.id()))?;
         lock.wait_until_free(Instant::now() + Duration::from_secs(10))?;
-        let run = match outcome {
-            Outcome::Abandoned { lines } => {
+        let unmet = match outcome {
+            Outcome::Abandoned(lines) => {
                 let unmet = spec.unmet_when_jobs_are_handed_out(&lines, &source);
-                runs.push(format!("run {attempt}: {}; stopped", unmet.join("; ")));
-                progress(runs.last().expect("just pushed"));
-                continue;
+                format!("{}; stopped", unmet.join("; "))
             }
-            Outcome::Finished(run) => run,
+            Outcome::Finished(run) => {
+                let problems = run.problems(&source)?;
+                if !problems.is_empty() {
+                    bail!(
+                        "{}: real run {attempt} breaks the listing's behaviour:\n- {}",
+                        listing.id(),
+                        problems.join("\n- ")
+                    );
+                }
+                let unmet = shutdown_story::claim_problems(&run.lines, &source, &spec.claim);
+                if unmet.is_empty() {
+                    progress(&format!("run {attempt}: the narrated run, kept"));
+                    let cargo_lines = normalize_cargo_lines(&run.stderr, listing, &target_dir);
+                    return Ok(compose(&cargo_lines, &run.lines));
+                }
+                unmet.join("; ")
+            }
         };
-        let problems = run.problems(&source, &hello_page);
-        if !problems.is_empty() {
-            bail!(
-                "{}: real run {attempt} breaks the listing's behaviour:\n- {}",
-                listing.id(),
-                problems.join("\n- ")
-            );
-        }
-        let unmet = shutdown_story::claim_problems(&run.lines, &source, &spec.claim);
-        if unmet.is_empty() {
-            runs.push(format!("run {attempt}: the narrated run, kept"));
-            progress(runs.last().expect("just pushed"));
-            let cargo_lines = normalize_cargo_lines(&run.stderr, listing, &target_dir);
-            return Ok(Regenerated {
-                text: compose(&cargo_lines, &run.lines),
-                runs,
-            });
-        }
-        runs.push(format!("run {attempt}: {}", unmet.join("; ")));
+        runs.push(format!("run {attempt}: {unmet}"));
         progress(runs.last().expect("just pushed"));
     }
     bail!(
@@ -381,7 +340,7 @@ fn update_one(
     report: &mut impl FnMut(&str),
 ) -> Result<()> {
     let listing = spec.listing(language)?;
-    let source = ServerSource::read(&listing.dir)?;
+    let source = ServerSource::load(&layout.root, &listing)?;
     let path = spec.path(&listing);
     let relative = path.strip_prefix(&layout.root).unwrap_or(&path).display();
     if !remake && committed_problems(spec, &listing, &source).is_empty() {
@@ -391,27 +350,22 @@ fn update_one(
         return Ok(());
     }
     report(&format!("making {relative} from real `cargo run`s"));
-    let lock = PortLock::acquire(
-        &layout.root,
-        source.setup.socket_address()?,
-        crate::server::port::DEFAULT_LOCK_WAIT,
-    )?;
-    let regenerated = regenerate(&layout.root, spec, &listing, &lock, |line| {
+    let lock = PortLock::acquire(&layout.root, source.address, DEFAULT_LOCK_WAIT)?;
+    let text = regenerate(&layout.root, spec, &listing, &lock, |line| {
         report(&format!("  {line}"))
     })?;
-    let old = std::fs::read_to_string(&path).ok();
-    if old.as_deref() != Some(regenerated.text.as_str()) {
-        std::fs::write(&path, &regenerated.text)
-            .with_context(|| format!("writing {}", path.display()))?;
+    let old = std::fs::read_to_string(&path).unwrap_or_default();
+    if old != text {
+        std::fs::write(&path, &text).with_context(|| format!("writing {}", path.display()))?;
     }
-    match old {
-        None => report(&format!("created {relative}")),
-        Some(old) if old == regenerated.text => report(&format!("unchanged {relative}")),
-        Some(old) => report(&format!(
+    report(&match old.as_str() {
+        "" => format!("created {relative}"),
+        same if same == text => format!("unchanged {relative}"),
+        old => format!(
             "updated {relative}:\n{}",
-            crate::listings::line_diff::diff(&old, &regenerated.text)
-        )),
-    }
+            crate::listings::line_diff::diff(old, &text)
+        ),
+    });
     Ok(())
 }
 
@@ -492,7 +446,7 @@ mod tests {
         let normalized = normalize_cargo_lines(
             raw,
             &listing,
-            std::path::Path::new("/book/target/transcripts/en/ch20/listing-20-25"),
+            Path::new("/book/target/transcripts/en/ch20/listing-20-25"),
         );
         assert_eq!(
             normalized,

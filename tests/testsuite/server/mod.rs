@@ -1,12 +1,120 @@
-//! Real server runs and the transcripts the book shows.
+//! Real server runs, the final code's pool, and the transcripts the book
+//! shows: tests per language of `book.toml` `[preprocessor.listings.trees]`
+//! (a new language is new tests, no change here).
+//!
+//! The servers all listen on the address the book hard-codes. Where the
+//! machine allows network namespaces, each run is this test re-run by the
+//! test binary in a namespace of its own ([`with_own_address`]), so the
+//! runs overlap; elsewhere a [`PortLock`] serializes them (also with other
+//! processes). Every child is killed by a guard, even when a test panics,
+//! and each run checks the address is free again at its end.
 
+mod final_code_pool;
 mod shutdown;
 mod transcript;
 
+use anyhow::{bail, Context, Result};
+use booktools::languages::{BookLayout, Language};
+use booktools::listings::{self, Listing};
+use booktools::process;
+use booktools::server::listing_binary::BUILD_TIMEOUT;
+use booktools::server::port::{self, PortLock, DEFAULT_LOCK_WAIT};
+use libtest_mimic::{Failed, Trial};
+use std::net::SocketAddr;
 use std::path::Path;
+use std::process::Command;
+use std::sync::Arc;
+use std::time::{Duration, Instant};
 
-pub fn trials(root: &Path) -> Vec<libtest_mimic::Trial> {
-    let mut trials = shutdown::trials(root);
-    trials.extend(transcript::trials(root));
+/// A test of one language.
+type LanguageTest = fn(&BookLayout, &Language, &str) -> Result<()>;
+
+/// The tests of each language, by name.
+const PER_LANGUAGE: [(&str, LanguageTest); 5] = [
+    ("graceful_shutdown", shutdown::graceful_shutdown),
+    (
+        "final_code_serves_concurrently",
+        shutdown::final_code_serves_concurrently,
+    ),
+    ("messages", shutdown::messages_are_in_the_source),
+    ("final_code_pool", final_code_pool::pool_drains_and_joins),
+    ("transcript", transcript::committed_transcript),
+];
+
+pub fn trials(root: &Path) -> Vec<Trial> {
+    let layout = match BookLayout::load(root) {
+        Ok(layout) => Arc::new(layout),
+        Err(error) => {
+            let message = format!("{error:#}");
+            return vec![Trial::test("server::book_layout", move || {
+                Err(message.into())
+            })];
+        }
+    };
+    let shared = Arc::clone(&layout);
+    let mut trials = vec![Trial::test("server::transcript::claims", move || {
+        transcript::claims_quote_the_text(&shared).map_err(failed)
+    })];
+    for language in &layout.languages {
+        for (test, run) in PER_LANGUAGE {
+            let name = format!("server::{test}::{}", language.code);
+            let (layout, language) = (Arc::clone(&layout), language.clone());
+            trials.push(Trial::test(name.clone(), move || {
+                run(&layout, &language, &name).map_err(failed)
+            }));
+        }
+    }
     trials
+}
+
+fn failed(error: anyhow::Error) -> Failed {
+    format!("{error:#}").into()
+}
+
+/// The listing `name` of `language`.
+fn listing(language: &Language, name: &str) -> Result<Listing> {
+    listings::discover(language)?
+        .into_iter()
+        .find(|listing| listing.name == name)
+        .with_context(|| {
+            format!(
+                "language `{}` has no listing `{name}` in {}",
+                language.code,
+                language.tree.display()
+            )
+        })
+}
+
+/// Runs `run` (the body of trial `trial`) with `address` to itself: in a
+/// network namespace of its own, where the machine allows one (the trial
+/// re-run by this test binary under `unshare`, its output shown if it
+/// fails), else holding the [`PortLock`]. Either way the address must be
+/// free again once `run` returned.
+fn with_own_address(
+    trial: &str,
+    root: &Path,
+    address: SocketAddr,
+    run: impl FnOnce() -> Result<()>,
+) -> Result<()> {
+    let lock = if port::inside_own_network() {
+        port::bring_loopback_up()?;
+        None
+    } else if port::own_networks_work() {
+        let mut helper = Command::new(std::env::current_exe()?);
+        helper.args(["--exact", trial, "--test-threads", "1"]);
+        let done = process::run(
+            port::in_own_network(&helper),
+            BUILD_TIMEOUT + Duration::from_secs(60),
+        )?;
+        if done.status.success() && done.output.contains(" 1 passed;") {
+            return Ok(());
+        }
+        bail!("in a network namespace of its own:\n{}", done.output);
+    } else {
+        Some(PortLock::acquire(root, address, DEFAULT_LOCK_WAIT)?)
+    };
+    let result = run();
+    port::wait_until_free(address, Instant::now() + Duration::from_secs(10))?;
+    drop(lock);
+    result
 }

@@ -1,0 +1,64 @@
+//! `server::final_code_pool::<language>`: the thread pool of the chapter's
+//! final code, tested as a library in every language. The final-code
+//! listing is copied to a temporary folder with `final_code_pool_template.rs`
+//! as its `tests/pool.rs` (the template's English names taken through the
+//! glossary), and `cargo test` runs there with the book's target folder:
+//! dropping the pool waits for every job and every worker thread, an idle
+//! drop returns, `new(0)` panics.
+
+use super::listing;
+use super::shutdown::FINAL_CODE;
+use anyhow::{bail, Context, Result};
+use booktools::i18n::glossary::Glossary;
+use booktools::languages::{BookLayout, Language};
+use booktools::process;
+use booktools::server::listing_binary::{self, BUILD_TIMEOUT};
+
+/// The tests, in the English names of the final code.
+const TEMPLATE: &str = include_str!("final_code_pool_template.rs");
+
+/// How many tests the template holds.
+const TESTS: usize = 3;
+
+pub fn pool_drains_and_joins(layout: &BookLayout, language: &Language, _: &str) -> Result<()> {
+    let listing = listing(language, FINAL_CODE)?;
+    let glossary = Glossary::load(layout, &language.code)?;
+    let copy = tempfile::tempdir()?;
+    for entry in walkdir::WalkDir::new(&listing.dir).min_depth(1) {
+        let entry = entry?;
+        let relative = entry.path().strip_prefix(&listing.dir)?;
+        if relative.starts_with("target") || !entry.file_type().is_file() {
+            continue;
+        }
+        let destination = copy.path().join(relative);
+        std::fs::create_dir_all(destination.parent().context("a file has a folder")?)?;
+        std::fs::copy(entry.path(), &destination)?;
+    }
+    let tests = TEMPLATE
+        .replace(
+            "hello::",
+            &format!("{}::", listing.package.replace('-', "_")),
+        )
+        .replace("ThreadPool", glossary.translate("ThreadPool"))
+        .replace(".execute(", &format!(".{}(", glossary.translate("execute")));
+    std::fs::create_dir_all(copy.path().join("tests"))?;
+    std::fs::write(copy.path().join("tests/pool.rs"), tests)?;
+
+    let target_dir = listing_binary::target_dir(&layout.root, "final-code-pool", &listing);
+    let args = ["test", "--color", "never", "--locked", "--test", "pool"];
+    let mut cargo = listing_binary::cargo_in(&listing, &target_dir, &args);
+    cargo.current_dir(copy.path());
+    let done = process::run(cargo, BUILD_TIMEOUT)?;
+    if !done.status.success()
+        || !done
+            .output
+            .contains(&format!("test result: ok. {TESTS} passed"))
+    {
+        bail!(
+            "`cargo test` of the pool of {} failed:\n{}",
+            listing.id(),
+            done.output
+        );
+    }
+    Ok(())
+}
