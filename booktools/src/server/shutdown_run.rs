@@ -221,7 +221,7 @@ impl ShutdownRun {
         if !self.status.success() {
             problems.push(format!("the server exited with {}", self.status));
         }
-        problems.extend(shutdown_story::story_problems(&self.lines, source));
+        problems.extend(shutdown_story::story_problems(&self.lines, 1, source));
         if !problems.is_empty() {
             problems.push(format!(
                 "--- stdout ---\n{}\n--- stderr ---\n{}",

@@ -14,23 +14,28 @@ use std::collections::BTreeSet;
 struct Story(Vec<(usize, Event)>);
 
 impl Story {
-    /// Reads the lines; the problems list every line that is no message.
-    fn read<S: AsRef<str>>(lines: &[S], source: &ServerSource) -> (Self, Vec<String>) {
+    /// Reads the lines, numbered from `first_line` (where they stand in
+    /// their file); the problems list every line that is no message.
+    fn read<S: AsRef<str>>(
+        lines: &[S],
+        first_line: usize,
+        source: &ServerSource,
+    ) -> (Self, Vec<String>) {
         let mut events = Vec::new();
         let mut problems = Vec::new();
         for (index, line) in lines.iter().map(AsRef::as_ref).enumerate() {
             match source.event(line) {
-                Some(event) => events.push((index, event)),
+                Some(event) => events.push((first_line + index, event)),
                 None => problems.push(format!(
                     "line {} {line:?} is none of the listing's messages",
-                    index + 1
+                    first_line + index
                 )),
             }
         }
         (Self(events), problems)
     }
 
-    /// The lines (0-based) and workers of the `kind` messages (of `worker`
+    /// The line numbers and workers of the `kind` messages (of `worker`
     /// only, if given).
     fn find(&self, kind: Kind, worker: Option<usize>) -> Vec<(usize, Option<usize>)> {
         self.0
@@ -63,19 +68,24 @@ impl Story {
     }
 }
 
-/// 1-based line numbers, for messages.
+/// Line numbers, for messages.
 fn numbers(lines: &[Option<usize>]) -> String {
     let shown: Vec<String> = lines
         .iter()
-        .map(|line| line.map_or("none".to_string(), |l| (l + 1).to_string()))
+        .map(|line| line.map_or("none".to_string(), |l| l.to_string()))
         .collect();
     shown.join(" and ")
 }
 
-/// Every way `lines` (the standard output of one run) breaks the rules
-/// that hold for any run of the listing; empty when it is a possible run.
-pub fn story_problems<S: AsRef<str>>(lines: &[S], source: &ServerSource) -> Vec<String> {
-    let (story, mut problems) = Story::read(lines, source);
+/// Every way `lines` (the standard output of one run, its first line at
+/// line `first_line` of its file) breaks the rules that hold for any run of
+/// the listing; empty when it is a possible run.
+pub fn story_problems<S: AsRef<str>>(
+    lines: &[S],
+    first_line: usize,
+    source: &ServerSource,
+) -> Vec<String> {
+    let (story, mut problems) = Story::read(lines, first_line, source);
     let workers = source.workers;
     let jobs = story.workers(Kind::Job);
     let distinct: BTreeSet<usize> = jobs.iter().copied().collect();
@@ -93,7 +103,11 @@ pub fn story_problems<S: AsRef<str>>(lines: &[S], source: &ServerSource) -> Vec<
     let mut single = |kind| {
         let found = story.lines(kind, None);
         if found.len() != 1 {
-            problems.push(format!("expected one {kind:?} line, found {}", found.len()));
+            problems.push(format!(
+                "expected one line {:?}, found {}",
+                source.message(kind),
+                found.len()
+            ));
         }
         found.first().copied()
     };
@@ -217,10 +231,11 @@ impl NarratedClaim {
 /// Every claim of `claims` the run `lines` contradicts.
 pub fn claim_problems<S: AsRef<str>>(
     lines: &[S],
+    first_line: usize,
     source: &ServerSource,
     claims: &[NarratedClaim],
 ) -> Vec<String> {
-    let (story, _) = Story::read(lines, source);
+    let (story, _) = Story::read(lines, first_line, source);
     let terminated = story.lines(Kind::Terminated, None);
     let (first_terminate, last_terminate) = (terminated.first(), terminated.last());
     let every_worker_terminated = terminated.len() == source.workers;
@@ -273,7 +288,7 @@ pub fn claim_problems<S: AsRef<str>>(
                         fails(format!(
                             "{count} job line(s) come before the shutdown notice (line {}), \
                              not at least {expected}",
-                            notice + 1
+                            notice
                         ));
                     }
                 }
@@ -310,14 +325,14 @@ mod tests {
     #[test]
     fn a_possible_run_has_no_problem() {
         assert_eq!(
-            story_problems(&run(), &sample_source()),
+            story_problems(&run(), 1, &sample_source()),
             Vec::<String>::new()
         );
         // `main` may leave its loop before the second worker printed its job.
         let mut late_job = run();
         late_job.swap(1, 2);
         assert_eq!(
-            story_problems(&late_job, &sample_source()),
+            story_problems(&late_job, 1, &sample_source()),
             Vec::<String>::new()
         );
     }
@@ -333,15 +348,15 @@ mod tests {
             lines
         };
         let late = swapped("W0 stop", "Join 1");
-        assert_eq!(story_problems(&late, &source).len(), 1, "{late:?}");
-        assert!(!story_problems(&swapped("W1 stop", "Send all."), &source).is_empty());
-        assert!(!story_problems(&swapped("Join 1", "Join 2"), &source).is_empty());
-        assert!(!story_problems(&swapped("Bye.", "Send all."), &source).is_empty());
-        assert!(!story_problems(&swapped("W2 job\u{a0};", "W2 stop"), &source).is_empty());
+        assert_eq!(story_problems(&late, 1, &source).len(), 1, "{late:?}");
+        assert!(!story_problems(&swapped("W1 stop", "Send all."), 1, &source).is_empty());
+        assert!(!story_problems(&swapped("Join 1", "Join 2"), 1, &source).is_empty());
+        assert!(!story_problems(&swapped("Bye.", "Send all."), 1, &source).is_empty());
+        assert!(!story_problems(&swapped("W2 job\u{a0};", "W2 stop"), 1, &source).is_empty());
         for (index, wrong) in [(10, "W1 stop"), (1, "W0 job\u{a0};"), (10, "hello")] {
             let mut lines = run();
             lines.insert(index, wrong.to_string());
-            assert!(!story_problems(&lines, &source).is_empty(), "{lines:?}");
+            assert!(!story_problems(&lines, 1, &source).is_empty(), "{lines:?}");
         }
     }
 
@@ -360,7 +375,7 @@ mod tests {
             claim("quote = 'q'\njob_lines_before_shutdown_notice = 2"),
         ];
         assert_eq!(
-            claim_problems(&run(), &source, &true_claims),
+            claim_problems(&run(), 1, &source, &true_claims),
             Vec::<String>::new()
         );
         let false_claims = [
@@ -370,7 +385,7 @@ mod tests {
             claim("quote = 'q'\nall_terminated_before_joining = 0"),
             claim("quote = 'q'\njob_lines_before_shutdown_notice = 3"),
         ];
-        let problems = claim_problems(&run(), &source, &false_claims);
+        let problems = claim_problems(&run(), 1, &source, &false_claims);
         assert_eq!(problems.len(), 5, "{problems:?}");
         assert!(problems[0].contains("the text says \"q\""), "{problems:?}");
 
@@ -378,11 +393,11 @@ mod tests {
         late_job.swap(1, 2);
         let first = [claim("quote = 'q'\njob_lines_before_shutdown_notice = 1")];
         assert_eq!(
-            claim_problems(&late_job, &source, &first),
+            claim_problems(&late_job, 1, &source, &first),
             Vec::<String>::new()
         );
         late_job.retain(|line| line != "Bye.");
-        assert_eq!(claim_problems(&late_job, &source, &first).len(), 1);
+        assert_eq!(claim_problems(&late_job, 1, &source, &first).len(), 1);
     }
 
     #[test]

@@ -143,6 +143,14 @@ impl ServerSource {
         })
     }
 
+    /// The format string of the `kind` message (`Shutting down.`).
+    pub fn message(&self, kind: Kind) -> &str {
+        self.messages
+            .iter()
+            .find(|(k, _, _)| *k == kind)
+            .map_or("", |(_, format, _)| format.as_str())
+    }
+
     /// The event of one line of the server's standard output.
     pub fn event(&self, line: &str) -> Option<Event> {
         self.messages.iter().find_map(|(kind, _, matcher)| {

@@ -123,7 +123,7 @@ impl TranscriptSpec {
             .iter()
             .map(NarratedClaim::settled_when_jobs_are_handed_out)
             .collect();
-        shutdown_story::claim_problems(lines, source, &settled)
+        shutdown_story::claim_problems(lines, 1, source, &settled)
     }
 }
 
@@ -201,8 +201,16 @@ pub fn committed_problems(
         Err(error) => problems.push(format!("{error:#}")),
         Ok((cargo, server)) => {
             problems.extend(cargo_line_problems(&cargo, &listing.package));
-            problems.extend(shutdown_story::story_problems(&server, source));
-            problems.extend(shutdown_story::claim_problems(&server, source, &spec.claim));
+            // The server's first line in the file: after `$ cargo run` and
+            // cargo's lines.
+            let first = cargo.len() + 2;
+            problems.extend(shutdown_story::story_problems(&server, first, source));
+            problems.extend(shutdown_story::claim_problems(
+                &server,
+                first,
+                source,
+                &spec.claim,
+            ));
         }
     }
     problems
@@ -288,7 +296,7 @@ pub fn regenerate(
                         problems.join("\n- ")
                     );
                 }
-                let unmet = shutdown_story::claim_problems(&run.lines, &source, &spec.claim);
+                let unmet = shutdown_story::claim_problems(&run.lines, 1, &source, &spec.claim);
                 if unmet.is_empty() {
                     progress(&format!("run {attempt}: the narrated run, kept"));
                     let cargo_lines = normalize_cargo_lines(&run.stderr, listing, &target_dir);
