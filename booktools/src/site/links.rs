@@ -8,7 +8,7 @@
 //! it is reported too. Links with a scheme (`https:`, `mailto:`) are external
 //! and not followed.
 
-use crate::site::static_server::percent_decode;
+use crate::site::percent_decode;
 use anyhow::{bail, Context, Result};
 use std::collections::{BTreeMap, BTreeSet};
 use std::path::{Path, PathBuf};

@@ -10,7 +10,8 @@
 //!
 //! then the ratios naive/cold and naive/warm.
 
-use anyhow::{bail, Context, Result};
+use super::{report, timed, Row};
+use anyhow::{Context, Result};
 use booktools::languages::BookLayout;
 use booktools::listings;
 use booktools::listings::cache::CACHE_DIR;
@@ -20,18 +21,9 @@ use booktools::listings::verify::{self, ListingVerdict};
 use booktools::process;
 use std::path::Path;
 use std::process::Command;
-use std::time::{Duration, Instant};
 
-/// Runs `bench <what>`.
-pub fn run(args: &[String]) -> Result<()> {
-    let root = &book_root()?;
-    match args.first().map(String::as_str) {
-        Some("listings") if args.len() == 1 => bench_listings(root),
-        _ => bail!("usage: cargo xtask bench listings"),
-    }
-}
-
-fn bench_listings(root: &Path) -> Result<()> {
+/// Runs `bench listings`.
+pub fn run(root: &Path) -> Result<()> {
     let layout = BookLayout::load(root)?;
     let settings = CompileSettings::for_book(root);
     let jobs = parallel::default_jobs();
@@ -41,9 +33,10 @@ fn bench_listings(root: &Path) -> Result<()> {
             std::fs::remove_dir_all(&dir).with_context(|| format!("removing {}", dir.display()))?;
         }
     }
-    let (cold, verdicts) = timed(|| verify::verify_book(&layout, &settings, jobs));
+    let verify = || anyhow::Ok(verify::verify_book(&layout, &settings, jobs));
+    let (cold, verdicts) = timed(verify)?;
     report_verdicts("cold", &verdicts);
-    let (warm, verdicts) = timed(|| verify::verify_book(&layout, &settings, jobs));
+    let (warm, verdicts) = timed(verify)?;
     report_verdicts("warm", &verdicts);
     let compiled_warm = verdicts
         .iter()
@@ -54,34 +47,32 @@ fn bench_listings(root: &Path) -> Result<()> {
     for language in &layout.languages {
         all.extend(listings::discover(language).unwrap_or_default());
     }
-    let naive_start = Instant::now();
-    for listing in &all {
-        naive_build(&listing.dir)?;
-    }
-    let naive = naive_start.elapsed();
+    let (naive, ()) = timed(|| all.iter().try_for_each(|listing| naive_build(&listing.dir)))?;
 
     println!(
-        "listings: {} ({} language(s)), {jobs} job(s)",
+        "listings: {} ({} language(s)), {jobs} job(s); warm run compiled {compiled_warm}",
         all.len(),
         layout.languages.len()
     );
+    report(&[
+        Row::new(
+            "verification (cold: cache and target/listings removed)",
+            vec![cold],
+            vec![warm],
+        ),
+        Row::new(
+            "naive: `cargo build` one after another, fresh target dir each",
+            vec![naive],
+            vec![],
+        ),
+    ]);
     println!(
-        "cold  (cache and target/listings removed): {}",
-        seconds(cold)
+        "naive / cold: {:.1}x, naive / warm: {:.1}x",
+        naive.as_secs_f64() / cold.as_secs_f64(),
+        naive.as_secs_f64() / warm.as_secs_f64().max(1e-9)
     );
-    println!(
-        "warm  (second run, nothing changed):       {} ({compiled_warm} listing(s) compiled)",
-        seconds(warm)
-    );
-    println!(
-        "naive (`cargo build` one after another, fresh target dir each): {}",
-        seconds(naive)
-    );
-    println!("naive / cold: {:.1}x", ratio(naive, cold));
-    println!("naive / warm: {:.1}x", ratio(naive, warm));
     Ok(())
 }
-
 /// One `cargo build` in `dir` with a fresh temporary target folder.
 fn naive_build(dir: &Path) -> Result<()> {
     let target = tempfile::tempdir().context("creating a temporary target folder")?;
@@ -114,26 +105,4 @@ fn report_verdicts(run: &str, verdicts: &[ListingVerdict]) {
             }
         }
     }
-}
-
-fn timed<T>(work: impl FnOnce() -> T) -> (Duration, T) {
-    let start = Instant::now();
-    let result = work();
-    (start.elapsed(), result)
-}
-
-fn seconds(duration: Duration) -> String {
-    format!("{:.2}s", duration.as_secs_f64())
-}
-
-fn ratio(slow: Duration, fast: Duration) -> f64 {
-    slow.as_secs_f64() / fast.as_secs_f64().max(1e-9)
-}
-
-/// The book root: the parent of `xtask/`.
-fn book_root() -> Result<std::path::PathBuf> {
-    Ok(Path::new(env!("CARGO_MANIFEST_DIR"))
-        .parent()
-        .context("xtask/ has no parent folder")?
-        .to_path_buf())
 }

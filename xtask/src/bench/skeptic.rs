@@ -18,13 +18,14 @@
 //! and the fastest and the median are reported, with the time the test
 //! binary itself reports (`finished in`).
 
-use anyhow::{bail, Context, Result};
+use super::{report, timed, Row};
+use anyhow::{Context, Result};
 use booktools::process::{self, Finished};
 use booktools::skeptic;
 use std::collections::BTreeMap;
-use std::path::{Path, PathBuf};
+use std::path::Path;
 use std::process::Command;
-use std::time::{Duration, Instant, SystemTime};
+use std::time::{Duration, SystemTime};
 
 /// The root package, which owns `build.rs` and `tests/skeptic.rs`.
 const PACKAGE: &str = "graceful-shutdown-book";
@@ -33,23 +34,12 @@ const PACKAGE: &str = "graceful-shutdown-book";
 const CARGO_TIMEOUT: Duration = Duration::from_secs(3600);
 
 /// Runs `bench skeptic`.
-pub fn run(args: &[String]) -> Result<()> {
-    let runs = match args {
-        [] => 3,
-        [flag, count] if flag == "--runs" => count
-            .parse::<usize>()
-            .ok()
-            .filter(|&count| count > 0)
-            .context("--runs takes a positive number")?,
-        _ => bail!("usage: cargo xtask bench skeptic [--runs <n>]"),
-    };
-    let root = book_root()?;
-
-    let start = Instant::now();
-    let blocks = skeptic::collect(&root)?;
+pub fn run(root: &Path, runs: usize) -> Result<()> {
     let scratch = tempfile::tempdir()?;
-    let docs = skeptic::write_skeptic_docs(&blocks, scratch.path())?;
-    let collect = start.elapsed();
+    let (collect, docs) = timed(|| {
+        let blocks = skeptic::collect(root)?;
+        skeptic::write_skeptic_docs(&blocks, scratch.path())
+    })?;
     let mut per_language: BTreeMap<&str, usize> = BTreeMap::new();
     for test in &docs.tests {
         *per_language.entry(test.language.as_str()).or_default() += 1;
@@ -57,27 +47,27 @@ pub fn run(args: &[String]) -> Result<()> {
 
     // Whatever state the target folder is in, start from a built one.
     cargo(
-        &root,
+        root,
         &["test", "-p", PACKAGE, "--test", "skeptic", "--no-run"],
     )?;
 
     touch(&root.join("book.toml"))?;
     let (rebuild_skeptic, _) = timed_cargo(
-        &root,
+        root,
         &["test", "-p", PACKAGE, "--test", "skeptic", "--no-run"],
     )?;
     touch(&root.join("book.toml"))?;
-    let (rebuild_all, _) = timed_cargo(&root, &["test", "-p", PACKAGE, "--no-run"])?;
+    let (rebuild_all, _) = timed_cargo(root, &["test", "-p", PACKAGE, "--no-run"])?;
 
     let test_run = ["test", "-v", "-p", PACKAGE, "--test", "skeptic"];
     let mut cold = Vec::new();
     for _ in 0..runs {
         ::skeptic::rt::clear_caches(&root.to_string_lossy());
-        cold.push(timed_cargo(&root, &test_run)?);
+        cold.push(timed_cargo(root, &test_run)?);
     }
     let mut warm = Vec::new();
     for _ in 0..runs {
-        warm.push(timed_cargo(&root, &test_run)?);
+        warm.push(timed_cargo(root, &test_run)?);
     }
     // What cargo -v says when it reruns the root package's build script.
     let reruns: Vec<String> = cold
@@ -103,29 +93,36 @@ pub fn run(args: &[String]) -> Result<()> {
         .map(|(language, count)| format!("{language}: {count}"))
         .collect();
     println!(
-        "blocks tested: {} ({})",
+        "blocks tested: {} ({}); the test binary's own `finished in`: cold {}, warm {}",
         docs.tests.len(),
-        counts.join(", ")
+        counts.join(", "),
+        binary_times(&cold),
+        binary_times(&warm),
     );
-    println!(
-        "collect (render every language, write skeptic's Markdown, in-process): {}",
-        seconds(collect)
-    );
-    println!(
-        "after a book edit, `cargo test --test skeptic --no-run` (build script + test binary): {}",
-        seconds(rebuild_skeptic)
-    );
-    println!(
-        "after a book edit, `cargo test -p {PACKAGE} --no-run` (every root test target): {}",
-        seconds(rebuild_all)
-    );
-    println!(
-        "`cargo test --test skeptic`, {runs} run(s) each, fastest / median \
-         (the test binary's own `finished in`):"
-    );
-    println!("  cold (skeptic caches cleared): {}", summary(&cold));
-    println!("  warm (nothing changed):        {}", summary(&warm));
-    println!("  results: {}", results.join(" | "));
+    let times = |runs: &[(Duration, Finished)]| runs.iter().map(|(time, _)| *time).collect();
+    report(&[
+        Row::new(
+            "collect (render every language, write skeptic's Markdown, in-process)",
+            vec![collect],
+            vec![],
+        ),
+        Row::new(
+            "after a book edit, `cargo test --test skeptic --no-run`",
+            vec![rebuild_skeptic],
+            vec![],
+        ),
+        Row::new(
+            format!("after a book edit, `cargo test -p {PACKAGE} --no-run`"),
+            vec![rebuild_all],
+            vec![],
+        ),
+        Row::new(
+            "`cargo test --test skeptic` (cold: skeptic caches cleared)",
+            times(&cold),
+            times(&warm),
+        ),
+    ]);
+    println!("results: {}", results.join(" | "));
     println!(
         "a `cargo test` without a book edit reran the build script: {}",
         if reruns.is_empty() { "no" } else { "YES" }
@@ -155,9 +152,7 @@ fn cargo(root: &Path, args: &[&str]) -> Result<Finished> {
 }
 
 fn timed_cargo(root: &Path, args: &[&str]) -> Result<(Duration, Finished)> {
-    let start = Instant::now();
-    let finished = cargo(root, args)?;
-    Ok((start.elapsed(), finished))
+    timed(|| cargo(root, args))
 }
 
 /// Sets a file's modification time to now, as an editor saving it would.
@@ -169,15 +164,13 @@ fn touch(path: &Path) -> Result<()> {
         .with_context(|| format!("touching {}", path.display()))
 }
 
-/// Fastest and median wall time of the runs, each with the test binary's
-/// own time.
-fn summary(runs: &[(Duration, Finished)]) -> String {
-    let mut sorted: Vec<&(Duration, Finished)> = runs.iter().collect();
-    sorted.sort_by_key(|(time, _)| *time);
-    let show = |(time, run): &(Duration, Finished)| {
-        format!("{} ({})", seconds(*time), binary_time(&run.output))
-    };
-    format!("{} / {}", show(sorted[0]), show(sorted[sorted.len() / 2]))
+/// The test binary's own time of each run.
+fn binary_times(runs: &[(Duration, Finished)]) -> String {
+    let times: Vec<String> = runs
+        .iter()
+        .map(|(_, run)| binary_time(&run.output))
+        .collect();
+    times.join(", ")
 }
 
 /// The `finished in 3.01s` of libtest's summary.
@@ -203,16 +196,4 @@ fn test_result(output: &str) -> String {
 fn last_lines(text: &str, count: usize) -> String {
     let lines: Vec<&str> = text.lines().collect();
     lines[lines.len().saturating_sub(count)..].join("\n")
-}
-
-fn seconds(duration: Duration) -> String {
-    format!("{:.2}s", duration.as_secs_f64())
-}
-
-/// The book root: the parent of `xtask/`.
-fn book_root() -> Result<PathBuf> {
-    Ok(Path::new(env!("CARGO_MANIFEST_DIR"))
-        .parent()
-        .context("xtask/ has no parent folder")?
-        .to_path_buf())
 }
