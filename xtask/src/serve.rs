@@ -62,7 +62,8 @@ pub fn run(root: &Path, language: Option<&str>, port: u16) -> Result<()> {
 enum Feeds {
     /// Every language (`src/`, the theme): all derive from the source.
     Everything,
-    /// `book.toml` and `glossary.toml`, in the (unwatched) book root.
+    /// The book root, not recursively: `book.toml` and `glossary.toml` feed
+    /// every language.
     RootFiles,
     /// The gettext folder: `<language>.po` feeds that language.
     Catalogs,

@@ -54,17 +54,11 @@ pub fn run(root: &Path) -> Result<()> {
         all.len(),
         layout.languages.len()
     );
+    let verification = "verification (cold: cache and target/listings removed)";
+    let naive_label = "naive: `cargo build` one after another, fresh target dir each";
     report(&[
-        Row::new(
-            "verification (cold: cache and target/listings removed)",
-            vec![cold],
-            vec![warm],
-        ),
-        Row::new(
-            "naive: `cargo build` one after another, fresh target dir each",
-            vec![naive],
-            vec![],
-        ),
+        Row::new(verification, vec![cold], vec![warm]),
+        Row::once(naive_label, naive),
     ]);
     println!(
         "naive / cold: {:.1}x, naive / warm: {:.1}x",
@@ -73,6 +67,7 @@ pub fn run(root: &Path) -> Result<()> {
     );
     Ok(())
 }
+
 /// One `cargo build` in `dir` with a fresh temporary target folder.
 fn naive_build(dir: &Path) -> Result<()> {
     let target = tempfile::tempdir().context("creating a temporary target folder")?;
@@ -86,23 +81,13 @@ fn naive_build(dir: &Path) -> Result<()> {
     Ok(())
 }
 
+/// The failed verdicts of a run, one line each (as `cargo test` would fail).
 fn report_verdicts(run: &str, verdicts: &[ListingVerdict]) {
-    let failed: Vec<&ListingVerdict> = verdicts.iter().filter(|v| v.result.is_err()).collect();
-    if !failed.is_empty() {
-        println!(
-            "{run} run: {} of {} verdict(s) failed (as `cargo test` would report):",
-            failed.len(),
-            verdicts.len()
-        );
-        for verdict in failed {
-            if let Err(error) = &verdict.result {
-                let first_line = format!("{error:#}");
-                println!(
-                    "  {}: {}",
-                    verdict.id,
-                    first_line.lines().next().unwrap_or("")
-                );
-            }
+    for verdict in verdicts {
+        if let Err(error) = &verdict.result {
+            let error = format!("{error:#}");
+            let first_line = error.lines().next().unwrap_or("");
+            println!("{run} run: {} failed: {first_line}", verdict.id);
         }
     }
 }

@@ -51,6 +51,15 @@ pub fn timed<T>(work: impl FnOnce() -> Result<T>) -> Result<(Duration, T)> {
     Ok((started.elapsed(), value))
 }
 
+/// The `finished in 3.01s` of libtest's summaries (joined with ` + `).
+pub fn libtest_time(output: &str) -> String {
+    let times: Vec<&str> = (output.lines())
+        .filter_map(|line| line.split("finished in ").nth(1))
+        .map(str::trim)
+        .collect();
+    times.join(" + ")
+}
+
 /// One measured thing: its cold and warm runs (either may be empty).
 pub struct Row {
     pub label: String,
@@ -65,6 +74,17 @@ impl Row {
             cold,
             warm,
         }
+    }
+
+    /// A single (cold) run.
+    pub fn once(label: impl Into<String>, run: Duration) -> Row {
+        Row::new(label, vec![run], Vec::new())
+    }
+
+    /// The first of `runs` cold, the others warm.
+    pub fn first_cold(label: impl Into<String>, mut runs: Vec<Duration>) -> Row {
+        let warm = runs.split_off(1.min(runs.len()));
+        Row::new(label, runs, warm)
     }
 }
 

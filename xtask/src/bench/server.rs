@@ -10,7 +10,7 @@
 //!
 //! Timing lives here only; the tests never assert a duration.
 
-use super::{report, timed, Row};
+use super::{libtest_time, report, timed, Row};
 use anyhow::{bail, Result};
 use booktools::languages::BookLayout;
 use booktools::listings::compile;
@@ -63,18 +63,11 @@ pub fn run(root: &Path, runs: usize) -> Result<()> {
             fast_answers.push(run.fast.at.saturating_duration_since(run.slow_sent_at));
         }
         drop(lock);
-        let (first, rest) = shutdowns.split_at(1);
-        rows.push(Row::new(
-            format!("{}: last response -> process exit", listing.id()),
-            first.to_vec(),
-            rest.to_vec(),
-        ));
-        let (first, rest) = fast_answers.split_at(1);
-        rows.push(Row::new(
-            format!("{}: GET / answered, GET /sleep in flight", listing.id()),
-            first.to_vec(),
-            rest.to_vec(),
-        ));
+        let id = listing.id();
+        let shutdown = format!("{id}: last response -> process exit");
+        rows.push(Row::first_cold(shutdown, shutdowns));
+        let fast = format!("{id}: GET / answered, GET /sleep in flight");
+        rows.push(Row::first_cold(fast, fast_answers));
     }
 
     let mut build = test_command(root);
@@ -88,20 +81,11 @@ pub fn run(root: &Path, runs: usize) -> Result<()> {
     }
     // libtest's own figure: the tests alone, without cargo's start-up,
     // build scripts and waits for the build lock.
-    let tests_alone = suite
-        .output
-        .lines()
-        .filter_map(|line| line.split("finished in ").nth(1))
-        .next_back()
-        .unwrap_or("?")
-        .to_string();
-    rows.push(Row::new(
-        format!("cargo test --test server (built; tests alone {tests_alone})"),
-        vec![wall],
-        vec![],
-    ));
+    let tests_alone = libtest_time(&suite.output);
+    let suite = format!("cargo test --test server (built; tests alone {tests_alone})");
+    rows.push(Row::once(suite, wall));
     report(&rows);
-    println!("(each shutdown instant is seen by a blocked thread of the client: resolution ~0.1 ms; cold = first run)");
+    println!("(cold = first run; each instant is seen by a blocked client thread: ~0.1 ms)");
     Ok(())
 }
 

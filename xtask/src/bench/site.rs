@@ -52,23 +52,16 @@ pub fn run(root: &Path) -> Result<()> {
     for round in 0..3 {
         edits.push(edit_and_rebuild(&mut session, &catalog, translated, round)?);
     }
+    let edit = format!("serve: `{translated}.po` saved -> `{translated}` pages rebuilt");
     report(&[
         Row::new(
             format!("in-process build, {languages}"),
             vec![cold],
             vec![warm],
         ),
-        Row::new(format!("link check ({links} links)"), vec![check], vec![]),
-        Row::new(
-            format!("serve: start (build {languages})"),
-            vec![start],
-            vec![],
-        ),
-        Row::new(
-            format!("serve: `{translated}.po` saved -> `{translated}` pages rebuilt"),
-            edits[..1].to_vec(),
-            edits[1..].to_vec(),
-        ),
+        Row::once(format!("link check ({links} links)"), check),
+        Row::once(format!("serve: start (build {languages})"), start),
+        Row::first_cold(edit, edits),
     ]);
     Ok(())
 }
@@ -118,44 +111,15 @@ fn edit_and_rebuild(
     Ok(rebuilt)
 }
 
-/// Puts [`EDIT_MARK`] at the start of the `round`-th translated message
-/// (the header excluded).
+/// Puts [`EDIT_MARK`] at the start of the `round`-th one-line translation
+/// (`msgstr "..."`; the header's `msgstr ""` is not one).
 pub fn mark_a_message(text: &str, round: usize) -> Option<String> {
-    let mut offset = 0;
-    let mut translated = 0;
-    for (index, entry) in text.split("\n\n").enumerate() {
-        let entry_start = offset;
-        offset += entry.len() + 2;
-        if index == 0 || entry.lines().all(|line| line.starts_with('#')) {
-            continue; // the header, or comments only
-        }
-        // The first line of the translation: `msgstr "..."`, or the line
-        // after a `msgstr ""` that continues on the next lines.
-        let mut lines_offset = entry_start;
-        let mut content = None;
-        let mut after_empty_msgstr = false;
-        for line in entry.split('\n') {
-            if after_empty_msgstr {
-                content = line.starts_with('"').then_some(lines_offset + 1);
-                break;
-            }
-            if line == "msgstr \"\"" {
-                after_empty_msgstr = true;
-            } else if line.starts_with("msgstr \"") {
-                content = Some(lines_offset + "msgstr \"".len());
-                break;
-            }
-            lines_offset += line.len() + 1;
-        }
-        let Some(at) = content else { continue };
-        if translated == round {
-            let mut edited = text.to_string();
-            edited.insert_str(at, &format!("{EDIT_MARK} "));
-            return Some(edited);
-        }
-        translated += 1;
-    }
-    None
+    let start = "\nmsgstr \"";
+    let at = (text.match_indices(start))
+        .map(|(at, _)| at + start.len())
+        .filter(|at| !text[*at..].starts_with('"'))
+        .nth(round)?;
+    Some(format!("{}{EDIT_MARK} {}", &text[..at], &text[at..]))
 }
 
 /// The pages under `dir` (relative, `print.html` left out) showing
@@ -180,16 +144,15 @@ mod tests {
     use super::*;
 
     #[test]
-    fn marks_translated_messages_in_turn_never_the_header() {
+    fn marks_one_line_translations_in_turn_never_the_header() {
         let po = "msgid \"\"\nmsgstr \"\"\n\"Language: fr\\n\"\n\n\
-                  #: a.md:1\nmsgid \"One\"\nmsgstr \"Un\"\n\n\
+                  msgid \"One\"\nmsgstr \"Un\"\n\n\
                   msgid \"Untranslated\"\nmsgstr \"\"\n\n\
-                  msgid \"\"\n\"Two\"\nmsgstr \"\"\n\"Deux\"\n";
+                  msgid \"Two\"\nmsgstr \"Deux\"\n";
         let first = mark_a_message(po, 0).unwrap();
         assert!(first.contains("msgstr \"⁂ Un\""), "{first}");
         let second = mark_a_message(po, 1).unwrap();
-        assert!(second.contains("msgstr \"\"\n\"⁂ Deux\""), "{second}");
-        assert!(second.contains("\"Language: fr"), "{second}");
+        assert!(second.contains("msgstr \"⁂ Deux\""), "{second}");
         assert_eq!(mark_a_message(po, 2), None);
     }
 }

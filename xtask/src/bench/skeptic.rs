@@ -14,15 +14,13 @@
 //! - warm runs: the same, nothing changed; and whether a warm `cargo test`
 //!   reran the build script (it must not).
 //!
-//! The machine is shared, so each run is repeated (`--runs <n>`, default 3)
-//! and the fastest and the median are reported, with the time the test
-//! binary itself reports (`finished in`).
+//! The machine is shared, so each `cargo test` is repeated (`--runs <n>`,
+//! default 3), with the time the test binary itself reports (`finished in`).
 
-use super::{report, timed, Row};
+use super::{libtest_time, report, timed, Row};
 use anyhow::{Context, Result};
 use booktools::process::{self, Finished};
 use booktools::skeptic;
-use std::collections::BTreeMap;
 use std::path::Path;
 use std::process::Command;
 use std::time::{Duration, SystemTime};
@@ -40,81 +38,57 @@ pub fn run(root: &Path, runs: usize) -> Result<()> {
         let blocks = skeptic::collect(root)?;
         skeptic::write_skeptic_docs(&blocks, scratch.path())
     })?;
-    let mut per_language: BTreeMap<&str, usize> = BTreeMap::new();
-    for test in &docs.tests {
-        *per_language.entry(test.language.as_str()).or_default() += 1;
-    }
-
+    let build_skeptic = ["test", "-p", PACKAGE, "--test", "skeptic", "--no-run"];
     // Whatever state the target folder is in, start from a built one.
-    cargo(
-        root,
-        &["test", "-p", PACKAGE, "--test", "skeptic", "--no-run"],
-    )?;
-
+    cargo(root, &build_skeptic)?;
     touch(&root.join("book.toml"))?;
-    let (rebuild_skeptic, _) = timed_cargo(
-        root,
-        &["test", "-p", PACKAGE, "--test", "skeptic", "--no-run"],
-    )?;
+    let (rebuild_skeptic, _) = cargo(root, &build_skeptic)?;
     touch(&root.join("book.toml"))?;
-    let (rebuild_all, _) = timed_cargo(root, &["test", "-p", PACKAGE, "--no-run"])?;
+    let (rebuild_all, _) = cargo(root, &["test", "-p", PACKAGE, "--no-run"])?;
 
     let test_run = ["test", "-v", "-p", PACKAGE, "--test", "skeptic"];
-    let mut cold = Vec::new();
+    let (mut cold, mut warm) = (Vec::new(), Vec::new());
     for _ in 0..runs {
         ::skeptic::rt::clear_caches(&root.to_string_lossy());
-        cold.push(timed_cargo(root, &test_run)?);
+        cold.push(cargo(root, &test_run)?);
     }
-    let mut warm = Vec::new();
     for _ in 0..runs {
-        warm.push(timed_cargo(root, &test_run)?);
+        warm.push(cargo(root, &test_run)?);
     }
     // What cargo -v says when it reruns the root package's build script.
-    let reruns: Vec<String> = cold
-        .iter()
-        .chain(&warm)
+    let reruns: Vec<&str> = (cold.iter().chain(&warm))
         .flat_map(|(_, run)| run.output.lines())
         .filter(|line| {
             line.contains(&format!("Dirty {PACKAGE}"))
                 || (line.contains(PACKAGE) && line.contains("build-script-build`"))
         })
-        .map(str::to_string)
         .collect();
-    let mut results: Vec<String> = cold
-        .iter()
-        .chain(&warm)
-        .map(|(_, run)| test_result(&run.output))
-        .collect();
-    results.sort();
-    results.dedup();
-
-    let counts: Vec<String> = per_language
-        .iter()
-        .map(|(language, count)| format!("{language}: {count}"))
-        .collect();
+    let own_times = |runs: &[(Duration, Finished)]| {
+        let times: Vec<String> = runs
+            .iter()
+            .map(|(_, run)| libtest_time(&run.output))
+            .collect();
+        times.join(", ")
+    };
     println!(
-        "blocks tested: {} ({}); the test binary's own `finished in`: cold {}, warm {}",
+        "blocks tested: {}; the test binary's own `finished in`: cold {}, warm {}",
         docs.tests.len(),
-        counts.join(", "),
-        binary_times(&cold),
-        binary_times(&warm),
+        own_times(&cold),
+        own_times(&warm),
     );
     let times = |runs: &[(Duration, Finished)]| runs.iter().map(|(time, _)| *time).collect();
     report(&[
-        Row::new(
+        Row::once(
             "collect (render every language, write skeptic's Markdown, in-process)",
-            vec![collect],
-            vec![],
+            collect,
         ),
-        Row::new(
+        Row::once(
             "after a book edit, `cargo test --test skeptic --no-run`",
-            vec![rebuild_skeptic],
-            vec![],
+            rebuild_skeptic,
         ),
-        Row::new(
+        Row::once(
             format!("after a book edit, `cargo test -p {PACKAGE} --no-run`"),
-            vec![rebuild_all],
-            vec![],
+            rebuild_all,
         ),
         Row::new(
             "`cargo test --test skeptic` (cold: skeptic caches cleared)",
@@ -122,37 +96,30 @@ pub fn run(root: &Path, runs: usize) -> Result<()> {
             times(&warm),
         ),
     ]);
-    println!("results: {}", results.join(" | "));
-    println!(
-        "a `cargo test` without a book edit reran the build script: {}",
-        if reruns.is_empty() { "no" } else { "YES" }
-    );
+    let rerun = if reruns.is_empty() { "no" } else { "YES" };
+    println!("a `cargo test` without a book edit reran the build script: {rerun}");
     for line in &reruns {
         println!("  {}", line.trim());
     }
     Ok(())
 }
 
-/// Runs cargo in the book root; a failure is reported with its output.
-fn cargo(root: &Path, args: &[&str]) -> Result<Finished> {
+/// Runs cargo in the book root, timed; a failure is reported with its
+/// output, not returned (a failing test still costs its time).
+fn cargo(root: &Path, args: &[&str]) -> Result<(Duration, Finished)> {
     let program = std::env::var_os("CARGO").unwrap_or_else(|| "cargo".into());
     let mut command = Command::new(program);
     command.args(args).current_dir(root);
-    let finished = process::run(command, CARGO_TIMEOUT)
+    let (time, finished) = timed(|| process::run(command, CARGO_TIMEOUT))
         .with_context(|| format!("cargo {}", args.join(" ")))?;
     if !finished.status.success() {
-        // A failing test still costs its time; only report it.
         println!(
             "note: `cargo {}` failed:\n{}",
             args.join(" "),
-            last_lines(&finished.output, 30)
+            finished.output
         );
     }
-    Ok(finished)
-}
-
-fn timed_cargo(root: &Path, args: &[&str]) -> Result<(Duration, Finished)> {
-    timed(|| cargo(root, args))
+    Ok((time, finished))
 }
 
 /// Sets a file's modification time to now, as an editor saving it would.
@@ -162,38 +129,4 @@ fn touch(path: &Path) -> Result<()> {
         .open(path)
         .and_then(|file| file.set_modified(SystemTime::now()))
         .with_context(|| format!("touching {}", path.display()))
-}
-
-/// The test binary's own time of each run.
-fn binary_times(runs: &[(Duration, Finished)]) -> String {
-    let times: Vec<String> = runs
-        .iter()
-        .map(|(_, run)| binary_time(&run.output))
-        .collect();
-    times.join(", ")
-}
-
-/// The `finished in 3.01s` of libtest's summary.
-fn binary_time(output: &str) -> String {
-    output
-        .lines()
-        .filter_map(|line| line.split("finished in ").nth(1))
-        .map(str::trim)
-        .collect::<Vec<_>>()
-        .join(" + ")
-}
-
-/// libtest's summary line (`test result: ok. 20 passed; ...`).
-fn test_result(output: &str) -> String {
-    output
-        .lines()
-        .filter(|line| line.starts_with("test result:"))
-        .map(|line| line.split("; finished in").next().unwrap_or(line))
-        .collect::<Vec<_>>()
-        .join("; ")
-}
-
-fn last_lines(text: &str, count: usize) -> String {
-    let lines: Vec<&str> = text.lines().collect();
-    lines[lines.len().saturating_sub(count)..].join("\n")
 }
