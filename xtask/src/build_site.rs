@@ -8,16 +8,16 @@
 //! else `/`) needs for its `404.html`. The internal links and anchors of the
 //! result are checked before the command reports success.
 
-use anyhow::{Context, Result};
+use anyhow::Result;
 use booktools::site::{self, SitePlan};
-use std::path::{Path, PathBuf};
+use std::path::Path;
 use std::time::Instant;
 
 /// Runs `build`.
 pub fn run(root: &Path, site_url: Option<&str>, dest: Option<&Path>) -> Result<()> {
     let dest = match dest {
         Some(dest) => std::path::absolute(dest)?,
-        None => root.join(build_dir_setting(root)?),
+        None => site::build_dir(root)?,
     };
     let plan = SitePlan::load(root, site_url)?;
     let started = Instant::now();
@@ -31,19 +31,4 @@ pub fn run(root: &Path, site_url: Option<&str>, dest: Option<&Path>) -> Result<(
         plan.site_url
     );
     Ok(())
-}
-
-/// `[build] build-dir` of `book.toml` (default `book`).
-fn build_dir_setting(root: &Path) -> Result<PathBuf> {
-    let book_toml = root.join("book.toml");
-    let text = std::fs::read_to_string(&book_toml)
-        .with_context(|| format!("reading {}", book_toml.display()))?;
-    let config: toml::Value =
-        toml::from_str(&text).with_context(|| format!("parsing {}", book_toml.display()))?;
-    let setting = config
-        .get("build")
-        .and_then(|build| build.get("build-dir"))
-        .and_then(toml::Value::as_str)
-        .unwrap_or("book");
-    Ok(PathBuf::from(setting))
 }

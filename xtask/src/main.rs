@@ -14,7 +14,7 @@ mod serve;
 
 /// Project commands of the bilingual book.
 #[derive(Parser)]
-#[command(name = "cargo xtask", version)]
+#[command(name = "cargo xtask", bin_name = "cargo xtask")]
 struct Cli {
     #[command(subcommand)]
     command: Command,

@@ -161,6 +161,15 @@ impl SitePlan {
     }
 }
 
+/// Where `mdbook build` writes the book at `root`: `[build] build-dir`
+/// (default `book`), absolute.
+pub fn build_dir(root: &Path) -> Result<PathBuf> {
+    let book_toml = root.join("book.toml");
+    let config = Config::from_disk(&book_toml)
+        .with_context(|| format!("reading {}", book_toml.display()))?;
+    Ok(root.join(config.build.build_dir))
+}
+
 /// Builds every language of `plan` into `site_dir` in-process
 /// ([`build_language`]): the source language into `site_dir` first (mdBook's
 /// renderer empties its destination), then each other language into
