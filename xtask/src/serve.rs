@@ -322,6 +322,7 @@ impl Session {
 mod tests {
     use super::*;
     use crate::bench::site::{mark_a_message, marked_pages, EDIT_MARK};
+    use booktools::site::static_server::LIVE_RELOAD_ENDPOINT;
     use std::io::{Read, Write};
 
     /// `GET path`, answered and closed; the body of a `200 OK`.
@@ -353,20 +354,14 @@ mod tests {
         let plan = session.plan.clone();
         for language in &plan.languages {
             let page = get(address, &format!("/{}", plan.url_path(language)));
-            assert!(
-                page.contains(site::static_server::LIVE_RELOAD_ENDPOINT),
-                "{page}"
-            );
+            assert!(page.contains(LIVE_RELOAD_ENDPOINT), "{page}");
         }
         let before: BTreeMap<String, PathBuf> = session.built.clone();
         let stream = std::net::TcpStream::connect(address).unwrap();
         stream
             .set_read_timeout(Some(Duration::from_secs(120)))
             .unwrap();
-        let url = format!(
-            "ws://{address}/{}",
-            site::static_server::LIVE_RELOAD_ENDPOINT
-        );
+        let url = format!("ws://{address}/{LIVE_RELOAD_ENDPOINT}");
         let (mut socket, _) = tungstenite::client(url, stream).unwrap();
 
         let edited = (plan.languages.iter())

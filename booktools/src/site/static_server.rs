@@ -25,7 +25,8 @@ use std::net::SocketAddr;
 use std::path::PathBuf;
 use std::sync::{Arc, RwLock};
 use std::thread::JoinHandle;
-use tokio::sync::{broadcast, oneshot};
+use tokio::sync::broadcast::{self, error::RecvError};
+use tokio::sync::oneshot;
 use tower_http::services::{ServeDir, ServeFile};
 use tower_http::set_header::SetResponseHeaderLayer;
 
@@ -167,7 +168,8 @@ async fn live_reload_socket(
     // page connected is not missed.
     let mut reloads = shared.reload.subscribe();
     upgrade.on_upgrade(move |mut socket| async move {
-        if reloads.recv().await.is_ok() {
+        // A page that missed changes (lagged) reloads all the same.
+        if !matches!(reloads.recv().await, Err(RecvError::Closed)) {
             let _ = socket.send(Message::text("reload")).await;
         }
     })
