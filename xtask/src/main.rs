@@ -1,77 +1,112 @@
-//! Project commands, run as `cargo xtask <command>` (alias in `.cargo/config.toml`).
-//!
-//! Each command lives in its own module; this file only dispatches.
+//! Project commands, run as `cargo xtask <command>` (alias in
+//! `.cargo/config.toml`); `cargo xtask help` lists them. Each command lives
+//! in its own module; this file only parses and dispatches.
 
-use anyhow::{bail, Result};
+use anyhow::{Context, Result};
+use clap::{Parser, Subcommand};
+use std::path::{Path, PathBuf};
 
 mod bench;
-mod bench_server;
-mod bench_site;
-mod bench_skeptic;
 mod build_site;
-mod mdbook_cli;
 mod outputs;
-mod paths;
 mod po;
-mod pot;
-mod prebuilt;
 mod serve;
-mod status;
-mod tools;
-mod watch;
 
-/// One line per command, printed by `cargo xtask help`.
-const USAGE: &str = "\
-usage: cargo xtask <command>
+/// Project commands of the bilingual book.
+#[derive(Parser)]
+#[command(name = "cargo xtask", bin_name = "cargo xtask")]
+struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
 
-commands:
-  help        print this message
-  pot         extract the English prose of src/ into po/messages.pot
-  po          update po/messages.pot, then merge it into every po/<lang>.po: keeps
-              translations, marks edited messages fuzzy, adds new ones untranslated
-  status [--check]
-              translated / fuzzy / untranslated messages per language and chapter,
-              listings missing or out of step, and what is left to do (file:line);
-              --check exits 1 if anything is left
-  outputs     rewrite every listing output.txt from the current toolchain [--no-cache]
-  serve [--lang <code>] [--port <n>]
-              read the book: installs the pinned mdbook into tools/, serves every
-              language on http://127.0.0.1:3000/ and rebuilds on change
-  build [--site-url /path/] [--dest <dir>]
-              write the static site, every language, to book/ and check its links
-  bench listings  time the listing verification: cold, warm, and naive cargo builds
-  bench server [--runs <n>]
-              time the graceful shutdown (last response -> exit) and `cargo test --test server`
-  bench skeptic   time what the skeptic tests of the book's Rust blocks add to cargo test
-  bench site      time `build` (cold, warm) and a po edit rebuilt under `serve`
-";
+#[derive(Subcommand)]
+enum Command {
+    /// Extract the English prose of src/ into po/messages.pot.
+    Pot,
+    /// Update po/messages.pot, then merge it into every po/<lang>.po: keeps
+    /// translations, marks edited messages fuzzy, adds new ones untranslated.
+    Po,
+    /// Translated / fuzzy / untranslated messages per language and chapter,
+    /// listings missing or out of step, and what is left to do (file:line).
+    Status {
+        /// Exit with an error if anything is left to do.
+        #[arg(long)]
+        check: bool,
+    },
+    /// Rewrite every listing's output.txt (and the transcripts) from the
+    /// current toolchain.
+    Outputs {
+        /// Compile every listing even when the cache holds its output.
+        #[arg(long)]
+        no_cache: bool,
+    },
+    /// Read the book: build every language, serve them on one port (the
+    /// source language at /, others at /<lang>/) and rebuild on change.
+    Serve {
+        /// The language to print the address of (a code of book.toml).
+        #[arg(long)]
+        lang: Option<String>,
+        /// The port on 127.0.0.1.
+        #[arg(long, default_value_t = 3000)]
+        port: u16,
+    },
+    /// Write the static site, every language, and check its internal links.
+    Build {
+        /// The URL path the site is served under (default: book.toml's
+        /// output.html.site-url, else /).
+        #[arg(long, value_name = "/PATH/")]
+        site_url: Option<String>,
+        /// The folder to write (default: book.toml's build.build-dir).
+        #[arg(long)]
+        dest: Option<PathBuf>,
+    },
+    /// Time the tooling (timings live here only; tests never assert them).
+    Bench {
+        #[command(subcommand)]
+        what: bench::What,
+    },
+}
 
 fn main() -> Result<()> {
-    let args: Vec<String> = std::env::args().skip(1).collect();
-    let command = args.first().map(String::as_str).unwrap_or("help");
-    let rest = &args[args.len().min(1)..];
-    match command {
-        "help" | "--help" | "-h" => {
-            print!("{USAGE}");
-            Ok(())
+    let root = &book_root()?;
+    match Cli::parse().command {
+        Command::Pot => po::pot(root),
+        Command::Po => po::po(root),
+        Command::Status { check } => po::status(root, check),
+        Command::Outputs { no_cache } => outputs::run(root, no_cache),
+        Command::Serve { lang, port } => serve::run(root, lang.as_deref(), port),
+        Command::Build { site_url, dest } => {
+            build_site::run(root, site_url.as_deref(), dest.as_deref())
         }
-        "pot" => pot::run(rest),
-        "po" => po::run(rest),
-        "status" => status::run(rest),
-        "outputs" => outputs::run(rest),
-        "bench" if rest.first().map(String::as_str) == Some("skeptic") => {
-            bench_skeptic::run(&rest[1..])
-        }
-        "bench" if rest.first().map(String::as_str) == Some("server") => {
-            bench_server::run(&rest[1..])
-        }
-        "bench" if rest.first().map(String::as_str) == Some("site") => bench_site::run(&rest[1..]),
-        "bench" => bench::run(rest),
-        "serve" => serve::run(rest),
-        "build" => build_site::run(rest),
-        other => {
-            let _ = rest;
-            bail!("unknown command `{other}`\n\n{USAGE}")
-        }
+        Command::Bench { what } => bench::run(root, what),
+    }
+}
+
+/// The book root: the folder of `book.toml` and of the workspace manifest.
+fn book_root() -> Result<PathBuf> {
+    Ok(Path::new(env!("CARGO_MANIFEST_DIR"))
+        .parent()
+        .context("xtask/ has no parent folder")?
+        .to_path_buf())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use clap::CommandFactory;
+
+    #[test]
+    fn every_command_parses_as_documented() {
+        Cli::command().debug_assert();
+        let parse = |line: &str| Cli::try_parse_from(line.split_whitespace());
+        assert!(parse("x serve --lang fr --port 0").is_ok());
+        assert!(parse("x serve --port x").is_err());
+        assert!(parse("x build --site-url /b/ --dest out").is_ok());
+        assert!(parse("x bench server --runs 2").is_ok());
+        assert!(parse("x bench server --runs 0").is_err());
+        assert!(parse("x status --check").is_ok());
+        assert!(parse("x outputs --no-cache").is_ok());
+        assert!(parse("x frobnicate").is_err());
     }
 }

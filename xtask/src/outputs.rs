@@ -4,7 +4,7 @@
 //!
 //! `--no-cache` compiles every listing even when the cache holds its output.
 
-use anyhow::{bail, Context, Result};
+use anyhow::{bail, Result};
 use booktools::languages::BookLayout;
 use booktools::listings::compile::CompileSettings;
 use booktools::listings::outputs::{self, OutputChange};
@@ -13,14 +13,10 @@ use booktools::server::transcript;
 use std::path::Path;
 
 /// Runs the command.
-pub fn run(args: &[String]) -> Result<()> {
-    let root = &book_root()?;
+pub fn run(root: &Path, no_cache: bool) -> Result<()> {
     let mut settings = CompileSettings::for_book(root);
-    for arg in args {
-        match arg.as_str() {
-            "--no-cache" => settings.cache = None,
-            other => bail!("outputs: unknown argument `{other}` (accepted: --no-cache)"),
-        }
+    if no_cache {
+        settings.cache = None;
     }
     let layout = BookLayout::load(root)?;
     let jobs = parallel::default_jobs();
@@ -56,12 +52,4 @@ pub fn run(args: &[String]) -> Result<()> {
         );
     }
     Ok(())
-}
-
-/// The book root: the parent of `xtask/`.
-fn book_root() -> Result<std::path::PathBuf> {
-    Ok(Path::new(env!("CARGO_MANIFEST_DIR"))
-        .parent()
-        .context("xtask/ has no parent folder")?
-        .to_path_buf())
 }

@@ -1,25 +1,48 @@
-//! `cargo xtask po`: regenerates `po/messages.pot` from the English sources
-//! and merges it into the catalog of every translated language (see
-//! `booktools::i18n::po_update`): kept translations stay, edited messages become
-//! fuzzy with their previous English, new ones are added untranslated,
-//! removed ones are dropped.
+//! The translators' commands.
+//!
+//! - `cargo xtask pot`: extracts the English prose of `src/` into
+//!   `po/messages.pot` (see `booktools::i18n::po`).
+//! - `cargo xtask po`: regenerates `po/messages.pot` and merges it into the
+//!   catalog of every translated language (see `booktools::i18n::po_update`):
+//!   kept translations stay, edited messages become fuzzy with their
+//!   previous English, new ones are added untranslated, removed ones are
+//!   dropped.
+//! - `cargo xtask status [--check]`: per translated language and chapter, the
+//!   messages translated, fuzzy and untranslated, then what is left to do
+//!   (each with its file and line), from `booktools::i18n::status`. It only
+//!   reports, unless `--check` is given: then it fails when a language is
+//!   incomplete.
 
-use anyhow::{bail, Context, Result};
-use booktools::i18n::po::PotUpdate;
+use anyhow::{bail, Result};
+use booktools::i18n::po::{write_pot, PotUpdate};
 use booktools::i18n::po_update::{update_catalogs, CatalogChange};
+use booktools::i18n::status::{book_status, render};
 use std::path::Path;
 
 /// At most this many characters of a msgid per printed line.
 const EXCERPT: usize = 70;
 
-/// Runs the command on the book of this repository.
-pub fn run(args: &[String]) -> Result<()> {
-    if let Some(extra) = args.first() {
-        bail!("`cargo xtask po` takes no argument, got `{extra}`");
+/// `cargo xtask pot`.
+pub fn pot(root: &Path) -> Result<()> {
+    match write_pot(root)? {
+        PotUpdate::Written(path) => println!("wrote {}", path.display()),
+        PotUpdate::Unchanged(path) => println!("{} is up to date", path.display()),
     }
-    let root = Path::new(env!("CARGO_MANIFEST_DIR"))
-        .parent()
-        .context("xtask/ has no parent folder")?;
+    Ok(())
+}
+
+/// `cargo xtask status [--check]`.
+pub fn status(root: &Path, check: bool) -> Result<()> {
+    let status = book_status(root)?;
+    print!("{}", render(root, &status));
+    if check && !status.is_complete() {
+        bail!("the translations are incomplete (see above)");
+    }
+    Ok(())
+}
+
+/// `cargo xtask po`.
+pub fn po(root: &Path) -> Result<()> {
     let update = update_catalogs(root)?;
     let shown = |path: &Path| {
         path.strip_prefix(root)

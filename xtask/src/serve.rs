@@ -2,213 +2,255 @@
 //! language on http://127.0.0.1:3000/ (the source language at `/`, every
 //! other language at `/<code>/`), rebuilding what an edit affects.
 //!
-//! Installs the pinned tools into `tools/` when needed, builds the
-//! `cargo run` preprocessors once (`crate::prebuilt`), builds every
-//! language with the installed `mdbook build` into a folder of its own under
-//! `target/xtask-serve/`, serves them with our static server
-//! (`booktools::site::static_server`) and polls the inputs (`crate::watch`). A
-//! rebuild goes to a fresh folder that replaces the old one only when the
-//! build succeeded, so a broken edit leaves the last good pages served and
-//! the error printed; open pages reload when the site changed. Ctrl-C stops
-//! the command, and the terminal's interrupt reaches a running `mdbook` too.
+//! Every language is built in-process by the pipeline the tests use
+//! (`booktools::site::build_language`), into a folder of its own under
+//! `target/xtask-serve/`, and served by `booktools::site::static_server`.
+//! `notify` watches the inputs (`crate::serve::Inputs`); a rebuild goes to a
+//! fresh folder that replaces the served one only when the build succeeded,
+//! so a broken edit leaves the last good pages served and the error printed.
+//! Open pages reload when their site changed.
 
-use crate::mdbook_cli::MdbookCli;
-use crate::prebuilt::{self, CargoPreprocessor};
-use crate::tools;
-use crate::watch::{Changes, Inputs, Snapshot};
 use anyhow::{bail, Context, Result};
+use booktools::languages::BookLayout;
 use booktools::site::static_server::{Mount, StaticServer};
-use booktools::site::{LanguageBuild, SitePlan};
-use std::collections::BTreeMap;
+use booktools::site::{self, SitePlan};
+use notify::{EventHandler, RecommendedWatcher, RecursiveMode, Watcher, WatcherKind};
+use notify_debouncer_mini::{new_debouncer_opt, Config, DebounceEventResult, Debouncer};
+use std::collections::{BTreeMap, BTreeSet};
 use std::net::{Ipv4Addr, SocketAddr};
 use std::path::{Path, PathBuf};
+use std::sync::mpsc;
 use std::time::{Duration, Instant};
-
-/// The port `cargo xtask serve` listens on unless `--port` says otherwise.
-const DEFAULT_PORT: u16 = 3000;
-
-/// How often the inputs are polled.
-pub const POLL: Duration = Duration::from_millis(250);
 
 /// How long the inputs must stay unchanged before a rebuild starts (an
 /// editor saving several files, a `git checkout`).
 const SETTLE: Duration = Duration::from_millis(150);
 
-/// The longest a burst of changes is waited out before rebuilding anyway.
-const MAX_SETTLE: Duration = Duration::from_secs(5);
-
 /// The serve session's folder, under the target folder.
 const WORK_DIR: &str = "xtask-serve";
 
-/// Runs `serve` with its arguments.
-pub fn run(args: &[String]) -> Result<()> {
-    let options = Options::parse(args)?;
-    let root = crate::paths::book_root()?;
-    let tools = tools::ensure_installed(&root)?;
-    let work_dir = crate::paths::target_dir(&root).join(WORK_DIR);
-    let mut session = Session::start(&root, MdbookCli::new(tools), &work_dir)?;
-    if let Some(language) = &options.language {
-        if !session.plan.languages.contains(language) {
-            bail!(
-                "no `{language}` edition: book.toml has {}",
-                session.plan.languages.join(", ")
-            );
-        }
+/// Runs `serve`.
+pub fn run(root: &Path, language: Option<&str>, port: u16) -> Result<()> {
+    let target = std::env::var_os("CARGO_TARGET_DIR").map_or(root.join("target"), PathBuf::from);
+    let address = SocketAddr::from((Ipv4Addr::LOCALHOST, port));
+    let mut session = Session::start(root, address, &root.join(target).join(WORK_DIR))?;
+    let plan = &session.plan;
+    if let Some(language) = language.filter(|l| !plan.languages.iter().any(|code| code == l)) {
+        bail!(
+            "no `{language}` edition: book.toml has {}",
+            plan.languages.join(", ")
+        );
     }
-    let address = SocketAddr::from((Ipv4Addr::LOCALHOST, options.port));
-    let server = StaticServer::start(address, session.mounts(), true)
-        .with_context(|| format!("is another server using port {}? Try --port", options.port))?;
     println!();
-    for language in &session.plan.languages {
-        println!(
-            "  {language}: {}",
-            server.url(&format!("/{}", session.plan.url_path(language)))
-        );
-    }
-    if let Some(language) = &options.language {
-        println!(
-            "\nOpen {}",
-            server.url(&format!("/{}", session.plan.url_path(language)))
-        );
+    for code in &plan.languages {
+        let url = session.server.url(&format!("/{}", plan.url_path(code)));
+        let open = if language == Some(code.as_str()) {
+            "   <- open this one"
+        } else {
+            ""
+        };
+        println!("  {code}: {url}{open}");
     }
     println!("\nWatching the sources, the translations and the listings. Ctrl-C stops.");
     loop {
-        std::thread::sleep(POLL);
-        let Some(changes) = session.poll()? else {
-            continue;
-        };
-        session.rebuild(&changes);
-        server.set_mounts(session.mounts());
-        server.site_changed();
+        session.next_change(Duration::from_secs(3600))?;
     }
 }
 
-/// The command-line options of `serve`.
+/// What an input feeds.
 #[derive(Debug, Clone, PartialEq, Eq)]
-struct Options {
-    language: Option<String>,
-    port: u16,
+enum Feeds {
+    /// Every language (`src/`, the theme): all derive from the source.
+    Everything,
+    /// The book root, not recursively: `book.toml` and `glossary.toml` feed
+    /// every language.
+    RootFiles,
+    /// The gettext folder: `<language>.po` feeds that language.
+    Catalogs,
+    /// One language's listing tree.
+    Language(String),
 }
 
-impl Options {
-    fn parse(args: &[String]) -> Result<Options> {
-        let mut options = Options {
-            language: None,
-            port: DEFAULT_PORT,
+/// The inputs of the book, as `book.toml` configures them, and a watcher
+/// on each.
+struct Inputs {
+    watched: Vec<(PathBuf, Feeds)>,
+    events: mpsc::Receiver<DebounceEventResult>,
+    _debouncer: Debouncer<ChangesOnly>,
+}
+
+/// The native watcher without access events. inotify reports every file
+/// opened, and the debouncer forgets what an event was: reading the inputs
+/// for a build would trigger the next build.
+struct ChangesOnly(RecommendedWatcher);
+
+impl Watcher for ChangesOnly {
+    fn new<F: EventHandler>(mut handler: F, config: notify::Config) -> notify::Result<Self> {
+        let changes = move |event: notify::Result<notify::Event>| {
+            if !event.as_ref().is_ok_and(|event| event.kind.is_access()) {
+                handler.handle_event(event);
+            }
         };
-        let mut args = args.iter();
-        while let Some(arg) = args.next() {
-            match arg.as_str() {
-                "--lang" => {
-                    options.language = Some(args.next().context("--lang needs a code")?.clone())
-                }
-                "--port" => {
-                    let port = args.next().context("--port needs a number")?;
-                    options.port = port.parse().with_context(|| format!("bad port `{port}`"))?;
-                }
-                other => {
-                    bail!("usage: cargo xtask serve [--lang <code>] [--port <n>] (got `{other}`)")
-                }
+        RecommendedWatcher::new(changes, config).map(ChangesOnly)
+    }
+
+    fn watch(&mut self, path: &Path, mode: RecursiveMode) -> notify::Result<()> {
+        self.0.watch(path, mode)
+    }
+
+    fn unwatch(&mut self, path: &Path) -> notify::Result<()> {
+        self.0.unwatch(path)
+    }
+
+    fn kind() -> WatcherKind {
+        RecommendedWatcher::kind()
+    }
+}
+
+/// What changed, and what to rebuild.
+#[derive(Debug, Default, PartialEq, Eq)]
+pub struct Changes {
+    pub files: BTreeSet<PathBuf>,
+    pub languages: BTreeSet<String>,
+    /// `book.toml` changed: the plan and the inputs are read again.
+    pub config: bool,
+}
+
+impl Inputs {
+    fn watch(root: &Path) -> Result<Inputs> {
+        let layout = BookLayout::load(root)?;
+        let po_file = booktools::book::po_file(root, &layout.source_language)?;
+        let book_toml: toml::Value =
+            toml::from_str(&std::fs::read_to_string(root.join("book.toml"))?)?;
+        let theme = (book_toml.get("output").and_then(|o| o.get("html")))
+            .and_then(|html| html.get("theme"))
+            .and_then(toml::Value::as_str)
+            .unwrap_or("theme");
+        let mut watched = vec![
+            (root.to_path_buf(), Feeds::RootFiles),
+            (layout.src.clone(), Feeds::Everything),
+            (root.join(theme), Feeds::Everything),
+            (
+                po_file.parent().context("no po folder")?.into(),
+                Feeds::Catalogs,
+            ),
+        ];
+        for language in layout.languages {
+            watched.push((language.tree, Feeds::Language(language.code)));
+        }
+        let (sender, events) = mpsc::channel();
+        let config = Config::default().with_timeout(SETTLE);
+        let mut debouncer = new_debouncer_opt::<_, ChangesOnly>(config, sender)?;
+        for (path, feeds) in &watched {
+            let mode = match feeds {
+                Feeds::RootFiles => RecursiveMode::NonRecursive,
+                _ => RecursiveMode::Recursive,
+            };
+            if path.exists() {
+                let watching = debouncer.watcher().watch(path, mode);
+                watching.with_context(|| format!("watching {}", path.display()))?;
             }
         }
-        Ok(options)
+        Ok(Inputs {
+            watched,
+            events,
+            _debouncer: debouncer,
+        })
+    }
+
+    /// Waits up to `timeout` for changed files, then takes every change
+    /// already reported with them.
+    fn wait(&self, timeout: Duration, plan: &SitePlan) -> Changes {
+        let mut changes = Changes::default();
+        let mut next = self.events.recv_timeout(timeout).ok();
+        while let Some(batch) = next {
+            match batch {
+                Ok(events) => {
+                    for event in events {
+                        self.classify(event.path, plan, &mut changes);
+                    }
+                }
+                Err(error) => eprintln!("watch error: {error}"),
+            }
+            next = self.events.try_recv().ok();
+        }
+        changes
+    }
+
+    /// Adds what `file` feeds to `changes`; build products, hidden files and
+    /// editor leftovers feed nothing.
+    fn classify(&self, file: PathBuf, plan: &SitePlan, changes: &mut Changes) {
+        let Some((root, feeds)) = self
+            .watched
+            .iter()
+            .filter(|(root, _)| file.starts_with(root))
+            .max_by_key(|(root, _)| root.components().count())
+        else {
+            return;
+        };
+        let inside = file.strip_prefix(root).unwrap_or(&file);
+        let ignored = inside.iter().any(|part| {
+            let part = part.to_string_lossy();
+            part == "target" || part == "book" || part.starts_with('.') || part.ends_with('~')
+        });
+        let name = file.file_name().unwrap_or_default().to_string_lossy();
+        let language = match feeds {
+            _ if ignored => return,
+            Feeds::Everything => None,
+            Feeds::RootFiles if name == "book.toml" || name == "glossary.toml" => {
+                changes.config |= name == "book.toml";
+                None
+            }
+            Feeds::RootFiles => return,
+            Feeds::Catalogs => match name.strip_suffix(".po") {
+                Some(code) if plan.languages.iter().any(|l| l == code) => Some(code.to_string()),
+                _ => return,
+            },
+            Feeds::Language(code) => Some(code.clone()),
+        };
+        match language {
+            Some(code) => changes.languages.extend([code]),
+            None => changes.languages.extend(plan.languages.iter().cloned()),
+        }
+        changes.files.insert(file);
     }
 }
 
-/// Every language built into its own folder, and the inputs last seen.
+/// Every language built into its own folder, served and watched.
 pub struct Session {
     root: PathBuf,
-    /// The builder as given, before the prebuilt preprocessors.
-    base_builder: MdbookCli,
-    /// The builder running the prebuilt preprocessors.
-    builder: MdbookCli,
-    preprocessors: Vec<CargoPreprocessor>,
     work_dir: PathBuf,
-    /// The languages and the site URL.
+    /// The languages, served at `/`.
     pub plan: SitePlan,
     inputs: Inputs,
-    snapshot: Snapshot,
-    /// The folder currently served for each language built successfully.
+    /// The folder served for each language built successfully.
     built: BTreeMap<String, PathBuf>,
     generation: u64,
+    pub server: StaticServer,
 }
 
 impl Session {
-    /// Empties `work_dir`, builds the `cargo run` preprocessors and every
-    /// language; a language that fails is reported and left unserved until
-    /// an edit fixes it.
-    pub fn start(root: &Path, builder: MdbookCli, work_dir: &Path) -> Result<Session> {
+    /// Empties `work_dir`, watches the inputs, builds every language (one
+    /// that fails is reported and left unserved until an edit fixes it) and
+    /// serves them on `address`.
+    pub fn start(root: &Path, address: SocketAddr, work_dir: &Path) -> Result<Session> {
         if work_dir.exists() {
             std::fs::remove_dir_all(work_dir)
                 .with_context(|| format!("removing {}", work_dir.display()))?;
         }
-        std::fs::create_dir_all(work_dir)
-            .with_context(|| format!("creating {}", work_dir.display()))?;
         let plan = SitePlan::load(root, Some("/"))?;
-        let preprocessors = prebuilt::cargo_preprocessors(root)?;
-        let inputs = Inputs::of_book(root, &plan)?;
         let mut session = Session {
             root: root.to_path_buf(),
-            base_builder: builder.clone(),
-            builder,
-            preprocessors,
             work_dir: work_dir.to_path_buf(),
-            plan,
-            inputs,
-            snapshot: Snapshot::default(),
+            inputs: Inputs::watch(root)?,
             built: BTreeMap::new(),
             generation: 0,
+            server: StaticServer::start(address, Vec::new(), true)
+                .with_context(|| format!("is another server on {address}? Try --port"))?,
+            plan,
         };
-        session.watch_inputs()?;
-        session.prebuild()?;
-        let everything = Changes {
-            languages: session.plan.languages.iter().cloned().collect(),
-            ..Changes::default()
-        };
-        session.rebuild(&everything);
+        session.rebuild(&session.plan.languages.clone());
         Ok(session)
-    }
-
-    /// Reads what to watch from `book.toml` and takes the first snapshot.
-    fn watch_inputs(&mut self) -> Result<()> {
-        self.inputs = Inputs::of_book(&self.root, &self.plan)?;
-        for preprocessor in &self.preprocessors {
-            if preprocessor.crate_dir != self.root {
-                self.inputs.also_watch(&preprocessor.crate_dir);
-            }
-        }
-        self.snapshot = self.inputs.snapshot();
-        Ok(())
-    }
-
-    /// Builds every `cargo run` preprocessor and points the builder at the
-    /// executables.
-    fn prebuild(&mut self) -> Result<()> {
-        let mut builder = self.base_builder.clone();
-        for preprocessor in &self.preprocessors {
-            self.generation += 1;
-            let started = Instant::now();
-            let built =
-                preprocessor.build(&self.root, &self.work_dir.join("bin"), self.generation)?;
-            println!(
-                "built the `{}` preprocessor in {:.1}s",
-                preprocessor.name,
-                started.elapsed().as_secs_f64()
-            );
-            builder = builder.with_env(&built.variable, &built.command);
-        }
-        self.builder = builder;
-        Ok(())
-    }
-
-    /// The server's mounts: each built language at its URL path.
-    pub fn mounts(&self) -> Vec<Mount> {
-        self.built
-            .iter()
-            .map(|(language, dir)| {
-                Mount::new(&format!("/{}", self.plan.url_path(language)), dir.clone())
-            })
-            .collect()
     }
 
     /// The folder served for `language`, if it built.
@@ -216,76 +258,43 @@ impl Session {
         self.built.get(language).map(PathBuf::as_path)
     }
 
-    /// Looks at the inputs once; when something changed, waits until they
-    /// settle and says what to rebuild.
-    pub fn poll(&mut self) -> Result<Option<Changes>> {
-        let mut now = self.inputs.snapshot();
-        if now == self.snapshot {
-            return Ok(None);
-        }
-        let started = Instant::now();
-        loop {
-            std::thread::sleep(SETTLE);
-            let later = self.inputs.snapshot();
-            if later == now || started.elapsed() > MAX_SETTLE {
-                now = later;
-                break;
-            }
-            now = later;
-        }
-        let changes = self.inputs.changes(&self.plan, &self.snapshot, &now);
-        self.snapshot = now;
-        if changes.config {
-            self.plan = SitePlan::load(&self.root, Some("/"))?;
-            self.preprocessors = prebuilt::cargo_preprocessors(&self.root)?;
-            self.watch_inputs()?;
-            self.built
-                .retain(|language, _| self.plan.languages.contains(language));
-        }
-        Ok(Some(changes))
-    }
-
-    /// Rebuilds the languages of `changes`, each into a fresh folder that
-    /// replaces the served one when the build succeeds. Prints what it did.
-    /// Returns the languages that failed.
-    pub fn rebuild(&mut self, changes: &Changes) -> Vec<String> {
+    /// Waits up to `timeout` for an edit; rebuilds the languages it
+    /// affects and returns what changed (nothing when the wait ended).
+    pub fn next_change(&mut self, timeout: Duration) -> Result<Changes> {
+        let changes = self.inputs.wait(timeout, &self.plan);
         for file in changes.files.iter().take(5) {
             let shown = file.strip_prefix(&self.root).unwrap_or(file);
             println!("changed: {}", shown.display());
         }
-        let preprocessor_changed = changes.config
-            || self.preprocessors.iter().any(|preprocessor| {
-                preprocessor.crate_dir != self.root
-                    && changes
-                        .files
-                        .iter()
-                        .any(|file| file.starts_with(&preprocessor.crate_dir))
-            });
-        if preprocessor_changed {
-            if let Err(error) = self.prebuild() {
-                eprintln!("error: {error:#}");
-                return changes.languages.iter().cloned().collect();
+        if changes.config {
+            match SitePlan::load(&self.root, Some("/")).and_then(|plan| {
+                self.inputs = Inputs::watch(&self.root)?;
+                Ok(plan)
+            }) {
+                Ok(plan) => self.plan = plan,
+                Err(error) => eprintln!("error: {error:#}\n(book.toml left as last read)"),
             }
+            let plan = &self.plan;
+            self.built
+                .retain(|language, _| plan.languages.contains(language));
+            self.rebuild(&self.plan.languages.clone());
+        } else if !changes.languages.is_empty() {
+            self.rebuild(&changes.languages.iter().cloned().collect::<Vec<_>>());
         }
-        let mut failed = Vec::new();
-        for language in &changes.languages {
+        Ok(changes)
+    }
+
+    /// Rebuilds `languages`, each into a fresh folder that replaces the
+    /// served one when the build succeeds; then open pages reload.
+    fn rebuild(&mut self, languages: &[String]) {
+        for language in languages {
             self.generation += 1;
             let dest = self
                 .work_dir
                 .join(format!("{language}-{}", self.generation));
-            let site_url = self.plan.language_site_url(language);
             let started = Instant::now();
-            let built = self
-                .builder
-                .build(&LanguageBuild {
-                    root: &self.root,
-                    language,
-                    dest: &dest,
-                    site_url: &site_url,
-                })
-                .and_then(|()| self.plan.write_manifest(&dest));
-            match built {
-                Ok(()) => {
+            match site::build_language(&self.root, &self.plan, language, &dest, true) {
+                Ok(_) => {
                     println!(
                         "built `{language}` in {:.1}s",
                         started.elapsed().as_secs_f64()
@@ -298,36 +307,95 @@ impl Session {
                     eprintln!("error: {error:#}");
                     eprintln!("(still serving the last good `{language}` pages, if any)");
                     let _ = std::fs::remove_dir_all(&dest);
-                    failed.push(language.clone());
                 }
             }
         }
-        failed
+        let mounts = self.built.iter().map(|(language, dir)| {
+            Mount::new(&format!("/{}", self.plan.url_path(language)), dir.clone())
+        });
+        self.server.set_mounts(mounts.collect());
+        self.server.site_changed();
     }
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::bench::site::{mark_a_message, marked_pages, EDIT_MARK};
+    use booktools::site::static_server::LIVE_RELOAD_ENDPOINT;
+    use std::io::{Read, Write};
+
+    /// `GET path`, answered and closed; the body of a `200 OK`.
+    fn get(address: SocketAddr, path: &str) -> String {
+        let mut stream = std::net::TcpStream::connect(address).unwrap();
+        stream
+            .set_read_timeout(Some(Duration::from_secs(10)))
+            .unwrap();
+        write!(
+            stream,
+            "GET {path} HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n"
+        )
+        .unwrap();
+        let mut answer = String::new();
+        stream.read_to_string(&mut answer).unwrap();
+        let (head, body) = answer.split_once("\r\n\r\n").unwrap();
+        assert!(head.starts_with("HTTP/1.1 200 OK"), "GET {path}: {head}");
+        body.to_string()
+    }
 
     #[test]
-    fn options() {
-        let args = |list: &[&str]| list.iter().map(|s| s.to_string()).collect::<Vec<_>>();
-        assert_eq!(
-            Options::parse(&args(&[])).unwrap(),
-            Options {
-                language: None,
-                port: 3000
+    fn a_catalog_edit_rebuilds_its_language_only_and_reloads_open_pages() {
+        let scratch = tempfile::tempdir().unwrap();
+        let book = scratch.path().join("book");
+        booktools::book::copy_book_to(&crate::book_root().unwrap(), &book).unwrap();
+        let address = "127.0.0.1:0".parse().unwrap();
+        let mut session = Session::start(&book, address, &scratch.path().join("serve")).unwrap();
+        let address = session.server.address();
+        let plan = session.plan.clone();
+        for language in &plan.languages {
+            let page = get(address, &format!("/{}", plan.url_path(language)));
+            assert!(page.contains(LIVE_RELOAD_ENDPOINT), "{page}");
+        }
+        let before: BTreeMap<String, PathBuf> = session.built.clone();
+        let stream = std::net::TcpStream::connect(address).unwrap();
+        stream
+            .set_read_timeout(Some(Duration::from_secs(120)))
+            .unwrap();
+        let url = format!("ws://{address}/{LIVE_RELOAD_ENDPOINT}");
+        let (mut socket, _) = tungstenite::client(url, stream).unwrap();
+
+        let edited = (plan.languages.iter())
+            .find(|language| **language != plan.source_language)
+            .expect("book.toml has a translated language");
+        let catalog = booktools::book::po_file(&book, edited).unwrap();
+        let text = std::fs::read_to_string(&catalog).unwrap();
+        std::fs::write(&catalog, mark_a_message(&text, 0).unwrap()).unwrap();
+        let deadline = Instant::now() + Duration::from_secs(120);
+        let changes = loop {
+            let changes = session.next_change(Duration::from_secs(1)).unwrap();
+            if !changes.files.is_empty() || Instant::now() > deadline {
+                break changes;
             }
-        );
+        };
+        assert_eq!(changes.languages, BTreeSet::from([edited.clone()]));
         assert_eq!(
-            Options::parse(&args(&["--lang", "fr", "--port", "0"])).unwrap(),
-            Options {
-                language: Some("fr".into()),
-                port: 0
-            }
+            socket.read().unwrap().into_text().unwrap().as_str(),
+            "reload"
         );
-        assert!(Options::parse(&args(&["--port", "x"])).is_err());
-        assert!(Options::parse(&args(&["--open"])).is_err());
+        for language in &plan.languages {
+            let rebuilt = session.built_dir(language) != Some(&before[language]);
+            assert_eq!(
+                rebuilt,
+                language == edited,
+                "`{language}` rebuilt: {rebuilt}"
+            );
+        }
+        let marked = marked_pages(session.built_dir(edited).unwrap()).unwrap();
+        let (page, _) = marked.first().expect("the edit shows on a page");
+        let page = page.to_string_lossy();
+        let edited_url = format!("/{}{page}", plan.url_path(edited));
+        assert!(get(address, &edited_url).contains(EDIT_MARK));
+        let source_url = format!("/{}{page}", plan.url_path(&plan.source_language));
+        assert!(!get(address, &source_url).contains(EDIT_MARK));
     }
 }

@@ -4,11 +4,10 @@
 //! manifest (`languages.js`) that the language switch of
 //! `theme/language-switch.js` reads.
 //!
-//! How one language is built is the caller's choice: `cargo xtask build` and
-//! `cargo xtask serve` run the installed `mdbook build`, the tests build
-//! in-process with [`crate::book::build_html`]. This module only knows the
-//! layout, so the deployed site, the served site and the tested site share
-//! it. Nothing here names a language.
+//! Every language is built in-process ([`build_language`]), by the tests,
+//! `cargo xtask build` and `cargo xtask serve` alike, so the deployed site,
+//! the served site ([`static_server`]) and the tested site are one build.
+//! Nothing here names a language.
 //!
 //! Search is per language for free: each language is its own mdBook build,
 //! so each folder has the search index of its own pages, and a page loads
@@ -26,9 +25,8 @@ pub mod links;
 pub mod static_server;
 
 use crate::book::RenderedChapter;
+use crate::languages::BookLayout;
 use anyhow::{bail, Context, Result};
-use mdbook_driver::config::Config;
-use mdbook_listings::trees::{book_language, ListingTrees};
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
@@ -51,41 +49,22 @@ pub struct SitePlan {
     pub site_url: String,
 }
 
-/// One language to build: what a builder gets from [`build_site`].
-#[derive(Debug, Clone, Copy)]
-pub struct LanguageBuild<'a> {
-    /// The book root (the folder of `book.toml`).
-    pub root: &'a Path,
-    /// The language code (`book.language` of this build).
-    pub language: &'a str,
-    /// The output folder of this language (the renderer empties it).
-    pub dest: &'a Path,
-    /// The `output.html.site-url` of this language (`/fr/` for French on a
-    /// site served at `/`): where its `404.html` resolves links from.
-    pub site_url: &'a str,
-}
-
 impl SitePlan {
     /// Reads the languages and the site URL from `<root>/book.toml` (without
     /// `MDBOOK_*` environment overrides: the layout of the site does not
     /// change with the language a shell happens to set). `site_url`, when
     /// given, replaces `output.html.site-url`.
     pub fn load(root: &Path, site_url: Option<&str>) -> Result<SitePlan> {
-        let book_toml = root.join("book.toml");
-        let config = Config::from_disk(&book_toml)
-            .with_context(|| format!("reading {}", book_toml.display()))?;
-        let trees = ListingTrees::from_config(&config)
-            .with_context(|| format!("reading the languages of {}", book_toml.display()))?;
-        let configured_url = config
-            .html_config()
-            .and_then(|html| html.site_url)
-            .unwrap_or_else(|| DEFAULT_SITE_URL.to_string());
+        let layout = BookLayout::load(root)?;
         SitePlan::new(
-            book_language(&config),
-            trees.languages(),
-            site_url.unwrap_or(&configured_url),
+            &layout.source_language,
+            layout
+                .languages
+                .iter()
+                .map(|language| language.code.as_str()),
+            site_url.unwrap_or(&layout.site_url),
         )
-        .with_context(|| format!("planning the site of {}", book_toml.display()))
+        .with_context(|| format!("planning the site of {}", root.display()))
     }
 
     /// A plan from its parts; `languages` must include `source_language`.
@@ -176,44 +155,14 @@ impl SitePlan {
     }
 }
 
-/// Builds every language of `plan` into `site_dir` with `build_language`:
-/// empties `site_dir`, builds the source language into it first (mdBook's
-/// renderer empties its destination), then each other language into
-/// `site_dir/<language>/`, and writes the manifest of each. Stops at the
-/// first language that fails, naming it.
-pub fn build_site(
-    root: &Path,
-    plan: &SitePlan,
-    site_dir: &Path,
-    mut build_language: impl FnMut(&LanguageBuild<'_>) -> Result<()>,
-) -> Result<()> {
-    if site_dir.exists() {
-        remove_dir_content(site_dir)?;
-    }
-    std::fs::create_dir_all(site_dir)
-        .with_context(|| format!("creating {}", site_dir.display()))?;
-    for language in &plan.languages {
-        let dest = plan.language_dir(site_dir, language);
-        let site_url = plan.language_site_url(language);
-        build_language(&LanguageBuild {
-            root,
-            language,
-            dest: &dest,
-            site_url: &site_url,
-        })
-        .with_context(|| format!("building the `{language}` book into {}", dest.display()))?;
-        repair_not_found_anchors(&dest)?;
-        plan.write_manifest(&dest)?;
-        write_chrome(root, language, &dest)?;
-    }
-    Ok(())
-}
-
 /// Writes `chrome.js` into the output folder of `language`: its translation
 /// of mdBook's chrome, `theme/chrome/<language>.json`, for
 /// `theme/language-switch.js` (`null` without that file: mdBook's chrome).
 pub fn write_chrome(root: &Path, language: &str, language_dir: &Path) -> Result<()> {
-    let data = root.join("theme/chrome").join(format!("{language}.json"));
+    let data = BookLayout::load(root)?
+        .theme_dir
+        .join("chrome")
+        .join(format!("{language}.json"));
     let json = match std::fs::read_to_string(&data) {
         Ok(json) => json,
         Err(error) if error.kind() == std::io::ErrorKind::NotFound => "null".to_string(),
@@ -224,31 +173,63 @@ pub fn write_chrome(root: &Path, language: &str, language_dir: &Path) -> Result<
         .with_context(|| format!("writing {}", path.display()))
 }
 
-/// [`build_site`] in-process: each language through the book pipeline of
-/// [`crate::book`] (the real gettext and listings preprocessors and mdBook's
-/// HTML renderer), with its site URL, followed by the rendered checks of
-/// [`crate::book::check_rendered`] and [`crate::book::check_rendered_html`].
-/// Returns the chapters of each language as the renderer received them.
+/// Builds every language of `plan` into `site_dir` in-process
+/// ([`build_language`]): the source language into `site_dir` first (mdBook's
+/// renderer empties its destination), then each other language into
+/// `site_dir/<language>/`. Stops at the first language that fails, naming
+/// it. Returns the chapters of each language as the renderer received them.
 pub fn build_site_in_process(
     root: &Path,
     plan: &SitePlan,
     site_dir: &Path,
 ) -> Result<BTreeMap<String, Vec<RenderedChapter>>> {
+    std::fs::create_dir_all(site_dir)
+        .with_context(|| format!("creating {}", site_dir.display()))?;
     let mut chapters_by_language = BTreeMap::new();
-    build_site(root, plan, site_dir, |build| {
-        let mut configured = Ok(());
-        let chapters =
-            crate::book::build_html_with(build.root, build.language, build.dest, |config| {
-                configured = config.set("output.html.site-url", build.site_url);
-            })?;
-        configured.context("setting output.html.site-url")?;
-        crate::book::check_rendered(&chapters)?;
-        // Only this language's pages: the others are built after it.
-        crate::book::check_rendered_html(build.dest, &chapters)?;
-        chapters_by_language.insert(build.language.to_string(), chapters);
-        Ok(())
-    })?;
+    for language in &plan.languages {
+        let dest = plan.language_dir(site_dir, language);
+        let chapters = build_language(root, plan, language, &dest, false)
+            .with_context(|| format!("building the `{language}` book into {}", dest.display()))?;
+        chapters_by_language.insert(language.clone(), chapters);
+    }
     Ok(chapters_by_language)
+}
+
+/// Builds one language of the site into `dest` through the book pipeline of
+/// [`crate::book`] (the real gettext and listings preprocessors and mdBook's
+/// HTML renderer) with its site URL, runs the rendered checks
+/// ([`crate::book::check_rendered`], [`crate::book::check_rendered_html`]),
+/// then writes what the site adds ([`repair_not_found_anchors`], the
+/// language manifest). With `live_reload`, the pages listen on the
+/// server's [`static_server::LIVE_RELOAD_ENDPOINT`].
+pub fn build_language(
+    root: &Path,
+    plan: &SitePlan,
+    language: &str,
+    dest: &Path,
+    live_reload: bool,
+) -> Result<Vec<RenderedChapter>> {
+    let mut configured = Ok(());
+    let chapters = crate::book::build_html_with(root, language, dest, |config| {
+        configured = config.set("output.html.site-url", plan.language_site_url(language));
+        if live_reload && configured.is_ok() {
+            let endpoint = static_server::LIVE_RELOAD_ENDPOINT;
+            configured = config.set("output.html.live-reload-endpoint", endpoint);
+        }
+    })?;
+    configured.context("configuring the site build")?;
+    crate::book::check_rendered(&chapters)?;
+    crate::book::check_rendered_html(dest, &chapters)?;
+    repair_not_found_anchors(dest)?;
+    plan.write_manifest(dest)?;
+    write_chrome(root, language, dest)?;
+    Ok(chapters)
+}
+
+/// Decodes the `%XX` escapes of a URL; `None` when the result is not UTF-8.
+pub fn percent_decode(text: &str) -> Option<String> {
+    let decoded = percent_encoding::percent_decode_str(text).decode_utf8();
+    decoded.ok().map(|text| text.into_owned())
 }
 
 /// The page mdBook writes for unknown addresses.
@@ -267,19 +248,6 @@ pub fn repair_not_found_anchors(language_dir: &Path) -> Result<()> {
     let repaired = text.replace(" href=\"#", &format!(" href=\"{NOT_FOUND_PAGE}#"));
     if repaired != text {
         std::fs::write(&page, repaired).with_context(|| format!("writing {}", page.display()))?;
-    }
-    Ok(())
-}
-
-fn remove_dir_content(dir: &Path) -> Result<()> {
-    for entry in std::fs::read_dir(dir).with_context(|| format!("listing {}", dir.display()))? {
-        let path = entry?.path();
-        let removed = if path.is_dir() {
-            std::fs::remove_dir_all(&path)
-        } else {
-            std::fs::remove_file(&path)
-        };
-        removed.with_context(|| format!("removing {}", path.display()))?;
     }
     Ok(())
 }
@@ -328,29 +296,6 @@ mod tests {
         assert_eq!(plan.site_url, "/sub/");
         let plan = SitePlan::load(root.path(), Some("/other/")).unwrap();
         assert_eq!(plan.site_url, "/other/");
-    }
-
-    #[test]
-    fn builds_source_language_first_then_the_others_and_writes_manifests() {
-        let site = tempfile::tempdir().unwrap();
-        std::fs::write(site.path().join("stale.html"), "old").unwrap();
-        let plan = SitePlan::new("en", ["en", "fr"], "/").unwrap();
-        let mut seen = Vec::new();
-        build_site(Path::new("/book"), &plan, site.path(), |build| {
-            std::fs::create_dir_all(build.dest)?;
-            std::fs::write(build.dest.join("index.html"), build.language)?;
-            seen.push((build.language.to_string(), build.site_url.to_string()));
-            Ok(())
-        })
-        .unwrap();
-        assert_eq!(
-            seen,
-            [("en".into(), "/".into()), ("fr".into(), "/fr/".into())]
-        );
-        assert!(!site.path().join("stale.html").exists());
-        assert!(site.path().join("fr/index.html").is_file());
-        assert!(site.path().join(LANGUAGES_FILE).is_file());
-        assert!(site.path().join("fr").join(LANGUAGES_FILE).is_file());
     }
 
     #[test]

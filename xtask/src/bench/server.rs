@@ -10,7 +10,8 @@
 //!
 //! Timing lives here only; the tests never assert a duration.
 
-use anyhow::{bail, Context, Result};
+use super::{libtest_time, report, timed, Row};
+use anyhow::{bail, Result};
 use booktools::languages::BookLayout;
 use booktools::listings::compile;
 use booktools::process;
@@ -19,31 +20,18 @@ use booktools::server::port::{PortLock, DEFAULT_LOCK_WAIT};
 use booktools::server::shutdown_run::{self, Outcome, Pacing};
 use booktools::server::source::ServerSource;
 use booktools::server::transcript::TranscriptSpec;
-use std::io::Read;
-use std::os::unix::process::CommandExt;
 use std::path::Path;
-use std::process::{Command, Stdio};
+use std::process::Command;
 use std::time::{Duration, Instant};
 
 /// The longest wait for the suite (it builds and runs real servers).
 const SUITE_TIMEOUT: Duration = Duration::from_secs(900);
 
 /// Runs the benchmark.
-pub fn run(args: &[String]) -> Result<()> {
-    let runs = match args {
-        [] => 3,
-        [flag, n] if flag == "--runs" => n
-            .parse::<usize>()
-            .ok()
-            .filter(|n| *n > 0)
-            .with_context(|| format!("--runs needs a positive number, got `{n}`"))?,
-        _ => bail!("usage: cargo xtask bench server [--runs <n>]"),
-    };
-    let root = Path::new(env!("CARGO_MANIFEST_DIR"))
-        .parent()
-        .context("xtask/ has no parent folder")?;
+pub fn run(root: &Path, runs: usize) -> Result<()> {
     let layout = BookLayout::load(root)?;
     let spec = TranscriptSpec::load(&layout)?;
+    let mut rows = Vec::new();
 
     for language in &layout.languages {
         let listing = spec.listing(language)?;
@@ -80,69 +68,34 @@ pub fn run(args: &[String]) -> Result<()> {
             fast_answers.push(run.fast.at.saturating_duration_since(run.slow_sent_at));
         }
         drop(lock);
-        println!("{} ({runs} run(s)):", listing.id());
-        println!(
-            "  last response -> process exit: {} (each instant is seen by a blocked \
-             thread of the client: resolution ~0.1 ms)",
-            spread(&mut shutdowns)
-        );
-        println!(
-            "  GET / answered, GET /sleep in flight: {}",
-            spread(&mut fast_answers)
-        );
+        let id = listing.id();
+        let shutdown = format!("{id}: last response -> process exit");
+        rows.push(Row::first_cold(shutdown, shutdowns));
+        let fast = format!("{id}: GET / answered, GET /sleep in flight");
+        rows.push(Row::first_cold(fast, fast_answers));
     }
 
     let mut build = test_command(root);
     build.arg("--no-run");
-    let status = build.status().context("building the server tests")?;
-    if !status.success() {
-        bail!("`cargo test --test server --no-run` failed");
+    if !process::run(build, SUITE_TIMEOUT)?.status.success() {
+        bail!("`cargo test --test testsuite --no-run` failed");
     }
-    let started = Instant::now();
     let mut suite = test_command(root);
     suite.args(["--", "server::"]);
-    // Its own process group: a timeout kills the test binary and its
-    // servers with cargo.
-    suite.process_group(0).stdout(Stdio::piped());
-    let mut child = suite
-        .spawn()
-        .context("starting `cargo test --test testsuite -- server::`")?;
-    let mut stdout = child.stdout.take().context("no stdout pipe")?;
-    let output = std::thread::spawn(move || {
-        let mut text = String::new();
-        let _ = stdout.read_to_string(&mut text);
-        text
-    });
-    let status = loop {
-        if let Some(status) = child.try_wait()? {
-            break status;
-        }
-        if started.elapsed() > SUITE_TIMEOUT {
-            process::kill_group(&mut child);
-            bail!(
-                "`cargo test --test testsuite -- server::` ran over {}s",
-                SUITE_TIMEOUT.as_secs()
-            );
-        }
-        std::thread::sleep(Duration::from_millis(10));
-    };
-    let wall = started.elapsed();
-    let output = output.join().unwrap_or_default();
-    if !status.success() {
-        bail!("`cargo test --test testsuite -- server::` failed:\n{output}");
+    let (wall, suite) = timed(|| process::run(suite, SUITE_TIMEOUT))?;
+    if !suite.status.success() {
+        bail!(
+            "`cargo test --test testsuite -- server::` failed:\n{}",
+            suite.output
+        );
     }
     // libtest's own figure: the tests alone, without cargo's start-up,
     // build scripts and waits for the build lock.
-    let tests_alone = output
-        .lines()
-        .filter_map(|line| line.split("finished in ").nth(1))
-        .next_back()
-        .unwrap_or("?")
-        .to_string();
-    println!(
-        "cargo test --test server (already built): {:.2}s wall, tests alone {tests_alone}",
-        wall.as_secs_f64()
-    );
+    let tests_alone = libtest_time(&suite.output);
+    let suite = format!("cargo test --test server (built; tests alone {tests_alone})");
+    rows.push(Row::once(suite, wall));
+    report(&rows);
+    println!("(cold = first run; each instant is seen by a blocked client thread: ~0.1 ms)");
     Ok(())
 }
 
@@ -155,16 +108,4 @@ fn test_command(root: &Path) -> Command {
         .current_dir(root);
     compile::scrub_environment(&mut cargo);
     cargo
-}
-
-/// `min / median / max` of `durations`, in milliseconds.
-fn spread(durations: &mut [Duration]) -> String {
-    durations.sort();
-    let ms = |d: Duration| d.as_secs_f64() * 1000.0;
-    format!(
-        "min {:.2} ms, median {:.2} ms, max {:.2} ms",
-        ms(durations[0]),
-        ms(durations[durations.len() / 2]),
-        ms(durations[durations.len() - 1])
-    )
 }
