@@ -21,8 +21,7 @@ use crate::i18n::translation::{
 };
 use crate::languages::BOOK_TOML;
 use crate::Problem;
-use anyhow::{Context, Result};
-use mdbook_driver::MDBook;
+use anyhow::Result;
 use polib::catalog::Catalog;
 use std::collections::HashMap;
 use std::fmt::Write as _;
@@ -46,7 +45,8 @@ pub struct ChapterCounts {
 pub struct LanguageStatus {
     /// Its catalog.
     pub catalog: PathBuf,
-    /// Counts per chapter, in book order (`SUMMARY.md` first).
+    /// Counts per chapter, in the template's order: book order, as the
+    /// titles of `SUMMARY.md` come first.
     pub chapters: Vec<ChapterCounts>,
     /// Problems of the catalog (missing, malformed, incomplete, typography).
     pub problems: Vec<Problem>,
@@ -106,7 +106,6 @@ pub fn book_status(root: &Path) -> Result<BookStatus> {
         ));
         Vec::new()
     });
-    let order = chapter_files_in_book_order(root)?;
     let mut languages = Vec::new();
     for translation in translations(root)? {
         let (mut problems, rest) = others
@@ -129,8 +128,7 @@ pub fn book_status(root: &Path) -> Result<BookStatus> {
             }
             None => None,
         };
-        let mut chapters = count_by_chapter(&template, po.as_ref());
-        chapters.sort_by_key(|counts| order.iter().position(|file| *file == counts.chapter));
+        let chapters = count_by_chapter(&template, po.as_ref());
         let code = match reports
             .iter()
             .position(|r| r.language == translation.language)
@@ -155,19 +153,6 @@ pub fn book_status(root: &Path) -> Result<BookStatus> {
     })
 }
 
-/// The Markdown file of every chapter, in book order, as the template
-/// references them (`src/README.md`).
-fn chapter_files_in_book_order(root: &Path) -> Result<Vec<String>> {
-    let book =
-        MDBook::load(root).with_context(|| format!("loading the book at {}", root.display()))?;
-    Ok(book
-        .book
-        .chapters()
-        .filter_map(|chapter| chapter.source_path.as_ref())
-        .map(|source| book.config.book.src.join(source).display().to_string())
-        .collect())
-}
-
 /// Counts the messages of `template` by chapter and by state in `po` (all
 /// untranslated without a catalog).
 pub fn count_by_chapter(template: &Catalog, po: Option<&PoFile>) -> Vec<ChapterCounts> {
@@ -180,16 +165,17 @@ pub fn count_by_chapter(template: &Catalog, po: Option<&PoFile>) -> Vec<ChapterC
     let mut chapters: Vec<ChapterCounts> = Vec::new();
     for message in template.messages() {
         let chapter = chapter_of(message.source());
-        let index = match chapters.iter().position(|c| c.chapter == chapter) {
-            Some(index) => index,
-            None => {
-                chapters.push(ChapterCounts {
+        let index = chapters
+            .iter()
+            .position(|c| c.chapter == chapter)
+            .unwrap_or_else(|| {
+                let counts = ChapterCounts {
                     chapter,
                     ..ChapterCounts::default()
-                });
+                };
+                chapters.push(counts);
                 chapters.len() - 1
-            }
-        };
+            });
         let counts = &mut chapters[index];
         match entries.get(message.msgid()) {
             Some(entry) if entry.is_fuzzy() => counts.fuzzy += 1,

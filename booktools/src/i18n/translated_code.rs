@@ -91,17 +91,17 @@ pub fn check_translated_code(root: &Path) -> Result<Vec<LanguageReport>> {
         }
         reports.push(report);
     }
-    match Editions::load(&layout) {
-        Ok(editions) => editions.check(&mut reports)?,
+    match load_editions(&layout) {
+        Ok((editions, project)) => check_prose(root, &editions, &project, &mut reports)?,
         Err(error) if reports.iter().any(|report| !report.listings.is_empty()) => {
             for report in reports.iter_mut().filter(|r| !r.listings.is_empty()) {
-                report.prose.push(Problem::in_file(
-                    root.join(BOOK_TOML),
-                    format!(
-                        "[{}] the prose checks cannot run: {error:#}",
-                        report.language
-                    ),
-                ));
+                let message = format!(
+                    "[{}] the prose checks cannot run: {error:#}",
+                    report.language
+                );
+                report
+                    .prose
+                    .push(Problem::in_file(root.join(BOOK_TOML), message));
             }
         }
         Err(error) => return Err(error),
@@ -111,7 +111,7 @@ pub fn check_translated_code(root: &Path) -> Result<Vec<LanguageReport>> {
 
 /// One language of the book as the prose checks need it.
 struct Edition {
-    language: String,
+    /// Its code names (its language too).
     glossary: Glossary,
     declarations: code_names::Declarations,
     /// Its chapters rendered by the book pipeline (gettext, listings;
@@ -121,62 +121,52 @@ struct Edition {
     catalog: Option<prose::Catalog>,
 }
 
-/// Every language of the book.
-struct Editions {
-    root: PathBuf,
-    editions: Vec<Edition>,
-    /// Every name of every language.
-    project: code_names::ProjectNames,
+/// Every language of the book, and every name of every language.
+fn load_editions(layout: &BookLayout) -> Result<(Vec<Edition>, code_names::ProjectNames)> {
+    let mut editions = Vec::new();
+    let mut project = code_names::ProjectNames::default();
+    for language in &layout.languages {
+        let code = &language.code;
+        let listings = discover(language)?;
+        let glossary = Glossary::load(layout, code)?;
+        let declarations = code_names::Declarations::of_listings(&listings)?;
+        project.add(&listings, &declarations, &glossary)?;
+        let catalog = if *code == layout.source_language {
+            None
+        } else {
+            Some(prose::Catalog::new(read_po(&po_file(&layout.root, code)?)?))
+        };
+        editions.push(Edition {
+            chapters: chapters_before_links(&layout.root, code)
+                .with_context(|| format!("rendering the `{code}` chapters"))?,
+            glossary,
+            declarations,
+            catalog,
+        });
+    }
+    Ok((editions, project))
 }
 
-impl Editions {
-    fn load(layout: &BookLayout) -> Result<Self> {
-        let root = &layout.root;
-        let mut editions = Vec::new();
-        let mut project = code_names::ProjectNames::default();
-        for language in &layout.languages {
-            let code = &language.code;
-            let listings = discover(language)?;
-            let glossary = Glossary::load(layout, code)?;
-            let declarations = code_names::Declarations::of_listings(&listings)?;
-            project.add(&listings, &declarations, &glossary)?;
-            let catalog = if *code == layout.source_language {
-                None
-            } else {
-                Some(prose::Catalog::new(read_po(&po_file(root, code)?)?))
-            };
-            editions.push(Edition {
-                chapters: chapters_before_links(root, code)
-                    .with_context(|| format!("rendering the `{code}` chapters"))?,
-                language: code.clone(),
-                glossary,
-                declarations,
-                catalog,
-            });
-        }
-        Ok(Self {
-            root: root.clone(),
-            editions,
-            project,
-        })
-    }
-
-    /// The prose checks, into the report of each language.
-    fn check(&self, reports: &mut [LanguageReport]) -> Result<()> {
-        let source = self.editions.iter().find(|e| e.catalog.is_none());
-        for (edition, report) in self.editions.iter().zip(reports) {
-            let mut problems = code_names::check(&self.root, &self.project, edition)?;
-            label(&edition.language, "code names in the prose", &mut problems);
+/// The prose checks, into the report of each language (in the same order).
+fn check_prose(
+    root: &Path,
+    editions: &[Edition],
+    project: &code_names::ProjectNames,
+    reports: &mut [LanguageReport],
+) -> Result<()> {
+    let source = editions.iter().find(|edition| edition.catalog.is_none());
+    for (edition, report) in editions.iter().zip(reports) {
+        let mut problems = code_names::check(root, project, edition)?;
+        label(&report.language, "code names in the prose", &mut problems);
+        report.prose.extend(problems);
+        if let (Some(source), Some(catalog)) = (source, &edition.catalog) {
+            let mut problems =
+                prose::untranslated(root, &source.chapters, &edition.chapters, catalog)?;
+            label(&report.language, "untranslated prose", &mut problems);
             report.prose.extend(problems);
-            if let (Some(source), Some(catalog)) = (source, &edition.catalog) {
-                let mut problems =
-                    prose::untranslated(&self.root, &source.chapters, &edition.chapters, catalog)?;
-                label(&edition.language, "untranslated prose", &mut problems);
-                report.prose.extend(problems);
-            }
         }
-        Ok(())
     }
+    Ok(())
 }
 
 /// Puts the language and the check at the head of every message.
@@ -188,10 +178,8 @@ fn label(language: &str, check: &str, problems: &mut [Problem]) {
 
 /// ` (English: file:line)`, the English counterpart at the end of a message.
 fn english(file: &Path, line: Option<usize>) -> String {
-    match line {
-        Some(line) => format!(" (English: {}:{line})", file.display()),
-        None => format!(" (English: {})", file.display()),
-    }
+    let line = line.map_or(String::new(), |line| format!(":{line}"));
+    format!(" (English: {}{line})", file.display())
 }
 
 /// At most `max` characters of `text`, an ellipsis marking the cut.

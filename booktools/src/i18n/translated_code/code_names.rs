@@ -36,9 +36,9 @@ use syn::visit::{self, Visit};
 const PATH_HEADS: &[&str] = &["self", "Self", "crate", "super"];
 
 /// The names the listings of one language declare, read with syn: items,
-/// enum variants, fields, associated items, generic parameters and local
-/// bindings, and the package names. Each type, trait and package also knows
-/// its members, so a path such as `Worker::new` resolves. `use` items
+/// enum variants, fields, associated items, type parameters and local
+/// bindings, and the package names. Each type and package also knows its
+/// members, so a path such as `Worker::new` resolves. `use` items
 /// declare nothing; code inside macro calls is not parsed.
 #[derive(Debug, Default)]
 pub(super) struct Declarations {
@@ -150,17 +150,6 @@ impl<'ast> Visit<'ast> for Declarations {
         visit::visit_item_impl(self, item);
     }
 
-    fn visit_item_trait(&mut self, item: &'ast syn::ItemTrait) {
-        let idents = item.items.iter().filter_map(|item| match item {
-            syn::TraitItem::Fn(f) => Some(&f.sig.ident),
-            syn::TraitItem::Const(c) => Some(&c.ident),
-            syn::TraitItem::Type(t) => Some(&t.ident),
-            _ => None,
-        });
-        self.members(&item.ident.to_string(), idents);
-        visit::visit_item_trait(self, item);
-    }
-
     fn visit_field(&mut self, field: &'ast syn::Field) {
         self.names
             .extend(field.ident.as_ref().map(ToString::to_string));
@@ -175,11 +164,6 @@ impl<'ast> Visit<'ast> for Declarations {
     fn visit_type_param(&mut self, param: &'ast syn::TypeParam) {
         self.names.insert(param.ident.to_string());
         visit::visit_type_param(self, param);
-    }
-
-    fn visit_const_param(&mut self, param: &'ast syn::ConstParam) {
-        self.names.insert(param.ident.to_string());
-        visit::visit_const_param(self, param);
     }
 
     /// A local binding; a capitalised one (`None`) is a constant or a
@@ -279,7 +263,7 @@ pub(super) fn check(
                     &chapter_file,
                     format!(
                         "{message} (line {line} of the rendered `{}` chapter; no catalog entry gives it)",
-                        edition.language
+                        edition.glossary.language
                     ),
                 ),
             });
@@ -294,7 +278,7 @@ fn check_span(project: &ProjectNames, edition: &Edition, code: &str) -> Option<S
     if code.contains('/') || project.file_names.contains(code) {
         return None;
     }
-    let (language, declarations) = (&edition.language, &edition.declarations);
+    let (language, declarations) = (&edition.glossary.language, &edition.declarations);
     // An English name of the glossary.
     let in_use = code.starts_with("use ");
     for (name, next_to_path) in identifiers(code) {
@@ -392,11 +376,10 @@ mod tests {
     use super::*;
     use crate::i18n::glossary::Glossary;
 
-    fn edition(language: &str, source: &str, glossary: Glossary) -> Edition {
+    fn edition(source: &str, glossary: Glossary) -> Edition {
         let mut declarations = Declarations::default();
         declarations.visit_file(&syn::parse_file(source).unwrap());
         Edition {
-            language: language.to_string(),
             glossary,
             declarations,
             chapters: Vec::new(),
@@ -411,7 +394,7 @@ mod tests {
             impl Pool {\n    pub fn new<F: Fn()>(size: usize) -> Pool {\n        let (sender, receiver) = (1, 2);\n\
             for id in 0..size {}\n        let run = |job: Job| job();\n        match x { Some(found) => {}, None => {} }\n\
             Pool { workers: vec![], sender }\n    }\n}\nimpl Drop for Pool { fn drop(&mut self) {} }\n";
-        let declarations = edition("yy", source, Glossary::identity("yy")).declarations;
+        let declarations = edition(source, Glossary::identity("yy")).declarations;
         let declared = "Pool workers sender Job Message NewJob Terminate inner new F size receiver id run job found drop";
         for name in declared.split(' ') {
             assert!(declarations.declares(name), "{name}: {declarations:?}");
@@ -460,7 +443,6 @@ mod tests {
     #[test]
     fn code_spans_against_the_listings_of_their_language() {
         let english = edition(
-            "yy",
             "struct Worker { thread: u8 } impl Worker { fn new() {} }\nenum Message { Terminate }\n\
              struct ThreadPool { workers: u8 }\nimpl Drop for ThreadPool { fn drop(&mut self) { for worker in x {} } }",
             Glossary::identity("yy"),
@@ -475,7 +457,6 @@ mod tests {
         )
         .unwrap();
         let translated = edition(
-            "xx",
             "struct Operateur { tache: u8 } impl Operateur { fn new() {} }\nenum Message { Extinction }\n\
              struct GroupeTaches { operateurs: u8 }\nimpl Drop for GroupeTaches { fn drop(&mut self) { for operateur in x {} } }",
             glossary,

@@ -16,51 +16,44 @@ use crate::languages::Language;
 use crate::listings::{discover, Listing};
 use crate::Problem;
 use anyhow::{Context, Result};
-use proc_macro2::{Delimiter, Spacing, TokenStream, TokenTree};
+use proc_macro2::{Delimiter, LexError, Spacing, TokenStream, TokenTree};
 use std::collections::BTreeMap;
 use std::path::Path;
 use std::str::FromStr;
 
 /// The structure problems of the listings of `translated` against the
-/// `english` listings of the `source` language, and their counts.
+/// `originals` listings of the `source` language, and their counts.
 pub(super) fn check(
     source: &Language,
-    english: &[Listing],
+    originals: &[Listing],
     translated: &Language,
     glossary: &Glossary,
     report: &mut LanguageReport,
 ) -> Result<()> {
     report.listings_translated = 0;
-    if !translated.tree.is_dir() {
-        report.listings.push(Problem::in_file(
-            &translated.tree,
-            format!(
-                "the listing tree is missing (book.toml `[preprocessor.listings.trees]`){}",
-                super::english(&source.tree, None)
-            ),
-        ));
-        return Ok(());
-    }
-    let mut twins: BTreeMap<(String, String), Listing> = discover(translated)?
+    let twins = match discover(translated) {
+        Ok(twins) => twins,
+        Err(error) => {
+            let message = format!("{error:#}{}", english(&source.tree, None));
+            report
+                .listings
+                .push(Problem::in_file(&translated.tree, message));
+            return Ok(());
+        }
+    };
+    let mut twins: BTreeMap<_, _> = twins
         .into_iter()
         .map(|listing| ((listing.chapter.clone(), listing.name.clone()), listing))
         .collect();
-    for original in english {
+    for original in originals {
         let place = (original.chapter.clone(), original.name.clone());
         let Some(twin) = twins.remove(&place) else {
             let expected = translated.tree.join(&place.0).join(&place.1);
-            let why = if expected.is_dir() {
-                "has no Cargo.toml"
-            } else {
-                "is missing"
-            };
-            report.listings.push(Problem::in_file(
-                &expected,
-                format!(
-                    "the translated listing {why}{}",
-                    super::english(&original.dir, None)
-                ),
-            ));
+            let message = format!(
+                "the translated listing is missing (no Cargo.toml){}",
+                english(&original.dir, None)
+            );
+            report.listings.push(Problem::in_file(expected, message));
             continue;
         };
         report.listings_translated += 1;
@@ -146,25 +139,20 @@ fn compare_rust_file(original: &Path, twin: &Path, glossary: &Glossary) -> Resul
     };
     let (english_text, twin_text) = (read(original)?, read(twin)?);
     let mut problems = compare_anchors(original, &english_text, twin, &twin_text);
-    let (english_tokens, twin_tokens) = match (tokenize(&english_text), tokenize(&twin_text)) {
-        (Err((line, error)), _) => {
-            problems.push(Problem::at(
-                original,
-                line,
-                format!("does not tokenize: {error}"),
-            ));
-            return Ok(problems);
-        }
-        (_, Err((line, error))) => {
-            problems.push(Problem::at(
-                twin,
-                line,
-                format!("does not tokenize: {error}"),
-            ));
-            return Ok(problems);
-        }
-        (Ok(english_tokens), Ok(twin_tokens)) => (english_tokens, twin_tokens),
+    let tokens = |path: &Path, text: &str| {
+        tokenize(text).map_err(|error| {
+            let line = error.span().start().line;
+            Problem::at(path, line, format!("does not tokenize: {error}"))
+        })
     };
+    let (english_tokens, twin_tokens) =
+        match (tokens(original, &english_text), tokens(twin, &twin_text)) {
+            (Ok(english_tokens), Ok(twin_tokens)) => (english_tokens, twin_tokens),
+            (Err(problem), _) | (_, Err(problem)) => {
+                problems.push(problem);
+                return Ok(problems);
+            }
+        };
     let mismatch = |line: usize, english_line: usize, message: String| {
         Problem::at(
             twin,
@@ -190,7 +178,8 @@ fn compare_rust_file(original: &Path, twin: &Path, glossary: &Glossary) -> Resul
                     ));
                 }
             }
-            (e_kind, t_kind) if e_kind == t_kind && (e.text == t.text || e.is_text()) => {}
+            (e_kind, t_kind)
+                if e_kind == t_kind && (e.text == t.text || matches!(e.kind, Kind::Str(_))) => {}
             _ => {
                 // What follows would be misaligned.
                 problems.push(mismatch(
@@ -284,19 +273,14 @@ enum Kind {
 }
 
 impl Token {
-    fn is_text(&self) -> bool {
-        matches!(self.kind, Kind::Str(_))
-    }
-
     fn is_colon(&self, joint: bool) -> bool {
         self.text == ":" && (!joint || self.kind == Kind::Punct { joint: true })
     }
 }
 
-/// The flat tokens of Rust source, or the line and message of a lex error.
-fn tokenize(source: &str) -> Result<Vec<Token>, (usize, String)> {
-    let stream = TokenStream::from_str(source)
-        .map_err(|error| (error.span().start().line, error.to_string()))?;
+/// The flat tokens of Rust source.
+fn tokenize(source: &str) -> Result<Vec<Token>, LexError> {
+    let stream = TokenStream::from_str(source)?;
     let mut tokens = Vec::new();
     flatten(stream, false, &mut tokens);
     let path_separator = |tokens: &[Token], at: usize| {
