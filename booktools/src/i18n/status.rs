@@ -21,7 +21,8 @@ use crate::i18n::translation::{
 };
 use crate::languages::BOOK_TOML;
 use crate::Problem;
-use anyhow::Result;
+use anyhow::{Context, Result};
+use mdbook_driver::MDBook;
 use polib::catalog::Catalog;
 use std::collections::HashMap;
 use std::fmt::Write as _;
@@ -45,8 +46,7 @@ pub struct ChapterCounts {
 pub struct LanguageStatus {
     /// Its catalog.
     pub catalog: PathBuf,
-    /// Counts per chapter, in the template's order: book order, as the
-    /// titles of `SUMMARY.md` come first.
+    /// Counts per chapter, in book order.
     pub chapters: Vec<ChapterCounts>,
     /// Problems of the catalog (missing, malformed, incomplete, typography).
     pub problems: Vec<Problem>,
@@ -106,6 +106,15 @@ pub fn book_status(root: &Path) -> Result<BookStatus> {
         ));
         Vec::new()
     });
+    // The Markdown file of every chapter in book order, as the template
+    // references them (`src/README.md`).
+    let book = MDBook::load(root).with_context(|| format!("loading {}", root.display()))?;
+    let order: Vec<String> = book
+        .book
+        .chapters()
+        .filter_map(|chapter| chapter.source_path.as_ref())
+        .map(|source| book.config.book.src.join(source).display().to_string())
+        .collect();
     let mut languages = Vec::new();
     for translation in translations(root)? {
         let (mut problems, rest) = others
@@ -128,7 +137,8 @@ pub fn book_status(root: &Path) -> Result<BookStatus> {
             }
             None => None,
         };
-        let chapters = count_by_chapter(&template, po.as_ref());
+        let mut chapters = count_by_chapter(&template, po.as_ref());
+        chapters.sort_by_key(|counts| order.iter().position(|file| *file == counts.chapter));
         let code = match reports
             .iter()
             .position(|r| r.language == translation.language)
