@@ -14,13 +14,13 @@
 //! Nothing here names a language: the languages are those of `book.toml`.
 
 use crate::i18n::po::extract_pot;
-use crate::i18n::translated_code::{self, Check};
+use crate::i18n::translated_code::{check_translated_code, LanguageReport};
 use crate::i18n::translation::{
     check_catalog_files, check_completeness, check_mojibake, check_typography, read_po,
-    translations, PoFile, Problem, Translation,
+    translations, PoFile,
 };
-use crate::languages::{BookLayout, BOOK_TOML};
-use crate::listings::{discover, Listing};
+use crate::languages::BOOK_TOML;
+use crate::Problem;
 use anyhow::{Context, Result};
 use mdbook_driver::MDBook;
 use polib::catalog::Catalog;
@@ -41,39 +41,24 @@ pub struct ChapterCounts {
     pub untranslated: usize,
 }
 
-impl ChapterCounts {
-    /// Every message of the chapter.
-    pub fn total(&self) -> usize {
-        self.translated + self.fuzzy + self.untranslated
-    }
-}
-
 /// Where one translated language stands.
 #[derive(Debug, Clone)]
 pub struct LanguageStatus {
-    /// Language code.
-    pub language: String,
     /// Its catalog.
     pub catalog: PathBuf,
-    /// Counts per chapter, in book order (`SUMMARY.md` first).
+    /// Counts per chapter, in book order.
     pub chapters: Vec<ChapterCounts>,
-    /// Problems of the catalog and of the prose (missing, malformed,
-    /// incomplete, typography, code names, paragraphs left in English).
+    /// Problems of the catalog (missing, malformed, incomplete, typography).
     pub problems: Vec<Problem>,
-    /// How many English listings there are.
-    pub listings_total: usize,
-    /// How many of them have their twin in this language's tree.
-    pub listings_translated: usize,
-    /// How many of those twins the structural check finds out of step.
-    pub listings_out_of_step: usize,
-    /// Problems of the listing tree (the structural check).
-    pub listing_problems: Vec<Problem>,
+    /// The language, its listings and the problems of its listings and
+    /// prose ([`check_translated_code`]).
+    pub code: LanguageReport,
 }
 
 impl LanguageStatus {
     /// True when the checks find nothing to do for this language.
     pub fn is_complete(&self) -> bool {
-        self.problems.is_empty() && self.listing_problems.is_empty()
+        self.problems.is_empty() && self.code.problems().next().is_none()
     }
 
     /// The counts of every chapter added up.
@@ -112,124 +97,70 @@ impl BookStatus {
 /// The status of every translated language of the book at `root`.
 pub fn book_status(root: &Path) -> Result<BookStatus> {
     let template = extract_pot(root)?;
-    let layout = BookLayout::load(root)?;
-    let mut other_problems = check_catalog_files(root)?;
-    other_problems.extend(check_mojibake(root)?);
-    let code_problems = match translated_code::check_translated_code(root) {
-        Ok(problems) => problems,
-        Err(error) => {
-            // The prose checks need the book to render; the structural
-            // check does not, and tells which listing is missing.
-            other_problems.push(Problem::in_file(
-                root.join(BOOK_TOML),
-                format!("the prose of the translations could not be checked: {error:#}"),
-            ));
-            match translated_code::check_structure(root) {
-                Ok(problems) => problems,
-                Err(error) => {
-                    other_problems.push(Problem::in_file(
-                        root.join(BOOK_TOML),
-                        format!("the listings could not be checked: {error:#}"),
-                    ));
-                    Vec::new()
-                }
-            }
-        }
-    };
-    let english = layout
-        .language(&layout.source_language)
-        .map(discover)
-        .transpose()?
-        .unwrap_or_default();
-    let order = chapter_files_in_book_order(root)?;
-    let mut languages = Vec::new();
-    for translation in translations(root)? {
-        let mut status = catalog_status(root, &template, &translation, &mut other_problems)?;
-        status
-            .chapters
-            .sort_by_key(|counts| order.iter().position(|file| *file == counts.chapter));
-        for problem in code_problems
-            .iter()
-            .filter(|problem| problem.language == status.language)
-        {
-            let converted = Problem::from(problem.clone());
-            if problem.check == Check::Structure {
-                status.listing_problems.push(converted);
-            } else {
-                status.problems.push(converted);
-            }
-        }
-        count_listings(&layout, &english, &mut status);
-        languages.push(status);
-    }
-    other_problems.extend(
-        code_problems
-            .into_iter()
-            .filter(|problem| !languages.iter().any(|l| l.language == problem.language))
-            .map(Problem::from),
-    );
-    Ok(BookStatus {
-        languages,
-        problems: other_problems,
-    })
-}
-
-/// The Markdown file of every chapter, in book order, as the template
-/// references them (`src/README.md`).
-fn chapter_files_in_book_order(root: &Path) -> Result<Vec<String>> {
-    let book =
-        MDBook::load(root).with_context(|| format!("loading the book at {}", root.display()))?;
-    Ok(book
+    let mut others = check_catalog_files(root)?;
+    others.extend(check_mojibake(root)?);
+    let mut reports = check_translated_code(root).unwrap_or_else(|error| {
+        others.push(Problem::in_file(
+            root.join(BOOK_TOML),
+            format!("the translated code could not be checked: {error:#}"),
+        ));
+        Vec::new()
+    });
+    // The Markdown file of every chapter in book order, as the template
+    // references them (`src/README.md`).
+    let book = MDBook::load(root).with_context(|| format!("loading {}", root.display()))?;
+    let order: Vec<String> = book
         .book
         .chapters()
         .filter_map(|chapter| chapter.source_path.as_ref())
         .map(|source| book.config.book.src.join(source).display().to_string())
-        .collect())
-}
-
-/// Counts and problems of the catalog of `translation`; the problems of
-/// `book_problems` about its catalog move to it.
-fn catalog_status(
-    root: &Path,
-    template: &Catalog,
-    translation: &Translation,
-    book_problems: &mut Vec<Problem>,
-) -> Result<LanguageStatus> {
-    let (own, others): (Vec<Problem>, Vec<Problem>) = std::mem::take(book_problems)
-        .into_iter()
-        .partition(|problem| problem.file == translation.catalog);
-    *book_problems = others;
-    let mut status = LanguageStatus {
-        language: translation.language.clone(),
-        catalog: translation.catalog.clone(),
-        chapters: Vec::new(),
-        problems: own,
-        listings_total: 0,
-        listings_translated: 0,
-        listings_out_of_step: 0,
-        listing_problems: Vec::new(),
-    };
-    let po = if translation.catalog.is_file() {
-        match read_po(&translation.catalog) {
-            Ok(po) => {
-                status
-                    .problems
-                    .extend(check_completeness(root, translation)?);
-                status.problems.extend(check_typography(translation)?);
+        .collect();
+    let mut languages = Vec::new();
+    for translation in translations(root)? {
+        let (mut problems, rest) = others
+            .into_iter()
+            .partition(|problem: &Problem| problem.file == translation.catalog);
+        others = rest;
+        let po = match translation
+            .catalog
+            .is_file()
+            .then(|| read_po(&translation.catalog))
+        {
+            Some(Ok(po)) => {
+                problems.extend(check_completeness(root, &translation)?);
+                problems.extend(check_typography(&translation)?);
                 Some(po)
             }
-            Err(error) => {
-                status
-                    .problems
-                    .push(Problem::in_file(&translation.catalog, format!("{error:#}")));
+            Some(Err(error)) => {
+                problems.push(Problem::in_file(&translation.catalog, format!("{error:#}")));
                 None
             }
-        }
-    } else {
-        None
-    };
-    status.chapters = count_by_chapter(template, po.as_ref());
-    Ok(status)
+            None => None,
+        };
+        let mut chapters = count_by_chapter(&template, po.as_ref());
+        chapters.sort_by_key(|counts| order.iter().position(|file| *file == counts.chapter));
+        let code = match reports
+            .iter()
+            .position(|r| r.language == translation.language)
+        {
+            Some(index) => reports.remove(index),
+            None => LanguageReport {
+                language: translation.language.clone(),
+                ..LanguageReport::default()
+            },
+        };
+        languages.push(LanguageStatus {
+            catalog: translation.catalog,
+            chapters,
+            problems,
+            code,
+        });
+    }
+    others.extend(reports.iter().flat_map(LanguageReport::problems).cloned());
+    Ok(BookStatus {
+        languages,
+        problems: others,
+    })
 }
 
 /// Counts the messages of `template` by chapter and by state in `po` (all
@@ -244,16 +175,17 @@ pub fn count_by_chapter(template: &Catalog, po: Option<&PoFile>) -> Vec<ChapterC
     let mut chapters: Vec<ChapterCounts> = Vec::new();
     for message in template.messages() {
         let chapter = chapter_of(message.source());
-        let index = match chapters.iter().position(|c| c.chapter == chapter) {
-            Some(index) => index,
-            None => {
-                chapters.push(ChapterCounts {
+        let index = chapters
+            .iter()
+            .position(|c| c.chapter == chapter)
+            .unwrap_or_else(|| {
+                let counts = ChapterCounts {
                     chapter,
                     ..ChapterCounts::default()
-                });
+                };
+                chapters.push(counts);
                 chapters.len() - 1
-            }
-        };
+            });
         let counts = &mut chapters[index];
         match entries.get(message.msgid()) {
             Some(entry) if entry.is_fuzzy() => counts.fuzzy += 1,
@@ -282,71 +214,42 @@ fn chapter_of(references: &str) -> String {
         .map_or_else(|| "(no source)".to_string(), |file| file.to_string())
 }
 
-/// Counts the English listings, their twins in `status`'s language, and
-/// the twins the structural check found out of step (a problem in their
-/// folder). The problems themselves come from the structural check.
-fn count_listings(layout: &BookLayout, english: &[Listing], status: &mut LanguageStatus) {
-    status.listings_total = english.len();
-    let Some(language) = layout.language(&status.language) else {
-        return;
-    };
-    // A missing tree is a problem of the structural check already.
-    let translated = discover(language).unwrap_or_default();
-    let twins: Vec<&Listing> = translated
-        .iter()
-        .filter(|listing| {
-            english.iter().any(|original| {
-                original.chapter == listing.chapter && original.name == listing.name
-            })
-        })
-        .collect();
-    status.listings_translated = twins.len();
-    status.listings_out_of_step = twins
-        .iter()
-        .filter(|twin| {
-            status
-                .listing_problems
-                .iter()
-                .any(|problem| problem.file.starts_with(&twin.dir))
-        })
-        .count();
-}
-
 /// The status as a compact table per language, then the problems, with
 /// paths relative to `root`.
 pub fn render(root: &Path, book: &BookStatus) -> String {
-    let relative = |path: &Path| path.strip_prefix(root).unwrap_or(path).to_path_buf();
-    let shown = |problem: &Problem| problem.relative_to(root);
+    // A problem on one line, its further lines indented.
+    let show = |out: &mut String, indent: &str, problem: &Problem| {
+        let shown = problem.relative_to(root).to_string();
+        let _ = writeln!(
+            out,
+            "{indent}{}",
+            shown.trim_end().replace('\n', &format!("\n{indent}  "))
+        );
+    };
     let mut out = String::new();
     if book.languages.is_empty() {
         out.push_str("No translated language in book.toml `[preprocessor.listings.trees]`.\n");
     }
     for status in &book.languages {
-        let total = status.total();
+        let code = &status.code;
         let width = status
             .chapters
             .iter()
             .map(|c| c.chapter.chars().count())
-            .max()
-            .unwrap_or(0)
-            .max("chapter".len());
+            .fold("chapter".len(), usize::max);
         let verdict = if status.is_complete() {
             "complete"
         } else {
             "INCOMPLETE"
         };
-        let _ = writeln!(
-            out,
-            "{} ({}): {verdict}",
-            status.language,
-            relative(&status.catalog).display()
-        );
+        let catalog = status.catalog.strip_prefix(root).unwrap_or(&status.catalog);
+        let _ = writeln!(out, "{} ({}): {verdict}", code.language, catalog.display());
         let _ = writeln!(
             out,
             "  {:width$}  translated  fuzzy  untranslated",
             "chapter"
         );
-        for counts in status.chapters.iter().chain([&total]) {
+        for counts in status.chapters.iter().chain([&status.total()]) {
             let _ = writeln!(
                 out,
                 "  {:width$}  {:>10}  {:>5}  {:>12}",
@@ -356,35 +259,23 @@ pub fn render(root: &Path, book: &BookStatus) -> String {
         let _ = writeln!(
             out,
             "  listings: {} of {} translated, {} out of step",
-            status.listings_translated, status.listings_total, status.listings_out_of_step
+            code.listings_translated, code.listings_total, code.listings_out_of_step
         );
-        let problems: Vec<&Problem> = status
-            .problems
-            .iter()
-            .chain(&status.listing_problems)
-            .collect();
+        let problems: Vec<&Problem> = status.problems.iter().chain(code.problems()).collect();
         if !problems.is_empty() {
             let _ = writeln!(out, "  to do ({}):", problems.len());
-            for problem in problems {
-                let _ = writeln!(out, "    {}", indented(&shown(problem), "      "));
-            }
+            problems
+                .into_iter()
+                .for_each(|problem| show(&mut out, "    ", problem));
         }
     }
     if !book.problems.is_empty() {
         let _ = writeln!(out, "other problems ({}):", book.problems.len());
-        for problem in &book.problems {
-            let _ = writeln!(out, "  {}", indented(&shown(problem), "    "));
-        }
+        book.problems
+            .iter()
+            .for_each(|problem| show(&mut out, "  ", problem));
     }
     out
-}
-
-/// A problem on one line, or its further lines indented by `indent`.
-fn indented(problem: &Problem, indent: &str) -> String {
-    problem
-        .to_string()
-        .trim_end()
-        .replace('\n', &format!("\n{indent}"))
 }
 
 #[cfg(test)]
@@ -427,13 +318,12 @@ mod tests {
         );
         let none = count_by_chapter(&template, None);
         assert!(none.iter().all(|c| c.translated == 0 && c.fuzzy == 0));
-        assert_eq!(none.iter().map(ChapterCounts::total).sum::<usize>(), 5);
+        assert_eq!(none.iter().map(|c| c.untranslated).sum::<usize>(), 5);
     }
 
     #[test]
     fn the_table_shows_counts_totals_and_problems_with_relative_paths() {
         let status = LanguageStatus {
-            language: "xx".into(),
             catalog: PathBuf::from("/book/po/xx.po"),
             chapters: vec![ChapterCounts {
                 chapter: "src/a.md".into(),
@@ -446,10 +336,12 @@ mod tests {
                 12,
                 "fuzzy entry \"One\" (English source: /book/src/a.md:3)",
             )],
-            listings_total: 2,
-            listings_translated: 1,
-            listings_out_of_step: 0,
-            listing_problems: Vec::new(),
+            code: LanguageReport {
+                language: "xx".into(),
+                listings_total: 2,
+                listings_translated: 1,
+                ..LanguageReport::default()
+            },
         };
         let book = BookStatus {
             languages: vec![status],

@@ -1,216 +1,207 @@
 //! Consistency between each translated edition and its code.
 //!
-//! For every language of `[preprocessor.listings.trees]` other than the
-//! source language (`[book] language`), with the code names of
-//! `glossary.toml` ([`Glossary`]); nothing here names a language:
+//! For every language of `[preprocessor.listings.trees]`, with the code
+//! names of its glossary ([`Glossary`]); nothing here names a language:
 //!
-//! 1. **Structure** ([`check_structure`]): every English listing crate has
-//!    its translated twin with the same files; each `.rs` file is its
-//!    English counterpart token for token (proc-macro2) once identifiers go
-//!    through the glossary, the text of string literals and comments
-//!    (doc comments included) aside; its `ANCHOR` lines are at the same
+//! 1. **Listing structure** ([`structure`], translated languages): every
+//!    listing crate of the source language has its twin with the same
+//!    files; each `.rs` file is its English counterpart token for token
+//!    (proc-macro2) once identifiers go through the glossary, the text of
+//!    string literals and comments aside; its `ANCHOR` lines are at the same
 //!    lines; its package is the glossary's name of the English package.
-//! 2. **Code names in the prose** ([`check_code_names`]): every inline code
-//!    span of a chapter, as the book pipeline renders it in that language,
-//!    that names a project item names one its own listings declare, and a
-//!    translated chapter shows no English name of the glossary (rules in
-//!    [`code_names`]). The English chapters are checked against the English
-//!    listings the same way.
-//! 3. **Untranslated prose** ([`check_untranslated_prose`]): no paragraph
-//!    of natural language of a translated chapter is the English one
-//!    (rules in [`prose`]).
+//! 2. **Code names in the prose** ([`code_names`], every language): every
+//!    inline code span of a chapter, as the book pipeline renders it, that
+//!    names a project item names one its own listings declare, and a
+//!    translated chapter shows no English name of the glossary.
+//! 3. **Untranslated prose** ([`prose`], translated languages): no message
+//!    of natural language of a translated chapter is the English one.
 //!
-//! Every problem names its file and line: the translated listing file and
-//! its English twin, or the PO entry of a translated message (found back
-//! from the rendered chapter by [`po_locator`]) and the English chapter.
+//! Every problem names its file and line (the translated listing file, the
+//! PO entry of a translated message, the English chapter) and, in its
+//! message, the language, the check and the English counterpart:
+//! `po/xx.po:120: [xx] code names in the prose: ... (English: src/ch.md:45)`.
 
-pub mod code_names;
-mod declarations;
-pub mod markdown;
-mod po_locator;
-mod problem;
-pub mod prose;
+mod code_names;
+mod prose;
 mod structure;
-pub mod tokens;
 
-pub use crate::i18n::glossary::{is_identifier, Glossary, GLOSSARY_FILE};
-pub use crate::i18n::translation::ensure_none;
-pub use declarations::Declarations;
-pub use po_locator::{Origin, PoLocator};
-pub use problem::{Check, Location, Problem};
-pub use structure::{
-    anchor_lines, check_language_structure, check_structure, compare_rust_file, compare_tokens,
-    translated_languages, Mismatch,
-};
-
-use crate::book::{chapters_before_links, po_file, RenderedChapter};
-use crate::i18n::translation::{read_po, PoFile};
-use crate::languages::BookLayout;
+use crate::book::{chapters_before_links, po_file};
+use crate::i18n::glossary::Glossary;
+use crate::i18n::translation::read_po;
+use crate::languages::{BookLayout, BOOK_TOML};
 use crate::listings::discover;
+use crate::Problem;
 use anyhow::{Context, Result};
-use code_names::{LanguageNames, ProjectNames};
-use std::collections::BTreeSet;
-use std::path::Path;
+use std::path::{Path, PathBuf};
+
+/// What the checks found for one language of the book.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct LanguageReport {
+    /// The language code.
+    pub language: String,
+    /// How many listings the source language has.
+    pub listings_total: usize,
+    /// How many of them have their twin in this language's tree.
+    pub listings_translated: usize,
+    /// How many of those twins have a structure problem.
+    pub listings_out_of_step: usize,
+    /// Problems of the listing tree: missing, extra or out-of-step twins
+    /// (none for the source language).
+    pub listings: Vec<Problem>,
+    /// Problems of the prose: code names, paragraphs left in English, or
+    /// the prose checks that could not run.
+    pub prose: Vec<Problem>,
+}
+
+impl LanguageReport {
+    /// Every problem, listings first.
+    pub fn problems(&self) -> impl Iterator<Item = &Problem> {
+        self.listings.iter().chain(&self.prose)
+    }
+}
+
+/// The three checks on the book at `root`, one report per language of
+/// `book.toml` (the source language included: its prose is checked for
+/// code names). An error means the book could not be read: a listing syn
+/// cannot parse, a chapter the pipeline cannot render, a malformed catalog
+/// or glossary.
+///
+/// A broken listing tree usually breaks the rendering of the chapters too
+/// (an include finds no file): when the structure check found problems, a
+/// failure to render is one more problem of the languages at fault rather
+/// than an error that would hide them.
+pub fn check_translated_code(root: &Path) -> Result<Vec<LanguageReport>> {
+    let layout = BookLayout::load(root)?;
+    let source = layout
+        .language(&layout.source_language)
+        .context("book.toml has no listing tree for the source language")?;
+    let english = discover(source)?;
+    let mut reports = Vec::new();
+    for language in &layout.languages {
+        let mut report = LanguageReport {
+            language: language.code.clone(),
+            listings_total: english.len(),
+            listings_translated: english.len(),
+            ..LanguageReport::default()
+        };
+        if language.code != layout.source_language {
+            let glossary = Glossary::load(&layout, &language.code)?;
+            structure::check(source, &english, language, &glossary, &mut report)?;
+            label(&language.code, "listing structure", &mut report.listings);
+        }
+        reports.push(report);
+    }
+    match load_editions(&layout) {
+        Ok((editions, project)) => check_prose(root, &editions, &project, &mut reports)?,
+        Err(error) if reports.iter().any(|report| !report.listings.is_empty()) => {
+            for report in reports.iter_mut().filter(|r| !r.listings.is_empty()) {
+                let message = format!(
+                    "[{}] the prose checks cannot run: {error:#}",
+                    report.language
+                );
+                report
+                    .prose
+                    .push(Problem::in_file(root.join(BOOK_TOML), message));
+            }
+        }
+        Err(error) => return Err(error),
+    }
+    Ok(reports)
+}
 
 /// One language of the book as the prose checks need it.
 struct Edition {
-    language: String,
+    /// Its code names (its language too).
     glossary: Glossary,
-    declarations: Declarations,
-    chapters: Vec<RenderedChapter>,
-    /// The gettext catalog (translated languages only).
-    catalog: Option<PoFile>,
+    declarations: code_names::Declarations,
+    /// Its chapters rendered by the book pipeline (gettext, listings;
+    /// before `links`, so listings stay directives).
+    chapters: Vec<crate::book::RenderedChapter>,
+    /// Its gettext catalog (translated languages only).
+    catalog: Option<prose::Catalog>,
 }
 
-/// Every language of the book, its chapters rendered by the book pipeline
-/// (gettext, listings; before `links`, so listings stay directives).
-struct Editions {
-    layout: BookLayout,
-    editions: Vec<Edition>,
-    /// Names of the files of every listing tree (`hello.html`, `main.rs`).
-    file_names: BTreeSet<String>,
+/// Every language of the book, and every name of every language.
+fn load_editions(layout: &BookLayout) -> Result<(Vec<Edition>, code_names::ProjectNames)> {
+    let mut editions = Vec::new();
+    let mut project = code_names::ProjectNames::default();
+    for language in &layout.languages {
+        let code = &language.code;
+        let listings = discover(language)?;
+        let glossary = Glossary::load(layout, code)?;
+        let declarations = code_names::Declarations::of_listings(&listings)?;
+        project.add(&listings, &declarations, &glossary)?;
+        let catalog = if *code == layout.source_language {
+            None
+        } else {
+            Some(prose::Catalog::new(read_po(&po_file(&layout.root, code)?)?))
+        };
+        editions.push(Edition {
+            chapters: chapters_before_links(&layout.root, code)
+                .with_context(|| format!("rendering the `{code}` chapters"))?,
+            glossary,
+            declarations,
+            catalog,
+        });
+    }
+    Ok((editions, project))
 }
 
-impl Editions {
-    fn load(root: &Path) -> Result<Self> {
-        let layout = BookLayout::load(root)?;
-        let mut editions = Vec::new();
-        let mut file_names = BTreeSet::new();
-        for language in &layout.languages {
-            let code = language.code.clone();
-            let listings = discover(language)?;
-            for listing in &listings {
-                for entry in walkdir::WalkDir::new(&listing.dir) {
-                    let entry =
-                        entry.with_context(|| format!("listing {}", listing.dir.display()))?;
-                    if entry.file_type().is_file() {
-                        if let Some(name) = entry.file_name().to_str() {
-                            file_names.insert(name.to_string());
-                        }
-                    }
-                }
-            }
-            let catalog = if code == layout.source_language {
-                None
-            } else {
-                Some(read_po(&po_file(root, &code)?)?)
-            };
-            editions.push(Edition {
-                glossary: Glossary::load(&layout, &code)?,
-                declarations: Declarations::of_listings(&listings)?,
-                chapters: chapters_before_links(root, &code)
-                    .with_context(|| format!("rendering the `{code}` chapters"))?,
-                catalog,
-                language: code,
-            });
+/// The prose checks, into the report of each language (in the same order).
+fn check_prose(
+    root: &Path,
+    editions: &[Edition],
+    project: &code_names::ProjectNames,
+    reports: &mut [LanguageReport],
+) -> Result<()> {
+    let source = editions.iter().find(|edition| edition.catalog.is_none());
+    for (edition, report) in editions.iter().zip(reports) {
+        let mut problems = code_names::check(root, project, edition)?;
+        label(&report.language, "code names in the prose", &mut problems);
+        report.prose.extend(problems);
+        if let (Some(source), Some(catalog)) = (source, &edition.catalog) {
+            let mut problems =
+                prose::untranslated(root, &source.chapters, &edition.chapters, catalog)?;
+            label(&report.language, "untranslated prose", &mut problems);
+            report.prose.extend(problems);
         }
-        Ok(Self {
-            layout,
-            editions,
-            file_names,
-        })
     }
+    Ok(())
+}
 
-    fn source(&self) -> Result<&Edition> {
-        self.editions
-            .iter()
-            .find(|edition| edition.language == self.layout.source_language)
-            .context("no edition in the source language")
-    }
-
-    fn code_names(&self) -> Vec<Problem> {
-        let project = ProjectNames::new(
-            self.editions.iter().map(|e| &e.declarations),
-            self.editions.iter().map(|e| &e.glossary),
-        );
-        let mut problems = Vec::new();
-        for edition in &self.editions {
-            let names = LanguageNames {
-                language: &edition.language,
-                glossary: &edition.glossary,
-                declarations: &edition.declarations,
-                file_names: &self.file_names,
-                project: &project,
-            };
-            let locator = edition.catalog.as_ref().map(PoLocator::new);
-            for chapter in &edition.chapters {
-                problems.extend(code_names::chapter_problems(
-                    &self.layout.root,
-                    &names,
-                    chapter,
-                    locator.as_ref(),
-                ));
-            }
-        }
-        problems
-    }
-
-    fn untranslated_prose(&self) -> Result<Vec<Problem>> {
-        let source = self.source()?;
-        let mut problems = Vec::new();
-        for edition in &self.editions {
-            let Some(catalog) = &edition.catalog else {
-                continue;
-            };
-            let locator = PoLocator::new(catalog);
-            problems.extend(prose::untranslated_blocks(
-                &self.layout.root,
-                &edition.language,
-                &source.chapters,
-                &edition.chapters,
-                Some(&locator),
-            ));
-        }
-        Ok(problems)
+/// Puts the language and the check at the head of every message.
+fn label(language: &str, check: &str, problems: &mut [Problem]) {
+    for problem in problems {
+        problem.message = format!("[{language}] {check}: {}", problem.message);
     }
 }
 
-/// Code names in the prose of every language (the source language
-/// included) of the book at `root`.
-pub fn check_code_names(root: &Path) -> Result<Vec<Problem>> {
-    Ok(Editions::load(root)?.code_names())
+/// ` (English: file:line)`, the English counterpart at the end of a message.
+fn english(file: &Path, line: Option<usize>) -> String {
+    let line = line.map_or(String::new(), |line| format!(":{line}"));
+    format!(" (English: {}{line})", file.display())
 }
 
-/// Paragraphs of the translated chapters identical to the English ones.
-pub fn check_untranslated_prose(root: &Path) -> Result<Vec<Problem>> {
-    Editions::load(root)?.untranslated_prose()
+/// At most `max` characters of `text`, an ellipsis marking the cut.
+fn excerpt(text: &str, max: usize) -> String {
+    match text.char_indices().nth(max) {
+        Some((cut, _)) => format!("{}…", &text[..cut]),
+        None => text.to_string(),
+    }
 }
 
-/// The three checks (structure, code names, untranslated prose), the
-/// chapters rendered once. An error (rather than problems) means the book
-/// could not be read: a listing syn cannot parse, a chapter the pipeline
-/// cannot render, a malformed catalog or glossary.
-///
-/// A broken listing tree usually breaks the rendering of the chapters too
-/// (an include finds no file): when the structure check found problems,
-/// a failure to render is one more problem rather than an error that would
-/// hide them.
-pub fn check_translated_code(root: &Path) -> Result<Vec<Problem>> {
-    let mut problems = check_structure(root)?;
-    let editions = match Editions::load(root) {
-        Ok(editions) => editions,
-        Err(error) if !problems.is_empty() => {
-            problems.push(Problem {
-                check: Check::CodeNames,
-                language: "*".to_string(),
-                location: Location::file(root.join(crate::languages::BOOK_TOML)),
-                english: None,
-                message: format!("the prose checks cannot run: {error:#}"),
-            });
-            return Ok(problems);
-        }
-        Err(error) => return Err(error),
-    };
-    problems.extend(editions.code_names());
-    problems.extend(editions.untranslated_prose()?);
-    Ok(problems)
-}
-
-/// [`check_translated_code`], failing with the list of problems.
-pub fn ensure_translated_code(root: &Path) -> Result<()> {
-    let problems: Vec<crate::Problem> = check_translated_code(root)?
+/// The files of a listing crate, relative to it, its `target` folder aside.
+fn listing_files(dir: &Path) -> Result<Vec<PathBuf>> {
+    let mut files = Vec::new();
+    let walker = walkdir::WalkDir::new(dir)
+        .sort_by_file_name()
         .into_iter()
-        .map(Into::into)
-        .collect();
-    ensure_none("consistency of the translations with their code", &problems)
+        .filter_entry(|entry| !(entry.depth() == 1 && entry.file_name() == "target"));
+    for entry in walker {
+        let entry = entry.with_context(|| format!("listing {}", dir.display()))?;
+        if entry.file_type().is_file() {
+            files.push(entry.path().strip_prefix(dir)?.to_path_buf());
+        }
+    }
+    Ok(files)
 }

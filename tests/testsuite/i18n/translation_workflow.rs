@@ -386,7 +386,12 @@ fn the_status_counts_fuzzy_messages_and_names_missing_and_out_of_step_listings()
         };
         expected.push((
             translation.language.clone(),
-            format!("{}:{}: listing structure", shown(&lib), line + 1),
+            format!(
+                "{}:{}: [{}] listing structure",
+                shown(&lib),
+                line + 1,
+                translation.language
+            ),
             shown(&last.dir),
         ));
         assert!(tree.is_dir());
@@ -400,7 +405,7 @@ fn the_status_counts_fuzzy_messages_and_names_missing_and_out_of_step_listings()
         let language = status
             .languages
             .iter()
-            .find(|l| &l.language == language)
+            .find(|l| &l.code.language == language)
             .context("the language's status")?;
         let total = language.total();
         assert_eq!((total.fuzzy, total.untranslated), (1, 0), "{table}");
@@ -410,8 +415,11 @@ fn the_status_counts_fuzzy_messages_and_names_missing_and_out_of_step_listings()
             .find(|c| c.chapter == chapter)
             .context("the edited chapter")?;
         assert_eq!(row.fuzzy, 1, "{table}");
-        assert_eq!(language.listings_translated, language.listings_total - 1);
-        assert_eq!(language.listings_out_of_step, 1, "{table}");
+        assert_eq!(
+            language.code.listings_translated,
+            language.code.listings_total - 1
+        );
+        assert_eq!(language.code.listings_out_of_step, 1, "{table}");
         assert!(table.contains(renamed), "{renamed} not in:\n{table}");
         assert!(table.contains(removed), "{removed} not in:\n{table}");
         assert!(table.contains(": fuzzy entry \"As a result, "), "{table}");

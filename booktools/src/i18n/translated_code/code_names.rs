@@ -1,71 +1,213 @@
 //! The code names of the prose: every inline code span of a chapter that
 //! names an item of the project must name one the listings of its own
-//! language declare, and a translated chapter holds no English name of
-//! the glossary.
+//! language declare, and a translated chapter holds no English name of the
+//! glossary.
 //!
 //! What the check reads in a code span:
 //!
 //! - a span holding a `/`, or the name of a file of a listing tree
 //!   (`hello.html`), is a path, not code: skipped;
-//! - every identifier of any other span is looked at for English names: in
-//!   a translated language, a key of the glossary's `[code]` whose name
-//!   changes (`ThreadPool`, `workers`) is an error, unless the listings of
-//!   the language declare that name too, or it is a std homonym (`thread`)
-//!   next to `::` or in a `use` span, where it names the std module
-//!   (`Option<thread::JoinHandle<()>>`);
+//! - every identifier of any other span is looked at for English names: a
+//!   key of the glossary's `[code]` whose name changes (`ThreadPool`) is an
+//!   error, unless the listings of the language declare that name too, or
+//!   it is a std homonym (`thread`) next to `::` or in a `use` span, where it
+//!   names the std module (`Option<thread::JoinHandle<()>>`);
 //! - a *name span* is identifiers joined by `::` or `.`, optionally ending
-//!   in `()` or `!` (`Worker::new`, `Message::Terminate`, `workers`,
-//!   `self.workers`); leading `self`, `Self`, `crate`, `super` are dropped.
-//!   It names a project item when its first identifier is a *project name*:
-//!   a name some language's listings declare, or a key or value of a
-//!   glossary (a std homonym followed by `::` is the std module, not a
-//!   project name). Such a span must resolve in the language's listings:
-//!   its first name is declared there, a name after `Type::` is a member of
-//!   that type (field, variant, associated item), and any other project
-//!   name in it is declared there. Spans of std names only (`Drop`,
-//!   `Option`, `take`, `Some`, `Vec::new`, `&mut`, `if let`) are not
-//!   project items and pass.
+//!   in `()` or `!` (`Worker::new`, `self.workers`); leading `self`, `Self`,
+//!   `crate`, `super` are dropped. It names a project item when its first
+//!   identifier is a *project name*: a name some language's listings
+//!   declare, or a name of a glossary (a std homonym followed by `::` is the
+//!   std module). Such a span must resolve in the language's listings: its
+//!   first name is declared there, a name after `Type::` is a member of that
+//!   type, and any other project name in it is declared there. Spans of std
+//!   names only (`Drop`, `Vec::new`, `if let`) pass.
 
-use super::declarations::Declarations;
-use super::markdown::blocks;
-use super::po_locator::PoLocator;
-use super::problem::{Check, Location, Problem};
-use crate::book::RenderedChapter;
-use crate::i18n::glossary::{is_identifier, Glossary};
-use std::collections::BTreeSet;
+use super::{listing_files, prose, Edition};
+use crate::listings::Listing;
+use crate::Problem;
+use anyhow::{anyhow, Context, Result};
+use regex::Regex;
+use std::collections::{BTreeMap, BTreeSet};
 use std::path::Path;
+use std::sync::LazyLock;
+use syn::visit::{self, Visit};
 
 /// Segments that only say where a path starts.
 const PATH_HEADS: &[&str] = &["self", "Self", "crate", "super"];
 
+/// The names the listings of one language declare, read with syn: items,
+/// enum variants, fields, associated items, type parameters and local
+/// bindings, and the package names. Each type and package also knows its
+/// members, so a path such as `Worker::new` resolves. `use` items
+/// declare nothing; code inside macro calls is not parsed.
+#[derive(Debug, Default)]
+pub(super) struct Declarations {
+    names: BTreeSet<String>,
+    /// Owner (a type, a trait, a package) -> its members.
+    members: BTreeMap<String, BTreeSet<String>>,
+}
+
+impl Declarations {
+    /// The names declared by every `.rs` file of `listings` (one language).
+    /// A file syn cannot parse is an error naming its file and line.
+    pub(super) fn of_listings(listings: &[Listing]) -> Result<Self> {
+        let mut declarations = Self::default();
+        for listing in listings {
+            declarations.names.insert(listing.package.clone());
+            for file in listing_files(&listing.dir)? {
+                if file.extension().is_none_or(|extension| extension != "rs") {
+                    continue;
+                }
+                let path = listing.dir.join(&file);
+                let text = std::fs::read_to_string(&path)
+                    .with_context(|| format!("reading {}", path.display()))?;
+                let parsed = syn::parse_file(&text).map_err(|error| {
+                    let line = error.span().start().line;
+                    anyhow!(
+                        "{}:{line}: syn cannot parse this listing file: {error}",
+                        path.display()
+                    )
+                })?;
+                if file == Path::new("src/lib.rs") {
+                    let items = parsed.items.iter().filter_map(item_name);
+                    let package = listing.package.clone();
+                    declarations
+                        .members
+                        .entry(package)
+                        .or_default()
+                        .extend(items);
+                }
+                declarations.visit_file(&parsed);
+            }
+        }
+        Ok(declarations)
+    }
+
+    fn declares(&self, name: &str) -> bool {
+        self.names.contains(name)
+    }
+
+    fn members<'a>(&mut self, owner: &str, names: impl IntoIterator<Item = &'a syn::Ident>) {
+        let names: Vec<String> = names.into_iter().map(ToString::to_string).collect();
+        self.names.extend(names.iter().cloned());
+        self.members
+            .entry(owner.to_string())
+            .or_default()
+            .extend(names);
+    }
+}
+
+/// The name an item declares, if any.
+fn item_name(item: &syn::Item) -> Option<String> {
+    let ident = match item {
+        syn::Item::Const(item) => &item.ident,
+        syn::Item::Enum(item) => &item.ident,
+        syn::Item::Fn(item) => &item.sig.ident,
+        syn::Item::Mod(item) => &item.ident,
+        syn::Item::Static(item) => &item.ident,
+        syn::Item::Struct(item) => &item.ident,
+        syn::Item::Trait(item) => &item.ident,
+        syn::Item::Type(item) => &item.ident,
+        syn::Item::Union(item) => &item.ident,
+        _ => return None,
+    };
+    Some(ident.to_string())
+}
+
+impl<'ast> Visit<'ast> for Declarations {
+    fn visit_item(&mut self, item: &'ast syn::Item) {
+        self.names.extend(item_name(item));
+        visit::visit_item(self, item);
+    }
+
+    fn visit_item_struct(&mut self, item: &'ast syn::ItemStruct) {
+        let fields = item.fields.iter().filter_map(|field| field.ident.as_ref());
+        self.members(&item.ident.to_string(), fields);
+        visit::visit_item_struct(self, item);
+    }
+
+    fn visit_item_enum(&mut self, item: &'ast syn::ItemEnum) {
+        let variants = item.variants.iter().map(|variant| &variant.ident);
+        self.members(&item.ident.to_string(), variants);
+        visit::visit_item_enum(self, item);
+    }
+
+    fn visit_item_impl(&mut self, item: &'ast syn::ItemImpl) {
+        let idents = item.items.iter().filter_map(|item| match item {
+            syn::ImplItem::Fn(f) => Some(&f.sig.ident),
+            syn::ImplItem::Const(c) => Some(&c.ident),
+            syn::ImplItem::Type(t) => Some(&t.ident),
+            _ => None,
+        });
+        // The type is the last segment of its path (`impl Drop for ThreadPool`).
+        match &*item.self_ty {
+            syn::Type::Path(ty) => {
+                let owner = ty.path.segments.last().map(|s| s.ident.to_string());
+                self.members(&owner.unwrap_or_default(), idents);
+            }
+            _ => self.names.extend(idents.map(ToString::to_string)),
+        }
+        visit::visit_item_impl(self, item);
+    }
+
+    fn visit_field(&mut self, field: &'ast syn::Field) {
+        self.names
+            .extend(field.ident.as_ref().map(ToString::to_string));
+        visit::visit_field(self, field);
+    }
+
+    fn visit_signature(&mut self, signature: &'ast syn::Signature) {
+        self.names.insert(signature.ident.to_string());
+        visit::visit_signature(self, signature);
+    }
+
+    fn visit_type_param(&mut self, param: &'ast syn::TypeParam) {
+        self.names.insert(param.ident.to_string());
+        visit::visit_type_param(self, param);
+    }
+
+    /// A local binding; a capitalised one (`None`) is a constant or a
+    /// variant, not a binding.
+    fn visit_pat_ident(&mut self, pat: &'ast syn::PatIdent) {
+        let name = pat.ident.to_string();
+        if name.starts_with(|c: char| c.is_lowercase() || c == '_') {
+            self.names.insert(name);
+        }
+        visit::visit_pat_ident(self, pat);
+    }
+}
+
 /// Every name that belongs to the project in some language.
-#[derive(Debug, Clone, Default)]
-pub struct ProjectNames {
+#[derive(Debug, Default)]
+pub(super) struct ProjectNames {
     names: BTreeSet<String>,
     std_homonyms: BTreeSet<String>,
+    /// The names of the files of every listing tree (`hello.html`).
+    file_names: BTreeSet<String>,
 }
 
 impl ProjectNames {
-    /// The names declared by the listings of every language and the names
-    /// of every glossary.
-    pub fn new<'a>(
-        declarations: impl IntoIterator<Item = &'a Declarations>,
-        glossaries: impl IntoIterator<Item = &'a Glossary>,
-    ) -> Self {
-        let mut project = Self::default();
-        for declared in declarations {
-            project.names.extend(declared.names.iter().cloned());
-        }
-        for glossary in glossaries {
-            for (english, translated) in glossary.pairs() {
-                project.names.insert(english.to_string());
-                project.names.insert(translated.to_string());
-                if glossary.is_std_homonym(english) {
-                    project.std_homonyms.insert(english.to_string());
-                }
+    /// Adds the listings, the declarations and the glossary of a language.
+    pub(super) fn add(
+        &mut self,
+        listings: &[Listing],
+        declarations: &Declarations,
+        glossary: &crate::i18n::glossary::Glossary,
+    ) -> Result<()> {
+        self.names.extend(declarations.names.iter().cloned());
+        for (english, translated) in glossary.pairs() {
+            self.names
+                .extend([english.to_string(), translated.to_string()]);
+            if glossary.is_std_homonym(english) {
+                self.std_homonyms.insert(english.to_string());
             }
         }
-        project
+        for listing in listings {
+            let files = listing_files(&listing.dir)?;
+            let names = files.iter().filter_map(|file| file.file_name()?.to_str());
+            self.file_names.extend(names.map(str::to_string));
+        }
+        Ok(())
     }
 
     /// True when `name` names a project item where it stands: a std
@@ -75,276 +217,236 @@ impl ProjectNames {
     }
 }
 
-/// What one language's prose is checked against.
-pub struct LanguageNames<'a> {
-    /// The language.
-    pub language: &'a str,
-    /// Its glossary (identity for the source language).
-    pub glossary: &'a Glossary,
-    /// What its listings declare.
-    pub declarations: &'a Declarations,
-    /// The names of the files of every listing tree (`hello.html`).
-    pub file_names: &'a BTreeSet<String>,
-    /// The names of every language.
-    pub project: &'a ProjectNames,
-}
-
-impl LanguageNames<'_> {
-    /// What is wrong with the code span `code`, if anything.
-    pub fn check_span(&self, code: &str) -> Option<String> {
-        let code = code.trim();
-        if code.contains('/') || self.file_names.contains(code) {
-            return None;
-        }
-        if let Some(problem) = self.english_name(code) {
-            return Some(problem);
-        }
-        let segments = name_path(code)?;
-        self.resolve(code, &segments)
-    }
-
-    /// An English name of the glossary in a span of a translated language.
-    fn english_name(&self, code: &str) -> Option<String> {
-        let in_use = code.starts_with("use ");
-        for ident in identifiers(code) {
-            let translated = self.glossary.translate(ident.name);
-            if translated == ident.name || self.declarations.declares(ident.name) {
-                continue;
-            }
-            if self.glossary.is_std_homonym(ident.name) && (ident.next_to_path || in_use) {
-                continue;
-            }
-            return Some(format!(
-                "English name `{}` in the code span `{code}`: the `{}` name is `{translated}`",
-                ident.name, self.language
-            ));
-        }
-        None
-    }
-
-    /// Resolves a name span in the language's listings.
-    fn resolve(&self, code: &str, segments: &[Segment]) -> Option<String> {
-        let start = segments
-            .iter()
-            .position(|segment| !PATH_HEADS.contains(&segment.name))?;
-        let segments = &segments[start..];
-        let first = &segments[0];
-        let followed_by_path = segments.get(1).is_some_and(|next| next.after_path);
-        if !self.project.is_project(first.name, followed_by_path) {
-            return None;
-        }
-        let language = self.language;
-        if !self.declarations.declares(first.name) {
-            return Some(format!(
-                "the code span `{code}` names `{}`, which the `{language}` listings do not declare",
-                first.name
-            ));
-        }
-        for pair in segments.windows(2) {
-            let (owner, segment) = (&pair[0], &pair[1]);
-            let members = self.declarations.members_of(owner.name);
-            match members {
-                Some(members) if segment.after_path => {
-                    if !members.contains(segment.name) {
-                        return Some(format!(
-                            "the code span `{code}`: the `{language}` listings declare no `{}` in `{}`",
-                            segment.name, owner.name
-                        ));
-                    }
-                }
-                _ => {
-                    if self.project.is_project(segment.name, false)
-                        && !self.declarations.declares(segment.name)
-                    {
-                        return Some(format!(
-                            "the code span `{code}` names `{}`, which the `{language}` listings do not declare",
-                            segment.name
-                        ));
-                    }
-                }
-            }
-        }
-        None
-    }
-}
-
-/// The problems of the code spans of one chapter of `names.language`.
+/// The problems of the code spans of the chapters of `edition`.
 ///
-/// A chapter of the source language is its own file: a problem names its
-/// line. A translated chapter is rebuilt by `gettext` from the catalog:
-/// `locator` finds the PO entry of the span's block, and the problem names
-/// the line of the span in its msgstr (or the msgid line when the message
-/// is not translated), with the English source line of the message.
-pub fn chapter_problems(
+/// A chapter of the source language is its own file: a problem names the
+/// line of the span. A translated chapter is rebuilt by `gettext` from the
+/// catalog: a problem names the line of the span in the msgstr of its
+/// message (or the msgid line when the message is not translated), with the
+/// English source line of the message.
+pub(super) fn check(
     root: &Path,
-    names: &LanguageNames,
-    chapter: &RenderedChapter,
-    locator: Option<&PoLocator>,
-) -> Vec<Problem> {
-    let chapter_file = root.join(&chapter.source_path);
-    let chapter_name = chapter.source_path.to_str().unwrap_or_default();
+    project: &ProjectNames,
+    edition: &Edition,
+) -> Result<Vec<Problem>> {
     let mut problems = Vec::new();
-    for block in blocks(&chapter.content) {
-        for span in &block.code_spans {
-            let Some(message) = names.check_span(&span.code) else {
+    for chapter in &edition.chapters {
+        let chapter_file = root.join(&chapter.source_path);
+        let messages = prose::messages(&chapter.content)?;
+        for (line, code) in prose::code_spans(&chapter.content) {
+            let Some(message) = check_span(project, edition, &code) else {
                 continue;
             };
-            let (location, english, message) = match locator {
-                None => (Location::at(&chapter_file, span.line), None, message),
-                Some(locator) => {
-                    let needle = format!("`{}`", span.code);
-                    match locator.locate(&block.text, Some(&needle), chapter_name) {
-                        Some(origin) => (
-                            origin.location,
-                            origin.english.map(|english| Location {
-                                file: root.join(english.file),
-                                line: english.line,
-                            }),
-                            if origin.untranslated {
-                                format!("{message} (the message is not translated)")
-                            } else {
-                                message
-                            },
-                        ),
-                        None => (
-                            Location::file(&chapter_file),
-                            None,
-                            format!(
-                                "{message} (line {} of the rendered `{}` chapter; \
-                                 no catalog entry gives it)",
-                                span.line, names.language
-                            ),
-                        ),
-                    }
-                }
+            let Some(catalog) = &edition.catalog else {
+                problems.push(Problem::at(&chapter_file, line, message));
+                continue;
             };
-            problems.push(Problem {
-                check: Check::CodeNames,
-                language: names.language.to_string(),
-                location,
-                english,
-                message,
+            let needle = format!("`{code}`");
+            let origin = messages
+                .iter()
+                .rev()
+                .filter(|(start, text)| *start <= line && text.contains(&needle))
+                .find_map(|(_, text)| catalog.locate(text, Some(&needle), &chapter.source_path));
+            problems.push(match origin {
+                Some(origin) => {
+                    let untranslated = if origin.untranslated {
+                        " (the message is not translated)"
+                    } else {
+                        ""
+                    };
+                    let english = origin.english.map_or(String::new(), |(file, line)| {
+                        super::english(&root.join(file), Some(line))
+                    });
+                    Problem::at(origin.file, origin.line, format!("{message}{untranslated}{english}"))
+                }
+                None => Problem::in_file(
+                    &chapter_file,
+                    format!(
+                        "{message} (line {line} of the rendered `{}` chapter; no catalog entry gives it)",
+                        edition.glossary.language
+                    ),
+                ),
             });
         }
     }
-    problems
+    Ok(problems)
 }
 
-/// An identifier of a code span.
-#[derive(Debug, Clone, PartialEq, Eq)]
-struct Ident<'a> {
-    name: &'a str,
-    /// Preceded or followed by `::` (spaces aside).
-    next_to_path: bool,
-}
-
-/// The identifiers of a code span, outside string and char literals.
-fn identifiers(code: &str) -> Vec<Ident<'_>> {
-    let bytes = code.as_bytes();
-    let mut found = Vec::new();
-    let mut index = 0;
-    while index < bytes.len() {
-        let byte = bytes[index];
-        if byte == b'"' {
-            index += 1;
-            while index < bytes.len() && bytes[index] != b'"' {
-                index += if bytes[index] == b'\\' { 2 } else { 1 };
+/// What is wrong with the code span `code` of a chapter of `edition`.
+fn check_span(project: &ProjectNames, edition: &Edition, code: &str) -> Option<String> {
+    let code = code.trim();
+    if code.contains('/') || project.file_names.contains(code) {
+        return None;
+    }
+    let (language, declarations) = (&edition.glossary.language, &edition.declarations);
+    // An English name of the glossary.
+    let in_use = code.starts_with("use ");
+    for (name, next_to_path) in identifiers(code) {
+        let translated = edition.glossary.translate(name);
+        if translated == name
+            || declarations.declares(name)
+            || (edition.glossary.is_std_homonym(name) && (next_to_path || in_use))
+        {
+            continue;
+        }
+        return Some(format!(
+            "English name `{name}` in the code span `{code}`: the `{language}` name is `{translated}`"
+        ));
+    }
+    // A name span resolves in the listings of the language.
+    let segments = name_path(code)?;
+    let start = segments
+        .iter()
+        .position(|(name, _)| !PATH_HEADS.contains(name))?;
+    let segments = &segments[start..];
+    let first = segments[0].0;
+    let followed_by_path = segments.get(1).is_some_and(|(_, after_path)| *after_path);
+    if !project.is_project(first, followed_by_path) {
+        return None;
+    }
+    let undeclared = |name: &str| {
+        format!(
+            "the code span `{code}` names `{name}`, which the `{language}` listings do not declare"
+        )
+    };
+    if !declarations.declares(first) {
+        return Some(undeclared(first));
+    }
+    for pair in segments.windows(2) {
+        let ((owner, _), (name, after_path)) = (pair[0], pair[1]);
+        match declarations.members.get(owner).filter(|_| after_path) {
+            Some(members) if !members.contains(name) => {
+                return Some(format!(
+                    "the code span `{code}`: the `{language}` listings declare no `{name}` in `{owner}`"
+                ));
             }
-            index += 1;
-        } else if byte == b'_' || byte.is_ascii_alphabetic() {
-            let start = index;
-            while index < bytes.len()
-                && (bytes[index] == b'_' || bytes[index].is_ascii_alphanumeric())
-            {
-                index += 1;
+            None if project.is_project(name, false) && !declarations.declares(name) => {
+                return Some(undeclared(name));
             }
-            let before = code[..start].trim_end();
-            let after = code[index..].trim_start();
-            found.push(Ident {
-                name: &code[start..index],
-                next_to_path: before.ends_with("::") || after.starts_with("::"),
-            });
-        } else if byte.is_ascii_digit() {
-            // A number (`0..size`, `1u8`): its letters are no identifier.
-            while index < bytes.len()
-                && (bytes[index] == b'_' || bytes[index].is_ascii_alphanumeric())
-            {
-                index += 1;
-            }
-        } else {
-            index += 1;
+            _ => {}
         }
     }
-    found
+    None
 }
 
-/// One segment of a name span.
-#[derive(Debug, Clone, PartialEq, Eq)]
-struct Segment<'a> {
-    name: &'a str,
-    /// Comes after `::` (rather than after `.` or first).
-    after_path: bool,
+/// The identifiers of a code span outside string literals and numbers,
+/// each with whether it is next to `::`.
+fn identifiers(code: &str) -> Vec<(&str, bool)> {
+    static TOKEN: LazyLock<Regex> = LazyLock::new(|| {
+        Regex::new(r#""(?:[^"\\]|\\.)*"|[0-9][A-Za-z0-9_]*|([A-Za-z_][A-Za-z0-9_]*)"#).unwrap()
+    });
+    TOKEN
+        .captures_iter(code)
+        .filter_map(|captures| captures.get(1))
+        .map(|ident| {
+            let next_to_path = code[..ident.start()].trim_end().ends_with("::")
+                || code[ident.end()..].trim_start().starts_with("::");
+            (ident.as_str(), next_to_path)
+        })
+        .collect()
 }
 
-/// The segments of a name span (`a::b.c()`), or `None` for other code.
-fn name_path(code: &str) -> Option<Vec<Segment<'_>>> {
+/// The segments of a name span (`a::b.c()`), each with whether it comes
+/// after `::`, or `None` for other code.
+fn name_path(code: &str) -> Option<Vec<(&str, bool)>> {
+    static PATH: LazyLock<Regex> = LazyLock::new(|| {
+        Regex::new(r"^[A-Za-z_][A-Za-z0-9_]*(?:(?:::|\.)[A-Za-z_][A-Za-z0-9_]*)*$").unwrap()
+    });
+    static SEGMENT: LazyLock<Regex> =
+        LazyLock::new(|| Regex::new(r"(::|\.)?([A-Za-z_][A-Za-z0-9_]*)").unwrap());
     let body = code
         .strip_suffix("()")
         .or_else(|| code.strip_suffix('!'))
         .unwrap_or(code);
-    let mut segments = Vec::new();
-    let mut rest = body;
-    let mut after_path = false;
-    loop {
-        let end = rest.find([':', '.']).unwrap_or(rest.len());
-        let name = &rest[..end];
-        if !is_identifier(name) {
-            return None;
-        }
-        segments.push(Segment { name, after_path });
-        rest = &rest[end..];
-        if rest.is_empty() {
-            return Some(segments);
-        }
-        if let Some(next) = rest.strip_prefix("::") {
-            after_path = true;
-            rest = next;
-        } else if let Some(next) = rest.strip_prefix('.') {
-            after_path = false;
-            rest = next;
-        } else {
-            return None;
-        }
-    }
+    PATH.is_match(body).then(|| {
+        SEGMENT
+            .captures_iter(body)
+            .map(|c| {
+                (
+                    c.get(2).map_or("", |m| m.as_str()),
+                    c.get(1).is_some_and(|m| m.as_str() == "::"),
+                )
+            })
+            .collect()
+    })
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
-    use std::path::Path;
+    use crate::i18n::glossary::Glossary;
 
-    struct Fixture {
-        english: Declarations,
-        translated: Declarations,
-        identity: Glossary,
-        glossary: Glossary,
-        files: BTreeSet<String>,
-        project: ProjectNames,
+    fn edition(source: &str, glossary: Glossary) -> Edition {
+        let mut declarations = Declarations::default();
+        declarations.visit_file(&syn::parse_file(source).unwrap());
+        Edition {
+            glossary,
+            declarations,
+            chapters: Vec::new(),
+            catalog: None,
+        }
     }
 
-    fn fixture() -> Fixture {
-        let english = Declarations::of_source(
-            "struct Worker { thread: u8 } impl Worker { fn new() {} }\n\
-             enum Message { Terminate }\nstruct ThreadPool { workers: u8 }\n\
-             impl Drop for ThreadPool { fn drop(&mut self) { for worker in x {} } }",
-        )
-        .unwrap();
-        let translated = Declarations::of_source(
-            "struct Operateur { tache: u8 } impl Operateur { fn new() {} }\n\
-             enum Message { Extinction }\nstruct GroupeTaches { operateurs: u8 }\n\
-             impl Drop for GroupeTaches { fn drop(&mut self) { for operateur in x {} } }",
-        )
-        .unwrap();
+    #[test]
+    fn declarations_collect_items_members_and_bindings() {
+        let source = "use std::thread;\npub struct Pool { workers: Vec<Worker>, sender: u8 }\n\
+            type Job = Box<dyn FnOnce()>;\nenum Message { NewJob(Job), Terminate, Named { inner: u8 } }\n\
+            impl Pool {\n    pub fn new<F: Fn()>(size: usize) -> Pool {\n        let (sender, receiver) = (1, 2);\n\
+            for id in 0..size {}\n        let run = |job: Job| job();\n        match x { Some(found) => {}, None => {} }\n\
+            Pool { workers: vec![], sender }\n    }\n}\nimpl Drop for Pool { fn drop(&mut self) {} }\n";
+        let declarations = edition(source, Glossary::identity("yy")).declarations;
+        let declared = "Pool workers sender Job Message NewJob Terminate inner new F size receiver id run job found drop";
+        for name in declared.split(' ') {
+            assert!(declarations.declares(name), "{name}: {declarations:?}");
+        }
+        for name in ["thread", "None", "Some", "x", "Worker", "std"] {
+            assert!(!declarations.declares(name), "{name}");
+        }
+        let pool = &declarations.members["Pool"];
+        assert!(pool.contains("new") && pool.contains("drop") && pool.contains("workers"));
+        let message = &declarations.members["Message"];
+        assert!(message.contains("Terminate") && !message.contains("inner"));
+    }
+
+    /// (language, code span, the problem's start; empty when it passes).
+    const SPANS: &[(&str, &str, &str)] = &[
+        ("yy", "Worker", ""),
+        ("yy", "Worker::new", ""),
+        ("yy", "Message::Terminate", ""),
+        ("yy", "self.workers", ""),
+        ("yy", "Drop", ""),
+        ("yy", "Vec::new", ""),
+        ("yy", "if let", ""),
+        ("yy", "cargo run", ""),
+        ("yy", "thread::spawn", ""),
+        ("yy", "Option<thread::JoinHandle<()>>", ""),
+        ("yy", "hello.html", ""),
+        ("yy", "src/lib.rs", ""),
+        ("yy", "Worker::spawn", "the code span `Worker::spawn`: the `yy` listings declare no `spawn` in `Worker`"),
+        ("yy", "Operateur", "the code span `Operateur` names `Operateur`, which the `yy` listings"),
+        ("xx", "Operateur::new", ""),
+        ("xx", "Message::Extinction", ""),
+        ("xx", "tache", ""),
+        ("xx", "Option<thread::JoinHandle<()>>", ""),
+        ("xx", "use std::thread", ""),
+        ("xx", "take", ""),
+        ("xx", "self.operateur.tache2", ""),
+        ("xx", "x: thread::Handle = \"Worker\"; 1u8", ""),
+        ("xx", "ThreadPool", "English name `ThreadPool` in the code span `ThreadPool`: the `xx` name is `GroupeTaches`"),
+        ("xx", "Worker::new", "English name `Worker` in the code span `Worker::new`"),
+        ("xx", "Message::Terminate", "English name `Terminate` in"),
+        ("xx", "thread", "English name `thread` in"),
+        ("xx", "Option<Worker>", "English name `Worker` in"),
+        ("xx", "Message::Terminer", "the code span `Message::Terminer`: the `xx` listings declare no `Terminer` in `Message`"),
+    ];
+
+    #[test]
+    fn code_spans_against_the_listings_of_their_language() {
+        let english = edition(
+            "struct Worker { thread: u8 } impl Worker { fn new() {} }\nenum Message { Terminate }\n\
+             struct ThreadPool { workers: u8 }\nimpl Drop for ThreadPool { fn drop(&mut self) { for worker in x {} } }",
+            Glossary::identity("yy"),
+        );
         let glossary = Glossary::parse(
             Path::new("g.toml"),
             "[xx]\nstd-homonyms = [\"thread\"]\n[xx.code]\nWorker = \"Operateur\"\nTerminate = \"Extinction\"\nThreadPool = \"GroupeTaches\"\n\
@@ -352,141 +454,29 @@ mod tests {
             "xx",
         )
         .unwrap();
-        let identity = Glossary::identity("en");
-        let project = ProjectNames::new([&english, &translated], [&identity, &glossary]);
-        Fixture {
-            english,
-            translated,
-            identity,
+        let translated = edition(
+            "struct Operateur { tache: u8 } impl Operateur { fn new() {} }\nenum Message { Extinction }\n\
+             struct GroupeTaches { operateurs: u8 }\nimpl Drop for GroupeTaches { fn drop(&mut self) { for operateur in x {} } }",
             glossary,
-            files: ["hello.html".to_string()].into(),
-            project,
+        );
+        let mut project = ProjectNames::default();
+        for edition in [&english, &translated] {
+            project
+                .add(&[], &edition.declarations, &edition.glossary)
+                .unwrap();
         }
-    }
-
-    impl Fixture {
-        fn english(&self) -> LanguageNames<'_> {
-            LanguageNames {
-                language: "en",
-                glossary: &self.identity,
-                declarations: &self.english,
-                file_names: &self.files,
-                project: &self.project,
-            }
-        }
-
-        fn translated(&self) -> LanguageNames<'_> {
-            LanguageNames {
-                language: "xx",
-                glossary: &self.glossary,
-                declarations: &self.translated,
-                file_names: &self.files,
-                project: &self.project,
-            }
-        }
-    }
-
-    #[test]
-    fn project_names_of_the_language_and_std_names_pass() {
-        let f = fixture();
-        for code in [
-            "Worker",
-            "Worker::new",
-            "Message::Terminate",
-            "workers",
-            "thread",
-            "drop",
-            "worker",
-            "self.workers",
-            "Drop",
-            "Option",
-            "take",
-            "Some",
-            "None",
-            "join",
-            "&mut",
-            "self",
-            "if let",
-            "cargo run",
-            "Vec::new",
-            "thread::spawn",
-            "Option<thread::JoinHandle<()>>",
-            "hello.html",
-            "src/lib.rs",
-        ] {
-            assert_eq!(f.english().check_span(code), None, "{code}");
-        }
-        for code in [
-            "Operateur::new",
-            "Message::Extinction",
-            "operateurs",
-            "tache",
-            "GroupeTaches",
-            "Option<thread::JoinHandle<()>>",
-            "thread::spawn",
-            "use std::thread",
-            "take",
-        ] {
-            assert_eq!(f.translated().check_span(code), None, "{code}");
-        }
-    }
-
-    #[test]
-    fn english_names_in_translated_spans_are_errors() {
-        let f = fixture();
-        for (code, name) in [
-            ("ThreadPool", "ThreadPool"),
-            ("Worker::new", "Worker"),
-            ("Message::Terminate", "Terminate"),
-            ("workers", "workers"),
-            ("thread", "thread"),
-            ("Option<Worker>", "Worker"),
-        ] {
-            let problem = f.translated().check_span(code).unwrap_or_default();
+        project.file_names.insert("hello.html".to_string());
+        for (language, code, expected) in SPANS {
+            let edition = if *language == "yy" {
+                &english
+            } else {
+                &translated
+            };
+            let problem = check_span(&project, edition, code).unwrap_or_default();
             assert!(
-                problem.starts_with(&format!("English name `{name}` in the code span `{code}`")),
-                "{code}: {problem}"
+                problem.starts_with(expected) && (problem.is_empty() == expected.is_empty()),
+                "{language} `{code}`: {problem}"
             );
         }
-    }
-
-    #[test]
-    fn names_the_listings_do_not_declare_are_errors() {
-        let f = fixture();
-        let problem = f.english().check_span("Worker::spawn").unwrap();
-        assert!(
-            problem.contains("declare no `spawn` in `Worker`"),
-            "{problem}"
-        );
-        let problem = f.english().check_span("Operateur").unwrap();
-        assert!(
-            problem.contains("names `Operateur`, which the `en` listings"),
-            "{problem}"
-        );
-        let problem = f.translated().check_span("Message::Terminer").unwrap();
-        assert!(problem.contains("no `Terminer` in `Message`"), "{problem}");
-        let problem = f
-            .translated()
-            .check_span("self.operateur.tache2")
-            .unwrap_or_default();
-        assert_eq!(
-            problem, "",
-            "a name no language declares is not a project name"
-        );
-    }
-
-    #[test]
-    fn name_paths_and_identifiers() {
-        let segments = name_path("a::b.c()").unwrap();
-        let names: Vec<(&str, bool)> = segments.iter().map(|s| (s.name, s.after_path)).collect();
-        assert_eq!(names, [("a", false), ("b", true), ("c", false)]);
-        assert!(name_path("a b").is_none());
-        assert!(name_path("Option<T>").is_none());
-        assert!(name_path("a::").is_none());
-        let idents: Vec<(&str, bool)> = identifiers("x: thread::Handle = \"worker\"; 1u8")
-            .into_iter()
-            .map(|i| (i.name, i.next_to_path))
-            .collect();
-        assert_eq!(idents, [("x", false), ("thread", true), ("Handle", true)]);
     }
 }

@@ -1,117 +1,331 @@
-//! Untranslated prose: a block of a translated chapter (paragraph,
-//! heading, list item, table cell) whose text is the text of a block of the
-//! English chapter.
+//! The prose of a chapter as `gettext` sees it, and untranslated prose.
 //!
-//! Only blocks of natural language count ([`super::markdown::Block::is_prose`]):
-//! a block made only of code spans, URLs, file or domain names, numbers,
-//! HTML tags and punctuation reads the same in every language and is not
-//! reported. Code blocks are not prose. Texts are compared normalized
-//! (whitespace collapsed, code spans and inline HTML kept), so rewrapping
-//! does not hide an untranslated paragraph.
+//! A chapter's messages are those `mdbook-xgettext` extracts
+//! ([`extract_messages`]: paragraphs, headings, list items, table cells),
+//! so a message of a translated chapter is found back in the catalog by
+//! its text, and a problem names the line of the PO entry to fix rather
+//! than a line of the Markdown the `gettext` preprocessor rebuilt. The
+//! messages of code blocks (comments, strings) are not prose.
+//!
+//! A message of a translated chapter is untranslated when it is a message
+//! of the English chapter and holds natural language ([`is_prose`]): a
+//! message made only of code spans, URLs, file or domain names, numbers,
+//! HTML tags and punctuation reads the same in every language.
 
-use super::markdown::{blocks, Block};
-use super::po_locator::PoLocator;
-use super::problem::{Check, Location, Problem};
+use super::{english, excerpt};
 use crate::book::RenderedChapter;
+use crate::i18n::translation::PoFile;
+use crate::Problem;
+use anyhow::{Context, Result};
+use mdbook_i18n_helpers::extract_messages;
+use mdbook_markdown::pulldown_cmark::{Event, Tag};
+use mdbook_markdown::{new_cmark_parser, MarkdownOptions};
+use regex::Regex;
 use std::collections::HashMap;
-use std::path::Path;
+use std::path::{Path, PathBuf};
+use std::sync::LazyLock;
 
-/// At most this many characters of a paragraph in a problem.
-const EXCERPT: usize = 70;
+/// The messages of a chapter outside code blocks: (line, text with
+/// whitespace collapsed).
+pub(super) fn messages(markdown: &str) -> Result<Vec<(usize, String)>> {
+    let code_blocks: Vec<_> = parse(markdown)
+        .filter(|(event, _)| matches!(event, Event::Start(Tag::CodeBlock(_))))
+        .map(|(_, lines)| lines)
+        .collect();
+    Ok(extract_messages(markdown)
+        .map_err(|error| anyhow::anyhow!("{error:?}"))
+        .context("extracting the messages of a chapter")?
+        .into_iter()
+        .filter(|(line, _)| !code_blocks.iter().any(|lines| lines.contains(line)))
+        .map(|(line, message)| (line, normalize(&message.message)))
+        .collect())
+}
 
-/// The untranslated blocks of the `language` chapters, against the English
+/// The inline code spans of a chapter: (line, code).
+pub(super) fn code_spans(markdown: &str) -> Vec<(usize, String)> {
+    parse(markdown)
+        .filter_map(|(event, lines)| match event {
+            Event::Code(code) => Some((*lines.start(), code.to_string())),
+            _ => None,
+        })
+        .collect()
+}
+
+/// The events of a chapter as mdBook parses it, with their lines.
+fn parse(
+    markdown: &str,
+) -> impl Iterator<Item = (Event<'_>, std::ops::RangeInclusive<usize>)> + '_ {
+    let line_of = |offset: usize| markdown[..offset].matches('\n').count() + 1;
+    new_cmark_parser(markdown, &MarkdownOptions::default())
+        .into_offset_iter()
+        .map(move |(event, range)| {
+            let first = line_of(range.start);
+            let lines = markdown[range].trim_end_matches('\n').matches('\n').count();
+            (event, first..=first + lines)
+        })
+}
+
+fn normalize(text: &str) -> String {
+    text.split_whitespace().collect::<Vec<_>>().join(" ")
+}
+
+/// True when a message holds natural language: once code spans and HTML
+/// tags (autolinks included) are taken out, a whitespace-separated chunk
+/// that is no URL, path (`/`) or file or domain name (`src/lib.rs`,
+/// `crates.io`) has a run of two or more letters.
+pub(super) fn is_prose(message: &str) -> bool {
+    static MARKUP: LazyLock<Regex> = LazyLock::new(|| Regex::new(r"`[^`]*`|<[^>]*>").unwrap());
+    static DOTTED: LazyLock<Regex> = LazyLock::new(|| Regex::new(r"\w\.\w|^www\.").unwrap());
+    MARKUP
+        .replace_all(message, " ")
+        .split_whitespace()
+        .any(|chunk| {
+            !chunk.contains('/')
+                && !DOTTED.is_match(chunk)
+                && chunk
+                    .split(|c: char| !c.is_alphabetic())
+                    .any(|word| word.chars().count() >= 2)
+        })
+}
+
+/// A gettext catalog, its entries indexed by the text of their messages.
+pub(super) struct Catalog {
+    po: PoFile,
+    /// Message text -> (entry, found by its msgstr rather than its msgid).
+    by_text: HashMap<String, (usize, bool)>,
+}
+
+/// Where a message of a translated chapter comes from in the catalog.
+pub(super) struct Origin {
+    pub file: PathBuf,
+    /// The line of the needle in the msgstr, or of the msgstr, or of the
+    /// msgid for a message left in English.
+    pub line: usize,
+    /// The `#:` reference of the entry (`src/chapter.md`, 12).
+    pub english: Option<(String, usize)>,
+    /// True when the chapter shows the English message.
+    pub untranslated: bool,
+}
+
+impl Catalog {
+    /// Indexes the live entries of `po`: the text of a translation (not
+    /// fuzzy) first, then the English text, which the book shows when the
+    /// entry is untranslated or fuzzy.
+    pub(super) fn new(po: PoFile) -> Self {
+        let key = |text: &str| match extract_messages(text) {
+            Ok(messages) => normalize(
+                &messages
+                    .into_iter()
+                    .map(|(_, m)| m.message)
+                    .collect::<Vec<_>>()
+                    .join(" "),
+            ),
+            Err(_) => normalize(text),
+        };
+        let mut by_text = HashMap::new();
+        let live = || {
+            po.entries
+                .iter()
+                .enumerate()
+                .filter(|(_, entry)| !entry.obsolete)
+        };
+        for (index, entry) in live() {
+            if entry.is_translated() && !entry.is_fuzzy() {
+                by_text
+                    .entry(key(&entry.msgstr[0]))
+                    .or_insert((index, true));
+            }
+        }
+        for (index, entry) in live() {
+            by_text.entry(key(&entry.msgid)).or_insert((index, false));
+        }
+        Self { po, by_text }
+    }
+
+    /// The origin of the message `text` of `chapter`; `needle`, when given,
+    /// is searched in the translation for the exact line.
+    pub(super) fn locate(
+        &self,
+        text: &str,
+        needle: Option<&str>,
+        chapter: &Path,
+    ) -> Option<Origin> {
+        let &(index, in_msgstr) = self.by_text.get(text)?;
+        let entry = &self.po.entries[index];
+        let line = if in_msgstr {
+            let offset = needle.and_then(|needle| entry.msgstr[0].find(needle));
+            offset.map_or(entry.msgstr_line, |offset| entry.msgstr_line_at(offset))
+        } else {
+            entry.msgid_line
+        };
+        let references: Vec<(&str, usize)> = entry
+            .references
+            .iter()
+            .filter_map(|reference| {
+                let (file, line) = reference.rsplit_once(':')?;
+                Some((file, line.parse().ok()?))
+            })
+            .collect();
+        let english = references
+            .iter()
+            .find(|(file, _)| Path::new(file) == chapter)
+            .or(references.first())
+            .map(|(file, line)| (file.to_string(), *line));
+        Some(Origin {
+            file: self.po.path.clone(),
+            line,
+            english,
+            untranslated: !in_msgstr || entry.msgstr[0] == entry.msgid,
+        })
+    }
+}
+
+/// The messages of the `translated` chapters left as in the `english`
 /// chapters of the same source file.
-pub fn untranslated_blocks(
+pub(super) fn untranslated(
     root: &Path,
-    language: &str,
-    english: &[RenderedChapter],
+    english_chapters: &[RenderedChapter],
     translated: &[RenderedChapter],
-    locator: Option<&PoLocator>,
-) -> Vec<Problem> {
+    catalog: &Catalog,
+) -> Result<Vec<Problem>> {
     let mut problems = Vec::new();
     for chapter in translated {
-        let Some(original) = english
+        let Some(original) = english_chapters
             .iter()
             .find(|candidate| candidate.source_path == chapter.source_path)
         else {
             continue;
         };
         let chapter_file = root.join(&chapter.source_path);
-        let mut english_lines: HashMap<String, usize> = HashMap::new();
-        for block in blocks(&original.content) {
-            english_lines.entry(block.text).or_insert(block.line);
+        let mut english_lines = HashMap::new();
+        for (line, text) in messages(&original.content)? {
+            english_lines.entry(text).or_insert(line);
         }
-        for block in blocks(&chapter.content).into_iter().filter(Block::is_prose) {
-            let Some(&english_line) = english_lines.get(&block.text) else {
+        for (_, text) in messages(&chapter.content)? {
+            let Some(&english_line) = english_lines.get(&text).filter(|_| is_prose(&text)) else {
                 continue;
             };
-            let english = Location::at(&chapter_file, english_line);
             let message = format!(
                 "paragraph identical to the English: “{}”",
-                excerpt(&block.text)
+                excerpt(&text, 70)
             );
-            let origin = locator.and_then(|locator| {
-                locator.locate(
-                    &block.text,
-                    None,
-                    chapter.source_path.to_str().unwrap_or_default(),
-                )
-            });
-            let (location, message) = match origin {
-                Some(origin) => (origin.location, message),
-                None => (
-                    english.clone(),
-                    format!("{message} (no entry of the `{language}` catalog gives it)"),
+            let english = english(&chapter_file, Some(english_line));
+            problems.push(match catalog.locate(&text, None, &chapter.source_path) {
+                Some(origin) => {
+                    Problem::at(origin.file, origin.line, format!("{message}{english}"))
+                }
+                None => Problem::at(
+                    &chapter_file,
+                    english_line,
+                    format!("{message} (no catalog entry gives it){english}"),
                 ),
-            };
-            problems.push(Problem {
-                check: Check::UntranslatedProse,
-                language: language.to_string(),
-                location,
-                english: Some(english),
-                message,
             });
         }
     }
-    problems
-}
-
-fn excerpt(text: &str) -> String {
-    if text.chars().count() <= EXCERPT {
-        text.to_string()
-    } else {
-        let short: String = text.chars().take(EXCERPT).collect();
-        format!("{short}…")
-    }
+    Ok(problems)
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
-    use std::path::PathBuf;
+    use crate::i18n::translation::parse_po;
 
-    fn chapter(content: &str) -> RenderedChapter {
-        RenderedChapter {
-            source_path: PathBuf::from("src/c.md"),
-            path: PathBuf::from("c.md"),
-            name: "C".to_string(),
-            content: content.to_string(),
+    #[test]
+    fn messages_and_code_spans_with_their_lines_code_blocks_aside() {
+        let markdown = "# Title with `Code`\n\nFirst line,\nsecond `x::y` line.\n\n```rust\n// note\nlet x = \"no\";\n```\n\n- item `a`\n- item two\n";
+        let messages = messages(markdown).unwrap();
+        let expected = [
+            (1, "Title with `Code`"),
+            (3, "First line, second `x::y` line."),
+            (11, "item `a`"),
+            (12, "item two"),
+        ];
+        assert_eq!(
+            messages,
+            expected.map(|(line, text)| (line, text.to_string()))
+        );
+        assert_eq!(
+            code_spans(markdown),
+            [(1, "Code".into()), (4, "x::y".into()), (11, "a".into())]
+        );
+    }
+
+    #[test]
+    fn code_urls_numbers_and_file_names_are_not_prose() {
+        for message in [
+            "`ThreadPool::new`",
+            "<https://example.org/a>",
+            "20-25, 7878: `x`",
+            "src/lib.rs crates.io hello.html",
+            "<span class=\"x\"></span> 42",
+        ] {
+            assert!(!is_prose(message), "{message}");
         }
+        for message in [
+            "Deadlock!",
+            "<span class=\"filename\">Filename: src/lib.rs</span>",
+            "[crates.io](https://crates.io/) is a registry",
+        ] {
+            assert!(is_prose(message), "{message}");
+        }
+    }
+
+    const PO: &str = "msgid \"\"\nmsgstr \"\"\n\"Project-Id-Version: x\\n\"\n\"POT-Creation-Date: \\n\"\n\"PO-Revision-Date: \\n\"\n\"Language-Team: \\n\"\n\"MIME-Version: 1.0\\n\"\n\"Content-Type: text/plain; charset=UTF-8\\n\"\n\"Content-Transfer-Encoding: 8bit\\n\"\n\"Language: xx\\n\"\n\"Plural-Forms: nplurals=2; plural=(n > 1);\\n\"\n\n\
+        #: src/a.md:3 src/b.md:9\nmsgid \"Use the `Pool` type.\"\nmsgstr \"\"\n\"Utilisez le \"\n\"type `Groupe`.\"\n\n\
+        #: src/a.md:5\nmsgid \"Left alone.\"\nmsgstr \"\"\n\n\
+        #: src/a.md:7\nmsgid \"Same.\"\nmsgstr \"Same.\"\n";
+
+    #[test]
+    fn a_message_is_found_back_in_the_catalog() {
+        let catalog = Catalog::new(parse_po(Path::new("xx.po"), PO.as_bytes()).unwrap());
+        let origin = catalog
+            .locate(
+                "Utilisez le type `Groupe`.",
+                Some("`Groupe`"),
+                Path::new("src/b.md"),
+            )
+            .unwrap();
+        assert_eq!(
+            (origin.line, origin.english, origin.untranslated),
+            (17, Some(("src/b.md".into(), 9)), false)
+        );
+        let origin = catalog
+            .locate("Left alone.", None, Path::new("src/a.md"))
+            .unwrap();
+        assert_eq!((origin.line, origin.untranslated), (20, true));
+        let origin = catalog
+            .locate("Same.", None, Path::new("src/a.md"))
+            .unwrap();
+        assert_eq!((origin.line, origin.untranslated), (25, true));
+        assert!(catalog
+            .locate("Unknown.", None, Path::new("src/a.md"))
+            .is_none());
     }
 
     #[test]
     fn reports_identical_prose_only() {
-        let english = [chapter(
-            "# Title\n\nA paragraph\nof prose.\n\n`Worker::new`\n\n<https://a.org/>\n\n```\ncode\n```\n",
+        let chapter = |content: &str| RenderedChapter {
+            source_path: PathBuf::from("src/a.md"),
+            path: PathBuf::from("a.md"),
+            name: "A".to_string(),
+            content: content.to_string(),
+        };
+        let english_chapter = [chapter(
+            "# Title\n\nLeft\nalone.\n\n`Worker::new`\n\n<https://a.org/>\n\nSame.\n",
         )];
         let translated = [chapter(
-            "# Titre\n\nA paragraph of prose.\n\n`Worker::new`\n\n<https://a.org/>\n\n```\ncode\n```\n",
+            "# Titre\n\nLeft alone.\n\n`Worker::new`\n\n<https://a.org/>\n\nSame.\n",
         )];
-        let problems = untranslated_blocks(Path::new("/b"), "xx", &english, &translated, None);
-        assert_eq!(problems.len(), 1, "{problems:?}");
-        assert_eq!(problems[0].location, Location::at("/b/src/c.md", 3));
-        assert!(problems[0]
-            .message
-            .starts_with("paragraph identical to the English: “A paragraph of prose.”"));
+        let catalog = Catalog::new(parse_po(Path::new("xx.po"), PO.as_bytes()).unwrap());
+        let problems =
+            untranslated(Path::new("/b"), &english_chapter, &translated, &catalog).unwrap();
+        let shown: Vec<String> = problems.iter().map(ToString::to_string).collect();
+        assert_eq!(
+            shown,
+            [
+                "xx.po:20: paragraph identical to the English: “Left alone.” (English: /b/src/a.md:3)",
+                "xx.po:25: paragraph identical to the English: “Same.” (English: /b/src/a.md:10)",
+            ]
+        );
     }
 }

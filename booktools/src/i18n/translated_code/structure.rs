@@ -1,481 +1,433 @@
-//! The structural check of the translated listings: every listing crate of
-//! the source language has a twin, at the same place, in the tree of each
-//! translated language, with the same files; each `.rs` file is its English
-//! counterpart token for token once identifiers go through the glossary
-//! (string literal and comment text aside), with its `ANCHOR` lines at the
-//! same lines; and the package is the glossary's name of the English one.
+//! The listing structure of a translated language: every listing crate of
+//! the source language has a twin at the same place in the language's tree,
+//! with the same files; each `.rs` file is its English counterpart token
+//! for token once identifiers go through the glossary (string literal and
+//! comment text aside), with its `ANCHOR` lines at the same lines; and the
+//! package is the glossary's name of the English one.
+//!
+//! Tokens come from proc-macro2 (the compiler's proc-macro tokenizer, whose
+//! `span-locations` feature gives lines), flattened: a group is its opening
+//! delimiter, its tokens and its closing one. Comments are not tokens; doc
+//! comments are `#[doc = "..."]` attributes, whose text is a string literal.
 
-use super::problem::{Check, Location, Problem};
-use super::tokens::{tokenize, Token, TokenKind};
+use super::{english, excerpt, listing_files, LanguageReport};
 use crate::i18n::glossary::Glossary;
-use crate::languages::{BookLayout, Language};
+use crate::languages::Language;
 use crate::listings::{discover, Listing};
+use crate::Problem;
 use anyhow::{Context, Result};
-use std::collections::{BTreeMap, BTreeSet};
-use std::path::{Path, PathBuf};
+use proc_macro2::{Delimiter, LexError, Spacing, TokenStream, TokenTree};
+use std::collections::BTreeMap;
+use std::path::Path;
+use std::str::FromStr;
 
-/// Folders of a listing that are build products, not sources.
-const BUILD_FOLDERS: &[&str] = &["target"];
-
-/// What marks an anchor line (`// ANCHOR: here`, `// ANCHOR_END: here`).
-const ANCHOR_MARKERS: &[&str] = &["ANCHOR:", "ANCHOR_END:"];
-
-/// The structural problems of every translated language of the book at
-/// `root` (the languages of `[preprocessor.listings.trees]` other than the
-/// source language).
-pub fn check_structure(root: &Path) -> Result<Vec<Problem>> {
-    let layout = BookLayout::load(root)?;
-    let mut problems = Vec::new();
-    for language in translated_languages(&layout) {
-        problems.extend(check_language_structure(&layout, &language.code)?);
-    }
-    Ok(problems)
-}
-
-/// The languages of the book other than its source language.
-pub fn translated_languages(layout: &BookLayout) -> Vec<&Language> {
-    layout
-        .languages
-        .iter()
-        .filter(|language| language.code != layout.source_language)
-        .collect()
-}
-
-/// The structural problems of the listings of `language`.
-pub fn check_language_structure(layout: &BookLayout, language: &str) -> Result<Vec<Problem>> {
-    let source = layout
-        .language(&layout.source_language)
-        .context("book.toml has no listing tree for the source language")?;
-    let translated = layout
-        .language(language)
-        .with_context(|| format!("book.toml has no listing tree for `{language}`"))?;
-    let glossary = Glossary::load(layout, language)?;
-    let problem = |location: Location, english: Option<Location>, message: String| Problem {
-        check: Check::Structure,
-        language: language.to_string(),
-        location,
-        english,
-        message,
+/// The structure problems of the listings of `translated` against the
+/// `originals` listings of the `source` language, and their counts.
+pub(super) fn check(
+    source: &Language,
+    originals: &[Listing],
+    translated: &Language,
+    glossary: &Glossary,
+    report: &mut LanguageReport,
+) -> Result<()> {
+    report.listings_translated = 0;
+    let twins = match discover(translated) {
+        Ok(twins) => twins,
+        Err(error) => {
+            let message = format!("{error:#}{}", english(&source.tree, None));
+            report
+                .listings
+                .push(Problem::in_file(&translated.tree, message));
+            return Ok(());
+        }
     };
-    if !translated.tree.is_dir() {
-        return Ok(vec![problem(
-            Location::file(&translated.tree),
-            Some(Location::file(&source.tree)),
-            format!(
-                "the listing tree of `{language}` is missing (book.toml `[preprocessor.listings.trees]`)"
-            ),
-        )]);
-    }
-    let english = by_place(discover(source)?);
-    let mut twins = by_place(discover(translated)?);
-    let mut problems = Vec::new();
-    for (place, english_listing) in &english {
-        let Some(twin) = twins.remove(place) else {
+    let mut twins: BTreeMap<_, _> = twins
+        .into_iter()
+        .map(|listing| ((listing.chapter.clone(), listing.name.clone()), listing))
+        .collect();
+    for original in originals {
+        let place = (original.chapter.clone(), original.name.clone());
+        let Some(twin) = twins.remove(&place) else {
             let expected = translated.tree.join(&place.0).join(&place.1);
-            let why = if expected.is_dir() {
-                "has no Cargo.toml"
-            } else {
-                "is missing"
-            };
-            problems.push(problem(
-                Location::file(&expected),
-                Some(Location::file(&english_listing.dir)),
-                format!("the translated listing {why}"),
-            ));
+            let message = format!(
+                "the translated listing is missing (no Cargo.toml){}",
+                english(&original.dir, None)
+            );
+            report.listings.push(Problem::in_file(expected, message));
             continue;
         };
-        problems.extend(
-            compare_listing(english_listing, &twin, &glossary)?
-                .into_iter()
-                .map(|(location, english, message)| problem(location, english, message)),
-        );
+        report.listings_translated += 1;
+        let problems = compare_listing(original, &twin, glossary)?;
+        report.listings_out_of_step += usize::from(!problems.is_empty());
+        report.listings.extend(problems);
     }
     for extra in twins.into_values() {
-        problems.push(problem(
-            Location::file(&extra.dir),
-            None,
+        report.listings.push(Problem::in_file(
+            &extra.dir,
             format!(
                 "a listing without an English twin in {}",
                 source.tree.join(&extra.chapter).display()
             ),
         ));
     }
-    Ok(problems)
-}
-
-type Place = (String, String);
-type Found = (Location, Option<Location>, String);
-
-fn by_place(listings: Vec<Listing>) -> BTreeMap<Place, Listing> {
-    listings
-        .into_iter()
-        .map(|listing| ((listing.chapter.clone(), listing.name.clone()), listing))
-        .collect()
+    Ok(())
 }
 
 /// The problems of one translated listing against its English twin.
-fn compare_listing(english: &Listing, twin: &Listing, glossary: &Glossary) -> Result<Vec<Found>> {
-    let mut found = Vec::new();
-    let english_files = source_files(&english.dir)?;
-    let twin_files = source_files(&twin.dir)?;
-    for missing in english_files.difference(&twin_files) {
-        found.push((
-            Location::file(twin.dir.join(missing)),
-            Some(Location::file(english.dir.join(missing))),
-            "missing: the English listing has this file".to_string(),
-        ));
-    }
-    for extra in twin_files.difference(&english_files) {
-        found.push((
-            Location::file(twin.dir.join(extra)),
-            None,
-            "a file the English listing does not have".to_string(),
-        ));
-    }
-    let expected_package = glossary.translate(&english.package);
-    if twin.package != expected_package {
-        let manifest = twin.dir.join("Cargo.toml");
-        let line = line_of_package_name(&manifest);
-        found.push((
-            Location {
-                file: manifest,
-                line,
-            },
-            Some(Location::file(english.dir.join("Cargo.toml"))),
-            format!(
-                "package `{}`, expected `{expected_package}` (the English package `{}` through {})",
-                twin.package,
-                english.package,
-                glossary_name(glossary)
-            ),
-        ));
-    }
-    for file in english_files.intersection(&twin_files) {
-        if file.extension().is_some_and(|extension| extension == "rs") {
-            found.extend(compare_rust_file(
-                &english.dir.join(file),
+fn compare_listing(
+    original: &Listing,
+    twin: &Listing,
+    glossary: &Glossary,
+) -> Result<Vec<Problem>> {
+    let mut problems = Vec::new();
+    let english_files = listing_files(&original.dir)?;
+    let twin_files = listing_files(&twin.dir)?;
+    for file in &english_files {
+        if !twin_files.contains(file) {
+            problems.push(Problem::in_file(
+                twin.dir.join(file),
+                format!(
+                    "missing: the English listing has this file{}",
+                    english(&original.dir.join(file), None)
+                ),
+            ));
+        } else if file.extension().is_some_and(|extension| extension == "rs") {
+            problems.extend(compare_rust_file(
+                &original.dir.join(file),
                 &twin.dir.join(file),
                 glossary,
             )?);
         }
     }
-    Ok(found)
-}
-
-fn glossary_name(glossary: &Glossary) -> String {
-    glossary
-        .file
-        .as_ref()
-        .map_or("the glossary".to_string(), |file| {
-            format!("{} [code]", file.display())
-        })
-}
-
-/// The files of a listing crate, relative to it, build folders aside.
-fn source_files(dir: &Path) -> Result<BTreeSet<PathBuf>> {
-    let mut files = BTreeSet::new();
-    let walker = walkdir::WalkDir::new(dir)
-        .into_iter()
-        .filter_entry(|entry| {
-            !(entry.depth() > 0
-                && entry.file_type().is_dir()
-                && BUILD_FOLDERS.iter().any(|name| entry.file_name() == *name))
+    for file in twin_files.iter().filter(|f| !english_files.contains(f)) {
+        problems.push(Problem::in_file(
+            twin.dir.join(file),
+            "a file the English listing does not have",
+        ));
+    }
+    let expected = glossary.translate(&original.package);
+    if twin.package != expected {
+        let manifest = twin.dir.join("Cargo.toml");
+        let quoted = format!("\"{}\"", twin.package);
+        let line = std::fs::read_to_string(&manifest)?
+            .lines()
+            .position(|line| line.trim_start().starts_with("name") && line.contains(&quoted))
+            .map(|index| index + 1);
+        let glossary_file = glossary
+            .file
+            .as_deref()
+            .unwrap_or(Path::new("the glossary"));
+        problems.push(Problem {
+            file: manifest,
+            line,
+            message: format!(
+                "package `{}`, expected `{expected}` (the English package `{}` through {} [code]){}",
+                twin.package,
+                original.package,
+                glossary_file.display(),
+                english(&original.dir.join("Cargo.toml"), None)
+            ),
         });
-    for entry in walker {
-        let entry = entry.with_context(|| format!("listing {}", dir.display()))?;
-        if entry.file_type().is_file() {
-            files.insert(entry.path().strip_prefix(dir)?.to_path_buf());
-        }
     }
-    Ok(files)
-}
-
-fn line_of_package_name(manifest: &Path) -> Option<usize> {
-    let text = std::fs::read_to_string(manifest).ok()?;
-    let mut in_package = false;
-    for (index, line) in text.lines().enumerate() {
-        let line = line.trim();
-        if line.starts_with('[') {
-            in_package = line == "[package]";
-        } else if in_package
-            && line
-                .split('=')
-                .next()
-                .is_some_and(|key| key.trim() == "name")
-        {
-            return Some(index + 1);
-        }
-    }
-    None
+    Ok(problems)
 }
 
 /// The problems of a translated `.rs` file against its English twin.
-pub fn compare_rust_file(english: &Path, twin: &Path, glossary: &Glossary) -> Result<Vec<Found>> {
+fn compare_rust_file(original: &Path, twin: &Path, glossary: &Glossary) -> Result<Vec<Problem>> {
     let read = |path: &Path| {
         std::fs::read_to_string(path).with_context(|| format!("reading {}", path.display()))
     };
-    let (english_text, twin_text) = (read(english)?, read(twin)?);
-    let mut found = compare_anchors(english, &english_text, twin, &twin_text);
-    let english_tokens = match tokenize(&english_text) {
-        Ok(tokens) => tokens,
-        Err(error) => {
-            found.push((
-                Location::at(english, error.line),
-                None,
-                format!("the English file does not tokenize: {}", error.message),
-            ));
-            return Ok(found);
-        }
+    let (english_text, twin_text) = (read(original)?, read(twin)?);
+    let mut problems = compare_anchors(original, &english_text, twin, &twin_text);
+    let tokens = |path: &Path, text: &str| {
+        tokenize(text).map_err(|error| {
+            let line = error.span().start().line;
+            Problem::at(path, line, format!("does not tokenize: {error}"))
+        })
     };
-    let twin_tokens = match tokenize(&twin_text) {
-        Ok(tokens) => tokens,
-        Err(error) => {
-            found.push((
-                Location::at(twin, error.line),
-                None,
-                format!("does not tokenize: {}", error.message),
-            ));
-            return Ok(found);
-        }
-    };
-    found.extend(
-        compare_tokens(&english_tokens, &twin_tokens, glossary)
-            .into_iter()
-            .map(|mismatch| mismatch.located(english, twin)),
-    );
-    Ok(found)
-}
-
-/// A difference between two token lists.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Mismatch {
-    /// Line in the English file.
-    pub english_line: usize,
-    /// Line in the translated file.
-    pub line: usize,
-    /// What is wrong, naming both tokens.
-    pub message: String,
-}
-
-impl Mismatch {
-    fn located(self, english: &Path, twin: &Path) -> Found {
-        (
-            Location::at(twin, self.line),
-            Some(Location::at(english, self.english_line)),
-            self.message,
-        )
-    }
-}
-
-/// Compares the tokens of a translated file with the English ones.
-/// Identifier differences keep the two lists aligned, so they are all
-/// reported; any other difference ends the comparison (what follows would
-/// be misaligned).
-pub fn compare_tokens(english: &[Token], twin: &[Token], glossary: &Glossary) -> Vec<Mismatch> {
-    let mut mismatches = Vec::new();
-    for (index, (e, t)) in english.iter().zip(twin).enumerate() {
-        let mismatch = |message: String| Mismatch {
-            english_line: e.line,
-            line: t.line,
-            message,
+    let (english_tokens, twin_tokens) =
+        match (tokens(original, &english_text), tokens(twin, &twin_text)) {
+            (Ok(english_tokens), Ok(twin_tokens)) => (english_tokens, twin_tokens),
+            (Err(problem), _) | (_, Err(problem)) => {
+                problems.push(problem);
+                return Ok(problems);
+            }
         };
+    let mismatch = |line: usize, english_line: usize, message: String| {
+        Problem::at(
+            twin,
+            line,
+            format!("{message}{}", english(original, Some(english_line))),
+        )
+    };
+    for (index, (e, t)) in english_tokens.iter().zip(&twin_tokens).enumerate() {
         match (&e.kind, &t.kind) {
-            (TokenKind::Ident(english_name), TokenKind::Ident(name)) => {
-                if let Some(expected) = expected_ident(english_name, e, t, glossary) {
-                    if name != &expected {
-                        mismatches.push(mismatch(format!(
-                            "identifier `{name}`, expected `{expected}` (the English has `{english_name}`)"
-                        )));
-                    }
+            (Kind::Ident { path: e_path }, Kind::Ident { path: t_path }) => {
+                let expected = glossary.translate(&e.text);
+                // A std homonym may stay English where it names the std module.
+                let std_module =
+                    glossary.is_std_homonym(&e.text) && (*e_path || *t_path) && t.text == e.text;
+                if t.text != expected && !std_module {
+                    problems.push(mismatch(
+                        t.line,
+                        e.line,
+                        format!(
+                            "identifier `{}`, expected `{expected}` (the English has `{}`)",
+                            t.text, e.text
+                        ),
+                    ));
                 }
             }
-            (
-                TokenKind::Literal {
-                    kind: english_kind,
-                    text: english_text,
-                },
-                TokenKind::Literal { kind, text },
-            ) if english_kind == kind && (kind.is_text() || english_text == text) => {}
-            (english_kind, kind) if english_kind == kind => {}
-            (english_kind, kind) => {
-                mismatches.push(mismatch(format!(
-                    "token `{kind}` where the English has `{english_kind}` (token {})",
-                    index + 1
-                )));
-                return mismatches;
+            (e_kind, t_kind)
+                if e_kind == t_kind && (e.text == t.text || matches!(e.kind, Kind::Str(_))) => {}
+            _ => {
+                // What follows would be misaligned.
+                problems.push(mismatch(
+                    t.line,
+                    e.line,
+                    format!(
+                        "token `{}` where the English has `{}` (token {})",
+                        excerpt(&t.text, 40),
+                        excerpt(&e.text, 40),
+                        index + 1
+                    ),
+                ));
+                return Ok(problems);
             }
         }
     }
-    match english.len().cmp(&twin.len()) {
-        std::cmp::Ordering::Greater => {
-            let e = &english[twin.len()];
-            mismatches.push(Mismatch {
-                english_line: e.line,
-                line: twin.last().map_or(1, |t| t.line),
-                message: format!("the file ends where the English goes on with `{}`", e.kind),
-            });
-        }
-        std::cmp::Ordering::Less => {
-            let t = &twin[english.len()];
-            mismatches.push(Mismatch {
-                english_line: english.last().map_or(1, |e| e.line),
-                line: t.line,
-                message: format!("token `{}` after the end of the English file", t.kind),
-            });
-        }
-        std::cmp::Ordering::Equal => {}
+    let last_line = |tokens: &[Token]| tokens.last().map_or(1, |token| token.line);
+    if let Some(e) = english_tokens.get(twin_tokens.len()) {
+        problems.push(mismatch(
+            last_line(&twin_tokens),
+            e.line,
+            format!("the file ends where the English goes on with `{}`", e.text),
+        ));
+    } else if let Some(t) = twin_tokens.get(english_tokens.len()) {
+        problems.push(mismatch(
+            t.line,
+            last_line(&english_tokens),
+            format!("token `{}` after the end of the English file", t.text),
+        ));
     }
-    mismatches
+    Ok(problems)
 }
 
-/// The identifier expected in the translation for `english`, or `None`
-/// when two are accepted and `twin` is one of them (a std homonym where it
-/// names the std module may stay English).
-fn expected_ident(english: &str, e: &Token, t: &Token, glossary: &Glossary) -> Option<String> {
-    let translated = glossary.translate(english);
-    let name = t.ident().unwrap_or_default();
-    if glossary.is_std_homonym(english)
-        && (e.names_a_path() || t.names_a_path())
-        && (name == english || name == translated)
-    {
-        return None;
-    }
-    Some(translated.to_string())
-}
-
-/// The `ANCHOR:` / `ANCHOR_END:` lines of a file: (line, trimmed text).
-pub fn anchor_lines(text: &str) -> Vec<(usize, &str)> {
-    text.lines()
-        .enumerate()
-        .filter(|(_, line)| ANCHOR_MARKERS.iter().any(|marker| line.contains(marker)))
-        .map(|(index, line)| (index + 1, line.trim()))
+/// The anchor lines must be the same, at the same lines: the book shows the
+/// lines between them.
+fn compare_anchors(
+    original: &Path,
+    english_text: &str,
+    twin: &Path,
+    twin_text: &str,
+) -> Vec<Problem> {
+    let anchors = |text: &str| -> Vec<(usize, String)> {
+        text.lines()
+            .enumerate()
+            .filter(|(_, line)| line.contains("ANCHOR:") || line.contains("ANCHOR_END:"))
+            .map(|(index, line)| (index + 1, line.trim().to_string()))
+            .collect()
+    };
+    let (english_anchors, twin_anchors) = (anchors(english_text), anchors(twin_text));
+    let shown = |anchor: Option<&(usize, String)>| {
+        anchor.map_or("none".to_string(), |(line, text)| {
+            format!("`{text}` at line {line}")
+        })
+    };
+    (0..english_anchors.len().max(twin_anchors.len()))
+        .map(|index| (english_anchors.get(index), twin_anchors.get(index)))
+        .filter(|(e, t)| e != t)
+        .map(|(e, t)| Problem {
+            file: twin.to_path_buf(),
+            line: t.map(|(line, _)| *line),
+            message: format!(
+                "anchor line {}, where the English has {}{}",
+                shown(t),
+                shown(e),
+                english(original, e.map(|(line, _)| *line))
+            ),
+        })
         .collect()
 }
 
-/// The anchor lines must be the same, at the same lines: the book shows
-/// the lines between them.
-fn compare_anchors(english: &Path, english_text: &str, twin: &Path, twin_text: &str) -> Vec<Found> {
-    let english_anchors = anchor_lines(english_text);
-    let twin_anchors = anchor_lines(twin_text);
-    let mut found = Vec::new();
-    for index in 0..english_anchors.len().max(twin_anchors.len()) {
-        match (english_anchors.get(index), twin_anchors.get(index)) {
-            (Some(e), Some(t)) if e == t => {}
-            (Some((english_line, english_anchor)), Some((line, anchor))) => found.push((
-                Location::at(twin, *line),
-                Some(Location::at(english, *english_line)),
-                format!(
-                    "anchor line `{anchor}` at line {line}, where the English has `{english_anchor}` at line {english_line}"
-                ),
-            )),
-            (Some((english_line, english_anchor)), None) => found.push((
-                Location::file(twin),
-                Some(Location::at(english, *english_line)),
-                format!("missing anchor line `{english_anchor}` (English line {english_line})"),
-            )),
-            (None, Some((line, anchor))) => found.push((
-                Location::at(twin, *line),
-                Some(Location::file(english)),
-                format!("anchor line `{anchor}` that the English file does not have"),
-            )),
-            (None, None) => unreachable!("index below the longer length"),
+/// One flat token and its line.
+#[derive(Debug)]
+struct Token {
+    /// As written (`r#` kept).
+    text: String,
+    line: usize,
+    kind: Kind,
+}
+
+#[derive(Debug, PartialEq, Eq)]
+enum Kind {
+    /// `path`: next to `::` or inside a `use` item, where a std homonym
+    /// (`thread`) names the std module.
+    Ident { path: bool },
+    /// A string literal, by its prefix (`""`, `b`, `c`): its text is free.
+    Str(String),
+    /// `joint` when glued to the next punctuation (`::`).
+    Punct { joint: bool },
+    /// Delimiters, other literals: compared by their text.
+    Other,
+}
+
+impl Token {
+    fn is_colon(&self, joint: bool) -> bool {
+        self.text == ":" && (!joint || self.kind == Kind::Punct { joint: true })
+    }
+}
+
+/// The flat tokens of Rust source.
+fn tokenize(source: &str) -> Result<Vec<Token>, LexError> {
+    let stream = TokenStream::from_str(source)?;
+    let mut tokens = Vec::new();
+    flatten(stream, false, &mut tokens);
+    let path_separator = |tokens: &[Token], at: usize| {
+        tokens.get(at).is_some_and(|t| t.is_colon(true))
+            && tokens.get(at + 1).is_some_and(|t| t.is_colon(false))
+    };
+    for index in 0..tokens.len() {
+        let next_to_path = path_separator(&tokens, index + 1)
+            || (index >= 2 && path_separator(&tokens, index - 2));
+        if let Kind::Ident { path } = &mut tokens[index].kind {
+            *path |= next_to_path;
         }
     }
-    found
+    Ok(tokens)
+}
+
+/// Flattens `stream` into `out`; `in_use` inside a `use` item, which runs
+/// from its keyword to the `;` at the same depth.
+fn flatten(stream: TokenStream, in_use: bool, out: &mut Vec<Token>) {
+    let mut in_use_here = in_use;
+    for tree in stream {
+        let line = tree.span().start().line;
+        let (text, kind) = match tree {
+            TokenTree::Ident(ident) => {
+                let text = ident.to_string();
+                in_use_here |= text == "use";
+                (text, Kind::Ident { path: in_use_here })
+            }
+            TokenTree::Punct(punct) => {
+                let joint = punct.spacing() == Spacing::Joint;
+                (punct.as_char().to_string(), Kind::Punct { joint })
+            }
+            TokenTree::Literal(literal) => {
+                let text = literal.to_string();
+                let kind = match text.find(['"', '\'']) {
+                    Some(quote) if text[quote..].starts_with('"') => {
+                        Kind::Str(text[..quote].trim_end_matches(['r', '#']).to_string())
+                    }
+                    _ => Kind::Other,
+                };
+                (text, kind)
+            }
+            TokenTree::Group(group) => {
+                let (open, close) = match group.delimiter() {
+                    Delimiter::Parenthesis => ("(", ")"),
+                    Delimiter::Brace => ("{", "}"),
+                    Delimiter::Bracket => ("[", "]"),
+                    Delimiter::None => ("", ""),
+                };
+                let token = |text: &str, line| Token {
+                    text: text.to_string(),
+                    line,
+                    kind: Kind::Other,
+                };
+                if !open.is_empty() {
+                    out.push(token(open, line));
+                }
+                flatten(group.stream(), in_use_here, out);
+                if !close.is_empty() {
+                    out.push(token(close, group.span_close().start().line));
+                }
+                continue;
+            }
+        };
+        let ends_use = text == ";";
+        out.push(Token { text, line, kind });
+        if ends_use {
+            in_use_here = in_use;
+        }
+    }
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
 
-    fn glossary() -> Glossary {
-        Glossary::parse(
+    fn compare(english: &str, twin: &str) -> Vec<Problem> {
+        let glossary = Glossary::parse(
             Path::new("g.toml"),
             "[xx]\nstd-homonyms = [\"thread\"]\n[xx.code]\nThreadPool = \"GroupeTaches\"\nworkers = \"operateurs\"\nthread = \"tache\"\n",
             "xx",
         )
-        .unwrap()
+        .unwrap();
+        let dir = tempfile::tempdir().unwrap();
+        let (e, t) = (dir.path().join("e.rs"), dir.path().join("t.rs"));
+        std::fs::write(&e, english).unwrap();
+        std::fs::write(&t, twin).unwrap();
+        compare_rust_file(&e, &t, &glossary)
+            .unwrap()
+            .into_iter()
+            .map(|p| p.relative_to(dir.path()))
+            .collect()
     }
 
-    fn compare(english: &str, twin: &str) -> Vec<Mismatch> {
-        compare_tokens(
-            &tokenize(english).unwrap(),
-            &tokenize(twin).unwrap(),
-            &glossary(),
-        )
-    }
-
-    #[test]
-    fn identifiers_go_through_the_glossary_and_text_is_free() {
-        let english = "/// Doc.\nstruct ThreadPool { workers: Vec<u8> }\n// c\nfn f() { println!(\"hi {}\", 1); }\n";
-        let twin = "/// Documentation.\nstruct GroupeTaches { operateurs: Vec<u8> }\nfn f() {\n    println!(\"salut {}\", 1);\n}\n";
-        assert_eq!(compare(english, twin), []);
-    }
-
-    #[test]
-    fn a_wrong_identifier_names_both_tokens_and_lines_and_goes_on() {
-        let english = "struct ThreadPool {\n    workers: u8,\n}\nfn workers() {}\n";
-        let twin = "struct GroupeTaches {\n    travailleurs: u8,\n}\nfn workers() {}\n";
-        let mismatches = compare(english, twin);
-        assert_eq!(mismatches.len(), 2, "{mismatches:?}");
-        assert_eq!((mismatches[0].english_line, mismatches[0].line), (2, 2));
-        assert_eq!(
-            mismatches[0].message,
-            "identifier `travailleurs`, expected `operateurs` (the English has `workers`)"
-        );
-        assert_eq!(mismatches[1].line, 4);
-    }
-
-    #[test]
-    fn a_structural_difference_stops_the_comparison() {
-        let mismatches = compare(
+    /// (English, translation, the problems as shown; empty when it passes).
+    const CASES: &[(&str, &str, &[&str])] = &[
+        (
+            "/// Doc.\nstruct ThreadPool { workers: Vec<u8> }\n// c\nfn f() { println!(\"hi {}\", 1); }\n",
+            "/// Documentation.\nstruct GroupeTaches { operateurs: Vec<u8> }\nfn f() {\n    println!(\"salut {}\", 1);\n}\n",
+            &[],
+        ),
+        (
+            "struct ThreadPool {\n    workers: u8,\n}\nfn workers() {}\n",
+            "struct GroupeTaches {\n    travailleurs: u8,\n}\nfn workers() {}\n",
+            &[
+                "t.rs:2: identifier `travailleurs`, expected `operateurs` (the English has `workers`) (English: e.rs:2)",
+                "t.rs:4: identifier `workers`, expected `operateurs` (the English has `workers`) (English: e.rs:4)",
+            ],
+        ),
+        (
             "fn f(a: u8) {}\nfn g() {}\n",
             "fn f(a: u8, b: u8) {}\nfn h() {}\n",
-        );
-        assert_eq!(mismatches.len(), 1, "{mismatches:?}");
-        assert!(mismatches[0]
-            .message
-            .contains("token `,` where the English has `)`"));
-        let mismatches = compare("let x = 1;", "let x = 2;");
-        assert!(mismatches[0].message.contains("`2`"), "{mismatches:?}");
-        let mismatches = compare("let x = 1;", "let x = 1;\nlet y = 2;");
-        assert!(
-            mismatches[0].message.contains("after the end"),
-            "{mismatches:?}"
-        );
-        let mismatches = compare("let x = b\"a\";", "let x = \"a\";");
-        assert_eq!(mismatches.len(), 1, "{mismatches:?}");
-    }
+            &["t.rs:1: token `,` where the English has `)` (token 7) (English: e.rs:1)"],
+        ),
+        ("let x = 1;", "let x = 2;", &["t.rs:1: token `2` where the English has `1` (token 4) (English: e.rs:1)"]),
+        ("let x = 1;", "let x = 1;\nlet y = 2;", &["t.rs:2: token `let` after the end of the English file (English: e.rs:1)"]),
+        ("let x = b\"a\";", "let x = r#\"a\"#;", &["t.rs:1: token `r#\"a\"#` where the English has `b\"a\"` (token 4) (English: e.rs:1)"]),
+        ("let x = '\"';", "let x = '\"';", &[]),
+        (
+            "use std::{sync::mpsc, thread};\nstruct W { thread: thread::JoinHandle<()> }\nfn f(w: W) { w.thread; }\n",
+            "use std::{sync::mpsc, thread};\nstruct W { tache: thread::JoinHandle<()> }\nfn f(w: W) { w.tache; }\n",
+            &[],
+        ),
+        (
+            "use std::thread;\nstruct W { thread: thread::JoinHandle<()> }\n",
+            "use std::thread;\nstruct W { thread: thread::JoinHandle<()> }\n",
+            &["t.rs:2: identifier `thread`, expected `tache` (the English has `thread`) (English: e.rs:2)"],
+        ),
+        (
+            "a();\n// ANCHOR: here\nb();\n// ANCHOR_END: here\n",
+            "a();\n\n// ANCHOR: here\nb();\n",
+            &[
+                "t.rs:3: anchor line `// ANCHOR: here` at line 3, where the English has `// ANCHOR: here` at line 2 (English: e.rs:2)",
+                "t.rs: anchor line none, where the English has `// ANCHOR_END: here` at line 4 (English: e.rs:4)",
+            ],
+        ),
+        ("fn f() {\n  \"open\n", "", &["e.rs:2: does not tokenize: cannot parse string into token stream"]),
+    ];
 
     #[test]
-    fn std_homonyms_stay_english_only_where_they_name_the_module() {
-        let english = "use std::thread;\nstruct W { thread: thread::JoinHandle<()> }\nfn f(w: W) { w.thread; }\n";
-        let twin = "use std::thread;\nstruct W { tache: thread::JoinHandle<()> }\nfn f(w: W) { w.tache; }\n";
-        assert_eq!(compare(english, twin), []);
-        let wrong = "use std::thread;\nstruct W { thread: thread::JoinHandle<()> }\nfn f(w: W) { w.tache; }\n";
-        let mismatches = compare(english, wrong);
-        assert_eq!(mismatches.len(), 1, "{mismatches:?}");
-        assert!(mismatches[0]
-            .message
-            .contains("identifier `thread`, expected `tache`"));
-    }
-
-    #[test]
-    fn anchors_must_be_at_the_same_lines() {
-        let english = "a\n// ANCHOR: here\nb\n// ANCHOR_END: here\n";
-        assert_eq!(
-            compare_anchors(Path::new("e"), english, Path::new("t"), english),
-            []
-        );
-        let moved = "a\n\n// ANCHOR: here\nb\n// ANCHOR_END: here\n";
-        let found = compare_anchors(Path::new("e"), english, Path::new("t"), moved);
-        assert_eq!(found.len(), 2, "{found:?}");
-        assert_eq!(found[0].0, Location::at("t", 3));
-        assert_eq!(found[0].1, Some(Location::at("e", 2)));
-        let missing = "a\n// ANCHOR: here\nb\n";
-        let found = compare_anchors(Path::new("e"), english, Path::new("t"), missing);
-        assert!(found[0]
-            .2
-            .contains("missing anchor line `// ANCHOR_END: here`"));
+    fn translated_files_against_their_english_twins() {
+        for (english, twin, expected) in CASES {
+            let shown: Vec<String> = compare(english, twin)
+                .iter()
+                .map(ToString::to_string)
+                .collect();
+            assert_eq!(shown, *expected, "{english:?} / {twin:?}");
+        }
     }
 }
