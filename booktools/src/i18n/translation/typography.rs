@@ -2,8 +2,9 @@
 //!
 //! The conventions are data about languages, looked up by language code;
 //! the check itself knows no language. French puts a no-break space
-//! (U+00A0, or the narrow U+202F) before `:` `;` `!` `?` and inside « »;
-//! a language absent from the table has no rule here.
+//! (U+00A0, or the narrow U+202F) before `:` `;` `!` `?` and inside « »,
+//! and writes the apostrophe ’ (U+2019), never the straight `'`; a language
+//! absent from the table has no rule here.
 //!
 //! Only prose is checked: inline code, HTML tags and autolinks, link
 //! destinations, bare URLs, HTML entities and the `::` of paths are skipped.
@@ -18,6 +19,8 @@ pub struct TypographyRules {
     pub no_break_space_before: &'static str,
     /// Whether « and » need a no-break space on their inner side.
     pub no_break_space_inside_guillemets: bool,
+    /// The apostrophe of prose, if the straight `'` is not it.
+    pub apostrophe: Option<char>,
 }
 
 /// Conventions by primary language subtag (`fr` covers `fr-FR`, `fr-BE`...).
@@ -26,6 +29,7 @@ const RULES: &[(&str, TypographyRules)] = &[(
     TypographyRules {
         no_break_space_before: ":;!?",
         no_break_space_inside_guillemets: true,
+        apostrophe: Some('\u{2019}'),
     },
 )];
 
@@ -63,6 +67,7 @@ fn check_entry(po: &PoFile, entry: &PoEntry, rules: TypographyRules) -> Vec<Prob
         }
         let before = index.checked_sub(1).map(|i| chars[i].1);
         let after = chars.get(index + 1).map(|&(_, c)| c);
+        let nbsp = "it needs a no-break space (U+00A0)";
         let complaint = if rules.no_break_space_before.contains(c) {
             if c == ':' && (before == Some(':') || after == Some(':')) {
                 None
@@ -71,14 +76,23 @@ fn check_entry(po: &PoFile, entry: &PoEntry, rules: TypographyRules) -> Vec<Prob
                     None => None,
                     Some(b) if is_no_break_space(b) => None,
                     Some(b) if rules.no_break_space_before.contains(b) && "!?".contains(c) => None,
-                    Some(' ') => Some(format!("an ordinary space before `{c}`")),
-                    Some(b) => Some(format!("`{c}` right after `{b}`")),
+                    Some(' ') => Some(format!("an ordinary space before `{c}`: {nbsp}")),
+                    Some(b) => Some(format!("`{c}` right after `{b}`: {nbsp}")),
                 }
             }
         } else if rules.no_break_space_inside_guillemets && c == '«' {
-            (!after.is_some_and(is_no_break_space)).then(|| "no no-break space after `«`".into())
+            (!after.is_some_and(is_no_break_space))
+                .then(|| format!("no no-break space after `«`: {nbsp}"))
         } else if rules.no_break_space_inside_guillemets && c == '»' {
-            (!before.is_some_and(is_no_break_space)).then(|| "no no-break space before `»`".into())
+            (!before.is_some_and(is_no_break_space))
+                .then(|| format!("no no-break space before `»`: {nbsp}"))
+        } else if c == '\'' {
+            rules.apostrophe.map(|apostrophe| {
+                format!(
+                    "a straight apostrophe outside code: it needs `{apostrophe}` (U+{:04X})",
+                    u32::from(apostrophe)
+                )
+            })
         } else {
             None
         };
@@ -87,10 +101,7 @@ fn check_entry(po: &PoFile, entry: &PoEntry, rules: TypographyRules) -> Vec<Prob
                 file: po.path.clone(),
                 line: Some(entry.msgstr_line_at(offset)),
                 message: with_source(
-                    format!(
-                        "{complaint}: it needs a no-break space (U+00A0) in «{}»",
-                        context(text, offset)
-                    ),
+                    format!("{complaint} in «{}»", context(text, offset)),
                     entry.references.first().map(String::as_str),
                 ),
             });
@@ -222,6 +233,19 @@ mod tests {
             found[0]
         );
         assert!(found[1].contains("`;` right after `i`"), "{}", found[1]);
+    }
+
+    #[test]
+    fn flags_straight_apostrophes_outside_code_with_the_po_line() {
+        let found = problems("L'encart `'static` <a title='x'> et l\u{2019}opérateur");
+        assert_eq!(found.len(), 1, "{found:#?}");
+        assert!(
+            found[0].starts_with(
+                "xx.po:7: a straight apostrophe outside code: it needs `\u{2019}` (U+2019) in «L'encart"
+            ),
+            "{}",
+            found[0]
+        );
     }
 
     #[test]

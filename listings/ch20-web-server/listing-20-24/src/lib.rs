@@ -22,7 +22,7 @@ impl GroupeTaches {
     ///
     /// # Panics
     ///
-    /// La fonction `new` va paniquer si la taille vaut zéro.
+    /// La fonction `new` panique si la taille vaut zéro.
     pub fn new(taille: usize) -> GroupeTaches {
         assert!(taille > 0);
 
@@ -88,7 +88,7 @@ impl Operateur {
                     mission();
                 }
                 Message::Extinction => {
-                    println!("L'opérateur {id} a reçu l'instruction d'arrêt.");
+                    println!("L'opérateur {id} a reçu le message d'extinction.");
 
                     break;
                 }

@@ -24,7 +24,7 @@ impl GroupeTaches {
     ///
     /// # Panics
     ///
-    /// La fonction `new` va paniquer si la taille vaut zéro.
+    /// La fonction `new` panique si la taille vaut zéro.
     pub fn new(taille: usize) -> GroupeTaches {
         assert!(taille > 0);
 
