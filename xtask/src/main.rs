@@ -33,6 +33,13 @@ enum Command {
         /// Exit with an error if anything is left to do.
         #[arg(long)]
         check: bool,
+        /// Also show what changed in each translation since this git
+        /// revision (the base of a pull request).
+        #[arg(long, value_name = "REV")]
+        since: Option<String>,
+        /// Print Markdown (for a CI job summary) instead of plain text.
+        #[arg(long)]
+        markdown: bool,
     },
     /// Rewrite every listing's output.txt (and the transcripts) from the
     /// current toolchain.
@@ -73,7 +80,11 @@ fn main() -> Result<()> {
     match Cli::parse().command {
         Command::Pot => po::pot(root),
         Command::Po => po::po(root),
-        Command::Status { check } => po::status(root, check),
+        Command::Status {
+            check,
+            since,
+            markdown,
+        } => po::status(root, check, since.as_deref(), markdown),
         Command::Outputs { no_cache } => outputs::run(root, no_cache),
         Command::Serve { lang, port } => serve::run(root, lang.as_deref(), port),
         Command::Build { site_url, dest } => {

@@ -14,6 +14,7 @@
 //!   incomplete.
 
 use anyhow::{bail, Result};
+use booktools::i18n::changes::{changes_since, render_markdown};
 use booktools::i18n::po::{write_pot, PotUpdate};
 use booktools::i18n::po_update::{update_catalogs, CatalogChange};
 use booktools::i18n::status::{book_status, render};
@@ -31,10 +32,30 @@ pub fn pot(root: &Path) -> Result<()> {
     Ok(())
 }
 
-/// `cargo xtask status [--check]`.
-pub fn status(root: &Path, check: bool) -> Result<()> {
+/// `cargo xtask status [--check] [--since <rev>] [--markdown]`.
+pub fn status(root: &Path, check: bool, since: Option<&str>, markdown: bool) -> Result<()> {
     let status = book_status(root)?;
-    print!("{}", render(root, &status));
+    let changes = match since {
+        Some(revision) => Some((revision, changes_since(root, revision)?)),
+        None => None,
+    };
+    if markdown {
+        let since = changes.as_ref().map(|(rev, all)| (*rev, all.as_slice()));
+        print!("{}", render_markdown(root, &status, since));
+    } else {
+        print!("{}", render(root, &status));
+        for change in changes.iter().flat_map(|(_, all)| all) {
+            println!(
+                "{} since {}: {} added, {} edited (now fuzzy), {} translated, {} removed",
+                change.language,
+                since.unwrap_or_default(),
+                change.added,
+                change.edited,
+                change.translated,
+                change.removed
+            );
+        }
+    }
     if check && !status.is_complete() {
         bail!("the translations are incomplete (see above)");
     }

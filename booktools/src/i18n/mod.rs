@@ -1,6 +1,7 @@
 //! Translation: gettext catalogs (extraction, merging, completeness), the
 //! glossary, and the translated listings checked against their source.
 
+pub mod changes;
 pub mod glossary;
 pub mod po;
 pub mod po_merge;
@@ -8,4 +9,3 @@ pub mod po_update;
 pub mod status;
 pub mod translated_code;
 pub mod translation;
-pub mod twins;

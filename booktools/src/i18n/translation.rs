@@ -19,11 +19,13 @@ mod anchors;
 mod completeness;
 mod mojibake;
 mod po_file;
+mod twins;
 mod typography;
 
 pub use crate::{ensure_none, Problem};
 pub use mojibake::{check_file as check_file_mojibake, files_under, find_mojibake};
 pub use po_file::{parse_po, read_po, PoEntry, PoFile};
+pub use twins::check_identical_twins;
 pub use typography::{rules_for, TypographyRules};
 
 use crate::languages::BookLayout;
@@ -159,7 +161,7 @@ pub fn check_translations(root: &Path) -> Result<()> {
         }
     }
     problems.extend(check_mojibake(root)?);
-    problems.extend(crate::i18n::twins::check_identical_twins(root)?);
+    problems.extend(check_identical_twins(root)?);
     ensure_none("translation checks", &problems)
 }
 

@@ -332,7 +332,7 @@ fn two_swapped_translations_are_caught_naming_both_po_lines() -> Result<()> {
 }
 
 fn identical_listing_files_are_identical_in_every_language() -> Result<()> {
-    let problems = booktools::i18n::twins::check_identical_twins(&repository_root())?;
+    let problems = booktools::i18n::translation::check_identical_twins(&repository_root())?;
     assert_no_problems("identical twins", &problems);
     Ok(())
 }
@@ -356,7 +356,7 @@ fn a_translated_file_drifting_from_its_identical_twin_is_named() -> Result<()> {
             literal,
             &literal.replacen("println!(\"", "println!(\"~", 1),
         )?;
-        let problems = booktools::i18n::twins::check_identical_twins(book.root())?;
+        let problems = booktools::i18n::translation::check_identical_twins(book.root())?;
         assert_eq!(problems.len(), 1, "{problems:#?}");
         assert_eq!(problems[0].file, book.root().join(&file));
         assert_eq!(problems[0].line, Some(line));

@@ -92,6 +92,69 @@ fn a_catalog_wrapped_by_another_gettext_tool_passes_and_is_left_as_it_is() -> Re
     Ok(())
 }
 
+/// `git` in `dir`, bounded, failing with its output.
+fn git(dir: &Path, args: &[&str]) -> Result<()> {
+    let mut command = std::process::Command::new("git");
+    command
+        .current_dir(dir)
+        .args(["-c", "user.name=Test", "-c", "user.email=test@example.org"])
+        .args(args);
+    let run = booktools::process::run(command, std::time::Duration::from_secs(30))?;
+    anyhow::ensure!(run.status.success(), "git {args:?}: {}", run.output);
+    Ok(())
+}
+
+/// The summary of a pull request: in a temporary git repository, one
+/// English paragraph edited (its translation now fuzzy), one new paragraph
+/// (untranslated) and one paragraph dropped, against the committed base.
+fn the_changes_since_a_revision_count_added_edited_translated_and_removed() -> Result<()> {
+    use booktools::i18n::changes::{changes_since, render_markdown};
+    let book = TempBook::copy_of_repository()?;
+    git(book.root(), &["init", "--quiet"])?;
+    git(book.root(), &["add", "."])?;
+    git(book.root(), &["commit", "--quiet", "-m", "base"])?;
+    let unchanged = changes_since(book.root(), "HEAD")?;
+    assert!(unchanged
+        .iter()
+        .all(|c| c.added + c.edited + c.translated + c.removed == 0));
+
+    let (chapter, _, first_words) = long_paragraph(&book)?;
+    let text = book.read(&chapter)?;
+    let edited = format!("As a result, {first_words}");
+    let added = "A paragraph the translators have not seen yet.\n\n";
+    book.replace_once(&chapter, &first_words, &format!("{added}{edited}"))?;
+    let summary = "src/SUMMARY.md";
+    let _ = text;
+    update_catalogs(book.root())?;
+    let changes = changes_since(book.root(), "HEAD")?;
+    for change in &changes {
+        assert_eq!(
+            (
+                change.added,
+                change.edited,
+                change.translated,
+                change.removed
+            ),
+            (1, 1, 0, 1),
+            "{change:?}"
+        );
+    }
+    let status = booktools::i18n::status::book_status(book.root())?;
+    let markdown = render_markdown(book.root(), &status, Some(("HEAD", &changes)));
+    for change in &changes {
+        let row = format!("| `{}` | 1 | 1 | 0 | 1 |", change.language);
+        assert!(markdown.contains(&row), "{row} not in:\n{markdown}");
+    }
+    assert!(markdown.contains("**incomplete**"), "{markdown}");
+    assert!(book.read(summary).is_ok());
+    let error = changes_since(book.root(), "no-such-revision").unwrap_err();
+    assert!(
+        format!("{error:#}").contains("no-such-revision"),
+        "{error:#}"
+    );
+    Ok(())
+}
+
 fn merging_the_template_into_the_unchanged_book_changes_nothing() -> Result<()> {
     let book = TempBook::copy_of_repository()?;
     let update = update_catalogs(book.root())?;
@@ -429,6 +492,7 @@ fn the_status_counts_fuzzy_messages_and_names_missing_and_out_of_step_listings()
 }
 
 crate::trials!(
+    the_changes_since_a_revision_count_added_edited_translated_and_removed,
     a_catalog_wrapped_by_another_gettext_tool_passes_and_is_left_as_it_is,
     merging_the_template_into_the_unchanged_book_changes_nothing,
     an_edited_english_paragraph_fails_the_checks_until_its_translation_is_updated,
