@@ -13,9 +13,7 @@
 use anyhow::{bail, Context, Result};
 use booktools::languages::BookLayout;
 use booktools::listings;
-use booktools::listings::cache::CACHE_DIR;
-use booktools::listings::compile::{self, CompileSettings};
-use booktools::listings::parallel;
+use booktools::listings::compile::{self, CompileSettings, CACHE_DIR};
 use booktools::listings::verify::{self, ListingVerdict};
 use booktools::process;
 use std::path::Path;
@@ -34,7 +32,7 @@ pub fn run(args: &[String]) -> Result<()> {
 fn bench_listings(root: &Path) -> Result<()> {
     let layout = BookLayout::load(root)?;
     let settings = CompileSettings::for_book(root);
-    let jobs = parallel::default_jobs();
+    let jobs = listings::default_jobs();
 
     for dir in [root.join(CACHE_DIR), settings.target_root.clone()] {
         if dir.exists() {

@@ -8,7 +8,6 @@ use anyhow::{bail, Context, Result};
 use booktools::languages::BookLayout;
 use booktools::listings::compile::CompileSettings;
 use booktools::listings::outputs::{self, OutputChange};
-use booktools::listings::parallel;
 use booktools::server::transcript;
 use std::path::Path;
 
@@ -23,7 +22,7 @@ pub fn run(args: &[String]) -> Result<()> {
         }
     }
     let layout = BookLayout::load(root)?;
-    let jobs = parallel::default_jobs();
+    let jobs = booktools::listings::default_jobs();
     println!("regenerating every output.txt, {jobs} listing(s) at a time");
     let regeneration = outputs::regenerate(&layout, &settings, jobs);
     let (mut created, mut updated, mut unchanged) = (0, 0, 0);

@@ -5,17 +5,17 @@
 //! `mdbook_listings::ListingsPreprocessor`), so no process is spawned.
 //!
 //! Everything takes the book root as a parameter, so tests can build a
-//! temporary copy ([`copy_book_to`]) and break it on purpose.
+//! temporary copy or a tiny book ([`TempBook`]) and break it on purpose.
 
-mod copy;
 mod html;
 mod pipeline;
 mod rendered_check;
+mod temp;
 
-pub use copy::copy_book_to;
 pub use html::{html_code_blocks, html_text, HtmlCodeBlock};
 pub use pipeline::{
     build_checked_html, build_html, build_html_with, chapters_before_links, load, po_file,
     preprocessed_chapters, source_language, RenderedChapter,
 };
 pub use rendered_check::{check_rendered, check_rendered_html};
+pub use temp::{copy_book_to, repository_root, TempBook};

@@ -409,7 +409,7 @@ fn update_one(
         Some(old) if old == regenerated.text => report(&format!("unchanged {relative}")),
         Some(old) => report(&format!(
             "updated {relative}:\n{}",
-            crate::listings::line_diff::diff(&old, &regenerated.text)
+            crate::listings::line_diff(&old, &regenerated.text)
         )),
     }
     Ok(())

@@ -2,10 +2,7 @@
 //! with their templates), the names of the tests it makes of them, and what
 //! the build script must watch.
 
-use super::fences::{sanitize_name, Expectation};
-use super::origin::{Location, Origin};
-use super::template::Template;
-use super::DoctestBlock;
+use super::{sanitize_name, DoctestBlock, Expectation, Location, Origin, Template};
 use crate::book::po_file;
 use crate::i18n::glossary::GLOSSARY_FILE;
 use crate::languages::{BookLayout, BOOK_TOML};
@@ -144,7 +141,11 @@ fn skeptic_markdown(stem: &str, members: &[&DoctestBlock]) -> Result<(String, Ve
         if !markdown.is_empty() {
             markdown.push('\n');
         }
-        for (what, text) in [("code", &block.code), ("template", &template_text(block))] {
+        let template = block.template.as_ref().map(Template::skeptic_text);
+        for (what, text) in [
+            ("code", &block.code),
+            ("template", &template.unwrap_or_default()),
+        ] {
             if text.contains("\"####") {
                 bail!(
                     "{} (`{}` book): the {what} of {} holds `\"####`, which skeptic cannot quote",
@@ -162,7 +163,11 @@ fn skeptic_markdown(stem: &str, members: &[&DoctestBlock]) -> Result<(String, Ve
             block.info
         ));
         let fence = fence_for(&block.code);
-        markdown.push_str(&format!("{fence}{}\n", block.skeptic_info()));
+        let mut info = vec!["rust"];
+        info.extend(block.expectation.skeptic_attributes());
+        let template = block.template.as_ref().map(|t| format!("skt-{}", t.name));
+        info.extend(template.as_deref());
+        markdown.push_str(&format!("{fence}{}\n", info.join(",")));
         let first_code_line = markdown.lines().count();
         tests.push(GeneratedTest {
             name: format!("{stem}_line_{first_code_line}"),
@@ -179,21 +184,13 @@ fn skeptic_markdown(stem: &str, members: &[&DoctestBlock]) -> Result<(String, Ve
     Ok((markdown, tests))
 }
 
-fn template_text(block: &DoctestBlock) -> String {
-    block
-        .template
-        .as_ref()
-        .map(Template::skeptic_text)
-        .unwrap_or_default()
-}
-
 /// The templates of one file's blocks, as skeptic reads them from
 /// `<name>.md.skt.md`.
 fn skeptic_templates(members: &[&DoctestBlock]) -> Result<String> {
     let mut by_name: BTreeMap<&str, &Template> = BTreeMap::new();
     for block in members {
         if let Some(template) = &block.template {
-            if let Some(other) = by_name.insert(&template.name, template) {
+            if let Some(other) = by_name.insert(template.name, template) {
                 if other != template {
                     bail!(
                         "{}: two different `{}` templates for the blocks of one file",
