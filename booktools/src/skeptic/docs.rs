@@ -2,7 +2,7 @@
 //! with their templates), the names of the tests it makes of them, and what
 //! the build script must watch.
 
-use super::{sanitize_name, DoctestBlock, Expectation, Location, Origin, Template};
+use super::{DoctestBlock, Expectation, Location, Template};
 use crate::book::po_file;
 use crate::i18n::glossary::GLOSSARY_FILE;
 use crate::languages::{BookLayout, BOOK_TOML};
@@ -12,59 +12,10 @@ use std::collections::{BTreeMap, BTreeSet};
 use std::path::{Path, PathBuf};
 use std::time::{Duration, SystemTime};
 
-/// Gives every block the name of its skeptic Markdown file:
-/// `<language>_<listing>_<file>` (`<language>_<chapter>` for inline code),
-/// with the listing's chapter folder added when two listing files would
-/// share a name.
-pub(super) fn name_files(blocks: &mut [DoctestBlock]) {
-    let short = |block: &DoctestBlock| match &block.origin {
-        Origin::Listing(file) => sanitize_name(&format!(
-            "{}_{}_{}",
-            block.language,
-            file.listing,
-            file.file.display()
-        )),
-        Origin::Inline => sanitize_name(&format!(
-            "{}_{}",
-            block.language,
-            block
-                .location
-                .chapter
-                .file_stem()
-                .map(|stem| stem.to_string_lossy())
-                .unwrap_or_default()
-        )),
-    };
-    let identity = |block: &DoctestBlock| match &block.origin {
-        Origin::Listing(file) => file.crate_dir.join(&file.file),
-        Origin::Inline => block.location.chapter.clone(),
-    };
-    let mut owners: BTreeMap<String, BTreeSet<PathBuf>> = BTreeMap::new();
-    for block in blocks.iter() {
-        owners
-            .entry(short(block))
-            .or_default()
-            .insert(identity(block));
-    }
-    for block in blocks.iter_mut() {
-        let name = short(block);
-        block.file_stem = match &block.origin {
-            Origin::Listing(file) if owners[&name].len() > 1 => sanitize_name(&format!(
-                "{}_{}_{}_{}",
-                block.language,
-                file.chapter_folder,
-                file.listing,
-                file.file.display()
-            )),
-            _ => name,
-        };
-    }
-}
-
 /// One test skeptic generates.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct GeneratedTest {
-    /// The test function's name (`fr_listing_20_22_src_lib_rs_line_3`).
+    /// The test function's name (`fr_ch20_web_server_listing_20_22_src_lib_rs_line_3`).
     pub name: String,
     /// The page's language.
     pub language: String,

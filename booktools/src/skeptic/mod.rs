@@ -36,7 +36,7 @@
 //!
 //! [`write_skeptic_docs`] writes one Markdown file per language and listing
 //! file, so skeptic's test names say the language, the listing, the file
-//! and the line (`fr_listing_20_22_src_lib_rs_line_3`). When the blocks
+//! and the line (`fr_ch20_web_server_listing_20_22_src_lib_rs_line_3`). When the blocks
 //! cannot be collected, [`failing_tests_source`] gives the build script one
 //! failing test carrying the error instead.
 
@@ -147,7 +147,9 @@ pub struct DoctestBlock {
     /// The code wrapped around it to compile it.
     pub template: Option<Template>,
     /// The name of its skeptic Markdown file (without `.md`), which starts
-    /// skeptic's test name: `fr_listing_20_22_src_lib_rs`.
+    /// skeptic's test name: `<language>_<chapter folder>_<listing>_<file>`
+    /// (`fr_ch20_web_server_listing_20_22_src_lib_rs`), or
+    /// `<language>_<chapter file>` for code written in the chapter.
     pub file_stem: String,
 }
 
@@ -244,7 +246,6 @@ pub fn collect_language(root: &Path, language: &str) -> Result<Vec<DoctestBlock>
         let chapter = chapter_blocks(&layout, language, &claims, unexpanded, rendered);
         blocks.extend(chapter?);
     }
-    docs::name_files(&mut blocks);
     Ok(blocks)
 }
 
@@ -294,6 +295,16 @@ fn chapter_blocks(
             );
         }
         let origin = origin::origin_of(layout, &trees, language, &location, source)?;
+        let file_stem = sanitize_name(&match &origin {
+            Origin::Listing(f) => {
+                let file = f.file.display();
+                format!("{language}_{}_{}_{file}", f.chapter_folder, f.listing)
+            }
+            Origin::Inline => {
+                let stem = chapter.file_stem().unwrap_or_default().to_string_lossy();
+                format!("{language}_{stem}")
+            }
+        });
         let template = origin::template_for(&origin, &complete_code(&block.body))?;
         let claim = (origin.listing_name()).and_then(|listing| {
             (claims.iter()).find(|c| c.listing() == listing && c.outcome.is_some())
@@ -312,7 +323,7 @@ fn chapter_blocks(
             stated_by,
             origin,
             template,
-            file_stem: String::new(),
+            file_stem,
         });
     }
     Ok(blocks)

@@ -3,7 +3,7 @@
 //! tiny bilingual book built by the real pipeline. The bad inputs on a copy
 //! of the real book are in `skeptic/tests/blocks.rs`.
 
-use super::docs::{fence_for, name_files, GENERATED_FILE_TIME};
+use super::docs::{fence_for, GENERATED_FILE_TIME};
 use super::*;
 use crate::book::TempBook;
 use crate::listings::expectations::EXPECTATIONS_FILE;
@@ -91,36 +91,8 @@ fn listing_block(
         stated_by: format!("the fence `{info}`"),
         template: origin::template_for(&origin, &complete_code(code)).unwrap(),
         origin,
-        file_stem: String::new(),
+        file_stem: sanitize_name(&format!("{language}_{listing}_src_lib_rs")),
     }
-}
-
-#[test]
-fn listing_files_with_the_same_folder_name_get_their_chapter_in_the_name() {
-    let mut blocks = vec![
-        listing_block("en", "ch", "listing-1", "pub fn a() {}\n", "rust"),
-        listing_block("en", "ch", "listing-2", "pub fn b() {}\n", "rust"),
-        listing_block(
-            "en",
-            "other-chapter",
-            "listing-2",
-            "pub fn b() {}\n",
-            "rust",
-        ),
-    ];
-    name_files(&mut blocks);
-    let stems: Vec<_> = blocks
-        .iter()
-        .map(|block| block.file_stem.as_str())
-        .collect();
-    assert_eq!(
-        stems,
-        [
-            "en_listing_1_src_lib_rs",
-            "en_ch_listing_2_src_lib_rs",
-            "en_other_chapter_listing_2_src_lib_rs"
-        ]
-    );
 }
 
 #[test]
@@ -149,7 +121,6 @@ fn skeptic_markdown_names_tests_by_language_listing_file_and_line() {
             "rust,noplayground",
         ),
     ];
-    name_files(&mut blocks);
     std::fs::write(dir.path().join("stale.md"), "```rust\nfn main() {}\n```\n").unwrap();
     let docs = write_skeptic_docs(&blocks, dir.path()).unwrap();
     let names: Vec<_> = docs.tests.iter().map(|test| test.name.as_str()).collect();
@@ -261,25 +232,25 @@ fn collects_every_rust_block_of_every_language_with_its_listing_file() -> anyhow
         summary,
         [
             (
-                "en_listing_1_src_lib_rs",
+                "en_ch1_listing_1_src_lib_rs",
                 lib.clone(),
                 CompileError,
                 Some("library")
             ),
             (
-                "en_listing_1_src_bin_main_rs",
+                "en_ch1_listing_1_src_bin_main_rs",
                 program.clone(),
                 Compiles,
                 Some("binary")
             ),
             (
-                "fr_listing_1_src_lib_rs",
+                "fr_ch1_listing_1_src_lib_rs",
                 lib,
                 CompileError,
                 Some("library")
             ),
             (
-                "fr_listing_1_src_bin_main_rs",
+                "fr_ch1_listing_1_src_bin_main_rs",
                 program,
                 Compiles,
                 Some("binary")
