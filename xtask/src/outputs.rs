@@ -8,7 +8,6 @@ use anyhow::{bail, Result};
 use booktools::languages::BookLayout;
 use booktools::listings::compile::CompileSettings;
 use booktools::listings::outputs::{self, OutputChange};
-use booktools::listings::parallel;
 use booktools::server::transcript;
 use std::path::Path;
 
@@ -19,7 +18,7 @@ pub fn run(root: &Path, no_cache: bool) -> Result<()> {
         settings.cache = None;
     }
     let layout = BookLayout::load(root)?;
-    let jobs = parallel::default_jobs();
+    let jobs = booktools::listings::default_jobs();
     println!("regenerating every output.txt, {jobs} listing(s) at a time");
     let regeneration = outputs::regenerate(&layout, &settings, jobs);
     let (mut created, mut updated, mut unchanged) = (0, 0, 0);

@@ -5,15 +5,14 @@
 //! `mdbook_listings::ListingsPreprocessor`), so no process is spawned.
 //!
 //! Everything takes the book root as a parameter, so tests can build a
-//! temporary copy ([`copy_book_to`]) and break it on purpose.
+//! temporary copy or a tiny book ([`TempBook`]) and break it on purpose.
 
-mod copy;
 pub mod html;
 mod pipeline;
 mod rendered_check;
 mod summary;
+mod temp;
 
-pub use copy::copy_book_to;
 pub use html::{html_code_blocks, HtmlCodeBlock};
 pub use pipeline::{
     build_checked_html, build_html, build_html_with, chapters_before_links, load, po_file,
@@ -21,3 +20,4 @@ pub use pipeline::{
 };
 pub use rendered_check::{check_rendered, check_rendered_html};
 pub use summary::check_summary;
+pub use temp::{copy_book_to, repository_root, TempBook};

@@ -8,18 +8,30 @@
 //! `<root>/target/listings/<language>/<chapter>/<listing>`, emptied before
 //! each real compilation so cargo always prints its `Checking`/`Compiling`
 //! line. The toolchain is the one `rust-toolchain.toml` pins.
+//!
+//! The cache (`target/listing-cache/<key>.txt`) is keyed by a SHA-256 of
+//! everything the normalized output depends on: the toolchain (`rustc -vV`),
+//! the cargo command, the normalization version and every file of the crate
+//! (path and content) except `output.txt` and `target/`. Equal key, equal
+//! output: an entry is reused as is, by any listing with the same content.
 
-use crate::listings::cache::{self, CachedOutput, OutputCache};
 use crate::listings::normalize::{self, MachinePaths, NORMALIZATION_VERSION};
-use crate::listings::parallel;
-use crate::listings::Listing;
+use crate::listings::{Listing, OUTPUT_FILE};
 use crate::process;
 use anyhow::{bail, Context, Result};
-use std::collections::HashMap;
+use sha2::{Digest, Sha256};
+use std::collections::BTreeMap;
+use std::io::Write;
 use std::path::{Path, PathBuf};
 use std::process::Command;
 use std::sync::Mutex;
 use std::time::Duration;
+
+/// The cache folder, relative to the book root.
+pub const CACHE_DIR: &str = "target/listing-cache";
+
+/// The default bound on one cargo run.
+pub const DEFAULT_TIMEOUT: Duration = Duration::from_secs(300);
 
 /// The cargo command of a transcript.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -46,26 +58,20 @@ impl CargoCommand {
     pub fn transcript_line(self) -> String {
         format!("$ cargo {}", self.subcommand())
     }
-
-    /// Parses the first line of an `output.txt`.
-    pub fn from_transcript_line(line: &str) -> Option<Self> {
-        [Self::Check, Self::Build]
-            .into_iter()
-            .find(|command| command.transcript_line() == line.trim_end())
-    }
 }
 
 /// The command recorded in a listing's `output.txt`; `None` when the file
 /// does not exist. An unknown first line is an error naming the file.
 pub fn recorded_command(listing: &Listing) -> Result<Option<CargoCommand>> {
     let path = listing.output_path();
-    if !path.exists() {
+    let Ok(text) = std::fs::read_to_string(&path) else {
         return Ok(None);
-    }
-    let text =
-        std::fs::read_to_string(&path).with_context(|| format!("reading {}", path.display()))?;
+    };
     let first_line = text.lines().next().unwrap_or("");
-    match CargoCommand::from_transcript_line(first_line) {
+    match [CargoCommand::Check, CargoCommand::Build]
+        .into_iter()
+        .find(|command| command.transcript_line() == first_line.trim_end())
+    {
         Some(command) => Ok(Some(command)),
         None => bail!(
             "{}:1: the first line must be `$ cargo check` or `$ cargo build`, found `{first_line}`",
@@ -79,32 +85,21 @@ pub fn recorded_command(listing: &Listing) -> Result<Option<CargoCommand>> {
 pub struct CompileSettings {
     /// Parent of the per-listing target folders.
     pub target_root: PathBuf,
-    /// The output cache; `None` compiles every time.
-    pub cache: Option<OutputCache>,
+    /// The output cache folder; `None` compiles every time.
+    pub cache: Option<PathBuf>,
     /// Longest wait for one cargo run, which is killed past it.
     pub timeout: Duration,
 }
 
-/// The default bound on one cargo run.
-pub const DEFAULT_TIMEOUT: Duration = Duration::from_secs(300);
-
 impl CompileSettings {
     /// The settings of the book at `root`: targets under
-    /// `<root>/target/listings`, cache under `<root>/target/listing-cache`.
+    /// `<root>/target/listings`, cache in `<root>/`[`CACHE_DIR`].
     pub fn for_book(root: &Path) -> Self {
         Self {
             target_root: root.join("target").join("listings"),
-            cache: Some(OutputCache::of_book(root)),
+            cache: Some(root.join(CACHE_DIR)),
             timeout: DEFAULT_TIMEOUT,
         }
-    }
-
-    /// The target folder of a listing.
-    pub fn target_dir(&self, listing: &Listing) -> PathBuf {
-        self.target_root
-            .join(&listing.language)
-            .join(&listing.chapter)
-            .join(&listing.name)
     }
 }
 
@@ -128,30 +123,50 @@ impl Compilation {
     }
 }
 
+const SUCCEEDED: &str = "exit: success\n";
+const FAILED: &str = "exit: failure\n";
+
 /// Compiles `listing` with `command`, or reads the result from the cache.
 pub fn compile(
     listing: &Listing,
     command: CargoCommand,
     settings: &CompileSettings,
 ) -> Result<Compilation> {
-    let toolchain = toolchain_description(toolchain_probe_dir(&listing.dir), settings.timeout)?;
-    let command_line = command.transcript_line();
-    let key = cache::key(
-        &toolchain,
-        &command_line,
-        NORMALIZATION_VERSION,
+    // The listing tree (above the chapter folder) pins the toolchain.
+    let tree = listing.dir.ancestors().nth(2).unwrap_or(&listing.dir);
+    let toolchain = toolchain_description(tree, settings.timeout)?;
+    let key = cache_key(
+        &[
+            toolchain.as_bytes(),
+            command.transcript_line().as_bytes(),
+            &NORMALIZATION_VERSION.to_le_bytes(),
+        ],
         &listing.dir,
     )?;
-    if let Some(cached) = settings.cache.as_ref().and_then(|cache| cache.get(&key)) {
+    let entry = settings
+        .cache
+        .as_ref()
+        .map(|dir| dir.join(format!("{key}.txt")));
+    let cached = entry.as_ref().and_then(|entry| {
+        let text = std::fs::read_to_string(entry).ok()?;
+        let ok = text.strip_prefix(SUCCEEDED).map(|output| (true, output));
+        ok.or_else(|| text.strip_prefix(FAILED).map(|output| (false, output)))
+            .map(|(succeeded, output)| (succeeded, output.to_string()))
+    });
+    if let Some((succeeded, output)) = cached {
         return Ok(Compilation {
             command,
-            succeeded: cached.succeeded,
-            output: cached.output,
+            succeeded,
+            output,
             from_cache: true,
         });
     }
 
-    let target_dir = settings.target_dir(listing);
+    let target_dir = settings
+        .target_root
+        .join(&listing.language)
+        .join(&listing.chapter)
+        .join(&listing.name);
     if target_dir.exists() {
         std::fs::remove_dir_all(&target_dir)
             .with_context(|| format!("emptying {}", target_dir.display()))?;
@@ -164,23 +179,22 @@ pub fn compile(
     cargo.env("CARGO_TARGET_DIR", &target_dir);
     let finished = process::run(cargo, settings.timeout)
         .with_context(|| format!("compiling {}", listing.dir.display()))?;
-    let output = normalize::normalize(
-        &finished.output,
-        &MachinePaths {
-            crate_dir: listing.dir.clone(),
-            target_dir,
-            package: listing.package.clone(),
-        },
-    );
+    let paths = MachinePaths {
+        crate_dir: listing.dir.clone(),
+        target_dir,
+        package: listing.package.clone(),
+    };
+    let output = normalize::normalize(&finished.output, &paths);
     let succeeded = finished.status.success();
-    if let Some(cache) = &settings.cache {
-        cache.put(
-            &key,
-            &CachedOutput {
-                succeeded,
-                output: output.clone(),
-            },
-        )?;
+    if let (Some(entry), Some(dir)) = (&entry, &settings.cache) {
+        // Written whole then renamed: concurrent runs never read half an entry.
+        std::fs::create_dir_all(dir).with_context(|| format!("creating {}", dir.display()))?;
+        let mut partial = tempfile::NamedTempFile::new_in(dir)?;
+        let header = if succeeded { SUCCEEDED } else { FAILED };
+        partial.write_all(format!("{header}{output}").as_bytes())?;
+        partial
+            .persist(entry)
+            .with_context(|| format!("storing {}", entry.display()))?;
     }
     Ok(Compilation {
         command,
@@ -196,25 +210,45 @@ pub fn compile_all(
     settings: &CompileSettings,
     jobs: usize,
 ) -> Vec<Result<Compilation>> {
-    parallel::map(work, jobs, |(listing, command)| {
+    super::parallel_map(work, jobs, |(listing, command)| {
         compile(listing, *command, settings)
     })
 }
 
-/// Variables removed from the child cargo's environment besides every
-/// `CARGO_*` (but `CARGO_HOME`) and `__CARGO_*`.
-const SCRUBBED_VARIABLES: [&str; 6] = [
-    "RUSTFLAGS",
-    "RUSTDOCFLAGS",
-    "RUSTC",
-    "RUSTC_WRAPPER",
-    "RUSTC_WORKSPACE_WRAPPER",
-    "MAKEFLAGS",
-];
+/// The cache key: `fields`, then every file of the crate but `output.txt`
+/// and `target/` (relative path and content), each length-prefixed.
+fn cache_key(fields: &[&[u8]], crate_dir: &Path) -> Result<String> {
+    let mut hasher = Sha256::new();
+    let mut field = |bytes: &[u8]| {
+        hasher.update((bytes.len() as u64).to_le_bytes());
+        hasher.update(bytes);
+    };
+    fields.iter().for_each(|bytes| field(bytes));
+    let files = walkdir::WalkDir::new(crate_dir)
+        .sort_by_file_name()
+        .into_iter()
+        .filter_entry(|e| {
+            !(e.depth() == 1
+                && [OUTPUT_FILE, "target"].contains(&&*e.file_name().to_string_lossy()))
+        });
+    for entry in files {
+        let entry = entry.with_context(|| format!("walking {}", crate_dir.display()))?;
+        if entry.file_type().is_file() {
+            let relative = entry.path().strip_prefix(crate_dir)?;
+            field(relative.to_string_lossy().as_bytes());
+            field(
+                &std::fs::read(entry.path())
+                    .with_context(|| format!("reading {}", entry.path().display()))?,
+            );
+        }
+    }
+    Ok(format!("{:x}", hasher.finalize()))
+}
 
 /// Leaves the child only what makes a transcript reproducible: removes the
 /// variables a parent cargo (or the user) sets that change how cargo builds
-/// or prints, then turns colour and the progress bar off.
+/// or prints (every `CARGO_*` but `CARGO_HOME`, `__CARGO_*`, rustc flags,
+/// wrappers and make job servers), then turns colour and the progress bar off.
 pub fn scrub_environment(command: &mut Command) {
     for (name, _) in std::env::vars_os() {
         if name.to_str().is_some_and(is_scrubbed) {
@@ -226,31 +260,24 @@ pub fn scrub_environment(command: &mut Command) {
         .env("CARGO_TERM_PROGRESS_WHEN", "never");
 }
 
-/// Whether an inherited variable is removed from the child's environment.
-pub fn is_scrubbed(name: &str) -> bool {
+fn is_scrubbed(name: &str) -> bool {
+    const SCRUBBED: [&str; 6] = [
+        "RUSTFLAGS",
+        "RUSTDOCFLAGS",
+        "RUSTC",
+        "RUSTC_WRAPPER",
+        "RUSTC_WORKSPACE_WRAPPER",
+        "MAKEFLAGS",
+    ];
     (name.starts_with("CARGO_") && name != "CARGO_HOME")
         || name.starts_with("__CARGO_")
-        || SCRUBBED_VARIABLES.contains(&name)
-}
-
-/// The folder whose toolchain (`rust-toolchain.toml` above it) compiles the
-/// crate: its listing tree, shared by all its listings.
-fn toolchain_probe_dir(crate_dir: &Path) -> &Path {
-    crate_dir
-        .parent()
-        .and_then(Path::parent)
-        .unwrap_or(crate_dir)
+        || SCRUBBED.contains(&name)
 }
 
 /// `rustc -vV` as seen from `dir`, once per folder and process.
 pub fn toolchain_description(dir: &Path, timeout: Duration) -> Result<String> {
-    static SEEN: Mutex<Option<HashMap<PathBuf, String>>> = Mutex::new(None);
-    if let Some(known) = SEEN
-        .lock()
-        .unwrap_or_else(|e| e.into_inner())
-        .get_or_insert_with(HashMap::new)
-        .get(dir)
-    {
+    static SEEN: Mutex<BTreeMap<PathBuf, String>> = Mutex::new(BTreeMap::new());
+    if let Some(known) = SEEN.lock().unwrap_or_else(|e| e.into_inner()).get(dir) {
         return Ok(known.clone());
     }
     let mut rustc = Command::new("rustc");
@@ -267,7 +294,6 @@ pub fn toolchain_description(dir: &Path, timeout: Duration) -> Result<String> {
     }
     SEEN.lock()
         .unwrap_or_else(|e| e.into_inner())
-        .get_or_insert_with(HashMap::new)
         .insert(dir.to_path_buf(), finished.output.clone());
     Ok(finished.output)
 }
@@ -277,36 +303,38 @@ mod tests {
     use super::*;
 
     #[test]
-    fn transcript_lines_round_trip() {
-        for command in [CargoCommand::Check, CargoCommand::Build] {
-            assert_eq!(
-                CargoCommand::from_transcript_line(&command.transcript_line()),
-                Some(command)
-            );
-        }
-        assert_eq!(CargoCommand::from_transcript_line("$ cargo run"), None);
-        assert_eq!(CargoCommand::DEFAULT.transcript_line(), "$ cargo check");
-    }
-
-    #[test]
     fn scrubbing_removes_build_settings_and_keeps_cargo_home() {
         for name in [
             "CARGO_BUILD_JOBS",
             "CARGO_TARGET_DIR",
-            "CARGO_MAKEFLAGS",
             "CARGO_ENCODED_RUSTFLAGS",
-            "__CARGO_FIX_PLZ",
-            "RUSTFLAGS",
-            "RUSTDOCFLAGS",
-            "RUSTC",
-            "RUSTC_WRAPPER",
-            "RUSTC_WORKSPACE_WRAPPER",
-            "MAKEFLAGS",
         ] {
+            assert!(is_scrubbed(name), "{name}");
+        }
+        for name in ["__CARGO_FIX_PLZ", "RUSTFLAGS", "RUSTC_WRAPPER", "MAKEFLAGS"] {
             assert!(is_scrubbed(name), "{name}");
         }
         for name in ["CARGO_HOME", "PATH", "RUSTUP_TOOLCHAIN", "HOME"] {
             assert!(!is_scrubbed(name), "{name}");
         }
+    }
+
+    #[test]
+    fn cache_key_ignores_output_and_target_but_not_sources() {
+        let dir = tempfile::tempdir().unwrap();
+        let root = dir.path();
+        let write = |path: &str, text: &str| {
+            std::fs::create_dir_all(root.join(path).parent().unwrap()).unwrap();
+            std::fs::write(root.join(path), text).unwrap();
+        };
+        write("src/lib.rs", "pub fn f() {}\n");
+        let key = |field: &str| cache_key(&[field.as_bytes()], root).unwrap();
+        let first = key("rustc 1");
+        write(OUTPUT_FILE, "$ cargo check\n");
+        write("target/debug/x", "artifact");
+        assert_eq!(key("rustc 1"), first);
+        assert_ne!(key("rustc 2"), first);
+        write("src/lib.rs", "pub fn g() {}\n");
+        assert_ne!(key("rustc 1"), first);
     }
 }

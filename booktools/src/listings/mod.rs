@@ -1,13 +1,11 @@
-//! The listing crates of a language: every `<tree>/<chapter>/<listing>/Cargo.toml`.
+//! The listing crates of a language: every `<tree>/<chapter>/<listing>/Cargo.toml`,
+//! compiled ([`compile`]), checked against what the book says ([`verify`],
+//! [`expectations`]) and recorded ([`outputs`]).
 
-pub mod cache;
 pub mod compile;
-pub mod diagnostics;
 pub mod expectations;
-pub mod line_diff;
 pub mod normalize;
 pub mod outputs;
-pub mod parallel;
 pub mod verify;
 
 use crate::languages::Language;
@@ -45,7 +43,6 @@ impl Listing {
 }
 
 /// The listing crates of `language`, sorted by chapter then listing.
-///
 /// A missing tree is an error naming its path.
 pub fn discover(language: &Language) -> Result<Vec<Listing>> {
     let tree = &language.tree;
@@ -57,54 +54,105 @@ pub fn discover(language: &Language) -> Result<Vec<Listing>> {
         );
     }
     let mut listings = Vec::new();
-    for chapter in sorted_subfolders(tree)? {
-        for crate_dir in sorted_subfolders(&chapter)? {
-            let manifest = crate_dir.join("Cargo.toml");
-            if manifest.is_file() {
-                listings.push(Listing {
-                    language: language.code.clone(),
-                    chapter: folder_name(&chapter)?,
-                    name: folder_name(&crate_dir)?,
-                    package: package_name(&manifest)?,
-                    dir: crate_dir,
-                });
-            }
+    let crates = walkdir::WalkDir::new(tree)
+        .min_depth(2)
+        .max_depth(2)
+        .sort_by_file_name();
+    for entry in crates {
+        let dir = entry.with_context(|| format!("listing {}", tree.display()))?;
+        let manifest = dir.path().join("Cargo.toml");
+        if dir.file_type().is_dir() && manifest.is_file() {
+            let name = |path: &Path| {
+                path.file_name()
+                    .unwrap_or_default()
+                    .to_string_lossy()
+                    .into()
+            };
+            listings.push(Listing {
+                language: language.code.clone(),
+                chapter: name(dir.path().parent().unwrap_or(tree)),
+                name: name(dir.path()),
+                package: package_name(&manifest)?,
+                dir: dir.into_path(),
+            });
         }
     }
     Ok(listings)
 }
 
-/// `[package] name` of a `Cargo.toml`.
-pub fn package_name(manifest: &Path) -> Result<String> {
+/// `[package] <key>` of a `Cargo.toml`, if set.
+pub fn package_field(manifest: &Path, key: &str) -> Result<Option<String>> {
     let text = std::fs::read_to_string(manifest)
         .with_context(|| format!("reading {}", manifest.display()))?;
     let table: toml::Table =
         toml::from_str(&text).with_context(|| format!("parsing {}", manifest.display()))?;
-    match table
+    Ok(table
         .get("package")
-        .and_then(|package| package.get("name"))
+        .and_then(|package| package.get(key))
         .and_then(toml::Value::as_str)
-    {
-        Some(name) => Ok(name.to_string()),
-        None => bail!("{}: no `[package] name`", manifest.display()),
-    }
+        .map(str::to_string))
 }
 
-fn sorted_subfolders(dir: &Path) -> Result<Vec<PathBuf>> {
-    let mut folders = Vec::new();
-    for entry in std::fs::read_dir(dir).with_context(|| format!("listing {}", dir.display()))? {
-        let entry = entry.with_context(|| format!("listing {}", dir.display()))?;
-        if entry.file_type()?.is_dir() {
-            folders.push(entry.path());
-        }
-    }
-    folders.sort();
-    Ok(folders)
+/// `[package] name` of a `Cargo.toml`.
+pub fn package_name(manifest: &Path) -> Result<String> {
+    package_field(manifest, "name")?
+        .with_context(|| format!("{}: no `[package] name`", manifest.display()))
 }
 
-fn folder_name(path: &Path) -> Result<String> {
-    match path.file_name().and_then(|name| name.to_str()) {
-        Some(name) => Ok(name.to_string()),
-        None => bail!("{}: folder name is not UTF-8", path.display()),
+/// The differences between `old` and `new` as a unified diff (`-` old,
+/// `+` new, two lines of context); empty when equal.
+pub fn line_diff(old: &str, new: &str) -> String {
+    similar::TextDiff::from_lines(old, new)
+        .unified_diff()
+        .context_radius(2)
+        .to_string()
+}
+
+/// The number of threads to use: the machine's available parallelism.
+pub fn default_jobs() -> usize {
+    std::thread::available_parallelism().map_or(1, usize::from)
+}
+
+/// `items.iter().map(work)` on `jobs` scoped threads, results in input order.
+fn parallel_map<T: Sync, R: Send>(
+    items: &[T],
+    jobs: usize,
+    work: impl Fn(&T) -> R + Sync,
+) -> Vec<R> {
+    let next = std::sync::Mutex::new(items.iter().enumerate());
+    let mut done: Vec<(usize, R)> = std::thread::scope(|scope| {
+        let workers: Vec<_> = (0..jobs.max(1))
+            .map(|_| {
+                scope.spawn(|| {
+                    let mut done = Vec::new();
+                    loop {
+                        let item = next.lock().unwrap_or_else(|e| e.into_inner()).next();
+                        let Some((index, item)) = item else {
+                            return done;
+                        };
+                        done.push((index, work(item)));
+                    }
+                })
+            })
+            .collect();
+        workers
+            .into_iter()
+            .flat_map(|worker| worker.join().expect("a listing worker panicked"))
+            .collect()
+    });
+    done.sort_by_key(|(index, _)| *index);
+    done.into_iter().map(|(_, result)| result).collect()
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn parallel_map_keeps_order_and_diff_shows_changes() {
+        let items: Vec<u32> = (0..50).collect();
+        let doubled: Vec<u32> = items.iter().map(|n| n * 2).collect();
+        assert_eq!(super::parallel_map(&items, 3, |n| n * 2), doubled);
+        let diff = super::line_diff("a\nb\nc\nd\ne\n", "a\nb\nC\nd\ne\n");
+        assert!(diff.contains("-c\n+C\n"), "{diff}");
+        assert_eq!(super::line_diff("x\n", "x\n"), "");
     }
 }

@@ -6,8 +6,7 @@
 
 use crate::languages::BookLayout;
 use crate::listings::compile::{self, CargoCommand, CompileSettings};
-use crate::listings::line_diff;
-use crate::listings::{self, Listing};
+use crate::listings::{self, line_diff, Listing};
 use anyhow::Context;
 
 /// What happened to one `output.txt`.
@@ -58,7 +57,7 @@ pub fn regenerate(layout: &BookLayout, settings: &CompileSettings, jobs: usize) 
             let new = compilation.transcript();
             let change = match std::fs::read_to_string(&path) {
                 Ok(old) if old == new => return Ok(OutputChange::Unchanged),
-                Ok(old) => OutputChange::Updated(line_diff::diff(&old, &new)),
+                Ok(old) => OutputChange::Updated(line_diff(&old, &new)),
                 Err(_) => OutputChange::Created,
             };
             std::fs::write(&path, &new).with_context(|| format!("writing {}", path.display()))?;

@@ -5,15 +5,69 @@
 
 use crate::languages::BookLayout;
 use crate::listings::compile::{self, CargoCommand, Compilation, CompileSettings};
-use crate::listings::diagnostics::{self, Diagnostic, Level};
 use crate::listings::expectations::{Claim, Expectations, ListingExpectation, Outcome};
-use crate::listings::line_diff;
-use crate::listings::parallel;
-use crate::listings::Listing;
+use crate::listings::{line_diff, Listing};
 use anyhow::{anyhow, bail, Context, Result};
+use regex::Regex;
+use std::sync::LazyLock;
 
 /// The command that rewrites every `output.txt`.
 pub const REGENERATE_COMMAND: &str = "cargo xtask outputs";
+
+/// Severity of a diagnostic.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Level {
+    /// `error`.
+    Error,
+    /// `warning`.
+    Warning,
+}
+
+/// One error or warning of a cargo transcript.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Diagnostic {
+    /// Error or warning.
+    pub level: Level,
+    /// `E0507` in `error[E0507]`, if any.
+    pub code: Option<String>,
+    /// The whole diagnostic, header line to the blank line.
+    pub text: String,
+}
+
+/// `error[E0507]: `, `error: `, `warning: `.
+static HEADER: LazyLock<Regex> =
+    LazyLock::new(|| Regex::new(r"^(error|warning)(?:\[(\w+)\])?: ").expect("valid"));
+/// Cargo's and rustc's summaries, which are not diagnostics.
+static SUMMARY: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"^(error: could not compile `|error: aborting due to|warning: build failed, waiting for other jobs|warning: `.*[`)] generated )").expect("valid")
+});
+
+/// The diagnostics of a cargo transcript, in order: each starts at its
+/// header line and runs to the next blank line, summary or header.
+pub fn diagnostics(output: &str) -> Vec<Diagnostic> {
+    let mut found: Vec<Diagnostic> = Vec::new();
+    let mut open = false;
+    for line in output.lines() {
+        let header = HEADER.captures(line).filter(|_| !SUMMARY.is_match(line));
+        if let Some(header) = header {
+            found.push(Diagnostic {
+                level: match &header[1] {
+                    "error" => Level::Error,
+                    _ => Level::Warning,
+                },
+                code: header.get(2).map(|code| code.as_str().to_string()),
+                text: line.to_string(),
+            });
+            open = true;
+        } else if line.trim().is_empty() || SUMMARY.is_match(line) {
+            open = false;
+        } else if let Some(diagnostic) = found.last_mut().filter(|_| open) {
+            diagnostic.text.push('\n');
+            diagnostic.text.push_str(line);
+        }
+    }
+    found
+}
 
 /// Verifies `listing`; on failure the error lists every problem, each
 /// naming the file at fault. Returns the compilation on success.
@@ -31,52 +85,62 @@ pub fn verify_listing(
         .map_err(|reason| problems.push(format!("what the book states about it: {reason}")))
         .ok();
     let output_path = listing.output_path();
-    let recorded_command = match compile::recorded_command(listing) {
-        Ok(command) => command,
-        Err(error) => {
-            problems.push(format!("{error:#}"));
-            None
-        }
-    };
+    let recorded_command = compile::recorded_command(listing)
+        .map_err(|error| problems.push(format!("{error:#}")))
+        .ok()
+        .flatten();
     let recorded = match recorded_command {
         Some(_) => Some(
             std::fs::read_to_string(&output_path)
                 .with_context(|| format!("reading {}", output_path.display()))?,
         ),
+        None if problems.is_empty() => {
+            problems.push(format!(
+                "{} is missing: create it with `{REGENERATE_COMMAND}`",
+                output_path.display()
+            ));
+            None
+        }
         None => None,
     };
-    if recorded.is_none() && problems.is_empty() {
-        problems.push(format!(
-            "{} is missing: create it with `{REGENERATE_COMMAND}`",
-            output_path.display()
-        ));
-    }
     let command = recorded_command.unwrap_or(CargoCommand::DEFAULT);
     let compilation = compile::compile(listing, command, settings)?;
     let live = compilation.transcript();
-
-    if let Some(recorded) = &recorded {
-        if *recorded != live {
-            problems.push(format!(
-                "{} is stale: `{}` in {} now prints something else \
-                 (- recorded, + now):\n{}Regenerate it with `{REGENERATE_COMMAND}`.",
-                output_path.display(),
-                command.transcript_line().trim_start_matches("$ "),
-                listing.dir.display(),
-                line_diff::diff(recorded, &live)
-            ));
-        }
-    }
-
-    if let Some(expectation) = expectation {
-        problems.extend(expectation_problems(
-            listing,
-            expectation,
-            &compilation,
-            recorded.filter(|recorded| *recorded != live),
+    let stale = recorded.filter(|recorded| *recorded != live);
+    if let Some(recorded) = &stale {
+        problems.push(format!(
+            "{} is stale: `cargo {}` in {} now prints something else \
+             (- recorded, + now):\n{}Regenerate it with `{REGENERATE_COMMAND}`.",
+            output_path.display(),
+            command.subcommand(),
+            listing.dir.display(),
+            line_diff(recorded, &live)
         ));
     }
-
+    if let Some(expectation) = expectation {
+        let live_outcome = outcome_of(compilation.succeeded);
+        let mut outputs = vec![("the live output", live_outcome, &compilation.output)];
+        if let Some(recorded) = &stale {
+            let failed = (diagnostics(recorded).iter()).any(|d| d.level == Level::Error);
+            outputs.push(("output.txt", outcome_of(!failed), recorded));
+        }
+        for (source, outcome, output) in outputs {
+            if outcome != expectation.outcome {
+                problems.push(format!(
+                    "{}: says {} {}, but {source} shows it {outcome} (`cargo {}` in {})",
+                    expectation.outcome_origin,
+                    listing.name,
+                    expectation.outcome,
+                    command.subcommand(),
+                    listing.dir.display()
+                ));
+            }
+            let found = diagnostics(output);
+            for claim in &expectation.claims {
+                problems.extend(claim_problems(claim, &found, source, listing));
+            }
+        }
+    }
     if problems.is_empty() {
         Ok(compilation)
     } else {
@@ -89,63 +153,62 @@ pub fn verify_listing(
     }
 }
 
-/// What in the live and recorded outputs contradicts what the book states.
-fn expectation_problems(
+fn outcome_of(succeeded: bool) -> Outcome {
+    match succeeded {
+        true => Outcome::Compiles,
+        false => Outcome::DoesNotCompile,
+    }
+}
+
+/// What in `diagnostics` (of `source`) contradicts `claim`.
+fn claim_problems(
+    claim: &Claim,
+    diagnostics: &[Diagnostic],
+    source: &str,
     listing: &Listing,
-    expectation: &ListingExpectation,
-    compilation: &Compilation,
-    recorded_if_different: Option<String>,
 ) -> Vec<String> {
     let mut problems = Vec::new();
-    let live_outcome = if compilation.succeeded {
-        Outcome::Compiles
-    } else {
-        Outcome::DoesNotCompile
-    };
-    if live_outcome != expectation.outcome {
-        problems.push(format!(
-            "{}: says {} {}, but it {} (`{}` in {})",
-            expectation.outcome_origin,
-            listing.name,
-            expectation.outcome,
-            live_outcome,
-            compilation
-                .command
-                .transcript_line()
-                .trim_start_matches("$ "),
-            listing.dir.display()
-        ));
-    }
-    let mut sources = vec![("the live output", compilation.output.clone())];
-    if let Some(recorded) = recorded_if_different {
-        let recorded_outcome = if diagnostics::shows_failure(&recorded) {
-            Outcome::DoesNotCompile
-        } else {
-            Outcome::Compiles
-        };
-        if recorded_outcome != expectation.outcome {
+    let of = |level| diagnostics.iter().filter(move |d| d.level == level);
+    if let Some(expected) = &claim.errors {
+        let found: Vec<String> = of(Level::Error)
+            .map(|d| (d.code.clone()).unwrap_or_else(|| "(error without code)".to_string()))
+            .collect();
+        if &found != expected {
             problems.push(format!(
-                "{}: says {} {}, but {} shows it {}",
-                expectation.outcome_origin,
+                "{}: {} must show the errors {expected:?}, {source} has {found:?}",
+                claim.origin, listing.name
+            ));
+        }
+    }
+    if let Some(expected) = claim.warnings {
+        let headers: Vec<&str> = of(Level::Warning)
+            .map(|w| w.text.lines().next().unwrap_or(""))
+            .collect();
+        if headers.len() != expected {
+            problems.push(format!(
+                "{}: {} must show {expected} warning(s), {source} has {}: {headers:?}",
+                claim.origin,
                 listing.name,
-                expectation.outcome,
-                listing.output_path().display(),
-                recorded_outcome
-            ));
-        }
-        sources.push(("output.txt", recorded));
-    }
-    for claim in &expectation.claims {
-        for (source, output) in &sources {
-            problems.extend(claim_problems(
-                claim,
-                &diagnostics::parse(output),
-                source,
-                listing,
+                headers.len()
             ));
         }
     }
-
+    let mentions = [
+        (Level::Error, "errors", &claim.error_mentions),
+        (Level::Warning, "warnings", &claim.warning_mentions),
+    ];
+    for (level, kind, names) in mentions {
+        for name in names {
+            // A whole identifier: `Terminate` is not in `Terminated`.
+            let word = Regex::new(&format!(r"\b{}\b", regex::escape(name))).expect("escaped");
+            if !of(level).any(|d| word.is_match(&d.text)) {
+                problems.push(format!(
+                    "{}: the {kind} of {} must mention `{name}`, none does in {source}",
+                    claim.origin, listing.name
+                ));
+            }
+        }
+    }
     problems
 }
 
@@ -172,8 +235,9 @@ pub fn verify_book(
         let listings = match crate::listings::discover(language) {
             Ok(listings) => listings,
             Err(error) => {
+                let id = language.code.clone();
                 verdicts.push(ListingVerdict {
-                    id: language.code.clone(),
+                    id,
                     result: Err(error),
                 });
                 continue;
@@ -181,28 +245,28 @@ pub fn verify_book(
         };
         let expectations =
             Expectations::load(layout, &language.code).map_err(|error| format!("{error:#}"));
-        let language_problem = match &expectations {
-            Ok(expectations) => Some(expectations.dangling_fences(&listings).join("\n"))
-                .filter(|dangling| !dangling.is_empty()),
-            Err(reason) => Some(reason.clone()),
+        let problem = match &expectations {
+            Ok(expectations) => expectations.dangling_fences(&listings).join("\n"),
+            Err(reason) => reason.clone(),
         };
-        if let Some(problem) = language_problem {
+        if !problem.is_empty() {
+            let id = language.code.clone();
             verdicts.push(ListingVerdict {
-                id: language.code.clone(),
+                id,
                 result: Err(anyhow!("{problem}")),
             });
         }
         for listing in listings {
             let expectation = match &expectations {
-                Ok(expectations) => expectations
-                    .for_listing(&listing)
-                    .map_err(|error| format!("{error:#}")),
+                Ok(expectations) => {
+                    (expectations.for_listing(&listing)).map_err(|error| format!("{error:#}"))
+                }
                 Err(reason) => Err(reason.clone()),
             };
             work.push((listing, expectation));
         }
     }
-    let results = parallel::map(&work, jobs, |(listing, expectation)| {
+    let results = super::parallel_map(&work, jobs, |(listing, expectation)| {
         verify_listing(
             listing,
             expectation.as_ref().map_err(Clone::clone),
@@ -219,92 +283,42 @@ pub fn verify_book(
     verdicts
 }
 
-/// What in `diagnostics` contradicts `claim`.
-pub fn claim_problems(
-    claim: &Claim,
-    diagnostics: &[Diagnostic],
-    source: &str,
-    listing: &Listing,
-) -> Vec<String> {
-    let mut problems = Vec::new();
-    let stated = format!("{} (\"{}\")", claim.origin, claim.quote);
-    if let Some(expected) = &claim.errors {
-        let found = diagnostics::error_codes(diagnostics);
-        let found_codes: Vec<String> = found
-            .iter()
-            .map(|code| {
-                code.clone()
-                    .unwrap_or_else(|| "(error without code)".to_string())
-            })
-            .collect();
-        if &found_codes != expected {
-            problems.push(format!(
-                "{stated}: {} must show the errors {expected:?}, {source} has {found_codes:?}",
-                listing.name
-            ));
-        }
-    }
-    let warnings: Vec<&Diagnostic> = diagnostics
-        .iter()
-        .filter(|d| d.level == Level::Warning)
-        .collect();
-    if let Some(expected) = claim.warnings {
-        if warnings.len() != expected {
-            let headers: Vec<&str> = warnings
-                .iter()
-                .map(|w| w.text.lines().next().unwrap_or(""))
-                .collect();
-            problems.push(format!(
-                "{stated}: {} must show {expected} warning(s), {source} has {}: {headers:?}",
-                listing.name,
-                warnings.len()
-            ));
-        }
-    }
-    let errors: Vec<&Diagnostic> = diagnostics
-        .iter()
-        .filter(|d| d.level == Level::Error)
-        .collect();
-    for (kind, names, shown) in [
-        ("errors", &claim.error_mentions, &errors),
-        ("warnings", &claim.warning_mentions, &warnings),
-    ] {
-        for name in names {
-            if !shown.iter().any(|d| mentions(&d.text, name)) {
-                problems.push(format!(
-                    "{stated}: the {kind} of {} must mention `{name}`, none does in {source}",
-                    listing.name
-                ));
-            }
-        }
-    }
-    problems
-}
-
-/// Whether `name` appears in `text` as a whole identifier.
-fn mentions(text: &str, name: &str) -> bool {
-    let is_ident = |c: char| c.is_alphanumeric() || c == '_';
-    text.match_indices(name).any(|(at, _)| {
-        let before = text[..at].chars().next_back();
-        let after = text[at + name.len()..].chars().next();
-        !before.is_some_and(is_ident) && !after.is_some_and(is_ident)
-    })
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
 
     #[test]
-    fn mentions_whole_identifiers_only() {
-        assert!(mentions(
-            "variant `Terminate` is never constructed",
-            "Terminate"
-        ));
-        assert!(!mentions(
-            "variant `Terminated` is never constructed",
-            "Terminate"
-        ));
-        assert!(!mentions("variant `NewJob`", "Job"));
+    fn finds_errors_and_warnings_but_not_summaries() {
+        let transcript = "\
+    Checking hello v0.1.0 (file:///projects/hello)
+error[E0599]: no method named `join` found for enum `Option` in the current scope
+  --> src/lib.rs:52:27
+   |
+52 |             worker.thread.join().unwrap();
+
+warning: unused variable: `x`
+ --> src/lib.rs:3:9
+
+error[E0308]: mismatched types
+error: cannot find macro `oops` in this scope
+Some errors have detailed explanations: E0308, E0599.
+warning: `hello` (lib) generated 1 warning
+error: could not compile `hello` (lib) due to 3 previous errors; 1 warning emitted
+";
+        let found = diagnostics(transcript);
+        let summary: Vec<_> = (found.iter())
+            .map(|d| (d.level, d.code.as_deref(), d.text.lines().count()))
+            .collect();
+        assert_eq!(
+            summary,
+            [
+                (Level::Error, Some("E0599"), 4),
+                (Level::Warning, None, 2),
+                (Level::Error, Some("E0308"), 1),
+                (Level::Error, None, 2),
+            ]
+        );
+        let clean = "    Finished `dev` profile [unoptimized + debuginfo] target(s) in 0.50s\n";
+        assert!(diagnostics(clean).is_empty());
     }
 }

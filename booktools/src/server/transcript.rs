@@ -371,7 +371,7 @@ fn update_one(
         same if same == text => format!("unchanged {relative}"),
         old => format!(
             "updated {relative}:\n{}",
-            crate::listings::line_diff::diff(old, &text)
+            crate::listings::line_diff(old, &text)
         ),
     });
     Ok(())

@@ -1,25 +1,20 @@
 //! The Rust code blocks of the rendered book, turned into skeptic tests.
 //!
 //! The listing crates are compiled by other tests; this module is about the
-//! code the *reader* sees. Every chapter of every language of
-//! `[preprocessor.listings.trees]` goes through the book's own pipeline
-//! ([`crate::book`]: gettext, listings, links), and each fenced Rust block of
-//! the result becomes a [`DoctestBlock`]: the complete code of the block (the
-//! hidden `# ` lines that `rustdoc_include` adds outside the anchor, and the
-//! shown lines), the listing file it comes from, and what the book says
-//! about it (its fence attributes).
+//! code the *reader* sees. Every chapter of every language goes through the
+//! book's own pipeline ([`crate::book`]: gettext, listings, links), and each
+//! fenced Rust block of the result becomes a [`DoctestBlock`]: its code
+//! (hidden `# ` lines included), the listing file it comes from, and what
+//! the book says about it.
 //!
 //! Where a block comes from is read in the same chapter before mdBook's
 //! `links` expanded it ([`crate::book::chapters_before_links`]): the n-th
 //! Rust block there is the n-th Rust block of the rendered chapter, and its
-//! only content is the include directive, already pointed at the tree of the
-//! page's language by the `listings` preprocessor. A Rust block of a page
+//! only content is the include directive, already pointed at the tree of
+//! the page's language by the `listings` preprocessor. A block of a page
 //! must come from the listing tree of the page's language: anything else
 //! (another language's tree, a folder outside the trees, a symbolic link
 //! out of the tree) is an error naming the chapter file and line.
-//!
-//! The book's fence attributes map onto what skeptic can do
-//! ([`Expectation`]):
 //!
 //! | book                         | skeptic                  | test              |
 //! |------------------------------|--------------------------|-------------------|
@@ -29,52 +24,108 @@
 //! | anything else                | (plain)                  | compiles and runs |
 //!
 //! A claim of `listing-expectations.toml` with an `outcome` overrides the
-//! fence, as it does for the listing crates: a block whose prose says it does
-//! not compile although its fence is plain `rust,ignore` must fail.
-//!
-//! `ignore` in the book means "not a standalone playground program", not
-//! "untested": no block becomes an ignored test. The code is compiled with a
-//! skeptic template ([`Template`]) chosen by the file it shows: `src/lib.rs`
-//! (or another module) is compiled as that library with an empty `main`
-//! added; `src/main.rs` or `src/bin/*.rs` is compiled against its own
-//! listing's library, embedded as a module named like the package (`hello`,
-//! `salutations`) so `use hello::ThreadPool;` resolves, with an empty
-//! module for each other language's crate name so a program cannot use the
-//! other language's crate; code written in the chapter itself is wrapped in
-//! `fn main` unless it has one, as rustdoc does.
+//! fence, as it does for the listing crates. `ignore` in the book means "not
+//! a standalone playground program", not "untested": no block is ignored.
+//! The code is compiled with a skeptic template ([`Template`]) chosen by the
+//! file it shows: a library file gets an empty `main`; `src/main.rs`,
+//! `src/bin/*.rs` or `examples/*.rs` gets its own listing's library as a
+//! module named like the package (`hello`), so `use hello::ThreadPool;`
+//! resolves, and an empty module for each other language's crate name, so a
+//! program cannot use the other language's crate; code written in the
+//! chapter is wrapped in `fn main` unless it has one, as rustdoc does.
 //!
 //! [`write_skeptic_docs`] writes one Markdown file per language and listing
-//! file (`fr_listing_20_22_src_lib_rs.md`, plus its `.skt.md` templates), so
-//! skeptic's test names say the language, the listing, the file and the line
-//! (`fr_listing_20_22_src_lib_rs_line_3`). When the blocks cannot be
-//! collected, [`failing_tests_source`] gives the build script one failing
-//! test carrying the error instead.
+//! file, so skeptic's test names say the language, the listing, the file
+//! and the line (`fr_ch20_web_server_listing_20_22_src_lib_rs_line_3`). When the blocks
+//! cannot be collected, [`failing_tests_source`] gives the build script one
+//! failing test carrying the error instead.
 
-mod fences;
+mod docs;
 mod origin;
-mod rustc;
-mod skeptic_docs;
-mod template;
 
-pub use fences::{
-    complete_code, is_rust_info, rust_blocks, sanitize_name, Expectation, FencedBlock,
-};
-pub use origin::{FileRole, ListingFile, Location, Origin};
-pub use rustc::{check_program, CHECK_TIMEOUT};
-pub use skeptic_docs::{
-    failing_tests_source, inputs, write_skeptic_docs, GeneratedTest, SkepticDocs,
-};
-pub use template::Template;
+pub use docs::{failing_tests_source, inputs, write_skeptic_docs, GeneratedTest, SkepticDocs};
+pub use origin::{ListingFile, Location, Origin};
 
 use crate::book::{chapters_before_links, preprocessed_chapters, RenderedChapter};
 use crate::languages::{BookLayout, BOOK_TOML};
-use crate::listings::expectations::{load_claims, Claim, EXPECTATIONS_FILE};
-use anyhow::{bail, Result};
-use mdbook_listings::trees::ListingTrees;
-use origin::origin_of;
-use skeptic_docs::name_files;
+use crate::listings::expectations::{listing_trees, load_claims, rust_blocks, Claim, Outcome};
+use crate::process::{self, Finished};
+use anyhow::{bail, Context, Result};
 use std::path::Path;
-use template::template_for;
+use std::process::Command;
+use std::time::Duration;
+
+/// What the book says a block does, read from its fence attributes.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+pub enum Expectation {
+    /// `does_not_compile` (or rustdoc's `compile_fail`): rustc must reject it.
+    CompileError,
+    /// `ignore` or `no_run`: it compiles; it is not run.
+    Compiles,
+    /// `should_panic`: it compiles, and running it panics.
+    Panics,
+    /// Anything else: it compiles and runs successfully.
+    Runs,
+}
+
+impl Expectation {
+    /// Reads the attributes of a fence info string, split as rustdoc (and
+    /// skeptic) split them.
+    pub fn from_info(info: &str) -> Expectation {
+        let tokens: Vec<&str> = info
+            .split(|c: char| !(c == '_' || c == '-' || c.is_alphanumeric()))
+            .collect();
+        let has = |names: &[&str]| names.iter().any(|name| tokens.contains(name));
+        match () {
+            _ if has(&["does_not_compile", "compile_fail"]) => Expectation::CompileError,
+            _ if has(&["ignore", "no_run"]) => Expectation::Compiles,
+            _ if has(&["should_panic"]) => Expectation::Panics,
+            _ => Expectation::Runs,
+        }
+    }
+
+    /// The expectation once the prose's stated outcome overrides the fence.
+    pub fn with_outcome(self, outcome: Outcome) -> Expectation {
+        match (outcome, self) {
+            (Outcome::DoesNotCompile, _) => Expectation::CompileError,
+            (Outcome::Compiles, Expectation::CompileError) => Expectation::Compiles,
+            (Outcome::Compiles, other) => other,
+        }
+    }
+
+    /// The skeptic attributes that test this expectation. skeptic's
+    /// `compile_test` panics when rustc fails, so `no_run,should_panic`
+    /// passes exactly when the code does not compile.
+    pub fn skeptic_attributes(self) -> &'static [&'static str] {
+        match self {
+            Expectation::CompileError => &["no_run", "should_panic"],
+            Expectation::Compiles => &["no_run"],
+            Expectation::Panics => &["should_panic"],
+            Expectation::Runs => &[],
+        }
+    }
+}
+
+/// Code wrapped around a block to make it a program, as a skeptic template
+/// (`skt-<name>`): `before` + the block's code + `after`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Template {
+    /// The template's name (`library`, `binary`, `main`).
+    pub name: &'static str,
+    /// Code put before the block.
+    pub before: String,
+    /// Code put after the block.
+    pub after: String,
+}
+
+impl Template {
+    /// The template as skeptic reads it: a `format!` string with `{}` where
+    /// the block goes.
+    pub fn skeptic_text(&self) -> String {
+        let escape = |code: &str| code.replace('{', "{{").replace('}', "}}");
+        format!("{}{{}}{}", escape(&self.before), escape(&self.after))
+    }
+}
 
 /// One Rust block of one language's rendered book.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -96,7 +147,9 @@ pub struct DoctestBlock {
     /// The code wrapped around it to compile it.
     pub template: Option<Template>,
     /// The name of its skeptic Markdown file (without `.md`), which starts
-    /// skeptic's test name: `fr_listing_20_22_src_lib_rs`.
+    /// skeptic's test name: `<language>_<chapter folder>_<listing>_<file>`
+    /// (`fr_ch20_web_server_listing_20_22_src_lib_rs`), or
+    /// `<language>_<chapter file>` for code written in the chapter.
     pub file_stem: String,
 }
 
@@ -126,35 +179,43 @@ impl DoctestBlock {
     }
 
     /// What the block shows, for messages: the directive or `inline code`.
-    pub fn source_description(&self) -> String {
-        match &self.origin {
-            Origin::Listing(file) => file.directive.clone(),
-            Origin::Inline => "inline code".to_string(),
-        }
+    pub fn source_description(&self) -> &str {
+        self.listing_file()
+            .map_or("inline code", |file| file.directive.as_str())
     }
+}
 
-    /// The fence info string of its skeptic Markdown block.
-    pub fn skeptic_info(&self) -> String {
-        let mut tokens = vec!["rust".to_string()];
-        tokens.extend(
-            self.expectation
-                .skeptic_attributes()
-                .iter()
-                .map(|attribute| attribute.to_string()),
-        );
-        if let Some(template) = &self.template {
-            tokens.push(format!("skt-{}", template.name));
+/// The code a Rust block holds once its hidden lines are unhidden, by
+/// skeptic 0.14's rule: a line whose first non-blank characters are `# `
+/// loses them (and everything before them), a line that is only `#` becomes
+/// empty.
+pub fn complete_code(rendered: &str) -> String {
+    let unhide = |line: &str| {
+        let trimmed = line.trim_start();
+        match trimmed.strip_prefix("# ") {
+            Some(rest) => rest.to_string(),
+            None if trimmed.trim_end() == "#" => String::new(),
+            None => line.to_string(),
         }
-        tokens.join(",")
-    }
+    };
+    rendered.lines().map(|line| unhide(line) + "\n").collect()
+}
+
+/// skeptic's test-name sanitizing: lowercase ASCII letters and digits, runs
+/// of anything else become one `_`.
+pub fn sanitize_name(text: &str) -> String {
+    text.to_ascii_lowercase()
+        .split(|c: char| !c.is_ascii_alphanumeric())
+        .filter(|part| !part.is_empty())
+        .collect::<Vec<_>>()
+        .join("_")
 }
 
 /// Every Rust block of every language of the book at `root`, in language
 /// order (`[preprocessor.listings.trees]`), then book order.
 pub fn collect(root: &Path) -> Result<Vec<DoctestBlock>> {
-    let layout = BookLayout::load(root)?;
     let mut blocks = Vec::new();
-    for language in &layout.languages {
+    for language in BookLayout::load(root)?.languages {
         blocks.extend(collect_language(root, &language.code)?);
     }
     Ok(blocks)
@@ -170,11 +231,7 @@ pub fn collect_language(root: &Path, language: &str) -> Result<Vec<DoctestBlock>
             root.join(BOOK_TOML).display()
         );
     }
-    let claims = if root.join(EXPECTATIONS_FILE).is_file() {
-        load_claims(&layout, language)?
-    } else {
-        Vec::new()
-    };
+    let claims = load_claims(&layout, language)?;
     let before = chapters_before_links(&root, language)?;
     let after = preprocessed_chapters(&root, language)?;
     if before.len() != after.len() {
@@ -186,11 +243,9 @@ pub fn collect_language(root: &Path, language: &str) -> Result<Vec<DoctestBlock>
     }
     let mut blocks = Vec::new();
     for (unexpanded, rendered) in before.iter().zip(&after) {
-        blocks.extend(chapter_blocks(
-            &layout, language, &claims, unexpanded, rendered,
-        )?);
+        let chapter = chapter_blocks(&layout, language, &claims, unexpanded, rendered);
+        blocks.extend(chapter?);
     }
-    name_files(&mut blocks);
     Ok(blocks)
 }
 
@@ -204,16 +259,9 @@ fn chapter_blocks(
     rendered: &RenderedChapter,
 ) -> Result<Vec<DoctestBlock>> {
     let chapter = &rendered.source_path;
-    if unexpanded.source_path != *chapter {
-        bail!(
-            "the `{language}` book has {} before mdBook's `links` where it has {} after",
-            unexpanded.source_path.display(),
-            chapter.display()
-        );
-    }
     let sources = rust_blocks(&unexpanded.content);
     let shown = rust_blocks(&rendered.content);
-    if sources.len() != shown.len() {
+    if sources.len() != shown.len() || unexpanded.source_path != *chapter {
         bail!(
             "{} (`{language}` book): {} Rust blocks before mdBook's `links` expands the \
              includes, {} after; an include must not add or remove code fences",
@@ -228,12 +276,7 @@ fn chapter_blocks(
         .ok()
         .map(|text| rust_blocks(&text).iter().map(|block| block.line).collect())
         .filter(|lines: &Vec<usize>| lines.len() == sources.len());
-    let trees = ListingTrees::new(
-        layout
-            .languages
-            .iter()
-            .map(|language| (language.code.clone(), language.tree_setting.clone())),
-    );
+    let trees = listing_trees(layout);
     let mut blocks = Vec::new();
     for (index, (source, block)) in sources.iter().zip(&shown).enumerate() {
         let location = Location {
@@ -251,9 +294,26 @@ fn chapter_blocks(
                 block.info
             );
         }
-        let origin = origin_of(layout, &trees, language, &location, source)?;
-        let template = template_for(&origin, &complete_code(&block.body))?;
-        let (expectation, stated_by) = expectation_of(&block.info, &origin, claims);
+        let origin = origin::origin_of(layout, &trees, language, &location, source)?;
+        let file_stem = sanitize_name(&match &origin {
+            Origin::Listing(f) => {
+                let file = f.file.display();
+                format!("{language}_{}_{}_{file}", f.chapter_folder, f.listing)
+            }
+            Origin::Inline => {
+                let stem = chapter.file_stem().unwrap_or_default().to_string_lossy();
+                format!("{language}_{stem}")
+            }
+        });
+        let template = origin::template_for(&origin, &complete_code(&block.body))?;
+        let claim = (origin.listing_name()).and_then(|listing| {
+            (claims.iter()).find(|c| c.listing() == listing && c.outcome.is_some())
+        });
+        let fence = Expectation::from_info(&block.info);
+        let (expectation, stated_by) = match claim.and_then(|c| Some((c.outcome?, c))) {
+            Some((outcome, claim)) => (fence.with_outcome(outcome), claim.origin.clone()),
+            None => (fence, format!("the fence `{}`", block.info)),
+        };
         blocks.push(DoctestBlock {
             language: language.to_string(),
             location,
@@ -263,28 +323,39 @@ fn chapter_blocks(
             stated_by,
             origin,
             template,
-            file_stem: String::new(),
+            file_stem,
         });
     }
     Ok(blocks)
 }
 
-/// What the book says a block does, and where: its fence, unless a claim
-/// about its listing states the outcome in prose.
-fn expectation_of(info: &str, origin: &Origin, claims: &[Claim]) -> (Expectation, String) {
-    let from_fence = Expectation::from_info(info);
-    let claim = origin.listing_name().and_then(|listing| {
-        claims
-            .iter()
-            .find(|claim| claim.listing == listing && claim.outcome.is_some())
-    });
-    match claim.and_then(|claim| Some((claim, claim.outcome?))) {
-        Some((claim, outcome)) => (
-            from_fence.with_outcome(outcome),
-            format!("{} (\"{}\")", claim.origin, claim.quote),
-        ),
-        None => (from_fence, format!("the fence `{info}`")),
+/// The longest one [`check_program`] may take.
+pub const CHECK_TIMEOUT: Duration = Duration::from_secs(120);
+
+/// Checks `block`'s program with rustc the way skeptic's `compile_test`
+/// does (`--crate-type=bin`, metadata only; `$RUSTC`, else `rustc`),
+/// writing into `scratch`, for tests that need rustc's messages. rustc runs
+/// in `toolchain_dir`, so the toolchain pinned there is the one used.
+pub fn check_program(
+    block: &DoctestBlock,
+    scratch: &Path,
+    toolchain_dir: &Path,
+) -> Result<Finished> {
+    std::fs::create_dir_all(scratch).with_context(|| format!("creating {}", scratch.display()))?;
+    let source = scratch.join(format!("{}.rs", block.file_stem));
+    std::fs::write(&source, block.program())
+        .with_context(|| format!("writing {}", source.display()))?;
+    let mut rustc = Command::new(std::env::var("RUSTC").unwrap_or_else(|_| "rustc".into()));
+    rustc
+        .current_dir(toolchain_dir)
+        .arg(&source)
+        .args(["--crate-type=bin", "--emit=metadata", "--color=never", "-o"])
+        .arg(scratch.join(format!("{}.rmeta", block.file_stem)));
+    if let Some(file) = block.listing_file() {
+        rustc.arg(format!("--edition={}", file.edition));
     }
+    process::run(rustc, CHECK_TIMEOUT)
+        .with_context(|| format!("checking the program of {}", block.location))
 }
 
 #[cfg(test)]

@@ -1,9 +1,11 @@
-//! Where a block is written in the book and which listing file it shows,
-//! read from its include directive before mdBook's `links` expands it.
+//! Where a block is written in the book, which listing file it shows (read
+//! from its include directive before mdBook's `links` expands it), and the
+//! template that makes a program of it.
 
-use super::fences::FencedBlock;
+use super::Template;
 use crate::languages::BookLayout;
-use crate::listings::package_name;
+use crate::listings::expectations::FencedBlock;
+use crate::listings::{package_field, package_name};
 use anyhow::{bail, Context, Result};
 use mdbook_listings::directive::find_directives;
 use mdbook_listings::trees::{normalize, ListingTrees};
@@ -25,39 +27,11 @@ pub struct Location {
 
 impl fmt::Display for Location {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        match &self.translated {
-            None => write!(f, "{}:{}", self.chapter.display(), self.line),
-            Some(language) => write!(
-                f,
-                "{} (`{language}` translated Markdown):{}",
-                self.chapter.display(),
-                self.line
-            ),
+        write!(f, "{}", self.chapter.display())?;
+        if let Some(language) = &self.translated {
+            write!(f, " (`{language}` translated Markdown)")?;
         }
-    }
-}
-
-/// How the file a block shows is compiled.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum FileRole {
-    /// `src/lib.rs` or a module of the library: compiled as a library.
-    Library,
-    /// `src/main.rs`, `src/bin/*.rs`, `examples/*.rs`: a program that uses
-    /// its crate's library.
-    Binary,
-}
-
-impl FileRole {
-    /// The role of a file, from its path inside its crate.
-    pub fn of(file_in_crate: &Path) -> FileRole {
-        if file_in_crate == Path::new("src/main.rs")
-            || file_in_crate.starts_with("src/bin")
-            || file_in_crate.starts_with("examples")
-        {
-            FileRole::Binary
-        } else {
-            FileRole::Library
-        }
+        write!(f, ":{}", self.line)
     }
 }
 
@@ -81,13 +55,6 @@ pub struct ListingFile {
     /// The package names of the same listing in the other languages' trees
     /// (`hello` for a `salutations` listing).
     pub other_packages: Vec<String>,
-}
-
-impl ListingFile {
-    /// How the file is compiled.
-    pub fn role(&self) -> FileRole {
-        FileRole::of(&self.file)
-    }
 }
 
 /// Where the code of a block comes from.
@@ -117,74 +84,72 @@ pub(super) fn origin_of(
     location: &Location,
     source: &FencedBlock,
 ) -> Result<Origin> {
-    let directives = find_directives(&source.body);
-    let directive = match directives.as_slice() {
+    let at = format!("{location} (`{language}` book)");
+    let directive = match find_directives(&source.body).as_slice() {
         [] => return Ok(Origin::Inline),
-        [only] if source.body.trim() == only.text(&source.body) => only,
+        [only] if source.body.trim() == only.text(&source.body) => only.clone(),
         _ => bail!(
-            "{location} (`{language}` book): a Rust block must hold either code or exactly one \
-             include directive, and nothing else; found:\n{}",
+            "{at}: a Rust block must hold either code or exactly one include directive, and \
+             nothing else; found:\n{}",
             source.body
         ),
     };
     let text = directive.text(&source.body).to_string();
-    let chapter_dir = location.chapter.parent().unwrap_or(Path::new(""));
     let written = Path::new(&directive.path);
-    let in_root = if written.is_absolute() {
-        match written.strip_prefix(&layout.root) {
-            Ok(inside) => normalize(inside),
-            Err(_) => written.to_path_buf(),
-        }
-    } else {
-        normalize(&chapter_dir.join(written))
+    let in_root = match written.strip_prefix(&layout.root) {
+        Ok(inside) => normalize(inside),
+        Err(_) if written.is_absolute() => written.to_path_buf(),
+        Err(_) => normalize(
+            &location
+                .chapter
+                .parent()
+                .unwrap_or(Path::new(""))
+                .join(written),
+        ),
     };
     let tree_of_page = layout
         .language(language)
-        .map(|tree| tree.tree_setting.as_str())
-        .unwrap_or("?");
-    let located = trees.locate(&in_root);
-    let inside = match located {
+        .map_or("?", |l| l.tree_setting.as_str());
+    let must =
+        format!("a `{language}` page must show code of the `{language}` tree `{tree_of_page}`");
+    let inside = match trees.locate(&in_root) {
         Some((tree_language, inside)) if tree_language == language => inside,
         Some((tree_language, _)) => bail!(
-            "{location} (`{language}` book): {text} shows {}, a file of the `{tree_language}` \
-             listing tree; a `{language}` page must show code of the `{language}` tree \
-             `{tree_of_page}`",
+            "{at}: {text} shows {}, a file of the `{tree_language}` listing tree; {must}",
             in_root.display()
         ),
         None => bail!(
-            "{location} (`{language}` book): {text} shows {}, which is in no listing tree; a \
-             `{language}` page must show code of the `{language}` tree `{tree_of_page}`",
+            "{at}: {text} shows {}, which is in no listing tree; {must}",
             in_root.display()
         ),
     };
     let tree = layout.root.join(tree_of_page);
     let file = tree.join(inside);
-    let (real_file, real_tree) = (canonical(&file)?, canonical(&tree)?);
-    if !real_file.starts_with(&real_tree) {
+    let canonical = |path: &Path| {
+        (path.canonicalize()).with_context(|| format!("resolving {}", path.display()))
+    };
+    let real_file = canonical(&file)?;
+    if !real_file.starts_with(canonical(&tree)?) {
         bail!(
-            "{location} (`{language}` book): {text} shows {}, which is really {}, outside the \
-             `{language}` listing tree `{tree_of_page}`",
+            "{at}: {text} shows {}, which is really {}, outside the `{language}` listing tree \
+             `{tree_of_page}`",
             in_root.display(),
             real_file.display()
         );
     }
-    let Some(crate_dir) = file
-        .ancestors()
-        .skip(1)
+    let Some(crate_dir) = (file.ancestors().skip(1))
         .take_while(|dir| dir.starts_with(&tree) && *dir != tree)
         .find(|dir| dir.join("Cargo.toml").is_file())
     else {
         bail!(
-            "{location} (`{language}` book): {text} shows {}, which is in no listing crate \
-             (no Cargo.toml above it in the `{language}` tree)",
+            "{at}: {text} shows {}, which is in no listing crate (no Cargo.toml above it in \
+             the `{language}` tree)",
             in_root.display()
         );
     };
     let manifest = crate_dir.join("Cargo.toml");
     let package = package_name(&manifest)?;
-    let crate_in_tree = crate_dir
-        .strip_prefix(&tree)
-        .expect("the crate folder is inside the tree");
+    let crate_in_tree = crate_dir.strip_prefix(&tree)?;
     let mut other_packages = Vec::new();
     for other in layout.languages.iter().filter(|l| l.code != language) {
         let manifest = other.tree.join(crate_in_tree).join("Cargo.toml");
@@ -195,42 +160,81 @@ pub(super) fn origin_of(
             }
         }
     }
+    let name = |path: &Path| {
+        path.file_name()
+            .unwrap_or_default()
+            .to_string_lossy()
+            .into()
+    };
     Ok(Origin::Listing(ListingFile {
-        chapter_folder: folder_name(crate_dir.parent().unwrap_or(crate_dir)),
-        listing: folder_name(crate_dir),
-        file: file
-            .strip_prefix(crate_dir)
-            .expect("the crate folder is an ancestor of the file")
-            .to_path_buf(),
+        chapter_folder: name(crate_dir.parent().unwrap_or(crate_dir)),
+        listing: name(crate_dir),
+        file: file.strip_prefix(crate_dir)?.to_path_buf(),
         package,
-        edition: edition(&manifest)?,
+        edition: package_field(&manifest, "edition")?.unwrap_or_else(|| "2015".into()),
         crate_dir: crate_dir.to_path_buf(),
         directive: text,
         other_packages,
     }))
 }
 
-fn canonical(path: &Path) -> Result<PathBuf> {
-    path.canonicalize()
-        .with_context(|| format!("resolving {}", path.display()))
-}
-
-fn folder_name(path: &Path) -> String {
-    path.file_name()
-        .map(|name| name.to_string_lossy().into_owned())
-        .unwrap_or_default()
-}
-
-/// `[package] edition` of a `Cargo.toml` (`2015` when unset, as Cargo reads it).
-fn edition(manifest: &Path) -> Result<String> {
-    let text = std::fs::read_to_string(manifest)
-        .with_context(|| format!("reading {}", manifest.display()))?;
-    let table: toml::Table =
-        toml::from_str(&text).with_context(|| format!("parsing {}", manifest.display()))?;
-    Ok(table
-        .get("package")
-        .and_then(|package| package.get("edition"))
-        .and_then(toml::Value::as_str)
-        .unwrap_or("2015")
-        .to_string())
+/// The code wrapped around a block, from the file it shows (`complete` is
+/// its code with hidden lines unhidden).
+///
+/// A program gets its listing's library as a module named like the crate
+/// (`mod salutations { ... }`), so `use salutations::...` resolves to this
+/// listing's library, and an empty module for the crate of each other
+/// language (`mod hello {}`), so a program of one language that uses another
+/// language's crate does not compile, even where a crate of that name is
+/// available (skeptic passes every dependency of the root package to rustc;
+/// a local module takes precedence over such a crate).
+pub(super) fn template_for(origin: &Origin, complete: &str) -> Result<Option<Template>> {
+    let file = match origin {
+        Origin::Inline => {
+            return Ok((!complete.contains("fn main")).then(|| Template {
+                name: "main",
+                before: "fn main() {\n".into(),
+                after: "}\n".into(),
+            }))
+        }
+        Origin::Listing(file) => file,
+    };
+    let is_program = file.file == Path::new("src/main.rs")
+        || file.file.starts_with("src/bin")
+        || file.file.starts_with("examples");
+    if !is_program {
+        return Ok(Some(Template {
+            name: "library",
+            before: String::new(),
+            after: format!(
+                "\n// Added for the test: {} of `{}` compiled as a program.\nfn main() {{}}\n",
+                file.file.display(),
+                file.package
+            ),
+        }));
+    }
+    let mut after = String::new();
+    let library = file.crate_dir.join("src/lib.rs");
+    if library.is_file() {
+        let code = std::fs::read_to_string(&library)
+            .with_context(|| format!("reading {}", library.display()))?;
+        let module = file.package.replace('-', "_");
+        after.push_str(&format!(
+            "\n// Added for the test: the library of this listing ({}), as the crate \
+             `{module}` the program uses.\nmod {module} {{\n{code}}}\n",
+            library.display()
+        ));
+    }
+    for other in &file.other_packages {
+        let module = other.replace('-', "_");
+        after.push_str(&format!(
+            "\n// Added for the test: no crate `{module}` (another language's) here.\n\
+             mod {module} {{}}\n"
+        ));
+    }
+    Ok((!after.is_empty()).then_some(Template {
+        name: "binary",
+        before: String::new(),
+        after,
+    }))
 }

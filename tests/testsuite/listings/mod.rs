@@ -2,17 +2,14 @@
 //! of every language, found on disk at each run (a new listing folder is a
 //! new test, no change here).
 //!
-//! Each `book::<language>::<chapter>::<listing>` test compiles the listing
-//! (through the output cache: a warm run starts no cargo), compares the
-//! normalized output with its `output.txt`, and checks what the chapter's
-//! fences and `listing-expectations.toml` state about it.
-//! `bad_input::*` and `temp_book::*` run the same checks on tiny crates in a
-//! temporary book, never on the real tree.
-//!
-//! Run one with `cargo test --test listings -- <name filter>`.
+//! Each `listings::<language>::<chapter>::<listing>` test compiles the
+//! listing (through the output cache: a warm run starts no cargo), compares
+//! the normalized output with its `output.txt`, and checks what the
+//! chapter's fences and `listing-expectations.toml` state about it.
+//! `listings::tiny::*` run the same checks on tiny books, never on the
+//! real tree.
 
-mod bad_input;
-mod temp_book;
+mod tiny;
 
 use booktools::languages::{BookLayout, Language};
 use booktools::listings::compile::CompileSettings;
@@ -26,8 +23,7 @@ use std::sync::{Arc, OnceLock};
 /// Every test of the listings: the real book's, then the bad inputs.
 pub fn trials(root: &Path) -> Vec<Trial> {
     let mut trials = book_trials(root);
-    trials.extend(bad_input::trials(root));
-    trials.extend(temp_book::trials(root));
+    trials.extend(tiny::trials(root));
     trials
 }
 
@@ -52,7 +48,7 @@ fn book_trials(root: &Path) -> Vec<Trial> {
         Ok(layout) => Arc::new(layout),
         Err(error) => {
             let message = format!("{error:#}");
-            return vec![Trial::test("book::layout", move || Err(message.into()))];
+            return vec![Trial::test("listings::layout", move || Err(message.into()))];
         }
     };
     let settings = Arc::new(CompileSettings::for_book(root));
@@ -69,11 +65,11 @@ fn book_trials(root: &Path) -> Vec<Trial> {
     trials
 }
 
-/// `book::<language>::tree`: the language's listing tree exists and holds
+/// `listings::<language>::tree`: the language's listing tree exists and holds
 /// listing crates.
 fn tree_trial(language: &Language) -> Trial {
     let language = language.clone();
-    Trial::test(format!("book::{}::tree", language.code), move || {
+    Trial::test(format!("listings::{}::tree", language.code), move || {
         let found = listings::discover(&language).map_err(|e| format!("{e:#}"))?;
         if found.is_empty() {
             return Err(format!(
@@ -87,7 +83,7 @@ fn tree_trial(language: &Language) -> Trial {
     })
 }
 
-/// `book::<language>::fences`: every listing fence of the language's
+/// `listings::<language>::fences`: every listing fence of the language's
 /// chapters includes a listing that exists in its tree.
 fn fences_trial(
     layout: &Arc<BookLayout>,
@@ -95,7 +91,7 @@ fn fences_trial(
     shared: &SharedExpectations,
 ) -> Trial {
     let (layout, language, shared) = (layout.clone(), language.clone(), shared.clone());
-    Trial::test(format!("book::{}::fences", language.code), move || {
+    Trial::test(format!("listings::{}::fences", language.code), move || {
         let expectations = expectations_of(&shared, &layout, &language.code)?;
         let found = listings::discover(&language).map_err(|e| format!("{e:#}"))?;
         if expectations.fences.is_empty() {
@@ -114,7 +110,7 @@ fn fences_trial(
     })
 }
 
-/// `book::<language>::<chapter>::<listing>`.
+/// `listings::<language>::<chapter>::<listing>`.
 fn listing_trial(
     layout: &Arc<BookLayout>,
     settings: &Arc<CompileSettings>,
@@ -122,7 +118,7 @@ fn listing_trial(
     listing: Listing,
 ) -> Trial {
     let name = format!(
-        "book::{}::{}::{}",
+        "listings::{}::{}::{}",
         listing.language, listing.chapter, listing.name
     );
     let (layout, settings, shared) = (layout.clone(), settings.clone(), shared.clone());
@@ -146,11 +142,11 @@ fn listing_trial(
     })
 }
 
-/// `book::expectations_file`: every claim of `listing-expectations.toml`
+/// `listings::claims_file`: every claim of `listing-expectations.toml`
 /// quotes its chapter and names a listing of every language.
 fn claims_file_trial(layout: &Arc<BookLayout>) -> Trial {
     let layout = layout.clone();
-    Trial::test("book::expectations_file", move || {
+    Trial::test("listings::claims_file", move || {
         let problems = expectations::check_claims_file(&layout).map_err(|e| format!("{e:#}"))?;
         if problems.is_empty() {
             Ok(())

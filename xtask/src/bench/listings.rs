@@ -14,9 +14,8 @@ use super::{report, timed, Row};
 use anyhow::{Context, Result};
 use booktools::languages::BookLayout;
 use booktools::listings;
-use booktools::listings::cache::CACHE_DIR;
+use booktools::listings::compile::CACHE_DIR;
 use booktools::listings::compile::{self, CompileSettings};
-use booktools::listings::parallel;
 use booktools::listings::verify::{self, ListingVerdict};
 use booktools::process;
 use std::path::Path;
@@ -26,7 +25,7 @@ use std::process::Command;
 pub fn run(root: &Path) -> Result<()> {
     let layout = BookLayout::load(root)?;
     let settings = CompileSettings::for_book(root);
-    let jobs = parallel::default_jobs();
+    let jobs = booktools::listings::default_jobs();
 
     for dir in [root.join(CACHE_DIR), settings.target_root.clone()] {
         if dir.exists() {

@@ -2,10 +2,7 @@
 //! with their templates), the names of the tests it makes of them, and what
 //! the build script must watch.
 
-use super::fences::{sanitize_name, Expectation};
-use super::origin::{Location, Origin};
-use super::template::Template;
-use super::DoctestBlock;
+use super::{DoctestBlock, Expectation, Location, Template};
 use crate::book::po_file;
 use crate::i18n::glossary::GLOSSARY_FILE;
 use crate::languages::{BookLayout, BOOK_TOML};
@@ -15,59 +12,10 @@ use std::collections::{BTreeMap, BTreeSet};
 use std::path::{Path, PathBuf};
 use std::time::{Duration, SystemTime};
 
-/// Gives every block the name of its skeptic Markdown file:
-/// `<language>_<listing>_<file>` (`<language>_<chapter>` for inline code),
-/// with the listing's chapter folder added when two listing files would
-/// share a name.
-pub(super) fn name_files(blocks: &mut [DoctestBlock]) {
-    let short = |block: &DoctestBlock| match &block.origin {
-        Origin::Listing(file) => sanitize_name(&format!(
-            "{}_{}_{}",
-            block.language,
-            file.listing,
-            file.file.display()
-        )),
-        Origin::Inline => sanitize_name(&format!(
-            "{}_{}",
-            block.language,
-            block
-                .location
-                .chapter
-                .file_stem()
-                .map(|stem| stem.to_string_lossy())
-                .unwrap_or_default()
-        )),
-    };
-    let identity = |block: &DoctestBlock| match &block.origin {
-        Origin::Listing(file) => file.crate_dir.join(&file.file),
-        Origin::Inline => block.location.chapter.clone(),
-    };
-    let mut owners: BTreeMap<String, BTreeSet<PathBuf>> = BTreeMap::new();
-    for block in blocks.iter() {
-        owners
-            .entry(short(block))
-            .or_default()
-            .insert(identity(block));
-    }
-    for block in blocks.iter_mut() {
-        let name = short(block);
-        block.file_stem = match &block.origin {
-            Origin::Listing(file) if owners[&name].len() > 1 => sanitize_name(&format!(
-                "{}_{}_{}_{}",
-                block.language,
-                file.chapter_folder,
-                file.listing,
-                file.file.display()
-            )),
-            _ => name,
-        };
-    }
-}
-
 /// One test skeptic generates.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct GeneratedTest {
-    /// The test function's name (`fr_listing_20_22_src_lib_rs_line_3`).
+    /// The test function's name (`fr_ch20_web_server_listing_20_22_src_lib_rs_line_3`).
     pub name: String,
     /// The page's language.
     pub language: String,
@@ -144,7 +92,11 @@ fn skeptic_markdown(stem: &str, members: &[&DoctestBlock]) -> Result<(String, Ve
         if !markdown.is_empty() {
             markdown.push('\n');
         }
-        for (what, text) in [("code", &block.code), ("template", &template_text(block))] {
+        let template = block.template.as_ref().map(Template::skeptic_text);
+        for (what, text) in [
+            ("code", &block.code),
+            ("template", &template.unwrap_or_default()),
+        ] {
             if text.contains("\"####") {
                 bail!(
                     "{} (`{}` book): the {what} of {} holds `\"####`, which skeptic cannot quote",
@@ -162,7 +114,11 @@ fn skeptic_markdown(stem: &str, members: &[&DoctestBlock]) -> Result<(String, Ve
             block.info
         ));
         let fence = fence_for(&block.code);
-        markdown.push_str(&format!("{fence}{}\n", block.skeptic_info()));
+        let mut info = vec!["rust"];
+        info.extend(block.expectation.skeptic_attributes());
+        let template = block.template.as_ref().map(|t| format!("skt-{}", t.name));
+        info.extend(template.as_deref());
+        markdown.push_str(&format!("{fence}{}\n", info.join(",")));
         let first_code_line = markdown.lines().count();
         tests.push(GeneratedTest {
             name: format!("{stem}_line_{first_code_line}"),
@@ -179,21 +135,13 @@ fn skeptic_markdown(stem: &str, members: &[&DoctestBlock]) -> Result<(String, Ve
     Ok((markdown, tests))
 }
 
-fn template_text(block: &DoctestBlock) -> String {
-    block
-        .template
-        .as_ref()
-        .map(Template::skeptic_text)
-        .unwrap_or_default()
-}
-
 /// The templates of one file's blocks, as skeptic reads them from
 /// `<name>.md.skt.md`.
 fn skeptic_templates(members: &[&DoctestBlock]) -> Result<String> {
     let mut by_name: BTreeMap<&str, &Template> = BTreeMap::new();
     for block in members {
         if let Some(template) = &block.template {
-            if let Some(other) = by_name.insert(&template.name, template) {
+            if let Some(other) = by_name.insert(template.name, template) {
                 if other != template {
                     bail!(
                         "{}: two different `{}` templates for the blocks of one file",
