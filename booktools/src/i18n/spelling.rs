@@ -16,7 +16,7 @@ use crate::Problem;
 use anyhow::{Context, Result};
 use mdbook_markdown::pulldown_cmark::{Event, Tag, TagEnd};
 use mdbook_markdown::{new_cmark_parser, MarkdownOptions};
-use spellbook::Dictionary;
+pub use spellbook::Dictionary;
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 use std::sync::{Arc, Mutex, OnceLock};
@@ -36,7 +36,10 @@ const APOSTROPHES: [char; 2] = ['\'', '’'];
 pub fn dictionary(dictionaries: &Path, language: &str) -> Result<Arc<Dictionary>> {
     static LOADED: OnceLock<Mutex<HashMap<PathBuf, Arc<Dictionary>>>> = OnceLock::new();
     let folder = dictionaries.join(language);
-    let mut loaded = LOADED.get_or_init(Default::default).lock().expect("no panic while loading");
+    let mut loaded = LOADED
+        .get_or_init(Default::default)
+        .lock()
+        .expect("no panic while loading");
     if let Some(dictionary) = loaded.get(&folder) {
         return Ok(dictionary.clone());
     }
@@ -52,7 +55,11 @@ pub fn dictionary(dictionaries: &Path, language: &str) -> Result<Arc<Dictionary>
         let word = line.trim();
         if !word.is_empty() && !word.starts_with('#') {
             dictionary.add(word).map_err(|error| {
-                anyhow::anyhow!("{}:{}: {error:?}", folder.join(WORD_LIST).display(), index + 1)
+                anyhow::anyhow!(
+                    "{}:{}: {error:?}",
+                    folder.join(WORD_LIST).display(),
+                    index + 1
+                )
             })?;
         }
     }
@@ -72,9 +79,13 @@ pub fn check_book(root: &Path, dictionaries: &Path) -> Result<Vec<Problem>> {
         if path.extension().is_some_and(|extension| extension == "md") {
             let text = std::fs::read_to_string(&path)
                 .with_context(|| format!("reading {}", path.display()))?;
-            problems.extend(misspellings(&english, &text).into_iter().map(|(at, message)| {
-                Problem::at(&path, 1 + text[..at].matches('\n').count(), message)
-            }));
+            problems.extend(
+                misspellings(&english, &text)
+                    .into_iter()
+                    .map(|(at, message)| {
+                        Problem::at(&path, 1 + text[..at].matches('\n').count(), message)
+                    }),
+            );
         }
     }
     for language in layout.translated() {
@@ -83,9 +94,11 @@ pub fn check_book(root: &Path, dictionaries: &Path) -> Result<Vec<Problem>> {
         let po = crate::i18n::translation::read_po(&catalog)?;
         for entry in po.live_entries().filter(|entry| entry.is_translated()) {
             let found = misspellings(&dictionary, &entry.msgstr[0]);
-            problems.extend(found.into_iter().map(|(at, message)| {
-                Problem::at(&catalog, entry.msgstr_line_at(at), message)
-            }));
+            problems.extend(
+                found
+                    .into_iter()
+                    .map(|(at, message)| Problem::at(&catalog, entry.msgstr_line_at(at), message)),
+            );
         }
     }
     Ok(problems)
@@ -102,7 +115,10 @@ pub fn misspellings(dictionary: &Dictionary, markdown: &str) -> Vec<(usize, Stri
             suggestions.truncate(3);
             let message = match suggestions.is_empty() {
                 true => format!("unknown word `{word}` (no suggestion)"),
-                false => format!("unknown word `{word}`; did you mean {}?", suggestions.join(", ")),
+                false => format!(
+                    "unknown word `{word}`; did you mean {}?",
+                    suggestions.join(", ")
+                ),
             };
             found.push((at, message));
         }
@@ -118,13 +134,17 @@ fn is_known(dictionary: &Dictionary, word: &str) -> bool {
         return true;
     }
     if let Some(at) = word.find(APOSTROPHES) {
-        let (elided, rest) = word.split_at(at + word[at..].chars().next().map_or(0, char::len_utf8));
+        let (elided, rest) =
+            word.split_at(at + word[at..].chars().next().map_or(0, char::len_utf8));
         let elided_known = dictionary.check(elided)
             || dictionary.check(&elided.replace('’', "'"))
             || dictionary.check(elided.trim_end_matches(APOSTROPHES));
         return elided_known && (rest.is_empty() || is_known(dictionary, rest));
     }
-    word.contains('-') && word.split('-').all(|part| part.is_empty() || is_known(dictionary, part))
+    word.contains('-')
+        && word
+            .split('-')
+            .all(|part| part.is_empty() || is_known(dictionary, part))
 }
 
 /// The words of the prose of `markdown`, with their byte offsets: the text
@@ -154,7 +174,9 @@ pub fn prose_words(markdown: &str) -> Vec<(usize, &str)> {
             if looks_like_code(chunk) {
                 continue;
             }
-            for word in chunk.split(|c: char| !(c.is_alphanumeric() || c == '-' || APOSTROPHES.contains(&c))) {
+            for word in chunk
+                .split(|c: char| !(c.is_alphanumeric() || c == '-' || APOSTROPHES.contains(&c)))
+            {
                 let word = word.trim_matches(|c: char| !c.is_alphanumeric());
                 if !word.is_empty() && !word.chars().any(|c| c.is_ascii_digit()) {
                     found.push((word.as_ptr() as usize - markdown.as_ptr() as usize, word));
@@ -190,7 +212,13 @@ fn blank_directives(markdown: &str) -> String {
         };
         let blank: String = text[start..end]
             .chars()
-            .map(|c| if c == '\n' { "\n".to_string() } else { " ".repeat(c.len_utf8()) })
+            .map(|c| {
+                if c == '\n' {
+                    "\n".to_string()
+                } else {
+                    " ".repeat(c.len_utf8())
+                }
+            })
             .collect();
         text.replace_range(start..end, &blank);
         from = end;
@@ -209,10 +237,14 @@ mod tests {
 
     #[test]
     fn spelling_reads_only_the_prose() {
-        let markdown = "Use `zzqa` and [the link](https://zzqb.invalid/) <span class=\"zzqc\">shown</span>\n\
+        let markdown =
+            "Use `zzqa` and [the link](https://zzqb.invalid/) <span class=\"zzqc\">shown</span>\n\
             at <http://127.0.0.1:7878/zzqd> in src/zzqe.rs\n\n```rust\nlet zzqf = 1;\n```\n\n\
             {{#include ../zzqg/lib.rs:here}}\n";
-        let found: Vec<&str> = prose_words(markdown).into_iter().map(|(_, word)| word).collect();
+        let found: Vec<&str> = prose_words(markdown)
+            .into_iter()
+            .map(|(_, word)| word)
+            .collect();
         assert_eq!(found, ["Use", "and", "the", "link", "shown", "at", "in"]);
     }
 
@@ -223,9 +255,15 @@ mod tests {
         let found = misspellings(&french, text);
         assert_eq!(found.len(), 1, "{found:?}");
         assert_eq!(found[0].0, text.find("encrat").unwrap() - 2);
-        assert!(found[0].1.contains("`l'encrat`") && found[0].1.contains("encart"), "{found:?}");
+        assert!(
+            found[0].1.contains("`l'encrat`") && found[0].1.contains("encart"),
+            "{found:?}"
+        );
         let english = repository_dictionary("en");
-        let found = misspellings(&english, "We’re shutting down the worker’s thread-pool gracefuly.");
+        let found = misspellings(
+            &english,
+            "We’re shutting down the worker’s thread-pool gracefuly.",
+        );
         assert_eq!(found.len(), 1, "{found:?}");
         assert!(found[0].1.contains("gracefully"), "{found:?}");
     }
