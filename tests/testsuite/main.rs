@@ -9,6 +9,7 @@
 
 mod book;
 mod i18n;
+mod languages;
 mod listings;
 mod server;
 mod site;
@@ -35,6 +36,7 @@ fn main() -> ExitCode {
     trials.extend(book::trials());
     trials.extend(i18n::trials());
     trials.extend(site::trials());
+    trials.extend(languages::trials());
     trials.push(trial(
         "testsuite::guard",
         "names_a_chapter_missing_from_the_summary",
