@@ -12,13 +12,14 @@ mod listings;
 mod server;
 pub mod site;
 mod skeptic;
+mod suite;
 
 /// What to time.
 #[derive(Subcommand)]
 pub enum What {
     /// The listing verification: cold, warm, and naive `cargo build`s.
     Listings,
-    /// The graceful shutdown (last response -> exit) and `cargo test --test server`.
+    /// The graceful shutdown (last response -> exit) and the server tests.
     Server {
         /// Runs of the shutdown listing per language.
         #[arg(long, default_value = "3")]
@@ -32,6 +33,13 @@ pub enum What {
     },
     /// The in-process site build (cold, warm) and a po edit under `serve`.
     Site,
+    /// The whole `cargo test`: warm, and from a one-word translation edit
+    /// to green.
+    Suite {
+        /// Runs of each.
+        #[arg(long, default_value = "3")]
+        runs: NonZeroUsize,
+    },
 }
 
 /// Runs `bench <what>`.
@@ -41,6 +49,7 @@ pub fn run(root: &Path, what: What) -> Result<()> {
         What::Server { runs } => server::run(root, runs.get()),
         What::Skeptic { runs } => skeptic::run(root, runs.get()),
         What::Site => site::run(root),
+        What::Suite { runs } => suite::run(root, runs.get()),
     }
 }
 
