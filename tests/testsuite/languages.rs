@@ -9,7 +9,8 @@
 
 use anyhow::{ensure, Context, Result};
 use booktools::book::TempBook;
-use booktools::i18n::{spelling, status, translated_code, translation};
+use booktools::i18n::translation::{self, spelling};
+use booktools::i18n::{status, translated_code};
 use booktools::languages::BookLayout;
 use booktools::listings::compile::CompileSettings;
 use booktools::listings::verify;

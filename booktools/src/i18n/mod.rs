@@ -6,7 +6,6 @@ pub mod glossary;
 pub mod po;
 pub mod po_merge;
 pub mod po_update;
-pub mod spelling;
 pub mod status;
 pub mod translated_code;
 pub mod translation;

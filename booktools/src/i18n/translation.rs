@@ -19,6 +19,7 @@ mod anchors;
 mod completeness;
 mod mojibake;
 mod po_file;
+pub mod spelling;
 mod twins;
 mod typography;
 

@@ -4,8 +4,10 @@
 //! among the suggestions.
 
 use anyhow::{Context, Result};
-use booktools::i18n::spelling::{check_book, dictionary, prose_words, Dictionary, DICTIONARIES};
 use booktools::i18n::translation::read_po;
+use booktools::i18n::translation::spelling::{
+    check_book, dictionary, prose_words, Dictionary, DICTIONARIES,
+};
 use booktools::languages::BookLayout;
 use graceful_shutdown_book::book_fixture::{line_of, repository_root, TempBook};
 use std::path::{Path, PathBuf};
