@@ -21,8 +21,15 @@ pub struct BuiltSite {
 impl BuiltSite {
     /// Builds the real book of this repository, every language, for the
     /// site URL of its `book.toml`.
-    pub fn of_repository() -> Result<BuiltSite> {
-        BuiltSite::of_book(&crate::book_fixture::repository_root())
+    pub fn of_repository() -> Result<&'static BuiltSite> {
+        // Built once per test binary, for every test that reads it.
+        static SITE: std::sync::OnceLock<Result<BuiltSite, String>> = std::sync::OnceLock::new();
+        SITE.get_or_init(|| {
+            BuiltSite::of_book(&crate::book_fixture::repository_root())
+                .map_err(|error| format!("{error:#}"))
+        })
+        .as_ref()
+        .map_err(|error| anyhow::anyhow!("{error}"))
     }
 
     /// Builds the book at `root`, every language.
