@@ -22,6 +22,7 @@
 //! same section usually has the word alone too).
 
 pub mod links;
+pub mod localize;
 pub mod static_server;
 
 use crate::book::RenderedChapter;
@@ -155,24 +156,6 @@ impl SitePlan {
     }
 }
 
-/// Writes `chrome.js` into the output folder of `language`: its translation
-/// of mdBook's chrome, `theme/chrome/<language>.json`, for
-/// `theme/language-switch.js` (`null` without that file: mdBook's chrome).
-pub fn write_chrome(root: &Path, language: &str, language_dir: &Path) -> Result<()> {
-    let data = BookLayout::load(root)?
-        .theme_dir
-        .join("chrome")
-        .join(format!("{language}.json"));
-    let json = match std::fs::read_to_string(&data) {
-        Ok(json) => json,
-        Err(error) if error.kind() == std::io::ErrorKind::NotFound => "null".to_string(),
-        Err(error) => return Err(error).with_context(|| format!("reading {}", data.display())),
-    };
-    let path = language_dir.join("chrome.js");
-    std::fs::write(&path, format!("window.bookChrome = {};\n", json.trim()))
-        .with_context(|| format!("writing {}", path.display()))
-}
-
 /// Builds every language of `plan` into `site_dir` in-process
 /// ([`build_language`]): the source language into `site_dir` first (mdBook's
 /// renderer empties its destination), then each other language into
@@ -199,8 +182,8 @@ pub fn build_site_in_process(
 /// [`crate::book`] (the real gettext and listings preprocessors and mdBook's
 /// HTML renderer) with its site URL, runs the rendered checks
 /// ([`crate::book::check_rendered`], [`crate::book::check_rendered_html`]),
-/// then writes what the site adds ([`repair_not_found_anchors`], the
-/// language manifest). With `live_reload`, the pages listen on the
+/// then writes what the site adds: the language's chrome in every page
+/// ([`localize`]), the language manifest and `chrome.js`. With `live_reload`, the pages listen on the
 /// server's [`static_server::LIVE_RELOAD_ENDPOINT`].
 pub fn build_language(
     root: &Path,
@@ -209,20 +192,28 @@ pub fn build_language(
     dest: &Path,
     live_reload: bool,
 ) -> Result<Vec<RenderedChapter>> {
+    let chrome = localize::Chrome::load(root, language)?;
     let mut configured = Ok(());
     let chapters = crate::book::build_html_with(root, language, dest, |config| {
-        configured = config.set("output.html.site-url", plan.language_site_url(language));
-        if live_reload && configured.is_ok() {
-            let endpoint = static_server::LIVE_RELOAD_ENDPOINT;
-            configured = config.set("output.html.live-reload-endpoint", endpoint);
+        let mut settings = vec![("output.html.site-url", plan.language_site_url(language))];
+        if let Some(chrome) = &chrome {
+            settings.push(("book.title", chrome.book_title.clone()));
+            settings.push(("book.description", chrome.book_description.clone()));
         }
+        if live_reload {
+            let endpoint = static_server::LIVE_RELOAD_ENDPOINT;
+            settings.push(("output.html.live-reload-endpoint", endpoint.to_string()));
+        }
+        configured = settings
+            .into_iter()
+            .try_for_each(|(key, value)| config.set(key, value).map(|_| ()));
     })?;
     configured.context("configuring the site build")?;
     crate::book::check_rendered(&chapters)?;
     crate::book::check_rendered_html(dest, &chapters)?;
-    repair_not_found_anchors(dest)?;
+    localize::localize(dest, plan, chrome.as_ref())?;
     plan.write_manifest(dest)?;
-    write_chrome(root, language, dest)?;
+    localize::write_chrome_js(dest, chrome.as_ref())?;
     Ok(chapters)
 }
 
@@ -234,23 +225,6 @@ pub fn percent_decode(text: &str) -> Option<String> {
 
 /// The page mdBook writes for unknown addresses.
 pub const NOT_FOUND_PAGE: &str = "404.html";
-
-/// mdBook's `404.html` carries `<base href="<site-url>">` (it is served at
-/// any address), so its heading's self-link `href="#document-not-found-404"`
-/// leads to the front page instead: the fragment links of that page are
-/// pointed at the page itself (`404.html#...`). Call it on every language
-/// folder after its build ([`build_site`] does).
-pub fn repair_not_found_anchors(language_dir: &Path) -> Result<()> {
-    let page = language_dir.join(NOT_FOUND_PAGE);
-    let Ok(text) = std::fs::read_to_string(&page) else {
-        return Ok(());
-    };
-    let repaired = text.replace(" href=\"#", &format!(" href=\"{NOT_FOUND_PAGE}#"));
-    if repaired != text {
-        std::fs::write(&page, repaired).with_context(|| format!("writing {}", page.display()))?;
-    }
-    Ok(())
-}
 
 #[cfg(test)]
 mod tests {
@@ -296,21 +270,5 @@ mod tests {
         assert_eq!(plan.site_url, "/sub/");
         let plan = SitePlan::load(root.path(), Some("/other/")).unwrap();
         assert_eq!(plan.site_url, "/other/");
-    }
-
-    #[test]
-    fn fragment_links_of_the_not_found_page_point_at_itself() {
-        let dir = tempfile::tempdir().unwrap();
-        let page = dir.path().join(NOT_FOUND_PAGE);
-        std::fs::write(
-            &page,
-            "<base href=\"/fr/\"><h1 id=\"x\"><a class=\"header\" href=\"#x\">T</a></h1>\
-             <a href=\"index.html\">",
-        )
-        .unwrap();
-        repair_not_found_anchors(dir.path()).unwrap();
-        let text = std::fs::read_to_string(&page).unwrap();
-        assert!(text.contains("href=\"404.html#x\""), "{text}");
-        assert!(text.contains("href=\"index.html\""), "{text}");
     }
 }
