@@ -13,7 +13,8 @@
 //!   a streaming rewriter that changes the selected attributes and text and
 //!   leaves every other byte of the page as mdBook wrote it.
 //! - Every page, in every language, links its translations
-//!   (`<link rel="alternate" hreflang>`, `x-default` to the source language).
+//!   (`<link rel="alternate" hreflang>`, `x-default` to the source language),
+//!   full URLs when the site URL is one ([`SitePlan::origin`]).
 
 use super::{SitePlan, NOT_FOUND_PAGE};
 use crate::languages::BookLayout;
@@ -93,15 +94,14 @@ pub fn write_chrome_js(language_dir: &Path, chrome: Option<&Chrome>) -> Result<(
 /// mdBook's chrome in `chrome`'s strings, and, on the 404 page, the
 /// fragment links pointed at the page itself (it carries
 /// `<base href="<site-url>">`, so `#x` would lead to the front page).
-pub fn localize(
-    language_dir: &Path,
-    plan: &SitePlan,
-    chrome: Option<&Chrome>,
-) -> Result<()> {
+pub fn localize(language_dir: &Path, plan: &SitePlan, chrome: Option<&Chrome>) -> Result<()> {
     for (page, html) in crate::book::html::html_pages(language_dir)? {
         let first = page.components().next().map(|c| c.as_os_str());
         if page.components().count() > 1
-            && plan.languages.iter().any(|code| first == Some(code.as_ref()))
+            && plan
+                .languages
+                .iter()
+                .any(|code| first == Some(code.as_ref()))
         {
             continue;
         }
@@ -120,15 +120,25 @@ pub fn localize(
 type Handlers<'h> = Vec<(Cow<'h, Selector>, ElementContentHandlers<'h>)>;
 
 /// One page rewritten; `page` is its path in its language's folder.
-fn localize_page(html: &str, page: &str, plan: &SitePlan, chrome: Option<&Chrome>) -> Result<String> {
+fn localize_page(
+    html: &str,
+    page: &str,
+    plan: &SitePlan,
+    chrome: Option<&Chrome>,
+) -> Result<String> {
     let mut alternates: String = plan
         .languages
         .iter()
         .map(|code| (code.as_str(), code))
         .chain([("x-default", &plan.source_language)])
         .map(|(hreflang, code)| {
-            let href = format!("{}{}{page}", plan.site_url, plan.url_path(code));
-            format!("<link rel=\"alternate\" hreflang=\"{hreflang}\" href=\"{href}\">\n")
+            let href = format!(
+                "{}{}{}{page}",
+                plan.origin,
+                plan.site_url,
+                plan.url_path(code)
+            );
+            format!("    <link rel=\"alternate\" hreflang=\"{hreflang}\" href=\"{href}\">\n")
         })
         .collect();
     let mut handlers: Handlers = vec![element!("head", move |head| {
@@ -194,10 +204,21 @@ fn chrome_handlers<'h>(
 ) {
     let c = chrome;
     handlers.extend([
-        element!("#mdbook-sidebar", move |e| set(e, "aria-label", &c.table_of_contents)),
-        element!("#mdbook-sidebar-toggle", move |e| label(e, &c.toggle_table_of_contents)),
+        element!("#mdbook-sidebar", move |e| set(
+            e,
+            "aria-label",
+            &c.table_of_contents
+        )),
+        element!("#mdbook-sidebar-toggle", move |e| label(
+            e,
+            &c.toggle_table_of_contents
+        )),
         element!("#mdbook-theme-toggle", move |e| label(e, &c.change_theme)),
-        element!("#mdbook-theme-list", move |e| set(e, "aria-label", &c.themes)),
+        element!("#mdbook-theme-list", move |e| set(
+            e,
+            "aria-label",
+            &c.themes
+        )),
         element!("#mdbook-theme-list button[id]", move |e| {
             let id = e.get_attribute("id").unwrap_or_default();
             match c.theme_names.get(&id) {
@@ -209,7 +230,11 @@ fn chrome_handlers<'h>(
             set(e, "title", &c.search_title)?;
             set(e, "aria-label", &c.toggle_search)
         }),
-        element!("#mdbook-searchbar", move |e| set(e, "placeholder", &c.search_placeholder)),
+        element!("#mdbook-searchbar", move |e| set(
+            e,
+            "placeholder",
+            &c.search_placeholder
+        )),
         element!(".right-buttons a", move |e| {
             let href = e.get_attribute("href").unwrap_or_default();
             if href.ends_with("print.html") {

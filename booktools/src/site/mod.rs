@@ -48,6 +48,10 @@ pub struct SitePlan {
     /// The absolute URL path the site is served under, ending with `/`
     /// (`/`, or `/graceful-shutdown/` on a host serving it in a sub-path).
     pub site_url: String,
+    /// `https://example.org` when the site URL is given as a full URL
+    /// (`https://example.org/book/`), else empty: the `hreflang` links of
+    /// the pages must be full URLs for search engines.
+    pub origin: String,
 }
 
 impl SitePlan {
@@ -86,8 +90,17 @@ impl SitePlan {
                 bail!("`{code}` cannot be a language folder of the site (letters, digits and `-` only)");
             }
         }
+        let (origin, site_url) = match url::Url::parse(site_url) {
+            Ok(url) if url.has_host() => {
+                (url.origin().ascii_serialization(), url.path().to_string())
+            }
+            _ => (String::new(), site_url.to_string()),
+        };
         if !site_url.starts_with('/') {
-            bail!("the site URL `{site_url}` must be an absolute path such as `/` or `/book/`");
+            bail!(
+                "the site URL `{site_url}` must be an absolute path such as `/` or `/book/`, \
+                 or a full URL such as `https://example.org/book/`"
+            );
         }
         let site_url = if site_url.ends_with('/') {
             site_url.to_string()
@@ -100,6 +113,7 @@ impl SitePlan {
             source_language: source_language.to_string(),
             languages: all,
             site_url,
+            origin,
         })
     }
 
@@ -253,6 +267,11 @@ mod tests {
     #[test]
     fn rejects_a_relative_site_url_and_odd_language_codes() {
         assert!(SitePlan::new("en", ["en"], "book/").is_err());
+        let plan = SitePlan::new("en", ["en"], "https://example.org/book").unwrap();
+        assert_eq!(
+            (plan.origin.as_str(), plan.site_url.as_str()),
+            ("https://example.org", "/book/")
+        );
         assert!(SitePlan::new("en", ["en", "../x"], "/").is_err());
     }
 
