@@ -6,15 +6,17 @@
 //   `languages.js`, written at the root of every language by the site build
 //   (booktools::site) from book.toml; nothing here lists them. Without that
 //   file (a single-language `mdbook serve`) there is no switch.
-// - The chrome mdBook renders in English (button titles, the search
-//   placeholder, the search result count, the keyboard help, the book title)
-//   is translated from `chrome.js`, which the site build writes at the root of
-//   every language from `theme/chrome/<language>.json` (`null` for a language
-//   without that file, which keeps mdBook's chrome). In that data, `texts`
-//   replaces text mdBook writes while the page is open, `help` is the
-//   keyboard help (one line per paragraph), and `results` formats the search
-//   result count: `none` for no result, else the plural category of the count
-//   (`Intl.PluralRules`: `one`, `other`...), with `{count}` and `{term}`.
+// - The site build writes the chrome of mdBook's pages (titles, buttons,
+//   search placeholder, keyboard help, 404 page) in each language from
+//   `theme/chrome/<language>.json` (booktools::site::localize), so pages read
+//   well without JavaScript. What mdBook's scripts write later is translated
+//   here from the same data, which the build also writes as `chrome.js` at
+//   the root of every language (`null` without that file: mdBook's English):
+//   `titles` maps the English titles of the buttons book.js adds to code
+//   blocks, `texts` the text it writes while the page is open, and `results`
+//   formats the search result count: `none` for no result, else the plural
+//   category of the count (`Intl.PluralRules`: `one`, `other`...), with
+//   `{count}` and `{term}`.
 (function () {
     "use strict";
 
@@ -34,80 +36,46 @@
         }
     }
 
-    function translateChrome(strings) {
-        const byId = (id) => document.getElementById(id);
-        setLabel(byId("mdbook-sidebar-toggle"), strings.toggleTableOfContents);
-        byId("mdbook-sidebar")?.setAttribute("aria-label", strings.tableOfContents);
-        setLabel(byId("mdbook-theme-toggle"), strings.changeTheme);
-        byId("mdbook-theme-list")?.setAttribute("aria-label", strings.themes);
-        for (const [id, name] of Object.entries(strings.themeNames)) {
-            const button = byId(id);
-            if (button) {
-                button.textContent = name;
+    // Button titles book.js writes in English once the page is loaded
+    // (`titles`, English to translation: copy, show or hide hidden lines).
+    // book.js toggles hidden lines by their English title, so a click gives
+    // the button its English title back before book.js reads it.
+    function translateTitles(titles) {
+        const content = document.getElementById("mdbook-content");
+        if (!content) {
+            return;
+        }
+        const english = new WeakMap();
+        const translate = (button) => {
+            if (Object.hasOwn(titles, button.title)) {
+                english.set(button, button.title);
+                setLabel(button, titles[button.title]);
             }
-        }
-        const searchToggle = byId("mdbook-search-toggle");
-        if (searchToggle) {
-            searchToggle.title = strings.searchTitle;
-            searchToggle.setAttribute("aria-label", strings.toggleSearch);
-        }
-        byId("mdbook-searchbar")?.setAttribute("placeholder", strings.searchPlaceholder);
-        const rightButtons = document.querySelectorAll(".right-buttons a");
-        for (const link of rightButtons) {
-            if (link.getAttribute("href")?.endsWith("print.html")) {
-                setLabel(link, strings.print);
-            } else if (link.getAttribute("rel") === "edit") {
-                setLabel(link, strings.suggestEdit);
-            } else if (!link.closest(".language-switch")) {
-                setLabel(link, strings.gitRepository);
+        };
+        content.querySelectorAll("button[title]").forEach(translate);
+        new MutationObserver((mutations) => {
+            for (const mutation of mutations) {
+                if (mutation.type === "attributes") {
+                    translate(mutation.target);
+                }
+                for (const node of mutation.addedNodes) {
+                    if (node.nodeType === Node.ELEMENT_NODE) {
+                        node.querySelectorAll("button[title]").forEach(translate);
+                    }
+                }
             }
-        }
-        for (const link of document.querySelectorAll("a[rel~='prev']")) {
-            setLabel(link, strings.previousChapter);
-        }
-        for (const link of document.querySelectorAll("a[rel~='next']")) {
-            setLabel(link, strings.nextChapter);
-        }
-        for (const nav of document.querySelectorAll("nav.nav-wrapper, nav.nav-wide-wrapper")) {
-            nav.setAttribute("aria-label", strings.pageNavigation);
-        }
-        for (const button of document.querySelectorAll("button.clip-button")) {
-            setLabel(button, strings.copyToClipboard);
-        }
-        const popup = byId("mdbook-help-popup");
-        if (popup) {
-            const title = popup.querySelector(".mdbook-help-title");
-            if (title) {
-                title.textContent = strings.helpTitle;
+        }).observe(content, {
+            subtree: true,
+            childList: true,
+            attributes: true,
+            attributeFilter: ["title"],
+        });
+        content.addEventListener("click", (event) => {
+            const button = event.target.closest("button");
+            if (button && english.has(button)) {
+                button.title = english.get(button);
             }
-            const lines = popup.querySelectorAll("p");
-            // Only the search line is optional (search disabled).
-            const help = lines.length === strings.help.length
-                ? strings.help
-                : strings.help.filter((_, index) => index !== 1);
-            lines.forEach((line, index) => {
-                line.innerHTML = help[index] ?? line.innerHTML;
-            });
-        }
-        // mdBook's default 404 page.
-        const notFound = byId("document-not-found-404");
-        if (notFound) {
-            (notFound.querySelector("a.header") ?? notFound).textContent = strings.notFoundHeading;
-            const text = notFound.nextElementSibling;
-            if (text && text.tagName === "P") {
-                text.textContent = strings.notFoundText;
-            }
-            document.title = document.title.replace("Page not found", strings.pageNotFound);
-        }
-        const menuTitle = document.querySelector(".menu-title");
-        if (menuTitle && strings.bookTitle) {
-            const original = menuTitle.textContent.trim();
-            menuTitle.textContent = strings.bookTitle;
-            if (original && document.title.includes(original)) {
-                document.title = document.title.replace(original, strings.bookTitle);
-            }
-        }
-        translateLiveText(strings);
+        }, true);
     }
 
     function resultCount(forms, count, term) {
@@ -277,7 +245,8 @@
 
     loadGlobal("chrome.js", "bookChrome", (chrome) => {
         if (chrome) {
-            translateChrome(chrome);
+            translateTitles(chrome.titles);
+            translateLiveText(chrome);
         }
         loadGlobal("languages.js", "bookLanguages", (manifest) => addSwitch(manifest, chrome));
     });

@@ -143,6 +143,30 @@ pub fn page_links(html: &str) -> PageLinks {
     page
 }
 
+/// A parsed page queried with CSS selectors (the site's translated chrome).
+pub struct ParsedPage(Html);
+
+impl ParsedPage {
+    pub fn parse(html: &str) -> ParsedPage {
+        ParsedPage(Html::parse_document(html))
+    }
+
+    /// The `attribute` of every element `css` selects (their text for
+    /// `None`, trimmed), in page order.
+    pub fn values(&self, css: &str, attribute: Option<&str>) -> Result<Vec<String>> {
+        let selector =
+            Selector::parse(css).map_err(|e| anyhow::anyhow!("selector `{css}`: {e}"))?;
+        Ok(self
+            .0
+            .select(&selector)
+            .filter_map(|element| match attribute {
+                Some(attribute) => element.attr(attribute).map(str::to_string),
+                None => Some(text_of(element, |_| false).trim().to_string()),
+            })
+            .collect())
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

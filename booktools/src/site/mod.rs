@@ -22,6 +22,7 @@
 //! same section usually has the word alone too).
 
 pub mod links;
+pub mod localize;
 pub mod static_server;
 
 use crate::book::RenderedChapter;
@@ -47,6 +48,10 @@ pub struct SitePlan {
     /// The absolute URL path the site is served under, ending with `/`
     /// (`/`, or `/graceful-shutdown/` on a host serving it in a sub-path).
     pub site_url: String,
+    /// `https://example.org` when the site URL is given as a full URL
+    /// (`https://example.org/book/`), else empty: the `hreflang` links of
+    /// the pages must be full URLs for search engines.
+    pub origin: String,
 }
 
 impl SitePlan {
@@ -85,8 +90,17 @@ impl SitePlan {
                 bail!("`{code}` cannot be a language folder of the site (letters, digits and `-` only)");
             }
         }
+        let (origin, site_url) = match url::Url::parse(site_url) {
+            Ok(url) if url.has_host() => {
+                (url.origin().ascii_serialization(), url.path().to_string())
+            }
+            _ => (String::new(), site_url.to_string()),
+        };
         if !site_url.starts_with('/') {
-            bail!("the site URL `{site_url}` must be an absolute path such as `/` or `/book/`");
+            bail!(
+                "the site URL `{site_url}` must be an absolute path such as `/` or `/book/`, \
+                 or a full URL such as `https://example.org/book/`"
+            );
         }
         let site_url = if site_url.ends_with('/') {
             site_url.to_string()
@@ -99,6 +113,7 @@ impl SitePlan {
             source_language: source_language.to_string(),
             languages: all,
             site_url,
+            origin,
         })
     }
 
@@ -155,24 +170,6 @@ impl SitePlan {
     }
 }
 
-/// Writes `chrome.js` into the output folder of `language`: its translation
-/// of mdBook's chrome, `theme/chrome/<language>.json`, for
-/// `theme/language-switch.js` (`null` without that file: mdBook's chrome).
-pub fn write_chrome(root: &Path, language: &str, language_dir: &Path) -> Result<()> {
-    let data = BookLayout::load(root)?
-        .theme_dir
-        .join("chrome")
-        .join(format!("{language}.json"));
-    let json = match std::fs::read_to_string(&data) {
-        Ok(json) => json,
-        Err(error) if error.kind() == std::io::ErrorKind::NotFound => "null".to_string(),
-        Err(error) => return Err(error).with_context(|| format!("reading {}", data.display())),
-    };
-    let path = language_dir.join("chrome.js");
-    std::fs::write(&path, format!("window.bookChrome = {};\n", json.trim()))
-        .with_context(|| format!("writing {}", path.display()))
-}
-
 /// Builds every language of `plan` into `site_dir` in-process
 /// ([`build_language`]): the source language into `site_dir` first (mdBook's
 /// renderer empties its destination), then each other language into
@@ -199,8 +196,8 @@ pub fn build_site_in_process(
 /// [`crate::book`] (the real gettext and listings preprocessors and mdBook's
 /// HTML renderer) with its site URL, runs the rendered checks
 /// ([`crate::book::check_rendered`], [`crate::book::check_rendered_html`]),
-/// then writes what the site adds ([`repair_not_found_anchors`], the
-/// language manifest). With `live_reload`, the pages listen on the
+/// then writes what the site adds: the language's chrome in every page
+/// ([`localize`]), the language manifest and `chrome.js`. With `live_reload`, the pages listen on the
 /// server's [`static_server::LIVE_RELOAD_ENDPOINT`].
 pub fn build_language(
     root: &Path,
@@ -209,20 +206,28 @@ pub fn build_language(
     dest: &Path,
     live_reload: bool,
 ) -> Result<Vec<RenderedChapter>> {
+    let chrome = localize::Chrome::load(root, language)?;
     let mut configured = Ok(());
     let chapters = crate::book::build_html_with(root, language, dest, |config| {
-        configured = config.set("output.html.site-url", plan.language_site_url(language));
-        if live_reload && configured.is_ok() {
-            let endpoint = static_server::LIVE_RELOAD_ENDPOINT;
-            configured = config.set("output.html.live-reload-endpoint", endpoint);
+        let mut settings = vec![("output.html.site-url", plan.language_site_url(language))];
+        if let Some(chrome) = &chrome {
+            settings.push(("book.title", chrome.book_title.clone()));
+            settings.push(("book.description", chrome.book_description.clone()));
         }
+        if live_reload {
+            let endpoint = static_server::LIVE_RELOAD_ENDPOINT;
+            settings.push(("output.html.live-reload-endpoint", endpoint.to_string()));
+        }
+        configured = settings
+            .into_iter()
+            .try_for_each(|(key, value)| config.set(key, value).map(|_| ()));
     })?;
     configured.context("configuring the site build")?;
     crate::book::check_rendered(&chapters)?;
     crate::book::check_rendered_html(dest, &chapters)?;
-    repair_not_found_anchors(dest)?;
+    localize::localize(dest, plan, chrome.as_ref())?;
     plan.write_manifest(dest)?;
-    write_chrome(root, language, dest)?;
+    localize::write_chrome_js(dest, chrome.as_ref())?;
     Ok(chapters)
 }
 
@@ -234,23 +239,6 @@ pub fn percent_decode(text: &str) -> Option<String> {
 
 /// The page mdBook writes for unknown addresses.
 pub const NOT_FOUND_PAGE: &str = "404.html";
-
-/// mdBook's `404.html` carries `<base href="<site-url>">` (it is served at
-/// any address), so its heading's self-link `href="#document-not-found-404"`
-/// leads to the front page instead: the fragment links of that page are
-/// pointed at the page itself (`404.html#...`). Call it on every language
-/// folder after its build ([`build_site`] does).
-pub fn repair_not_found_anchors(language_dir: &Path) -> Result<()> {
-    let page = language_dir.join(NOT_FOUND_PAGE);
-    let Ok(text) = std::fs::read_to_string(&page) else {
-        return Ok(());
-    };
-    let repaired = text.replace(" href=\"#", &format!(" href=\"{NOT_FOUND_PAGE}#"));
-    if repaired != text {
-        std::fs::write(&page, repaired).with_context(|| format!("writing {}", page.display()))?;
-    }
-    Ok(())
-}
 
 #[cfg(test)]
 mod tests {
@@ -279,6 +267,11 @@ mod tests {
     #[test]
     fn rejects_a_relative_site_url_and_odd_language_codes() {
         assert!(SitePlan::new("en", ["en"], "book/").is_err());
+        let plan = SitePlan::new("en", ["en"], "https://example.org/book").unwrap();
+        assert_eq!(
+            (plan.origin.as_str(), plan.site_url.as_str()),
+            ("https://example.org", "/book/")
+        );
         assert!(SitePlan::new("en", ["en", "../x"], "/").is_err());
     }
 
@@ -296,21 +289,5 @@ mod tests {
         assert_eq!(plan.site_url, "/sub/");
         let plan = SitePlan::load(root.path(), Some("/other/")).unwrap();
         assert_eq!(plan.site_url, "/other/");
-    }
-
-    #[test]
-    fn fragment_links_of_the_not_found_page_point_at_itself() {
-        let dir = tempfile::tempdir().unwrap();
-        let page = dir.path().join(NOT_FOUND_PAGE);
-        std::fs::write(
-            &page,
-            "<base href=\"/fr/\"><h1 id=\"x\"><a class=\"header\" href=\"#x\">T</a></h1>\
-             <a href=\"index.html\">",
-        )
-        .unwrap();
-        repair_not_found_anchors(dir.path()).unwrap();
-        let text = std::fs::read_to_string(&page).unwrap();
-        assert!(text.contains("href=\"404.html#x\""), "{text}");
-        assert!(text.contains("href=\"index.html\""), "{text}");
     }
 }

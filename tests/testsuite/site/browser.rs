@@ -25,6 +25,7 @@ use booktools::languages::BookLayout;
 use booktools::site::static_server::{Mount, StaticServer};
 use graceful_shutdown_book::book_fixture::{glossary_code_name, repository_root};
 use graceful_shutdown_book::site_fixture::BuiltSite;
+use headless_chrome::protocol::cdp::Emulation;
 use headless_chrome::protocol::cdp::Page::CaptureScreenshotFormatOption;
 use headless_chrome::{Browser, LaunchOptions, Tab};
 use libtest_mimic::Trial;
@@ -239,6 +240,41 @@ fn a_reader_switches_language_searches_and_switches_back(chromium: &Path) -> Res
         switch_language(&tab, &server, source)?;
         check_chapter(&tab, source, &pages)?;
     }
+    read_without_javascript(&browser, &server, &pages)
+}
+
+/// Each language's chapter in a tab with JavaScript disabled: its title,
+/// menu title and search placeholder are already in its language.
+fn read_without_javascript(browser: &Browser, server: &StaticServer, pages: &[Page]) -> Result<()> {
+    let tab = browser.new_tab()?;
+    tab.set_default_timeout(WAIT);
+    tab.call_method(Emulation::SetScriptExecutionDisabled { value: true })?;
+    for page in pages {
+        goto(&tab, &server.url(&page.chapter_path))?;
+        let (title, menu_title, placeholder, switch): (String, String, String, bool) = js(
+            &tab,
+            "[document.title, document.querySelector('.menu-title').textContent.trim(),
+              document.getElementById('mdbook-searchbar').placeholder,
+              document.getElementById('language-switch-toggle') !== null]",
+        )?;
+        let at = format!("the `{}` page without JavaScript", page.language);
+        ensure!(!switch, "{at} has the language switch: scripts ran");
+        ensure!(title.starts_with(&page.title), "{at} is titled `{title}`");
+        for (key, shown) in [
+            ("bookTitle", &menu_title),
+            ("searchPlaceholder", &placeholder),
+        ] {
+            if let Some(translated) = page.chrome(key) {
+                ensure!(
+                    shown == translated,
+                    "{at} shows `{shown}`, not its {key} `{translated}`"
+                );
+            }
+        }
+        if let Some(book_title) = page.chrome("bookTitle") {
+            ensure!(title.ends_with(book_title), "{at} is titled `{title}`");
+        }
+    }
     Ok(())
 }
 
@@ -356,6 +392,9 @@ fn check_chapter(tab: &Tab, page: &Page, pages: &[Page]) -> Result<()> {
             );
         }
     }
+    if let Some(titles) = page.chrome.as_ref().and_then(|chrome| chrome.get("titles")) {
+        check_hidden_lines_button(tab, titles)?;
+    }
     for (key, shown) in [
         ("searchPlaceholder", &placeholder),
         ("toggleTableOfContents", &toc_title),
@@ -367,6 +406,32 @@ fn check_chapter(tab: &Tab, page: &Page, pages: &[Page]) -> Result<()> {
                 page.language
             );
         }
+    }
+    Ok(())
+}
+
+/// The button book.js adds to a block with hidden lines bears the
+/// translated title, and still shows and hides them.
+fn check_hidden_lines_button(tab: &Tab, titles: &Value) -> Result<()> {
+    const BUTTON: &str = "document.querySelector('pre > .buttons > button:not([class])')";
+    let title = |english: &str| titles[english].as_str().context(english.to_string());
+    for (english, hidden_after) in [("Show hidden lines", false), ("Hide lines", true)] {
+        let wanted = title(english)?;
+        let state = format!("[{BUTTON}.title, {BUTTON}.closest('pre').querySelector('code').classList.contains('hide-boring')]");
+        let (shown, hidden): (String, bool) = wait_for(&format!("the title `{wanted}`"), || {
+            let (shown, hidden): (String, bool) = js(tab, &state)?;
+            Ok((shown == wanted).then_some((shown, hidden)))
+        })?;
+        ensure!(
+            hidden != hidden_after,
+            "the button `{shown}` on a block with hidden={hidden}"
+        );
+        js::<bool>(tab, &format!("({BUTTON}.click(), true)"))?;
+        let now_hidden = wait_for("the hidden lines to toggle", || {
+            let (_, hidden): (String, bool) = js(tab, &state)?;
+            Ok((hidden == hidden_after).then_some(hidden))
+        })?;
+        ensure!(now_hidden == hidden_after);
     }
     Ok(())
 }

@@ -1,0 +1,196 @@
+//! Every page of every language reads in that language without JavaScript:
+//! the built HTML itself carries its `<html lang>`, its title, menu title and
+//! description, mdBook's button titles and labels, search placeholder,
+//! keyboard help and 404 text from `theme/chrome/<language>.json`, none of
+//! them left as the source language has them, and links every translation
+//! of the page (`hreflang`).
+
+use anyhow::{ensure, Context, Result};
+use booktools::book::html::{html_pages, ParsedPage};
+use graceful_shutdown_book::book_fixture::repository_root;
+use graceful_shutdown_book::site_fixture::BuiltSite;
+use serde_json::Value;
+use std::collections::BTreeSet;
+
+/// What the chrome data puts in every page: a selector, the attribute read
+/// (the text for `None`) and the key of `theme/chrome/<language>.json`.
+const CHROME: &[(&str, Option<&str>, &str)] = &[
+    (".menu-title", None, "bookTitle"),
+    ("meta[name=description]", Some("content"), "bookDescription"),
+    ("#mdbook-sidebar", Some("aria-label"), "tableOfContents"),
+    (
+        "#mdbook-sidebar-toggle",
+        Some("title"),
+        "toggleTableOfContents",
+    ),
+    (
+        "#mdbook-sidebar-toggle",
+        Some("aria-label"),
+        "toggleTableOfContents",
+    ),
+    ("#mdbook-theme-toggle", Some("title"), "changeTheme"),
+    ("#mdbook-theme-toggle", Some("aria-label"), "changeTheme"),
+    ("#mdbook-theme-list", Some("aria-label"), "themes"),
+    ("#mdbook-search-toggle", Some("title"), "searchTitle"),
+    ("#mdbook-search-toggle", Some("aria-label"), "toggleSearch"),
+    (
+        "#mdbook-searchbar",
+        Some("placeholder"),
+        "searchPlaceholder",
+    ),
+    (
+        ".right-buttons a[href$='print.html']",
+        Some("aria-label"),
+        "print",
+    ),
+    (
+        ".right-buttons a[href^='https:']",
+        Some("aria-label"),
+        "gitRepository",
+    ),
+    ("a[rel~=prev]", Some("aria-label"), "previousChapter"),
+    ("a[rel~=next]", Some("aria-label"), "nextChapter"),
+    (
+        "nav.nav-wrapper, nav.nav-wide-wrapper",
+        Some("aria-label"),
+        "pageNavigation",
+    ),
+    (".mdbook-help-title", None, "helpTitle"),
+];
+
+/// Pages every language has, in the menu bar's chrome (`toc.html`, the
+/// sidebar of pages read without JavaScript, is a frame of links only).
+fn has_chrome(page: &ParsedPage) -> Result<bool> {
+    Ok(!page.values(".menu-title", None)?.is_empty())
+}
+
+fn every_page_of_every_language_is_in_its_language_without_javascript() -> Result<()> {
+    let root = repository_root();
+    let site = BuiltSite::of_repository()?;
+    let plan = &site.plan;
+    let source_dir = site.language_dir(&plan.source_language);
+    for language in &plan.languages {
+        let dir = site.language_dir(language);
+        let chrome: Option<Value> =
+            std::fs::read_to_string(root.join("theme/chrome").join(format!("{language}.json")))
+                .ok()
+                .map(|json| serde_json::from_str(&json))
+                .transpose()?;
+        ensure!(
+            chrome.is_some() || language == &plan.source_language,
+            "`{language}` has no theme/chrome/{language}.json"
+        );
+        let mut pages = 0;
+        for (path, html) in html_pages(&dir)? {
+            let url_path = path.to_string_lossy().replace('\\', "/");
+            if plan
+                .languages
+                .iter()
+                .any(|code| url_path.starts_with(&format!("{code}/")))
+            {
+                continue;
+            }
+            let page = ParsedPage::parse(&html);
+            let at = format!("{language}: {url_path}");
+            ensure!(
+                page.values("html", Some("lang"))? == [language.as_str()],
+                "{at}: <html lang>"
+            );
+            let alternates: BTreeSet<(String, String)> = page
+                .values("link[rel=alternate][hreflang]", Some("hreflang"))?
+                .into_iter()
+                .zip(page.values("link[rel=alternate][hreflang]", Some("href"))?)
+                .collect();
+            let wanted: BTreeSet<(String, String)> = plan
+                .languages
+                .iter()
+                .map(|code| (code.clone(), code))
+                .chain([("x-default".to_string(), &plan.source_language)])
+                .map(|(hreflang, code)| {
+                    let href = format!("{}{}{url_path}", plan.site_url, plan.url_path(code));
+                    (hreflang, href)
+                })
+                .collect();
+            ensure!(
+                alternates == wanted,
+                "{at}: hreflang links {alternates:?}, not {wanted:?}"
+            );
+            if !has_chrome(&page)? {
+                continue;
+            }
+            pages += 1;
+            let title = page.values("title", None)?;
+            let description = page.values("meta[name=description]", Some("content"))?;
+            ensure!(
+                title.len() == 1 && description.len() == 1 && !description[0].is_empty(),
+                "{at}: title {title:?}, description {description:?}"
+            );
+            let Some(chrome) = &chrome else { continue };
+            let string = |key: &str| chrome[key].as_str().with_context(|| format!("no `{key}`"));
+            let source_html = std::fs::read_to_string(source_dir.join(&path))?;
+            let source = ParsedPage::parse(&source_html);
+            ensure!(
+                title[0].contains(string("bookTitle")?),
+                "{at}: the title `{}` lacks the book title",
+                title[0]
+            );
+            for &(css, attribute, key) in CHROME {
+                let shown = page.values(css, attribute)?;
+                let english = source.values(css, attribute)?;
+                ensure!(
+                    shown.len() == english.len(),
+                    "{at}: `{css}` {shown:?} vs {english:?}"
+                );
+                for (shown, english) in shown.iter().zip(&english) {
+                    ensure!(
+                        shown == string(key)?,
+                        "{at}: `{css}` shows `{shown}`, not {key}"
+                    );
+                    ensure!(shown != english, "{at}: `{css}` left as `{english}`");
+                }
+            }
+            for (what, attribute) in [
+                ("#mdbook-theme-list button", None),
+                ("#mdbook-help-popup p", None),
+                ("title", None),
+                ("[title]", Some("title")),
+                ("[aria-label]", Some("aria-label")),
+            ] {
+                let translations: BTreeSet<String> = chrome["themeNames"]
+                    .as_object()
+                    .into_iter()
+                    .flat_map(|names| names.values())
+                    .filter_map(|name| name.as_str().map(str::to_string))
+                    .collect();
+                let english: BTreeSet<String> =
+                    source.values(what, attribute)?.into_iter().collect();
+                let left: Vec<String> = page
+                    .values(what, attribute)?
+                    .into_iter()
+                    .filter(|value| english.contains(value) && !translations.contains(value))
+                    .collect();
+                ensure!(
+                    left.is_empty(),
+                    "{at}: `{what}` left as in the source language: {left:?}"
+                );
+            }
+            if url_path == booktools::site::NOT_FOUND_PAGE {
+                for (css, key) in [("main h1", "notFoundHeading"), ("main p", "notFoundText")] {
+                    ensure!(
+                        page.values(css, None)? == [string(key)?],
+                        "{at}: `{css}`, not {key}"
+                    );
+                }
+                ensure!(
+                    title[0].starts_with(string("pageNotFound")?),
+                    "{at}: {}",
+                    title[0]
+                );
+            }
+        }
+        ensure!(pages >= 4, "{language}: only {pages} pages with a menu bar");
+    }
+    Ok(())
+}
+
+crate::trials!(every_page_of_every_language_is_in_its_language_without_javascript);
