@@ -8,6 +8,7 @@ use std::path::{Path, PathBuf};
 
 mod bench;
 mod build_site;
+mod cli_check;
 mod outputs;
 mod po;
 mod serve;
@@ -60,14 +61,18 @@ enum Command {
     },
     /// Write the static site, every language, and check its internal links.
     Build {
-        /// The URL path the site is served under (default: book.toml's
-        /// output.html.site-url, else /).
-        #[arg(long, value_name = "/PATH/")]
+        /// The URL the site is served under, a path or a full URL (default:
+        /// book.toml's output.html.site-url, else /).
+        #[arg(long, value_name = "URL")]
         site_url: Option<String>,
         /// The folder to write (default: book.toml's build.build-dir).
         #[arg(long)]
         dest: Option<PathBuf>,
     },
+    /// Check that the `mdbook` command line (pinned mdbook and
+    /// mdbook-i18n-helpers on PATH) builds every language with the same
+    /// chapter text as the in-process build.
+    CliCheck,
     /// Time the tooling (timings live here only; tests never assert them).
     Bench {
         #[command(subcommand)]
@@ -85,6 +90,7 @@ fn main() -> Result<()> {
             since,
             markdown,
         } => po::status(root, check, since.as_deref(), markdown),
+        Command::CliCheck => cli_check::run(root),
         Command::Outputs { no_cache } => outputs::run(root, no_cache),
         Command::Serve { lang, port } => serve::run(root, lang.as_deref(), port),
         Command::Build { site_url, dest } => {
