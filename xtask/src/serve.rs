@@ -119,21 +119,11 @@ pub struct Changes {
 impl Inputs {
     fn watch(root: &Path) -> Result<Inputs> {
         let layout = BookLayout::load(root)?;
-        let po_file = booktools::book::po_file(root, &layout.source_language)?;
-        let book_toml: toml::Value =
-            toml::from_str(&std::fs::read_to_string(root.join("book.toml"))?)?;
-        let theme = (book_toml.get("output").and_then(|o| o.get("html")))
-            .and_then(|html| html.get("theme"))
-            .and_then(toml::Value::as_str)
-            .unwrap_or("theme");
         let mut watched = vec![
             (root.to_path_buf(), Feeds::RootFiles),
             (layout.src.clone(), Feeds::Everything),
-            (root.join(theme), Feeds::Everything),
-            (
-                po_file.parent().context("no po folder")?.into(),
-                Feeds::Catalogs,
-            ),
+            (layout.theme_dir.clone(), Feeds::Everything),
+            (layout.po_dir.clone(), Feeds::Catalogs),
         ];
         for language in layout.languages {
             watched.push((language.tree, Feeds::Language(language.code)));
@@ -225,6 +215,8 @@ pub struct Session {
     inputs: Inputs,
     /// The folder served for each language built successfully.
     built: BTreeMap<String, PathBuf>,
+    /// The error of each language whose last build failed.
+    pub failed: BTreeMap<String, String>,
     generation: u64,
     pub server: StaticServer,
 }
@@ -244,6 +236,7 @@ impl Session {
             work_dir: work_dir.to_path_buf(),
             inputs: Inputs::watch(root)?,
             built: BTreeMap::new(),
+            failed: BTreeMap::new(),
             generation: 0,
             server: StaticServer::start(address, Vec::new(), true)
                 .with_context(|| format!("is another server on {address}? Try --port"))?,
@@ -295,6 +288,7 @@ impl Session {
             let started = Instant::now();
             match site::build_language(&self.root, &self.plan, language, &dest, true) {
                 Ok(_) => {
+                    self.failed.remove(language);
                     println!(
                         "built `{language}` in {:.1}s",
                         started.elapsed().as_secs_f64()
@@ -306,6 +300,7 @@ impl Session {
                 Err(error) => {
                     eprintln!("error: {error:#}");
                     eprintln!("(still serving the last good `{language}` pages, if any)");
+                    self.failed.insert(language.clone(), format!("{error:#}"));
                     let _ = std::fs::remove_dir_all(&dest);
                 }
             }
@@ -397,5 +392,38 @@ mod tests {
         assert!(get(address, &edited_url).contains(EDIT_MARK));
         let source_url = format!("/{}{page}", plan.url_path(&plan.source_language));
         assert!(!get(address, &source_url).contains(EDIT_MARK));
+
+        // A catalog broken while serving: the error names the file and
+        // line, and the last good pages stay served.
+        let served = session.built_dir(edited).unwrap().to_path_buf();
+        let text = std::fs::read_to_string(&catalog).unwrap();
+        let (line, broken) = text
+            .lines()
+            .enumerate()
+            .find(|(_, line)| line.starts_with("msgstr \"") && line.len() > 12)
+            .unwrap();
+        let text = text.replacen(broken, broken.trim_end_matches('"'), 1);
+        std::fs::write(&catalog, text).unwrap();
+        let deadline = Instant::now() + Duration::from_secs(120);
+        while !session.failed.contains_key(edited.as_str()) && Instant::now() < deadline {
+            session.next_change(Duration::from_secs(1)).unwrap();
+        }
+        let error = &session.failed[edited.as_str()];
+        let at = format!("{}:{}", catalog.display(), line + 1);
+        assert!(error.contains(&at), "{at} not in {error}");
+        assert_eq!(session.built_dir(edited), Some(served.as_path()));
+        assert!(get(address, &edited_url).contains(EDIT_MARK));
+    }
+
+    #[test]
+    fn a_port_in_use_is_named_and_serve_stops() {
+        let scratch = tempfile::tempdir().unwrap();
+        let taken = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+        let address = taken.local_addr().unwrap();
+        let root = crate::book_root().unwrap();
+        let error = Session::start(&root, address, &scratch.path().join("serve")).err();
+        let error = format!("{:#}", error.expect("a port in use is an error"));
+        assert!(error.contains(&address.to_string()), "{error}");
+        assert!(error.contains("--port"), "{error}");
     }
 }

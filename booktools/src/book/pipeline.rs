@@ -88,6 +88,9 @@ fn load_with(root: &Path, language: &str, adjust: impl FnOnce(&mut Config)) -> R
                 catalog.display()
             );
         }
+        // The strict reader first: a malformed catalog fails naming its
+        // line, where gettext's parser would panic or skip it.
+        crate::i18n::translation::read_po(&catalog)?;
     }
     config.book.language = Some(language.to_string());
     adjust(&mut config);
