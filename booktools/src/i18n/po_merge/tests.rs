@@ -8,21 +8,7 @@ const LONG: &str = "The worker threads each take a job from the channel, run it,
 /// A template (English catalog) of `(source reference, msgid)` messages;
 /// other modules' tests build theirs with it too.
 pub(crate) fn template(date: &str, messages: &[(&str, &str)]) -> Catalog {
-    let mut metadata = metadata_from_fields(
-        [
-            ("Project-Id-Version", "Book"),
-            ("POT-Creation-Date", date),
-            ("PO-Revision-Date", ""),
-            ("Language-Team", ""),
-            ("MIME-Version", "1.0"),
-            ("Content-Type", "text/plain; charset=UTF-8"),
-            ("Content-Transfer-Encoding", "8bit"),
-            ("Language", "en"),
-            ("Plural-Forms", "nplurals=1; plural=0;"),
-        ]
-        .into_iter(),
-    )
-    .unwrap();
+    let mut metadata = metadata(&new_header("Book", date, "en"), date).unwrap();
     metadata.language = "en".into();
     let mut catalog = Catalog::new(metadata);
     for (source, msgid) in messages {
