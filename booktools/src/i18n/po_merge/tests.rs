@@ -96,93 +96,90 @@ fn an_edited_message_inherits_the_old_translation_as_fuzzy_with_the_previous_msg
     assert_eq!(again.summary.kept, 2);
 }
 
-#[test]
-fn clearing_the_fuzzy_flag_drops_the_previous_msgid_at_the_next_merge() {
-    let template = template("2024-01-01T00:00:00Z", &[("src/a.md:1", "Hello there")]);
-    let (_, text) = po("#: src/a.md:1\n#, fuzzy\n#| msgid \"Hello\"\nmsgid \"Hello there\"\nmsgstr \"Bonjour\"\n\n");
-    assert_eq!(merge(&template, &text).text, text);
-    let cleared = text.replace("#, fuzzy\n", "");
-    let merged = merge(&template, &cleared);
-    assert!(!merged.text.contains("#|"), "{}", merged.text);
-    assert!(merged
-        .text
-        .ends_with("#: src/a.md:1\nmsgid \"Hello there\"\nmsgstr \"Bonjour\"\n\n"));
-}
+/// One merge: its label, the template's (reference, msgid) messages, the
+/// old catalog's entries, a fragment of the merged text, and the summary
+/// as (kept, fuzzy, added, dropped). Every merge reads back with polib and
+/// merging again changes nothing.
+type Row<'a> = (
+    &'a str,
+    &'a [(&'a str, &'a str)],
+    &'a str,
+    &'a str,
+    Summary<'a>,
+);
+type Summary<'a> = (usize, &'a [&'a str], &'a [&'a str], &'a [&'a str]);
 
 #[test]
-fn new_messages_are_added_untranslated_and_removed_ones_dropped() {
-    let template = template(
-        "2024-01-01T00:00:00Z",
-        &[
-            ("src/a.md:1", "Title"),
-            ("src/b.md:1", "A brand new chapter"),
-        ],
-    );
-    let (_, text) = po("#: src/a.md:1\nmsgid \"Title\"\nmsgstr \"Titre\"\n\n#: src/a.md:9\nmsgid \"Gone for good\"\nmsgstr \"Parti\"\n\n#~ msgid \"Older\"\n#~ msgstr \"Plus vieux\"\n\n");
-    let merged = merge(&template, &text);
-    assert_eq!(merged.summary.added, ["A brand new chapter"]);
-    assert_eq!(merged.summary.dropped, ["Gone for good", "Older"]);
-    assert!(merged
-        .text
-        .ends_with("#: src/b.md:1\nmsgid \"A brand new chapter\"\nmsgstr \"\"\n\n"));
-    assert!(!merged.text.contains("Parti") && !merged.text.contains("#~"));
-    assert_eq!(read_back(&merged.text).live_entries().count(), 2);
-}
-
-#[test]
-fn references_come_from_the_template_and_translator_comments_stay() {
-    let template = template("2024-01-01T00:00:00Z", &[("src/a.md:7", "Title")]);
-    let (_, text) = po("# Keep it short.\n#: src/a.md:1\nmsgid \"Title\"\nmsgstr \"Titre\"\n\n");
-    let merged = merge(&template, &text);
-    assert!(merged
-        .text
-        .ends_with("# Keep it short.\n#: src/a.md:7\nmsgid \"Title\"\nmsgstr \"Titre\"\n\n"));
-}
-
-#[test]
-fn an_untranslated_or_distant_entry_lends_nothing() {
-    let template = template(
-        "2024-01-01T00:00:00Z",
-        &[("src/a.md:1", "Stop the server cleanly")],
-    );
-    let (_, text) = po("#: src/a.md:1\nmsgid \"Stop the server cleanly now\"\nmsgstr \"\"\n\n#: src/a.md:2\nmsgid \"Something else entirely\"\nmsgstr \"Autre chose\"\n\n");
-    let merged = merge(&template, &text);
-    assert_eq!(merged.summary.added, ["Stop the server cleanly"]);
-    assert!(merged.summary.fuzzy.is_empty());
-}
-
-#[test]
-fn an_obsolete_entry_can_lend_its_translation() {
-    let template = template(
-        "2024-01-01T00:00:00Z",
-        &[("src/a.md:1", "Stop the server cleanly")],
-    );
-    let (_, text) = po(
-        "#~ msgid \"Stop the server cleanly now\"\n#~ msgstr \"Arrêter le serveur proprement\"\n\n",
-    );
-    let merged = merge(&template, &text);
-    assert_eq!(merged.summary.fuzzy, ["Stop the server cleanly"]);
-    assert!(merged
-        .text
-        .contains("#, fuzzy\n#| msgid \"Stop the server cleanly now\"\nmsgid \"Stop the server cleanly\"\nmsgstr \"Arrêter le serveur proprement\"\n"));
-}
-
-#[test]
-fn a_fuzzy_entry_edited_again_keeps_its_first_previous_msgid() {
-    // Its translation still matches the first English text.
-    let template = template(
-        "2024-01-01T00:00:00Z",
-        &[("src/a.md:1", "Stop the server very cleanly")],
-    );
-    let (_, text) = po("#: src/a.md:1\n#, fuzzy\n#| msgid \"Stop the server\"\nmsgid \"Stop the server cleanly\"\nmsgstr \"Arrêter le serveur\"\n\n");
-    let merged = merge(&template, &text);
-    assert!(
-        merged.text.contains(
-            "#, fuzzy\n#| msgid \"Stop the server\"\nmsgid \"Stop the server very cleanly\"\n"
+fn merges_keep_translations_comments_and_previous_msgids() {
+    let stop = [("src/a.md:1", "Stop the server cleanly")];
+    let rows: &[Row] = &[
+        (
+            "a fuzzy entry keeps its `#|` previous msgid",
+            &[("src/a.md:1", "Hello there")],
+            "#: src/a.md:1\n#, fuzzy\n#| msgid \"Hello\"\nmsgid \"Hello there\"\nmsgstr \"Bonjour\"\n\n",
+            "#, fuzzy\n#| msgid \"Hello\"\nmsgid \"Hello there\"\nmsgstr \"Bonjour\"\n\n",
+            (1, &[], &[], &[]),
         ),
-        "{}",
-        merged.text
-    );
+        (
+            "clearing the fuzzy flag drops the previous msgid",
+            &[("src/a.md:1", "Hello there")],
+            "#: src/a.md:1\n#| msgid \"Hello\"\nmsgid \"Hello there\"\nmsgstr \"Bonjour\"\n\n",
+            "\"\n\n#: src/a.md:1\nmsgid \"Hello there\"\nmsgstr \"Bonjour\"\n\n",
+            (1, &[], &[], &[]),
+        ),
+        (
+            "new messages are added untranslated and removed ones dropped",
+            &[("src/a.md:1", "Title"), ("src/b.md:1", "A brand new chapter")],
+            "#: src/a.md:1\nmsgid \"Title\"\nmsgstr \"Titre\"\n\n#: src/a.md:9\nmsgid \"Gone for good\"\nmsgstr \"Parti\"\n\n#~ msgid \"Older\"\n#~ msgstr \"Plus vieux\"\n\n",
+            "msgstr \"Titre\"\n\n#: src/b.md:1\nmsgid \"A brand new chapter\"\nmsgstr \"\"\n\n",
+            (1, &[], &["A brand new chapter"], &["Gone for good", "Older"]),
+        ),
+        (
+            "references come from the template and translator comments stay",
+            &[("src/a.md:7", "Title")],
+            "# Keep it short.\n#: src/a.md:1\nmsgid \"Title\"\nmsgstr \"Titre\"\n\n",
+            "\"\n\n# Keep it short.\n#: src/a.md:7\nmsgid \"Title\"\nmsgstr \"Titre\"\n\n",
+            (1, &[], &[], &[]),
+        ),
+        (
+            "an untranslated or distant entry lends nothing",
+            &stop,
+            "#: src/a.md:1\nmsgid \"Stop the server cleanly now\"\nmsgstr \"\"\n\n#: src/a.md:2\nmsgid \"Something else entirely\"\nmsgstr \"Autre chose\"\n\n",
+            "#: src/a.md:1\nmsgid \"Stop the server cleanly\"\nmsgstr \"\"\n\n",
+            (0, &[], &["Stop the server cleanly"], &["Stop the server cleanly now", "Something else entirely"]),
+        ),
+        (
+            "an obsolete entry can lend its translation",
+            &stop,
+            "#~ msgid \"Stop the server cleanly now\"\n#~ msgstr \"Arrêter le serveur proprement\"\n\n",
+            "#, fuzzy\n#| msgid \"Stop the server cleanly now\"\nmsgid \"Stop the server cleanly\"\nmsgstr \"Arrêter le serveur proprement\"\n",
+            (0, &["Stop the server cleanly"], &[], &["Stop the server cleanly now"]),
+        ),
+        (
+            // Its translation still matches the first English text.
+            "a fuzzy entry edited again keeps its first previous msgid",
+            &[("src/a.md:1", "Stop the server very cleanly")],
+            "#: src/a.md:1\n#, fuzzy\n#| msgid \"Stop the server\"\nmsgid \"Stop the server cleanly\"\nmsgstr \"Arrêter le serveur\"\n\n",
+            "#, fuzzy\n#| msgid \"Stop the server\"\nmsgid \"Stop the server very cleanly\"\n",
+            (0, &["Stop the server very cleanly"], &[], &["Stop the server cleanly"]),
+        ),
+    ];
+    for (label, messages, body, fragment, (kept, fuzzy, added, dropped)) in rows {
+        let template = template("2024-01-01T00:00:00Z", messages);
+        let merged = merge(&template, &po(body).1);
+        assert!(merged.text.contains(fragment), "{label}:\n{}", merged.text);
+        let s = &merged.summary;
+        let expected = (*kept, to_vec(fuzzy), to_vec(added), to_vec(dropped));
+        let summary = (s.kept, s.fuzzy.clone(), s.added.clone(), s.dropped.clone());
+        assert_eq!(summary, expected, "{label}");
+        let back = read_back(&merged.text);
+        assert_eq!(back.entries.len(), messages.len(), "{label}");
+        assert_eq!(merge(&template, &merged.text).text, merged.text, "{label}");
+    }
+}
+
+fn to_vec(texts: &[&str]) -> Vec<String> {
+    texts.iter().map(|text| text.to_string()).collect()
 }
 
 #[test]
