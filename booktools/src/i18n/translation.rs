@@ -23,7 +23,7 @@ mod twins;
 mod typography;
 
 pub use crate::{ensure_none, Problem};
-pub use mojibake::{check_file as check_file_mojibake, files_under, find_mojibake};
+pub use mojibake::files_under;
 pub use po_file::{parse_po, read_po, PoEntry, PoFile};
 pub use twins::check_identical_twins;
 pub use typography::{rules_for, TypographyRules};
