@@ -22,11 +22,6 @@ pub(crate) fn template(date: &str, messages: &[(&str, &str)]) -> Catalog {
     catalog
 }
 
-fn po(body: &str) -> (PoFile, String) {
-    let text = format!("{HEADER}{body}");
-    (parse_po(Path::new("xx.po"), text.as_bytes()).unwrap(), text)
-}
-
 fn merge(template: &Catalog, text: &str) -> Merged {
     let old = parse_po(Path::new("xx.po"), text.as_bytes()).unwrap();
     merge_catalog(template, &old, text).unwrap()
@@ -41,65 +36,27 @@ fn read_back(text: &str) -> PoFile {
     read_po(&path).unwrap()
 }
 
+/// A catalog translating "Title" (src/a.md:1) and [`LONG`] (src/a.md:3).
+const IN_STEP: &str = "#: src/a.md:1\nmsgid \"Title\"\nmsgstr \"Titre\"\n\n#: src/a.md:3\nmsgid \"\"\n\"The worker threads each take a job from the channel, run it, and go back to \"\n\"waiting for the next job until the channel closes.\"\nmsgstr \"Les opérateurs prennent une mission.\"\n\n";
+
 #[test]
 fn a_catalog_in_step_with_the_template_is_left_byte_for_byte() {
     let template = template(
         "2024-01-01T00:00:00Z",
         &[("src/a.md:1", "Title"), ("src/a.md:3", LONG)],
     );
-    let (_, text) = po("#: src/a.md:1\nmsgid \"Title\"\nmsgstr \"Titre\"\n\n#: src/a.md:3\nmsgid \"\"\n\"The worker threads each take a job from the channel, run it, and go back to \"\n\"waiting for the next job until the channel closes.\"\nmsgstr \"Les opérateurs prennent une mission.\"\n\n");
+    let text = format!("{HEADER}{IN_STEP}");
     let merged = merge(&template, &text);
     assert_eq!(merged.text, text);
-    assert_eq!(
-        merged.summary,
-        MergeSummary {
-            kept: 2,
-            ..MergeSummary::default()
-        }
-    );
-}
-
-#[test]
-fn an_edited_message_inherits_the_old_translation_as_fuzzy_with_the_previous_msgid() {
-    let edited = LONG.replace("go back to waiting", "then wait");
-    let template = template(
-        "2024-03-03T00:00:00Z",
-        &[("src/a.md:1", "Title"), ("src/a.md:4", &edited)],
-    );
-    let (_, text) = po("#: src/a.md:1\nmsgid \"Title\"\nmsgstr \"Titre\"\n\n#: src/a.md:3\nmsgid \"\"\n\"The worker threads each take a job from the channel, run it, and go back to \"\n\"waiting for the next job until the channel closes.\"\nmsgstr \"Les opérateurs prennent une mission.\"\n\n");
-    let merged = merge(&template, &text);
-    assert_eq!(merged.summary.fuzzy, std::slice::from_ref(&edited));
-    assert_eq!(merged.summary.dropped, [LONG]);
-    assert_eq!(merged.summary.kept, 1);
-    assert!(
-        merged.text.contains(
-            "#: src/a.md:4\n#, fuzzy\n#| msgid \"\"\n#| \"The worker threads each take a job from the channel, run it, and go back to \"\n#| \"waiting for the next job until the channel closes.\"\nmsgid \"\"\n"
-        ),
-        "{}",
-        merged.text
-    );
-    assert!(merged
-        .text
-        .contains("\"POT-Creation-Date: 2024-03-03T00:00:00Z\\n\""));
-    assert!(merged
-        .text
-        .contains("\"PO-Revision-Date: 2024-02-02T00:00:00Z\\n\""));
-    let back = read_back(&merged.text);
-    let entry = back.live_entries().find(|e| e.msgid == edited).unwrap();
-    assert!(entry.is_fuzzy());
-    assert_eq!(entry.msgstr, ["Les opérateurs prennent une mission."]);
-    assert_eq!(back.live_entries().count(), 2);
-
-    // Merging again keeps everything, the previous msgid included.
-    let again = merge(&template, &merged.text);
-    assert_eq!(again.text, merged.text);
-    assert_eq!(again.summary.kept, 2);
+    assert_eq!((merged.summary.kept, merged.summary.fuzzy.len()), (2, 0));
+    assert!(merged.summary.added.is_empty() && merged.summary.dropped.is_empty());
 }
 
 /// One merge: its label, the template's (reference, msgid) messages, the
 /// old catalog's entries, a fragment of the merged text, and the summary
-/// as (kept, fuzzy, added, dropped). Every merge reads back with polib and
-/// merging again changes nothing.
+/// as (kept, fuzzy, added, dropped). Every merge takes the template's
+/// creation date and keeps the rest of the header, reads back with polib
+/// (each fuzzy entry translated), and merging again changes nothing.
 type Row<'a> = (
     &'a str,
     &'a [(&'a str, &'a str)],
@@ -112,7 +69,15 @@ type Summary<'a> = (usize, &'a [&'a str], &'a [&'a str], &'a [&'a str]);
 #[test]
 fn merges_keep_translations_comments_and_previous_msgids() {
     let stop = [("src/a.md:1", "Stop the server cleanly")];
+    let edited = LONG.replace("go back to waiting", "then wait");
     let rows: &[Row] = &[
+        (
+            "an edited message inherits the old translation as fuzzy with the previous msgid",
+            &[("src/a.md:1", "Title"), ("src/a.md:4", &edited)],
+            IN_STEP,
+            "#: src/a.md:4\n#, fuzzy\n#| msgid \"\"\n#| \"The worker threads each take a job from the channel, run it, and go back to \"\n#| \"waiting for the next job until the channel closes.\"\nmsgid \"\"\n",
+            (1, &[&edited], &[], &[LONG]),
+        ),
         (
             "a fuzzy entry keeps its `#|` previous msgid",
             &[("src/a.md:1", "Hello there")],
@@ -165,15 +130,29 @@ fn merges_keep_translations_comments_and_previous_msgids() {
         ),
     ];
     for (label, messages, body, fragment, (kept, fuzzy, added, dropped)) in rows {
-        let template = template("2024-01-01T00:00:00Z", messages);
-        let merged = merge(&template, &po(body).1);
-        assert!(merged.text.contains(fragment), "{label}:\n{}", merged.text);
+        let template = template("2024-03-03T00:00:00Z", messages);
+        let merged = merge(&template, &format!("{HEADER}{body}"));
+        for fragment in [
+            fragment,
+            "\"POT-Creation-Date: 2024-03-03T00:00:00Z\\n\"",
+            "\"PO-Revision-Date: 2024-02-02T00:00:00Z\\n\"",
+        ] {
+            assert!(merged.text.contains(fragment), "{label}:\n{}", merged.text);
+        }
         let s = &merged.summary;
         let expected = (*kept, to_vec(fuzzy), to_vec(added), to_vec(dropped));
         let summary = (s.kept, s.fuzzy.clone(), s.added.clone(), s.dropped.clone());
         assert_eq!(summary, expected, "{label}");
         let back = read_back(&merged.text);
         assert_eq!(back.entries.len(), messages.len(), "{label}");
+        let carried: Vec<_> = (back.live_entries())
+            .filter(|e| fuzzy.contains(&e.msgid.as_str()))
+            .collect();
+        assert_eq!(carried.len(), fuzzy.len(), "{label}");
+        assert!(
+            carried.iter().all(|e| e.is_fuzzy() && e.is_translated()),
+            "{label}"
+        );
         assert_eq!(merge(&template, &merged.text).text, merged.text, "{label}");
     }
 }
