@@ -345,13 +345,13 @@ impl Parser<'_> {
                 bail!(self.error(entry.msgid_line, what))
             }
             Field::Msgstr(_) => {
-                let is_header = entry.msgid.is_empty() && entry.msgctxt.is_none();
-                if self.entries.is_empty() && !(is_header && !entry.obsolete) {
+                let live_empty = entry.msgid.is_empty() && !entry.obsolete;
+                if self.entries.is_empty() && !(live_empty && entry.msgctxt.is_none()) {
                     let what =
                         "the first entry must be the header (`msgid \"\"` with the metadata)";
                     bail!(self.error(entry.msgid_line, what));
                 }
-                if !self.entries.is_empty() && entry.msgid.is_empty() && !entry.obsolete {
+                if !self.entries.is_empty() && live_empty {
                     bail!(self.error(entry.msgid_line, "an empty msgid after the header"));
                 }
                 self.entries.push(entry);
