@@ -27,13 +27,22 @@ fn chapter<'a>(chapters: &'a [RenderedChapter], source: &str) -> &'a RenderedCha
         .unwrap_or_else(|| panic!("the book has no chapter {source}"))
 }
 
-/// The visible code of every code block of the chapter's HTML page.
-fn visible_code(html_dir: &Path, chapter: &RenderedChapter) -> Result<Vec<String>> {
-    let page = std::fs::read_to_string(html_dir.join(chapter.html_file()))?;
-    Ok(html_code_blocks(&page)
+/// The visible code blocks of the chapter's page in `language`, built
+/// through the real pipeline, with no directive left unexpanded and no
+/// empty block.
+fn chapter_code(root: &Path, language: &str) -> Result<Vec<String>> {
+    let out = tempfile::tempdir()?;
+    let html_dir = out.path().join(language);
+    let chapters = build_checked_html(root, language, &html_dir)?;
+    let page = std::fs::read_to_string(html_dir.join(chapter(&chapters, CHAPTER).html_file()))?;
+    assert!(!page.contains("{{#"), "unexpanded directive in the page");
+    let code: Vec<String> = html_code_blocks(&page)
         .into_iter()
-        .map(|block| block.visible)
-        .collect())
+        .map(|b| b.visible)
+        .collect();
+    let empty = code.iter().any(|block| block.trim().is_empty());
+    assert!(!empty, "empty code block in the {language} chapter page");
+    Ok(code)
 }
 
 /// For every include of `language`'s chapters (as written before `links`
@@ -75,24 +84,13 @@ fn assert_every_include_yields_its_code(root: &Path, language: &str) -> Result<u
 }
 
 fn english_book_renders_through_the_real_pipeline_with_its_listing_code() -> Result<()> {
-    let out = tempfile::tempdir()?;
-    let html_dir = out.path().join("en");
-    let chapters = build_checked_html(&repository_root(), "en", &html_dir)?;
-    let page = chapter(&chapters, CHAPTER);
-    let page_html = std::fs::read_to_string(html_dir.join(page.html_file()))?;
+    let code = chapter_code(&repository_root(), "en")?;
+    let found = code
+        .iter()
+        .any(|block| block.contains("impl Drop for ThreadPool {"));
     assert!(
-        !page_html.contains("{{#"),
-        "unexpanded directive in the page"
-    );
-    let code = visible_code(&html_dir, page)?;
-    assert!(
-        code.iter()
-            .any(|block| block.contains("impl Drop for ThreadPool {")),
+        found,
         "no visible `impl Drop for ThreadPool` in the chapter page"
-    );
-    assert!(
-        code.iter().all(|block| !block.trim().is_empty()),
-        "empty code block in the chapter page"
     );
     Ok(())
 }
@@ -115,18 +113,8 @@ fn deleted_anchor_fails_the_build_naming_chapter_line_directive_and_anchor() -> 
     let error = build_html(book.root(), "en", &book.output_dir("en"))
         .expect_err("a listing without its anchor must fail the build");
     let message = format!("{error:#}");
-    assert!(message.contains(CHAPTER), "{message}");
-    assert!(message.contains(directive), "{message}");
-    assert!(
-        message.contains(&format!("anchor `here` not found in {listing}")),
-        "{message}"
-    );
-    assert!(
-        message.contains(&format!(
-            "{CHAPTER}:{line}: {directive}: anchor `here` not found in {listing}"
-        )),
-        "{message}"
-    );
+    let expected = format!("{CHAPTER}:{line}: {directive}: anchor `here` not found in {listing}");
+    assert!(message.contains(&expected), "{message}");
     assert!(!book.output_dir("en").join("index.html").exists());
     Ok(())
 }
@@ -143,16 +131,8 @@ fn mistyped_include_path_fails_the_build_naming_chapter_line_directive_and_path(
         .expect_err("an include of a missing file must fail the pipeline");
     let message = format!("{error:#}");
     let missing = "listings-sources/ch20-web-server/listing-20-42/src/lib.rs";
-    assert!(
-        message.contains(&format!("file not found: {missing}")),
-        "{message}"
-    );
-    assert!(
-        message.contains(&format!(
-            "{CHAPTER}:{line}: {directive}: file not found: {missing}"
-        )),
-        "{message}"
-    );
+    let expected = format!("{CHAPTER}:{line}: {directive}: file not found: {missing}");
+    assert!(message.contains(&expected), "{message}");
     Ok(())
 }
 
@@ -170,71 +150,66 @@ fn every_broken_include_of_the_book_is_reported_at_once() -> Result<()> {
     let error = build_html(book.root(), "en", &book.output_dir("en"))
         .expect_err("broken includes must fail the build");
     let message = format!("{error:#}");
-    assert!(
-        message.contains(
-            "anchor `here` has no `ANCHOR_END: here` in \
-             listings-sources/ch20-web-server/listing-20-23/src/lib.rs"
-        ),
-        "{message}"
-    );
-    assert!(
-        message.contains(
-            "anchor `there` not found in \
-             listings-sources/ch20-web-server/no-listing-07-define-message-enum/src/lib.rs"
-        ),
-        "{message}"
-    );
+    for expected in [
+        "anchor `here` has no `ANCHOR_END: here` in \
+         listings-sources/ch20-web-server/listing-20-23/src/lib.rs",
+        "anchor `there` not found in \
+         listings-sources/ch20-web-server/no-listing-07-define-message-enum/src/lib.rs",
+    ] {
+        assert!(message.contains(expected), "{message}");
+    }
     Ok(())
 }
 
 fn translated_book_without_its_catalog_fails_instead_of_staying_english() -> Result<()> {
     let book = TempBook::copy_of_repository()?;
-    let catalog = book.root().join("po/fr.po");
-    if catalog.exists() {
-        std::fs::remove_file(&catalog)?;
+    let layout = booktools::languages::BookLayout::load(book.root())?;
+    for language in layout.translated().map(|language| &language.code) {
+        std::fs::remove_file(layout.po_file(language))?;
+        let missing = format!("{language}.po is missing");
+        let error = build_html(book.root(), language, &book.output_dir(language)).unwrap_err();
+        assert!(format!("{error:#}").contains(&missing), "{error:#}");
+        let error = preprocessed_chapters(book.root(), language).unwrap_err();
+        assert!(format!("{error:#}").contains(&missing), "{error:#}");
     }
-    let error = build_html(book.root(), "fr", &book.output_dir("fr"))
-        .expect_err("a French build without po/fr.po must fail");
-    let message = format!("{error:#}");
-    assert!(message.contains("fr.po is missing"), "{message}");
-    let error = preprocessed_chapters(book.root(), "fr").expect_err("same without rendering");
-    assert!(format!("{error:#}").contains("fr.po is missing"));
     Ok(())
 }
 
+/// Each translated book (the French one) includes and shows only the code
+/// of its own listing tree, with the glossary's names.
 fn french_book_renders_french_listing_code_only() -> Result<()> {
     let root = repository_root();
-    let before = chapters_before_links(&root, "fr")?;
-    let french = chapter(&before, CHAPTER);
-    let directives = find_directives(&french.content);
-    assert!(
-        !directives.is_empty(),
-        "the French chapter includes no listing"
-    );
-    for directive in &directives {
+    let layout = booktools::languages::BookLayout::load(&root)?;
+    for language in layout.translated() {
+        let (code, tree) = (&language.code, &language.tree_setting);
+        let before = chapters_before_links(&root, code)?;
+        let written = chapter(&before, CHAPTER);
+        let directives = find_directives(&written.content);
         assert!(
-            directive.path.starts_with("../listings/"),
-            "the French chapter includes {} outside the French tree",
-            directive.text(&french.content)
+            !directives.is_empty(),
+            "the {code} chapter includes no listing"
         );
-    }
-    let includes = assert_every_include_yields_its_code(&root, "fr")?;
-    assert_eq!(includes, directives.len());
+        for directive in &directives {
+            let include = directive.text(&written.content);
+            let inside = directive.path.starts_with(&format!("../{tree}/"));
+            assert!(
+                inside,
+                "the {code} chapter includes {include} outside {tree}"
+            );
+        }
+        let includes = assert_every_include_yields_its_code(&root, code)?;
+        assert_eq!(includes, directives.len());
 
-    let out = tempfile::tempdir()?;
-    let html_dir = out.path().join("fr");
-    let chapters = build_checked_html(&root, "fr", &html_dir)?;
-    let code = visible_code(&html_dir, chapter(&chapters, CHAPTER))?;
-    let pool = glossary_code_name(&root, "fr", "ThreadPool")?;
-    assert!(
-        code.iter()
-            .any(|block| block.contains(&format!("impl Drop for {pool} {{"))),
-        "no visible `impl Drop for {pool}` in the French chapter page"
-    );
-    assert!(
-        code.iter().all(|block| !block.contains("ThreadPool")),
-        "English code (`ThreadPool`) on the French page"
-    );
+        let blocks = chapter_code(&root, code)?;
+        let pool = glossary_code_name(&root, code, "ThreadPool")?;
+        let drop = format!("impl Drop for {pool} {{");
+        assert!(
+            blocks.iter().any(|b| b.contains(&drop)),
+            "no `{drop}` in {code}"
+        );
+        let english = blocks.iter().any(|block| block.contains("ThreadPool"));
+        assert!(!english, "English code (`ThreadPool`) on the {code} page");
+    }
     Ok(())
 }
 

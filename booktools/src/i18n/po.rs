@@ -21,10 +21,6 @@ use mdbook_i18n_helpers::xgettext::create_catalogs;
 use mdbook_renderer::RenderContext;
 use polib::catalog::Catalog;
 use std::path::{Path, PathBuf};
-use std::sync::atomic::{AtomicUsize, Ordering};
-
-/// The header line that changes at every extraction.
-const CREATION_DATE_PREFIX: &str = "\"POT-Creation-Date: ";
 
 /// Extracts the catalog of every translatable message of the English book
 /// at `root` (`SUMMARY.md` titles, then each chapter in book order).
@@ -108,28 +104,18 @@ fn same_messages(path: &Path, fresh: &str) -> bool {
 }
 
 /// The catalog as polib's writer (the one of `mdbook-xgettext`) writes it.
-/// polib writes to a path only: a private temporary file, removed at once.
+/// polib writes to a path only: a temporary file, removed at once.
 pub(crate) fn render_pot(catalog: &Catalog) -> Result<String> {
-    static NEXT: AtomicUsize = AtomicUsize::new(0);
-    let scratch = std::env::temp_dir().join(format!(
-        "booktools-pot-{}-{}.pot",
-        std::process::id(),
-        NEXT.fetch_add(1, Ordering::Relaxed)
-    ));
-    let written = polib::po_file::write(catalog, &scratch)
-        .with_context(|| format!("writing {}", scratch.display()))
-        .and_then(|()| {
-            std::fs::read_to_string(&scratch)
-                .with_context(|| format!("reading {}", scratch.display()))
-        });
-    let _ = std::fs::remove_file(&scratch);
-    written
+    let scratch = tempfile::Builder::new().suffix(".pot").tempfile()?;
+    let path = scratch.path();
+    polib::po_file::write(catalog, path).with_context(|| format!("writing {}", path.display()))?;
+    std::fs::read_to_string(path).with_context(|| format!("reading {}", path.display()))
 }
 
 /// The text of a PO/POT file without its `POT-Creation-Date` header line.
 fn without_creation_date(text: &str) -> String {
     text.lines()
-        .filter(|line| !line.starts_with(CREATION_DATE_PREFIX))
+        .filter(|line| !line.starts_with("\"POT-Creation-Date: "))
         .collect::<Vec<_>>()
         .join("\n")
 }

@@ -58,7 +58,9 @@ pub fn update_catalogs(root: &Path) -> Result<PoUpdate> {
     let template_update = write_pot(root)?;
     // The template as written: its creation date only changes with its
     // messages, so the catalogs' `POT-Creation-Date` does too.
-    let template = read_template(&crate::languages::BookLayout::load(root)?.pot_file())?;
+    let path = crate::languages::BookLayout::load(root)?.pot_file();
+    let template =
+        polib::po_file::parse(&path).map_err(|error| anyhow!("{}: {error}", path.display()))?;
     let catalogs = translations(root)?
         .iter()
         .map(|translation| update_catalog(&template, translation))
@@ -69,34 +71,26 @@ pub fn update_catalogs(root: &Path) -> Result<PoUpdate> {
     })
 }
 
-/// Reads a template with polib.
-fn read_template(path: &Path) -> Result<Catalog> {
-    polib::po_file::parse(path).map_err(|error| anyhow!("{}: {error}", path.display()))
-}
-
 /// Merges `template` into the catalog of `translation`, or creates it.
 fn update_catalog(template: &Catalog, translation: &Translation) -> Result<CatalogUpdate> {
     let path = &translation.catalog;
-    let (merged, old_text) = if path.exists() {
+    let (merged, change, first_difference) = if path.exists() {
         let old = read_po(path)?;
         let old_text =
             std::fs::read_to_string(path).with_context(|| format!("reading {}", path.display()))?;
         let merged = merge_catalog(template, &old, &old_text)
             .with_context(|| format!("merging {POT_FILE_NAME} into {}", path.display()))?;
-        (merged, Some(old_text))
+        // Compared by content, not bytes: a catalog wrapped by Poedit,
+        // msgcat or msgmerge is left as its translator's tool wrote it.
+        let difference = old.content_difference(&parse_po(path, merged.text.as_bytes())?);
+        let change = match difference {
+            Some(_) => CatalogChange::Updated,
+            None => CatalogChange::Unchanged,
+        };
+        (merged, change, difference)
     } else {
-        (new_catalog(template, &translation.language)?, None)
-    };
-    // Compared by content, not bytes: a catalog wrapped by Poedit, msgcat
-    // or msgmerge is left as its translator's tool wrote it.
-    let first_difference = match &old_text {
-        Some(_) => read_po(path)?.content_difference(&parse_po(path, merged.text.as_bytes())?),
-        None => None,
-    };
-    let change = match (old_text, first_difference) {
-        (None, _) => CatalogChange::Created,
-        (Some(_), None) => CatalogChange::Unchanged,
-        (Some(_), Some(_)) => CatalogChange::Updated,
+        let merged = new_catalog(template, &translation.language)?;
+        (merged, CatalogChange::Created, None)
     };
     if change != CatalogChange::Unchanged {
         if let Some(dir) = path.parent() {

@@ -24,13 +24,13 @@ mod twins;
 mod typography;
 
 pub use crate::{ensure_none, Problem};
-pub use mojibake::{check_file as check_file_mojibake, files_under, find_mojibake};
+pub use mojibake::files_under;
 pub use po_file::{parse_po, read_po, PoEntry, PoFile};
 pub use twins::check_identical_twins;
 pub use typography::{rules_for, TypographyRules};
 
 use crate::languages::BookLayout;
-use anyhow::{Context, Result};
+use anyhow::Result;
 use std::path::{Path, PathBuf};
 
 /// One translated language and its gettext catalog.
@@ -61,33 +61,21 @@ pub fn translations(root: &Path) -> Result<Vec<Translation>> {
 /// listings stay in the source language).
 pub fn check_catalog_files(root: &Path) -> Result<Vec<Problem>> {
     let translations = translations(root)?;
-    let mut problems = Vec::new();
-    for translation in &translations {
-        if !translation.catalog.is_file() {
-            problems.push(Problem::in_file(
-                &translation.catalog,
-                format!(
-                    "missing: `{}` has a listing tree in book.toml but no catalog",
-                    translation.language
-                ),
-            ));
-        }
-    }
+    let mut problems: Vec<Problem> = (translations.iter())
+        .filter(|translation| !translation.catalog.is_file())
+        .map(|t| {
+            let what = "has a listing tree in book.toml but no catalog";
+            Problem::in_file(&t.catalog, format!("missing: `{}` {what}", t.language))
+        })
+        .collect();
     let po_dir = BookLayout::load(root)?.po_dir;
     if po_dir.is_dir() {
-        let mut files: Vec<PathBuf> = std::fs::read_dir(&po_dir)
-            .with_context(|| format!("listing {}", po_dir.display()))?
-            .map(|entry| entry.map(|entry| entry.path()))
-            .collect::<std::io::Result<_>>()?;
-        files.sort();
-        for file in files {
+        for file in mojibake::files_under(std::slice::from_ref(&po_dir))? {
             let is_po = file.extension().is_some_and(|extension| extension == "po");
             if is_po && !translations.iter().any(|t| t.catalog == file) {
-                problems.push(Problem::in_file(
-                    file,
-                    "a catalog for a language without a listing tree in \
-                     `[preprocessor.listings.trees]` of book.toml",
-                ));
+                let what = "a catalog for a language without a listing tree in \
+                            `[preprocessor.listings.trees]` of book.toml";
+                problems.push(Problem::in_file(file, what));
             }
         }
     }
@@ -166,11 +154,21 @@ pub fn check_translations(root: &Path) -> Result<()> {
     ensure_none("translation checks", &problems)
 }
 
-/// `message`, followed by the English source of its PO entry
-/// (`src/chapter.md:12`) when there is one.
-pub fn with_source(message: String, source: Option<&str>) -> String {
-    match source {
+/// A problem at `line` of `po`, followed by the English source of its
+/// entry (`src/chapter.md:12`) when there is one.
+fn entry_problem(
+    po: &PoFile,
+    line: Option<usize>,
+    source: Option<&str>,
+    message: String,
+) -> Problem {
+    let message = match source {
         Some(source) => format!("{message} (English source: {source})"),
         None => message,
+    };
+    Problem {
+        file: po.path.clone(),
+        line,
+        message,
     }
 }

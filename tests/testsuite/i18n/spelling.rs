@@ -10,7 +10,7 @@ use booktools::i18n::translation::spelling::{
 };
 use booktools::languages::BookLayout;
 use graceful_shutdown_book::book_fixture::{line_of, repository_root, TempBook};
-use std::path::{Path, PathBuf};
+use std::path::Path;
 
 fn the_book_is_spelled_right_in_every_language() -> Result<()> {
     let root = repository_root();
@@ -53,29 +53,22 @@ fn typo_in<'a>(
 /// Puts `typo` into `file` of the copy, checks the copy, and expects one
 /// problem, at the typo's line, naming it and suggesting the word.
 fn assert_caught(book: &TempBook, file: &Path, typo: &Typo) -> Result<()> {
-    let relative = file
-        .strip_prefix(book.root())?
-        .to_str()
-        .context("a UTF-8 path")?;
+    let relative = file.strip_prefix(book.root())?.to_str().context("UTF-8")?;
     let broken = typo.line.replacen(&typo.word, &typo.misspelled, 1);
     book.replace_once(relative, &typo.line, &broken)?;
     let line = line_of(&book.read(relative)?, &broken).context("the broken line")?;
     let problems = check_book(book.root(), &repository_root().join(DICTIONARIES))?;
-    assert_eq!(problems.len(), 1, "{problems:#?}");
-    let problem = &problems[0];
+    let [problem] = &problems[..] else {
+        panic!("one problem expected: {problems:#?}");
+    };
     assert_eq!((problem.file.as_path(), problem.line), (file, Some(line)));
     let message = &problem.message;
+    let misspelled = format!("`{}`", typo.misspelled);
     assert!(
-        message.contains(&format!("`{}`", typo.misspelled)),
+        message.contains(&misspelled) && message.contains(&typo.word),
         "{message}"
     );
-    assert!(message.contains(&typo.word), "{message}");
     Ok(())
-}
-
-/// The 1-based line of byte `at` of `text`.
-fn line_at(text: &str, at: usize) -> usize {
-    1 + text[..at].matches('\n').count()
 }
 
 fn a_misspelling_in_the_sources_is_caught_with_its_line_and_a_suggestion() -> Result<()> {
@@ -85,20 +78,16 @@ fn a_misspelling_in_the_sources_is_caught_with_its_line_and_a_suggestion() -> Re
         &repository_root().join(DICTIONARIES),
         &layout.source_language,
     )?;
-    let chapters: Vec<PathBuf> = walkdir::WalkDir::new(&layout.src)
-        .sort_by_file_name()
-        .into_iter()
-        .filter_map(|entry| Some(entry.ok()?.into_path()))
-        .filter(|path| path.extension().is_some_and(|extension| extension == "md"))
-        .collect();
-    for chapter in chapters {
-        let text = std::fs::read_to_string(&chapter)?;
-        let words = prose_words(&text);
-        let lines = words
-            .into_iter()
-            .map(|(at, word)| (line_at(&text, at), word));
+    let sources = booktools::i18n::translation::files_under(std::slice::from_ref(&layout.src))?;
+    for chapter in sources
+        .iter()
+        .filter(|path| path.extension().is_some_and(|e| e == "md"))
+    {
+        let text = std::fs::read_to_string(chapter)?;
+        let words = prose_words(&text).into_iter();
+        let lines = words.map(|(at, word)| (1 + text[..at].matches('\n').count(), word));
         if let Some(typo) = typo_in(&text, lines, &english) {
-            return assert_caught(&book, &chapter, &typo);
+            return assert_caught(&book, chapter, &typo);
         }
     }
     anyhow::bail!("no long word to misspell in {}", layout.src.display())
@@ -120,10 +109,8 @@ fn a_misspelling_in_each_translation_is_caught_with_its_po_line_and_a_suggestion
             .live_entries()
             .filter(|entry| entry.is_translated())
             .find_map(|entry| {
-                let words = prose_words(&entry.msgstr[0]);
-                let lines = words
-                    .into_iter()
-                    .map(|(at, word)| (entry.msgstr_line_at(at), word));
+                let words = prose_words(&entry.msgstr[0]).into_iter();
+                let lines = words.map(|(at, word)| (entry.msgstr_line_at(at), word));
                 typo_in(&text, lines, &dictionary)
             })
             .with_context(|| format!("no long word to misspell in {}", catalog.display()))?;

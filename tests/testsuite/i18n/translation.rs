@@ -8,7 +8,8 @@ use anyhow::{Context, Result};
 use booktools::i18n::po::{extract_pot, pot_is_up_to_date};
 use booktools::i18n::translation::{
     check_anchors, check_catalog_files, check_completeness, check_mojibake, check_typography,
-    files_under, read_po, rules_for, text_folders, translations, Problem, Translation,
+    ensure_none, files_under, read_po, rules_for, text_folders, translations, PoFile, Problem,
+    Translation,
 };
 use booktools::languages::POT_FILE_NAME;
 use graceful_shutdown_book::book_fixture::{line_of, repository_root, TempBook};
@@ -22,90 +23,83 @@ fn translated(root: &Path) -> Result<Vec<Translation>> {
     Ok(found)
 }
 
-/// Fails with the problems, one per line.
-fn assert_no_problems(what: &str, problems: &[Problem]) {
-    let list: Vec<String> = problems.iter().map(ToString::to_string).collect();
-    assert!(problems.is_empty(), "{what}:\n{}", list.join("\n"));
+/// A check of one catalog: its problems, or the error of a malformed file.
+type Check = fn(&Path, &Translation) -> Result<Vec<Problem>>;
+
+/// Where a planted problem must be reported: its catalog line, and what
+/// the report says.
+type Planted = Option<(usize, Vec<String>)>;
+
+/// In a copy of the book, `plant` edits the lines of each translated
+/// catalog (`None`: the language has no such rule); `check` must then
+/// report one problem (or fail with one error) at that file and line,
+/// saying each of its words.
+fn assert_planted_problem_caught(
+    check: Check,
+    plant: impl Fn(&Translation, &PoFile, &mut Vec<String>) -> Result<Planted>,
+) -> Result<()> {
+    let book = TempBook::copy_of_repository()?;
+    let mut planted = 0;
+    for translation in translated(book.root())? {
+        let po = read_po(&translation.catalog)?;
+        let text = std::fs::read_to_string(&translation.catalog)?;
+        let mut lines: Vec<String> = text.split('\n').map(str::to_string).collect();
+        let Some((line, says)) = plant(&translation, &po, &mut lines)? else {
+            continue;
+        };
+        planted += 1;
+        std::fs::write(&translation.catalog, lines.join("\n"))?;
+        let reports: Vec<String> = match check(book.root(), &translation) {
+            Ok(problems) => problems.iter().map(ToString::to_string).collect(),
+            Err(error) => vec![format!("{error:#}")],
+        };
+        let at = format!("{}:{line}: ", translation.catalog.display());
+        let [report] = &reports[..] else {
+            panic!("one report at {at} expected: {reports:#?}");
+        };
+        assert!(report.starts_with(&at), "{at} expected: {report}");
+        for word in says {
+            assert!(report.contains(&word), "{word:?} expected: {report}");
+        }
+    }
+    anyhow::ensure!(planted > 0, "no catalog to plant the problem in");
+    Ok(())
 }
 
-/// The path of `absolute` inside the temporary book, for `TempBook` edits.
-fn relative<'a>(book: &TempBook, absolute: &'a Path) -> &'a str {
-    absolute
-        .strip_prefix(book.root())
-        .expect("a file of the copy")
-        .to_str()
-        .expect("a UTF-8 path")
-}
-
-/// The translation in the copy that matches `translation` of the real book.
-fn in_copy(book: &TempBook, translation: &Translation) -> Result<Translation> {
-    translations(book.root())?
-        .into_iter()
-        .find(|t| t.language == translation.language)
-        .context("the copy has the same languages")
+/// The check of the strict reader (polib's cross-check included).
+fn parse(_: &Path, translation: &Translation) -> Result<Vec<Problem>> {
+    read_po(&translation.catalog).map(|_| Vec::new())
 }
 
 fn every_catalog_parses_with_polib() -> Result<()> {
     let root = repository_root();
-    assert_no_problems("catalog files", &check_catalog_files(&root)?);
+    ensure_none("catalog files", &check_catalog_files(&root)?)?;
     for translation in translated(&root)? {
         let po = read_po(&translation.catalog)?;
-        assert!(
-            po.live_entries().count() > 0,
-            "{} has no entry",
-            translation.catalog.display()
-        );
-        assert_eq!(
-            po.header_field("Language"),
-            Some(translation.language.as_str())
-        );
+        let catalog = translation.catalog.display();
+        assert!(po.live_entries().count() > 0, "{catalog} has no entry");
+        assert_eq!(po.header_field("Language"), Some(&*translation.language));
     }
     Ok(())
 }
 
 fn a_catalog_with_an_unterminated_string_fails_with_its_file_and_line() -> Result<()> {
-    let book = TempBook::copy_of_repository()?;
-    for translation in translated(&repository_root())? {
-        let translation = in_copy(&book, &translation)?;
-        let po = read_po(&translation.catalog)?;
-        let entry = po
-            .live_entries()
+    assert_planted_problem_caught(parse, |_, po, lines| {
+        let entry = (po.live_entries())
             .find(|entry| entry.msgstr_segments.len() == 1 && entry.is_translated())
             .context("a one-line translation")?;
-        let text = book.read(relative(&book, &translation.catalog))?;
-        let line = text
-            .lines()
-            .nth(entry.msgstr_line - 1)
-            .expect("the msgstr line");
-        let broken = line.strip_suffix('"').expect("a closed string");
-        book.replace_once(relative(&book, &translation.catalog), line, broken)?;
-
-        let error = read_po(&translation.catalog).unwrap_err().to_string();
-        let expected = format!("{}:{}: ", translation.catalog.display(), entry.msgstr_line);
-        assert!(error.starts_with(&expected), "{error}");
-    }
-    Ok(())
+        lines[entry.msgstr_line - 1].pop();
+        Ok(Some((entry.msgstr_line, vec!["double quotes".into()])))
+    })
 }
 
 fn a_catalog_missing_a_blank_line_between_entries_fails_with_its_file_and_line() -> Result<()> {
     // polib would silently glue the two entries into one message.
-    let book = TempBook::copy_of_repository()?;
-    for translation in translated(&repository_root())? {
-        let translation = in_copy(&book, &translation)?;
-        let po = read_po(&translation.catalog)?;
+    assert_planted_problem_caught(parse, |_, po, lines| {
         let second = po.live_entries().nth(1).context("two entries")?;
-        let text = book.read(relative(&book, &translation.catalog))?;
-        let mut lines: Vec<&str> = text.split('\n').collect();
-        assert_eq!(lines[second.line - 2], "", "a blank line before the entry");
-        lines.remove(second.line - 2);
-        std::fs::write(&translation.catalog, lines.join("\n"))?;
-
-        let error = read_po(&translation.catalog).unwrap_err().to_string();
-        let expected = format!("{}:{}: ", translation.catalog.display(), second.line - 1);
-        assert!(error.starts_with(&expected), "{error}");
-        assert!(error.contains("blank line"), "{error}");
-    }
-    Ok(())
+        assert_eq!(lines.remove(second.line - 2), "", "a blank line before it");
+        Ok(Some((second.line - 1, vec!["blank line".into()])))
+    })
 }
 
 /// Each catalog of the real book passes the checks of its messages: every
@@ -121,88 +115,57 @@ fn the_real_catalogs_pass_every_check_of_their_messages() -> Result<()> {
             ("anchors", check_anchors(&root, &translation)?),
         ] {
             let what = format!("{check} of {}", translation.catalog.display());
-            assert_no_problems(&what, &problems);
+            ensure_none(&what, &problems)?;
         }
     }
     Ok(())
 }
 
 fn a_fuzzy_entry_is_reported_with_its_line_and_chapter() -> Result<()> {
-    let book = TempBook::copy_of_repository()?;
-    for translation in translated(&repository_root())? {
-        let translation = in_copy(&book, &translation)?;
-        let po = read_po(&translation.catalog)?;
-        let entry = po
-            .live_entries()
+    assert_planted_problem_caught(check_completeness, |_, po, lines| {
+        let entry = (po.live_entries())
             .find(|entry| entry.flags.is_empty() && entry.references.len() == 1)
             .context("an entry of one chapter, without flags")?;
-        let reference = entry.references[0].clone();
-        let text = book.read(relative(&book, &translation.catalog))?;
-        let mut lines: Vec<&str> = text.split('\n').collect();
-        lines.insert(entry.msgid_line - 1, "#, fuzzy");
-        std::fs::write(&translation.catalog, lines.join("\n"))?;
-
-        let problems = check_completeness(book.root(), &translation)?;
-        assert_eq!(problems.len(), 1, "{problems:#?}");
-        let report = problems[0].to_string();
-        let expected = format!(
-            "{}:{}: fuzzy",
-            translation.catalog.display(),
-            entry.msgid_line
-        );
-        assert!(report.starts_with(&expected), "{report}");
-        assert!(report.contains(&reference), "{report}");
-    }
-    Ok(())
+        lines.insert(entry.msgid_line - 1, "#, fuzzy".into());
+        let says = vec!["fuzzy entry".into(), entry.references[0].clone()];
+        Ok(Some((entry.msgid_line, says)))
+    })
 }
 
 fn an_untranslated_entry_is_reported_with_its_line_and_chapter() -> Result<()> {
-    let book = TempBook::copy_of_repository()?;
-    for translation in translated(&repository_root())? {
-        let translation = in_copy(&book, &translation)?;
-        let po = read_po(&translation.catalog)?;
-        let entry = po
-            .live_entries()
+    assert_planted_problem_caught(check_completeness, |_, po, lines| {
+        let entry = (po.live_entries())
             .find(|entry| entry.msgstr_segments.len() == 1 && entry.references.len() == 1)
             .context("a one-line translation of one chapter")?;
-        let reference = entry.references[0].clone();
-        let text = book.read(relative(&book, &translation.catalog))?;
-        let line = text
-            .lines()
-            .nth(entry.msgstr_line - 1)
-            .expect("the msgstr line");
-        book.replace_once(relative(&book, &translation.catalog), line, "msgstr \"\"")?;
-
-        let problems = check_completeness(book.root(), &translation)?;
-        assert_eq!(problems.len(), 1, "{problems:#?}");
-        let report = problems[0].to_string();
-        let expected = format!(
-            "{}:{}: untranslated",
-            translation.catalog.display(),
-            entry.msgstr_line
-        );
-        assert!(report.starts_with(&expected), "{report}");
-        assert!(report.contains(&reference), "{report}");
-    }
-    Ok(())
+        lines[entry.msgstr_line - 1] = "msgstr \"\"".into();
+        let says = vec!["untranslated entry".into(), entry.references[0].clone()];
+        Ok(Some((entry.msgstr_line, says)))
+    })
 }
 
 fn an_obsolete_entry_is_reported_with_its_line() -> Result<()> {
-    let book = TempBook::copy_of_repository()?;
-    for translation in translated(&repository_root())? {
-        let translation = in_copy(&book, &translation)?;
-        let mut text = book.read(relative(&book, &translation.catalog))?;
-        let line = text.lines().count() + 2;
-        text.push_str("\n#~ msgid \"Old text\"\n#~ msgstr \"Vieux texte\"\n");
-        std::fs::write(&translation.catalog, text)?;
+    assert_planted_problem_caught(check_completeness, |_, _, lines| {
+        lines.extend(["#~ msgid \"Old text\"", "#~ msgstr \"Vieux texte\"", ""].map(Into::into));
+        Ok(Some((lines.len() - 2, vec!["obsolete `#~` entry".into()])))
+    })
+}
 
-        let problems = check_completeness(book.root(), &translation)?;
-        assert_eq!(problems.len(), 1, "{problems:#?}");
-        let report = problems[0].to_string();
-        let expected = format!("{}:{line}: obsolete", translation.catalog.display());
-        assert!(report.starts_with(&expected), "{report}");
-    }
-    Ok(())
+fn an_ordinary_space_before_a_colon_is_reported_with_the_po_line() -> Result<()> {
+    let typography = |_: &Path, translation: &Translation| check_typography(translation);
+    assert_planted_problem_caught(typography, |translation, _, lines| {
+        let rules = rules_for(&translation.language);
+        if !rules.is_some_and(|rules| rules.no_break_space_before.contains(':')) {
+            return Ok(None);
+        }
+        let (index, line) = (lines.iter_mut().enumerate())
+            .find(|(_, line)| line.starts_with("msgstr \"") && line.contains("\u{A0}:"))
+            .context("a translation with a no-break space before `:`")?;
+        *line = line.replacen("\u{A0}:", " :", 1);
+        Ok(Some((
+            index + 1,
+            vec!["an ordinary space before `:`".into()],
+        )))
+    })
 }
 
 fn a_changed_english_paragraph_is_reported_as_missing_and_stale() -> Result<()> {
@@ -214,71 +177,29 @@ fn a_changed_english_paragraph_is_reported_as_missing_and_stale() -> Result<()> 
     // written the same in the Markdown source.
     let plain = |msgid: &str| {
         msgid.chars().count() > 25
-            && msgid
-                .chars()
-                .take(25)
-                .all(|c| c.is_ascii_alphanumeric() || c == ' ')
+            && (msgid.chars().take(25)).all(|c| c.is_ascii_alphanumeric() || c == ' ')
     };
-    let message = template
-        .messages()
+    let message = (template.messages())
         .filter(|m| !m.source().contains("SUMMARY.md") && !m.source().contains(' '))
         .find(|m| plain(m.msgid()))
         .context("a plain message of one chapter")?;
     let (chapter, _) = message.source().rsplit_once(':').context("file:line")?;
-    let chapter_text = book.read(chapter)?;
     let first_words: String = message.msgid().chars().take(25).collect();
-    let line = line_of(&chapter_text, &first_words).context("the paragraph in the chapter")?;
+    let line = line_of(&book.read(chapter)?, &first_words).context("the paragraph")?;
     book.replace_once(chapter, &first_words, &format!("Newly {first_words}"))?;
 
-    for translation in translated(&repository_root())? {
-        let translation = in_copy(&book, &translation)?;
-        let problems: Vec<String> = check_completeness(book.root(), &translation)?
-            .iter()
-            .map(ToString::to_string)
-            .collect();
-        assert_eq!(problems.len(), 2, "{problems:#?}");
-        let missing = format!("{}: no entry for", translation.catalog.display());
-        assert!(problems[0].starts_with(&missing), "{}", problems[0]);
+    for translation in translated(book.root())? {
+        let problems = check_completeness(book.root(), &translation)?;
+        let [missing, stale] = &problems[..] else {
+            panic!("a missing and a stale entry expected: {problems:#?}");
+        };
+        assert_eq!(missing.file, translation.catalog);
+        assert!(missing.message.starts_with("no entry for"), "{missing}");
         assert!(
-            problems[0].contains(&format!("{chapter}:{line}")),
-            "{}",
-            problems[0]
+            missing.message.contains(&format!("{chapter}:{line}")),
+            "{missing}"
         );
-        assert!(problems[1].contains(": stale entry"), "{}", problems[1]);
-    }
-    Ok(())
-}
-
-fn an_ordinary_space_before_a_colon_is_reported_with_the_po_line() -> Result<()> {
-    let book = TempBook::copy_of_repository()?;
-    let with_rules: Vec<Translation> = translated(&repository_root())?
-        .into_iter()
-        .filter(|t| rules_for(&t.language).is_some_and(|r| r.no_break_space_before.contains(':')))
-        .collect();
-    assert!(
-        !with_rules.is_empty(),
-        "no language asks for a space before `:`"
-    );
-    for translation in with_rules {
-        let translation = in_copy(&book, &translation)?;
-        let catalog = relative(&book, &translation.catalog).to_string();
-        let text = book.read(&catalog)?;
-        let (line_number, line) = text
-            .lines()
-            .enumerate()
-            .find(|(_, line)| line.starts_with("msgstr \"") && line.contains("\u{A0}:"))
-            .context("a translation with a no-break space before `:`")?;
-        book.replace_once(&catalog, line, &line.replacen("\u{A0}:", " :", 1))?;
-
-        let problems = check_typography(&translation)?;
-        assert_eq!(problems.len(), 1, "{problems:#?}");
-        let report = problems[0].to_string();
-        let expected = format!(
-            "{}:{}: an ordinary space before `:`",
-            translation.catalog.display(),
-            line_number + 1
-        );
-        assert!(report.starts_with(&expected), "{report}");
+        assert!(stale.message.starts_with("stale entry"), "{stale}");
     }
     Ok(())
 }
@@ -288,53 +209,54 @@ fn an_ordinary_space_before_a_colon_is_reported_with_the_po_line() -> Result<()>
 /// names both PO lines.
 fn two_swapped_translations_are_caught_naming_both_po_lines() -> Result<()> {
     let book = TempBook::copy_of_repository()?;
-    for translation in translated(&repository_root())? {
-        let translation = in_copy(&book, &translation)?;
-        let catalog = relative(&book, &translation.catalog).to_string();
+    for translation in translated(book.root())? {
         let po = read_po(&translation.catalog)?;
-        let with_code: Vec<_> = po
-            .live_entries()
+        let with_code: Vec<_> = (po.live_entries())
             .filter(|entry| entry.msgid.contains('`') && entry.is_translated())
             .take(2)
             .collect();
-        anyhow::ensure!(with_code.len() == 2, "two translated messages with code");
-        let text = book.read(&catalog)?;
-        let lines: Vec<&str> = text.lines().collect();
-        let range = |entry: &booktools::i18n::translation::PoEntry| {
+        let [first, second] = with_code[..] else {
+            anyhow::bail!("two translated messages with code");
+        };
+        let msgstr = |entry: &booktools::i18n::translation::PoEntry| {
             let last = entry
                 .msgstr_segments
                 .last()
                 .map_or(entry.msgstr_line, |s| s.0);
             (entry.msgstr_line - 1)..last
         };
-        let (first, second) = (range(with_code[0]), range(with_code[1]));
+        let (first, second) = (msgstr(first), msgstr(second));
+        let text = std::fs::read_to_string(&translation.catalog)?;
+        let lines: Vec<&str> = text.lines().collect();
         let mut swapped: Vec<&str> = lines[..first.start].to_vec();
-        swapped.extend(&lines[second.clone()]);
-        swapped.extend(&lines[first.end..second.start]);
-        swapped.extend(&lines[first.clone()]);
-        swapped.extend(&lines[second.end..]);
+        for range in [
+            second.clone(),
+            first.end..second.start,
+            first.clone(),
+            second.end..lines.len(),
+        ] {
+            swapped.extend(&lines[range]);
+        }
         std::fs::write(&translation.catalog, swapped.join("\n") + "\n")?;
 
         let problems = check_anchors(book.root(), &translation)?;
         let lines: Vec<Option<usize>> = problems.iter().map(|p| p.line).collect();
-        assert_eq!(lines.len(), 2, "{problems:#?}");
-        assert_eq!(lines[0], Some(first.start + 1), "{problems:#?}");
-        assert!(
-            problems[0]
-                .message
-                .contains("is it the translation of another message?")
-                && problems[0].message.contains("missing"),
-            "{}",
-            problems[0]
+        let moved = second.end - first.len();
+        assert_eq!(
+            lines,
+            [Some(first.start + 1), Some(moved + 1)],
+            "{problems:#?}"
         );
+        let message = &problems[0].message;
+        let another = message.contains("is it the translation of another message?");
+        assert!(another && message.contains("missing"), "{message}");
     }
     Ok(())
 }
 
 fn identical_listing_files_are_identical_in_every_language() -> Result<()> {
     let problems = booktools::i18n::translation::check_identical_twins(&repository_root())?;
-    assert_no_problems("identical twins", &problems);
-    Ok(())
+    ensure_none("identical twins", &problems)
 }
 
 /// Listings 20-24 and 20-25 share their `src/lib.rs` in English; a French
@@ -357,13 +279,16 @@ fn a_translated_file_drifting_from_its_identical_twin_is_named() -> Result<()> {
             &literal.replacen("println!(\"", "println!(\"~", 1),
         )?;
         let problems = booktools::i18n::translation::check_identical_twins(book.root())?;
-        assert_eq!(problems.len(), 1, "{problems:#?}");
-        assert_eq!(problems[0].file, book.root().join(&file));
-        assert_eq!(problems[0].line, Some(line));
+        let [problem] = &problems[..] else {
+            panic!("one problem expected: {problems:#?}");
+        };
+        assert_eq!(
+            (&problem.file, problem.line),
+            (&book.root().join(&file), Some(line))
+        );
         assert!(
-            problems[0].message.contains("listing-20-24/src/lib.rs"),
-            "{}",
-            problems[0]
+            problem.message.contains("listing-20-24/src/lib.rs"),
+            "{problem}"
         );
     }
     Ok(())
@@ -371,12 +296,10 @@ fn a_translated_file_drifting_from_its_identical_twin_is_named() -> Result<()> {
 
 fn no_text_file_holds_mojibake() -> Result<()> {
     let root = repository_root();
-    let folders = text_folders(&root)?;
-    for folder in &folders {
+    for folder in &text_folders(&root)? {
         assert!(folder.is_dir(), "{} is not a folder", folder.display());
     }
-    assert_no_problems("mojibake", &check_mojibake(&root)?);
-    Ok(())
+    ensure_none("mojibake", &check_mojibake(&root)?)
 }
 
 fn mojibake_is_reported_with_its_file_and_line() -> Result<()> {
@@ -386,9 +309,7 @@ fn mojibake_is_reported_with_its_file_and_line() -> Result<()> {
     let mut expected = Vec::new();
     for folder in text_folders(book.root())? {
         let files = files_under(std::slice::from_ref(&folder))?;
-        let file = files
-            .first()
-            .with_context(|| format!("no file in {}", folder.display()))?;
+        let file = files.first().context("an empty text folder")?;
         let mut text = std::fs::read_to_string(file)?;
         if !text.is_empty() && !text.ends_with('\n') {
             text.push('\n');
@@ -396,24 +317,17 @@ fn mojibake_is_reported_with_its_file_and_line() -> Result<()> {
         let line = text.lines().count() + 1;
         text.push_str("Le r\u{C3}\u{A9}sum\u{C3}\u{A9}\nFichier \u{C2}\u{A0}: src/lib.rs\n");
         std::fs::write(file, text)?;
-        expected.push(format!("{}:{line}: mojibake `Ã©`", file.display()));
-        expected.push(format!(
-            "{}:{}: mojibake `Â<U+00A0>`",
-            file.display(),
-            line + 1
-        ));
+        let file = file.display();
+        expected.push(format!("{file}:{line}: mojibake `Ã©`"));
+        expected.push(format!("{file}:{}: mojibake `Â<U+00A0>`", line + 1));
     }
-    let problems: Vec<String> = check_mojibake(book.root())?
-        .iter()
-        .map(ToString::to_string)
-        .collect();
-    for wanted in &expected {
-        assert!(
-            problems.iter().any(|p| p.starts_with(wanted)),
-            "{wanted} not in {problems:#?}"
-        );
-    }
+    let problems = check_mojibake(book.root())?;
+    let problems: Vec<String> = problems.iter().map(ToString::to_string).collect();
     assert_eq!(problems.len(), expected.len(), "{problems:#?}");
+    for wanted in &expected {
+        let found = problems.iter().any(|p| p.starts_with(wanted));
+        assert!(found, "{wanted} not in {problems:#?}");
+    }
     Ok(())
 }
 
@@ -440,12 +354,8 @@ fn the_template_holds_prose_and_no_listing_code() -> Result<()> {
         let text = std::fs::read_to_string(&file)?;
         for line in text.lines().map(str::trim).filter(|line| line.len() >= 12) {
             code_lines += 1;
-            if let Some(msgid) = msgids.iter().find(|msgid| msgid.contains(line)) {
-                panic!(
-                    "{} line {line:?} is in the template: {msgid:?}",
-                    file.display()
-                );
-            }
+            let found = msgids.iter().find(|msgid| msgid.contains(line));
+            assert!(found.is_none(), "{}: {line:?} in {found:?}", file.display());
         }
     }
     assert!(code_lines > 100, "only {code_lines} listing lines compared");
@@ -469,10 +379,7 @@ fn a_directive_extracted_as_prose_is_an_error_naming_the_chapter() -> Result<()>
     text.push_str("\n```\n// a comment\n{{#include ../listings-sources/missing.rs}}\n```\n");
     std::fs::write(book.root().join(&chapter), text)?;
 
-    let error = match extract_pot(book.root()) {
-        Ok(_) => panic!("the include line was extracted without error"),
-        Err(error) => format!("{error:#}"),
-    };
+    let error = format!("{:#}", extract_pot(book.root()).err().context("no error")?);
     assert!(error.contains(&format!("{chapter}:{line}")), "{error}");
     assert!(error.contains("directive"), "{error}");
     Ok(())

@@ -22,6 +22,23 @@ fn catalog_updates(update: &PoUpdate) -> &[CatalogUpdate] {
     &update.catalogs
 }
 
+/// `cargo xtask po` changed no file: the template and every catalog are
+/// what it would write.
+fn assert_all_unchanged(update: &PoUpdate) {
+    let template = &update.template;
+    let unchanged = matches!(template, PotUpdate::Unchanged(_));
+    assert!(unchanged, "{template:?}: run `cargo xtask po`");
+    for catalog in catalog_updates(update) {
+        let (file, line) = (catalog.catalog.display(), catalog.first_difference);
+        assert_eq!(
+            catalog.change,
+            CatalogChange::Unchanged,
+            "{file}:{line:?}: not what `cargo xtask po` writes ({:?})",
+            catalog.summary
+        );
+    }
+}
+
 /// The live entry of `msgid` in the catalog at `path`.
 fn entry(path: &Path, msgid: &str) -> Result<PoEntry> {
     read_po(path)?
@@ -54,6 +71,15 @@ fn long_paragraph(book: &TempBook) -> Result<(String, String, String)> {
     anyhow::bail!("no long one-chapter paragraph")
 }
 
+/// Puts `prefix` before a [`long_paragraph`], as an author rewording it
+/// would: its chapter, its old msgid and its line before the edit.
+fn reword(book: &TempBook, prefix: &str) -> Result<(String, String, usize)> {
+    let (chapter, msgid, first_words) = long_paragraph(book)?;
+    let line = line_of(&book.read(&chapter)?, &first_words).context("the paragraph")?;
+    book.replace_once(&chapter, &first_words, &format!("{prefix}{first_words}"))?;
+    Ok((chapter, msgid, line))
+}
+
 /// Every string of a PO file on one line, as `msgcat --no-wrap` writes it:
 /// another tool's wrapping of the same content.
 fn unwrapped(po: &str) -> String {
@@ -82,11 +108,7 @@ fn a_catalog_wrapped_by_another_gettext_tool_passes_and_is_left_as_it_is() -> Re
         assert_ne!(rewrapped, text, "the catalog has wrapped strings");
         std::fs::write(&translation.catalog, &rewrapped)?;
         check_translations(book.root()).context("a rewrapped catalog passes the checks")?;
-        let update = update_catalogs(book.root())?;
-        assert!(update
-            .catalogs
-            .iter()
-            .all(|c| c.change == CatalogChange::Unchanged));
+        assert_all_unchanged(&update_catalogs(book.root())?);
         assert_eq!(std::fs::read_to_string(&translation.catalog)?, rewrapped);
     }
     Ok(())
@@ -118,26 +140,15 @@ fn the_changes_since_a_revision_count_added_edited_translated_and_removed() -> R
         .iter()
         .all(|c| c.added + c.edited + c.translated + c.removed == 0));
 
-    let (chapter, _, first_words) = long_paragraph(&book)?;
-    let text = book.read(&chapter)?;
-    let edited = format!("As a result, {first_words}");
-    let added = "A paragraph the translators have not seen yet.\n\n";
-    book.replace_once(&chapter, &first_words, &format!("{added}{edited}"))?;
-    let summary = "src/SUMMARY.md";
-    let _ = text;
+    reword(
+        &book,
+        "A paragraph the translators have not seen yet.\n\nAs a result, ",
+    )?;
     update_catalogs(book.root())?;
     let changes = changes_since(book.root(), "HEAD")?;
-    for change in &changes {
-        assert_eq!(
-            (
-                change.added,
-                change.edited,
-                change.translated,
-                change.removed
-            ),
-            (1, 1, 0, 1),
-            "{change:?}"
-        );
+    for c in &changes {
+        let counts = (c.added, c.edited, c.translated, c.removed);
+        assert_eq!(counts, (1, 1, 0, 1), "{c:?}");
     }
     let status = booktools::i18n::status::book_status(book.root())?;
     let markdown = render_markdown(book.root(), &status, Some(("HEAD", &changes)));
@@ -146,73 +157,38 @@ fn the_changes_since_a_revision_count_added_edited_translated_and_removed() -> R
         assert!(markdown.contains(&row), "{row} not in:\n{markdown}");
     }
     assert!(markdown.contains("**incomplete**"), "{markdown}");
-    assert!(book.read(summary).is_ok());
-    let error = changes_since(book.root(), "no-such-revision").unwrap_err();
-    assert!(
-        format!("{error:#}").contains("no-such-revision"),
-        "{error:#}"
-    );
+    let error = changes_since(book.root(), "no-such-rev").unwrap_err();
+    assert!(format!("{error:#}").contains("no-such-rev"), "{error:#}");
     Ok(())
 }
 
 fn merging_the_template_into_the_unchanged_book_changes_nothing() -> Result<()> {
     let book = TempBook::copy_of_repository()?;
     let update = update_catalogs(book.root())?;
-    assert!(
-        matches!(update.template, PotUpdate::Unchanged(_)),
-        "{:?}: run `cargo xtask po`",
-        update.template
-    );
+    assert_all_unchanged(&update);
+    let mut files = vec![booktools::languages::BookLayout::load(book.root())?.pot_file()];
     for catalog in catalog_updates(&update) {
-        assert_eq!(
-            catalog.change,
-            CatalogChange::Unchanged,
-            "{}:{}: differs from what `cargo xtask po` writes ({:?}): run `cargo xtask po`",
-            catalog.catalog.display(),
-            catalog.first_difference.unwrap_or(0),
-            catalog.summary
-        );
         assert_eq!(
             catalog.summary.kept,
             read_po(&catalog.catalog)?.entries.len()
         );
+        files.push(catalog.catalog.clone());
     }
     // Byte for byte the committed files, template included.
-    for translation in translations(&repository_root())? {
-        let relative = translation.catalog.strip_prefix(repository_root())?;
-        assert_eq!(
-            std::fs::read(&translation.catalog)?,
-            std::fs::read(book.root().join(relative))?,
-            "{}",
-            relative.display()
-        );
+    for file in files {
+        let committed = repository_root().join(file.strip_prefix(book.root())?);
+        let same = std::fs::read(&file)? == std::fs::read(&committed)?;
+        assert!(same, "{} changed", committed.display());
     }
-    let pot = "po/messages.pot";
-    assert_eq!(
-        std::fs::read(repository_root().join(pot))?,
-        std::fs::read(book.root().join(pot))?
-    );
     // And twice is once.
-    let again = update_catalogs(book.root())?;
-    assert!(again
-        .catalogs
-        .iter()
-        .all(|c| c.change == CatalogChange::Unchanged));
+    assert_all_unchanged(&update_catalogs(book.root())?);
     Ok(())
 }
 
 fn an_edited_english_paragraph_fails_the_checks_until_its_translation_is_updated() -> Result<()> {
     let book = TempBook::copy_of_repository()?;
     check_translations(book.root()).context("the copy passes before the edit")?;
-    let (chapter, old_msgid, first_words) = long_paragraph(&book)?;
-    // Reword the start of the paragraph, as an author would.
-    let chapter_text = book.read(&chapter)?;
-    let line = line_of(&chapter_text, &first_words).context("the paragraph in the chapter")?;
-    book.replace_once(
-        &chapter,
-        &first_words,
-        &format!("As a result, {first_words}"),
-    )?;
+    let (chapter, old_msgid, line) = reword(&book, "As a result, ")?;
     let new_msgid = format!("As a result, {old_msgid}");
 
     let update = update_catalogs(book.root())?;
@@ -260,23 +236,16 @@ fn an_edited_english_paragraph_fails_the_checks_until_its_translation_is_updated
     for catalog in catalog_updates(&update) {
         let fuzzy = entry(&catalog.catalog, &new_msgid)?;
         let text = std::fs::read_to_string(&catalog.catalog)?;
-        let reviewed: Vec<&str> = text
-            .split('\n')
-            .enumerate()
-            .filter(|(index, line)| {
-                let in_comments = (fuzzy.line - 1..fuzzy.msgid_line - 1).contains(index);
-                !(in_comments && (line.starts_with("#|") || *line == "#, fuzzy"))
-            })
+        let comments = fuzzy.line - 1..fuzzy.msgid_line - 1;
+        let flag = |line: &str| line.starts_with("#|") || line == "#, fuzzy";
+        let reviewed: Vec<&str> = (text.split('\n').enumerate())
+            .filter(|(index, line)| !(comments.contains(index) && flag(line)))
             .map(|(_, line)| line)
             .collect();
         std::fs::write(&catalog.catalog, reviewed.join("\n"))?;
     }
     check_translations(book.root()).context("after the review")?;
-    let again = update_catalogs(book.root())?;
-    assert!(matches!(again.template, PotUpdate::Unchanged(_)));
-    for catalog in &again.catalogs {
-        assert_eq!(catalog.change, CatalogChange::Unchanged, "{catalog:?}");
-    }
+    assert_all_unchanged(&update_catalogs(book.root())?);
     Ok(())
 }
 
@@ -319,15 +288,16 @@ fn a_language_without_a_catalog_gets_one_translating_nothing() -> Result<()> {
         .language(&layout.source_language)
         .context("the source language's tree")?;
     let tree = format!("{}-xx", source.tree_setting);
-    copy_dir(&source.tree, &book.root().join(&tree))?;
-    let config = book.read("book.toml")?;
-    let trees_table = "[preprocessor.listings.trees]\n";
-    book.replace_once(
-        "book.toml",
-        trees_table,
-        &format!("{trees_table}xx = \"{tree}\"\n"),
-    )?;
-    assert!(config.contains(trees_table));
+    for file in booktools::i18n::translation::files_under(std::slice::from_ref(&source.tree))? {
+        let to = book
+            .root()
+            .join(&tree)
+            .join(file.strip_prefix(&source.tree)?);
+        std::fs::create_dir_all(to.parent().context("a folder")?)?;
+        std::fs::copy(&file, to)?;
+    }
+    let trees = "[preprocessor.listings.trees]\n";
+    book.replace_once("book.toml", trees, &format!("{trees}xx = \"{tree}\"\n"))?;
 
     let update = update_catalogs(book.root())?;
     let created = update
@@ -349,34 +319,18 @@ fn a_language_without_a_catalog_gets_one_translating_nothing() -> Result<()> {
     Ok(())
 }
 
-/// Copies a folder recursively, without `target/` build products.
-fn copy_dir(from: &Path, to: &Path) -> Result<()> {
-    std::fs::create_dir_all(to)?;
-    for entry in std::fs::read_dir(from)? {
-        let entry = entry?;
-        let dest = to.join(entry.file_name());
-        if entry.file_type()?.is_dir() {
-            if entry.file_name() != "target" {
-                copy_dir(&entry.path(), &dest)?;
-            }
-        } else {
-            std::fs::copy(entry.path(), &dest)?;
-        }
-    }
-    Ok(())
-}
-
 fn the_french_guide_for_translators_follows_french_typography() -> Result<()> {
     // TRANSLATING.md is written in French (after an English summary in a
     // block quote): its prose goes through the typography check of the
     // catalogs, one message per line, so a problem names the guide's line.
     let guide = std::fs::read_to_string(repository_root().join("TRANSLATING.md"))?;
-    let mut po = String::from(
-        "msgid \"\"\nmsgstr \"\"\n\"Project-Id-Version: guide\\n\"\n\"POT-Creation-Date: \\n\"\n\
-         \"PO-Revision-Date: \\n\"\n\"Language-Team: \\n\"\n\"MIME-Version: 1.0\\n\"\n\
-         \"Content-Type: text/plain; charset=UTF-8\\n\"\n\"Content-Transfer-Encoding: 8bit\\n\"\n\
-         \"Language: fr\\n\"\n\"Plural-Forms: nplurals=2; plural=(n > 1);\\n\"\n",
-    );
+    // A tiny book translated to French: its empty catalog gets the lines.
+    let book = TempBook::tiny(&[("en", "listings-sources"), ("fr", "listings")], "")?;
+    let translations = translations(book.root())?;
+    let [french] = &translations[..] else {
+        anyhow::bail!("one translation expected: {translations:?}");
+    };
+    let mut po = std::fs::read_to_string(&french.catalog)?;
     let mut in_fence = false;
     let mut checked = 0;
     for (index, line) in guide.lines().enumerate() {
@@ -396,15 +350,8 @@ fn the_french_guide_for_translators_follows_french_typography() -> Result<()> {
         checked += 1;
     }
     assert!(checked > 100, "only {checked} lines of French prose");
-    let dir = tempfile::tempdir()?;
-    let catalog = dir.path().join("guide.po");
-    std::fs::write(&catalog, po)?;
-    let problems = booktools::i18n::translation::check_typography(
-        &booktools::i18n::translation::Translation {
-            language: "fr".to_string(),
-            catalog,
-        },
-    )?;
+    std::fs::write(&french.catalog, po)?;
+    let problems = booktools::i18n::translation::check_typography(french)?;
     let list: Vec<&str> = problems.iter().map(|p| p.message.as_str()).collect();
     assert!(problems.is_empty(), "{}", list.join("\n"));
     Ok(())
@@ -413,51 +360,27 @@ fn the_french_guide_for_translators_follows_french_typography() -> Result<()> {
 fn the_status_counts_fuzzy_messages_and_names_missing_and_out_of_step_listings() -> Result<()> {
     use booktools::i18n::status::{book_status, render};
     let book = TempBook::copy_of_repository()?;
-    let (chapter, _, first_words) = long_paragraph(&book)?;
-    book.replace_once(
-        &chapter,
-        &first_words,
-        &format!("As a result, {first_words}"),
-    )?;
+    let (chapter, _, _) = reword(&book, "As a result, ")?;
     update_catalogs(book.root())?;
     let layout = booktools::languages::BookLayout::load(book.root())?;
 
     // In every translated tree: one listing removed, one struct renamed.
     let mut expected = Vec::new();
-    for translation in translations(book.root())? {
-        let tree = &layout
-            .language(&translation.language)
-            .context("a listing tree")?
-            .tree;
-        let listings =
-            booktools::listings::discover(layout.language(&translation.language).unwrap())?;
+    for language in layout.translated() {
+        let listings = booktools::listings::discover(language)?;
         let (first, last) = (&listings[0], &listings[listings.len() - 1]);
         std::fs::remove_dir_all(&last.dir)?;
         let lib = first.dir.join("src/lib.rs");
         let text = std::fs::read_to_string(&lib)?;
-        let line = text
-            .lines()
-            .position(|l| l.starts_with("pub struct "))
-            .context("a struct")?;
-        let renamed = text.replacen("pub struct ", "pub struct Renamed", 1);
-        std::fs::write(&lib, renamed)?;
+        let line = text.lines().position(|l| l.starts_with("pub struct "));
+        let line = line.context("a struct")? + 1;
+        std::fs::write(&lib, text.replacen("pub struct ", "pub struct Renamed", 1))?;
         let shown = |path: &Path| {
-            path.strip_prefix(book.root())
-                .unwrap()
-                .display()
-                .to_string()
+            Ok::<_, anyhow::Error>(path.strip_prefix(book.root())?.display().to_string())
         };
-        expected.push((
-            translation.language.clone(),
-            format!(
-                "{}:{}: [{}] listing structure",
-                shown(&lib),
-                line + 1,
-                translation.language
-            ),
-            shown(&last.dir),
-        ));
-        assert!(tree.is_dir());
+        let code = &language.code;
+        let renamed = format!("{}:{line}: [{code}] listing structure", shown(&lib)?);
+        expected.push((code.clone(), renamed, shown(&last.dir)?));
     }
     assert!(!expected.is_empty(), "no translated language");
 

@@ -8,21 +8,7 @@ const LONG: &str = "The worker threads each take a job from the channel, run it,
 /// A template (English catalog) of `(source reference, msgid)` messages;
 /// other modules' tests build theirs with it too.
 pub(crate) fn template(date: &str, messages: &[(&str, &str)]) -> Catalog {
-    let mut metadata = metadata_from_fields(
-        [
-            ("Project-Id-Version", "Book"),
-            ("POT-Creation-Date", date),
-            ("PO-Revision-Date", ""),
-            ("Language-Team", ""),
-            ("MIME-Version", "1.0"),
-            ("Content-Type", "text/plain; charset=UTF-8"),
-            ("Content-Transfer-Encoding", "8bit"),
-            ("Language", "en"),
-            ("Plural-Forms", "nplurals=1; plural=0;"),
-        ]
-        .into_iter(),
-    )
-    .unwrap();
+    let mut metadata = metadata(&new_header("Book", date, "en"), date).unwrap();
     metadata.language = "en".into();
     let mut catalog = Catalog::new(metadata);
     for (source, msgid) in messages {
@@ -34,11 +20,6 @@ pub(crate) fn template(date: &str, messages: &[(&str, &str)]) -> Catalog {
         );
     }
     catalog
-}
-
-fn po(body: &str) -> (PoFile, String) {
-    let text = format!("{HEADER}{body}");
-    (parse_po(Path::new("xx.po"), text.as_bytes()).unwrap(), text)
 }
 
 fn merge(template: &Catalog, text: &str) -> Merged {
@@ -55,148 +36,129 @@ fn read_back(text: &str) -> PoFile {
     read_po(&path).unwrap()
 }
 
+/// A catalog translating "Title" (src/a.md:1) and [`LONG`] (src/a.md:3).
+const IN_STEP: &str = "#: src/a.md:1\nmsgid \"Title\"\nmsgstr \"Titre\"\n\n#: src/a.md:3\nmsgid \"\"\n\"The worker threads each take a job from the channel, run it, and go back to \"\n\"waiting for the next job until the channel closes.\"\nmsgstr \"Les opérateurs prennent une mission.\"\n\n";
+
 #[test]
 fn a_catalog_in_step_with_the_template_is_left_byte_for_byte() {
     let template = template(
         "2024-01-01T00:00:00Z",
         &[("src/a.md:1", "Title"), ("src/a.md:3", LONG)],
     );
-    let (_, text) = po("#: src/a.md:1\nmsgid \"Title\"\nmsgstr \"Titre\"\n\n#: src/a.md:3\nmsgid \"\"\n\"The worker threads each take a job from the channel, run it, and go back to \"\n\"waiting for the next job until the channel closes.\"\nmsgstr \"Les opérateurs prennent une mission.\"\n\n");
+    let text = format!("{HEADER}{IN_STEP}");
     let merged = merge(&template, &text);
     assert_eq!(merged.text, text);
-    assert_eq!(
-        merged.summary,
-        MergeSummary {
-            kept: 2,
-            ..MergeSummary::default()
-        }
-    );
+    assert_eq!((merged.summary.kept, merged.summary.fuzzy.len()), (2, 0));
+    assert!(merged.summary.added.is_empty() && merged.summary.dropped.is_empty());
 }
 
+/// One merge: its label, the template's (reference, msgid) messages, the
+/// old catalog's entries, a fragment of the merged text, and the summary
+/// as (kept, fuzzy, added, dropped). Every merge takes the template's
+/// creation date and keeps the rest of the header, reads back with polib
+/// (each fuzzy entry translated), and merging again changes nothing.
+type Row<'a> = (
+    &'a str,
+    &'a [(&'a str, &'a str)],
+    &'a str,
+    &'a str,
+    Summary<'a>,
+);
+type Summary<'a> = (usize, &'a [&'a str], &'a [&'a str], &'a [&'a str]);
+
 #[test]
-fn an_edited_message_inherits_the_old_translation_as_fuzzy_with_the_previous_msgid() {
+fn merges_keep_translations_comments_and_previous_msgids() {
+    let stop = [("src/a.md:1", "Stop the server cleanly")];
     let edited = LONG.replace("go back to waiting", "then wait");
-    let template = template(
-        "2024-03-03T00:00:00Z",
-        &[("src/a.md:1", "Title"), ("src/a.md:4", &edited)],
-    );
-    let (_, text) = po("#: src/a.md:1\nmsgid \"Title\"\nmsgstr \"Titre\"\n\n#: src/a.md:3\nmsgid \"\"\n\"The worker threads each take a job from the channel, run it, and go back to \"\n\"waiting for the next job until the channel closes.\"\nmsgstr \"Les opérateurs prennent une mission.\"\n\n");
-    let merged = merge(&template, &text);
-    assert_eq!(merged.summary.fuzzy, std::slice::from_ref(&edited));
-    assert_eq!(merged.summary.dropped, [LONG]);
-    assert_eq!(merged.summary.kept, 1);
-    assert!(
-        merged.text.contains(
-            "#: src/a.md:4\n#, fuzzy\n#| msgid \"\"\n#| \"The worker threads each take a job from the channel, run it, and go back to \"\n#| \"waiting for the next job until the channel closes.\"\nmsgid \"\"\n"
+    let rows: &[Row] = &[
+        (
+            "an edited message inherits the old translation as fuzzy with the previous msgid",
+            &[("src/a.md:1", "Title"), ("src/a.md:4", &edited)],
+            IN_STEP,
+            "#: src/a.md:4\n#, fuzzy\n#| msgid \"\"\n#| \"The worker threads each take a job from the channel, run it, and go back to \"\n#| \"waiting for the next job until the channel closes.\"\nmsgid \"\"\n",
+            (1, &[&edited], &[], &[LONG]),
         ),
-        "{}",
-        merged.text
-    );
-    assert!(merged
-        .text
-        .contains("\"POT-Creation-Date: 2024-03-03T00:00:00Z\\n\""));
-    assert!(merged
-        .text
-        .contains("\"PO-Revision-Date: 2024-02-02T00:00:00Z\\n\""));
-    let back = read_back(&merged.text);
-    let entry = back.live_entries().find(|e| e.msgid == edited).unwrap();
-    assert!(entry.is_fuzzy());
-    assert_eq!(entry.msgstr, ["Les opérateurs prennent une mission."]);
-    assert_eq!(back.live_entries().count(), 2);
-
-    // Merging again keeps everything, the previous msgid included.
-    let again = merge(&template, &merged.text);
-    assert_eq!(again.text, merged.text);
-    assert_eq!(again.summary.kept, 2);
-}
-
-#[test]
-fn clearing_the_fuzzy_flag_drops_the_previous_msgid_at_the_next_merge() {
-    let template = template("2024-01-01T00:00:00Z", &[("src/a.md:1", "Hello there")]);
-    let (_, text) = po("#: src/a.md:1\n#, fuzzy\n#| msgid \"Hello\"\nmsgid \"Hello there\"\nmsgstr \"Bonjour\"\n\n");
-    assert_eq!(merge(&template, &text).text, text);
-    let cleared = text.replace("#, fuzzy\n", "");
-    let merged = merge(&template, &cleared);
-    assert!(!merged.text.contains("#|"), "{}", merged.text);
-    assert!(merged
-        .text
-        .ends_with("#: src/a.md:1\nmsgid \"Hello there\"\nmsgstr \"Bonjour\"\n\n"));
-}
-
-#[test]
-fn new_messages_are_added_untranslated_and_removed_ones_dropped() {
-    let template = template(
-        "2024-01-01T00:00:00Z",
-        &[
-            ("src/a.md:1", "Title"),
-            ("src/b.md:1", "A brand new chapter"),
-        ],
-    );
-    let (_, text) = po("#: src/a.md:1\nmsgid \"Title\"\nmsgstr \"Titre\"\n\n#: src/a.md:9\nmsgid \"Gone for good\"\nmsgstr \"Parti\"\n\n#~ msgid \"Older\"\n#~ msgstr \"Plus vieux\"\n\n");
-    let merged = merge(&template, &text);
-    assert_eq!(merged.summary.added, ["A brand new chapter"]);
-    assert_eq!(merged.summary.dropped, ["Gone for good", "Older"]);
-    assert!(merged
-        .text
-        .ends_with("#: src/b.md:1\nmsgid \"A brand new chapter\"\nmsgstr \"\"\n\n"));
-    assert!(!merged.text.contains("Parti") && !merged.text.contains("#~"));
-    assert_eq!(read_back(&merged.text).live_entries().count(), 2);
-}
-
-#[test]
-fn references_come_from_the_template_and_translator_comments_stay() {
-    let template = template("2024-01-01T00:00:00Z", &[("src/a.md:7", "Title")]);
-    let (_, text) = po("# Keep it short.\n#: src/a.md:1\nmsgid \"Title\"\nmsgstr \"Titre\"\n\n");
-    let merged = merge(&template, &text);
-    assert!(merged
-        .text
-        .ends_with("# Keep it short.\n#: src/a.md:7\nmsgid \"Title\"\nmsgstr \"Titre\"\n\n"));
-}
-
-#[test]
-fn an_untranslated_or_distant_entry_lends_nothing() {
-    let template = template(
-        "2024-01-01T00:00:00Z",
-        &[("src/a.md:1", "Stop the server cleanly")],
-    );
-    let (_, text) = po("#: src/a.md:1\nmsgid \"Stop the server cleanly now\"\nmsgstr \"\"\n\n#: src/a.md:2\nmsgid \"Something else entirely\"\nmsgstr \"Autre chose\"\n\n");
-    let merged = merge(&template, &text);
-    assert_eq!(merged.summary.added, ["Stop the server cleanly"]);
-    assert!(merged.summary.fuzzy.is_empty());
-}
-
-#[test]
-fn an_obsolete_entry_can_lend_its_translation() {
-    let template = template(
-        "2024-01-01T00:00:00Z",
-        &[("src/a.md:1", "Stop the server cleanly")],
-    );
-    let (_, text) = po(
-        "#~ msgid \"Stop the server cleanly now\"\n#~ msgstr \"Arrêter le serveur proprement\"\n\n",
-    );
-    let merged = merge(&template, &text);
-    assert_eq!(merged.summary.fuzzy, ["Stop the server cleanly"]);
-    assert!(merged
-        .text
-        .contains("#, fuzzy\n#| msgid \"Stop the server cleanly now\"\nmsgid \"Stop the server cleanly\"\nmsgstr \"Arrêter le serveur proprement\"\n"));
-}
-
-#[test]
-fn a_fuzzy_entry_edited_again_keeps_its_first_previous_msgid() {
-    // Its translation still matches the first English text.
-    let template = template(
-        "2024-01-01T00:00:00Z",
-        &[("src/a.md:1", "Stop the server very cleanly")],
-    );
-    let (_, text) = po("#: src/a.md:1\n#, fuzzy\n#| msgid \"Stop the server\"\nmsgid \"Stop the server cleanly\"\nmsgstr \"Arrêter le serveur\"\n\n");
-    let merged = merge(&template, &text);
-    assert!(
-        merged.text.contains(
-            "#, fuzzy\n#| msgid \"Stop the server\"\nmsgid \"Stop the server very cleanly\"\n"
+        (
+            "a fuzzy entry keeps its `#|` previous msgid",
+            &[("src/a.md:1", "Hello there")],
+            "#: src/a.md:1\n#, fuzzy\n#| msgid \"Hello\"\nmsgid \"Hello there\"\nmsgstr \"Bonjour\"\n\n",
+            "#, fuzzy\n#| msgid \"Hello\"\nmsgid \"Hello there\"\nmsgstr \"Bonjour\"\n\n",
+            (1, &[], &[], &[]),
         ),
-        "{}",
-        merged.text
-    );
+        (
+            "clearing the fuzzy flag drops the previous msgid",
+            &[("src/a.md:1", "Hello there")],
+            "#: src/a.md:1\n#| msgid \"Hello\"\nmsgid \"Hello there\"\nmsgstr \"Bonjour\"\n\n",
+            "\"\n\n#: src/a.md:1\nmsgid \"Hello there\"\nmsgstr \"Bonjour\"\n\n",
+            (1, &[], &[], &[]),
+        ),
+        (
+            "new messages are added untranslated and removed ones dropped",
+            &[("src/a.md:1", "Title"), ("src/b.md:1", "A brand new chapter")],
+            "#: src/a.md:1\nmsgid \"Title\"\nmsgstr \"Titre\"\n\n#: src/a.md:9\nmsgid \"Gone for good\"\nmsgstr \"Parti\"\n\n#~ msgid \"Older\"\n#~ msgstr \"Plus vieux\"\n\n",
+            "msgstr \"Titre\"\n\n#: src/b.md:1\nmsgid \"A brand new chapter\"\nmsgstr \"\"\n\n",
+            (1, &[], &["A brand new chapter"], &["Gone for good", "Older"]),
+        ),
+        (
+            "references come from the template and translator comments stay",
+            &[("src/a.md:7", "Title")],
+            "# Keep it short.\n#: src/a.md:1\nmsgid \"Title\"\nmsgstr \"Titre\"\n\n",
+            "\"\n\n# Keep it short.\n#: src/a.md:7\nmsgid \"Title\"\nmsgstr \"Titre\"\n\n",
+            (1, &[], &[], &[]),
+        ),
+        (
+            "an untranslated or distant entry lends nothing",
+            &stop,
+            "#: src/a.md:1\nmsgid \"Stop the server cleanly now\"\nmsgstr \"\"\n\n#: src/a.md:2\nmsgid \"Something else entirely\"\nmsgstr \"Autre chose\"\n\n",
+            "#: src/a.md:1\nmsgid \"Stop the server cleanly\"\nmsgstr \"\"\n\n",
+            (0, &[], &["Stop the server cleanly"], &["Stop the server cleanly now", "Something else entirely"]),
+        ),
+        (
+            "an obsolete entry can lend its translation",
+            &stop,
+            "#~ msgid \"Stop the server cleanly now\"\n#~ msgstr \"Arrêter le serveur proprement\"\n\n",
+            "#, fuzzy\n#| msgid \"Stop the server cleanly now\"\nmsgid \"Stop the server cleanly\"\nmsgstr \"Arrêter le serveur proprement\"\n",
+            (0, &["Stop the server cleanly"], &[], &["Stop the server cleanly now"]),
+        ),
+        (
+            // Its translation still matches the first English text.
+            "a fuzzy entry edited again keeps its first previous msgid",
+            &[("src/a.md:1", "Stop the server very cleanly")],
+            "#: src/a.md:1\n#, fuzzy\n#| msgid \"Stop the server\"\nmsgid \"Stop the server cleanly\"\nmsgstr \"Arrêter le serveur\"\n\n",
+            "#, fuzzy\n#| msgid \"Stop the server\"\nmsgid \"Stop the server very cleanly\"\n",
+            (0, &["Stop the server very cleanly"], &[], &["Stop the server cleanly"]),
+        ),
+    ];
+    for (label, messages, body, fragment, (kept, fuzzy, added, dropped)) in rows {
+        let template = template("2024-03-03T00:00:00Z", messages);
+        let merged = merge(&template, &format!("{HEADER}{body}"));
+        for fragment in [
+            fragment,
+            "\"POT-Creation-Date: 2024-03-03T00:00:00Z\\n\"",
+            "\"PO-Revision-Date: 2024-02-02T00:00:00Z\\n\"",
+        ] {
+            assert!(merged.text.contains(fragment), "{label}:\n{}", merged.text);
+        }
+        let s = &merged.summary;
+        let expected = (*kept, to_vec(fuzzy), to_vec(added), to_vec(dropped));
+        let summary = (s.kept, s.fuzzy.clone(), s.added.clone(), s.dropped.clone());
+        assert_eq!(summary, expected, "{label}");
+        let back = read_back(&merged.text);
+        assert_eq!(back.entries.len(), messages.len(), "{label}");
+        let carried: Vec<_> = (back.live_entries())
+            .filter(|e| fuzzy.contains(&e.msgid.as_str()))
+            .collect();
+        assert_eq!(carried.len(), fuzzy.len(), "{label}");
+        assert!(
+            carried.iter().all(|e| e.is_fuzzy() && e.is_translated()),
+            "{label}"
+        );
+        assert_eq!(merge(&template, &merged.text).text, merged.text, "{label}");
+    }
+}
+
+fn to_vec(texts: &[&str]) -> Vec<String> {
+    texts.iter().map(|text| text.to_string()).collect()
 }
 
 #[test]

@@ -18,7 +18,7 @@
 //! tells reviewers so.
 
 use super::po_file::{PoEntry, PoFile};
-use super::{with_source, Problem};
+use super::{entry_problem, Problem};
 use crate::i18n::glossary::Glossary;
 use mdbook_markdown::pulldown_cmark::{Event, Parser, Tag};
 use std::collections::BTreeMap;
@@ -165,18 +165,13 @@ fn check_entry(po: &PoFile, entry: &PoEntry, glossary: &Glossary) -> Option<Prob
     if differences.is_empty() {
         return None;
     }
-    Some(Problem::at(
-        &po.path,
-        entry.msgstr_line,
-        with_source(
-            format!(
-                "the translation does not carry what its English message does ({}); \
-                 is it the translation of another message?",
-                differences.join("; ")
-            ),
-            entry.references.first().map(String::as_str),
-        ),
-    ))
+    let message = format!(
+        "the translation does not carry what its English message does ({}); \
+         is it the translation of another message?",
+        differences.join("; ")
+    );
+    let source = entry.references.first().map(String::as_str);
+    Some(entry_problem(po, Some(entry.msgstr_line), source, message))
 }
 
 #[cfg(test)]

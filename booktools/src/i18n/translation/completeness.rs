@@ -8,7 +8,7 @@
 //! exactly the translation of today's sources.
 
 use super::po_file::PoFile;
-use super::{with_source, Problem};
+use super::{entry_problem, Problem};
 use polib::catalog::Catalog;
 use std::collections::HashSet;
 
@@ -17,83 +17,55 @@ const MSGID_EXCERPT: usize = 60;
 
 /// The problems of `po` as a translation of `template`.
 pub fn check_catalog(po: &PoFile, template: &Catalog, language: &str) -> Vec<Problem> {
-    let mut problems = Vec::new();
-    let at = |line: Option<usize>, source: Option<String>, message: String| Problem {
-        file: po.path.clone(),
-        line,
-        message: with_source(message, source.as_deref()),
-    };
-
-    let header_line = Some(po.header_line);
-    match po.header_field("Language") {
-        Some(code) if code == language => {}
-        other => problems.push(at(
-            header_line,
-            None,
-            format!(
-                "header `Language: {}`, expected `{language}`",
-                other.unwrap_or("")
-            ),
-        )),
+    // (PO line, English source, what is wrong)
+    let mut found: Vec<(Option<usize>, Option<String>, String)> = Vec::new();
+    let header = Some(po.header_line);
+    let code = po.header_field("Language").unwrap_or("");
+    if code != language {
+        let what = format!("header `Language: {code}`, expected `{language}`");
+        found.push((header, None, what));
     }
     let content_type = po.header_field("Content-Type").unwrap_or("");
     if !content_type.to_ascii_lowercase().contains("charset=utf-8") {
-        problems.push(at(
-            header_line,
-            None,
-            format!("header `Content-Type: {content_type}`, expected charset=UTF-8"),
-        ));
+        let what = format!("header `Content-Type: {content_type}`, expected charset=UTF-8");
+        found.push((header, None, what));
     }
-
-    let mut expected = HashSet::new();
     for message in template.messages() {
-        let msgid = message.msgid();
-        expected.insert(msgid);
-        let source = sources(message.source());
-        let entry = po
-            .live_entries()
-            .find(|entry| entry.msgctxt.is_none() && entry.msgid == msgid);
-        match entry {
-            None => problems.push(at(
-                None,
-                source,
-                format!("no entry for {} (run `cargo xtask po`)", excerpt(msgid)),
-            )),
-            Some(entry) if entry.is_fuzzy() => problems.push(at(
-                entry.flags_line.or(Some(entry.msgid_line)),
-                source,
-                format!(
-                    "fuzzy entry {}: gettext ignores it and shows the English",
-                    excerpt(msgid)
-                ),
-            )),
-            Some(entry) if !entry.is_translated() => problems.push(at(
-                Some(entry.msgstr_line),
-                source,
-                format!("untranslated entry {} (empty msgstr)", excerpt(msgid)),
-            )),
-            Some(_) => {}
-        }
+        let (msgid, short) = (message.msgid(), excerpt(message.msgid()));
+        let entry = (po.live_entries()).find(|e| e.msgctxt.is_none() && e.msgid == msgid);
+        let (line, what) = match entry {
+            None => (None, format!("no entry for {short} (run `cargo xtask po`)")),
+            Some(e) if e.is_fuzzy() => (
+                e.flags_line.or(Some(e.msgid_line)),
+                format!("fuzzy entry {short}: gettext ignores it and shows the English"),
+            ),
+            Some(e) if !e.is_translated() => (
+                Some(e.msgstr_line),
+                format!("untranslated entry {short} (empty msgstr)"),
+            ),
+            Some(_) => continue,
+        };
+        found.push((line, sources(message.source()), what));
     }
+    let expected: HashSet<&str> = template.messages().map(|m| m.msgid()).collect();
     for entry in &po.entries {
+        let short = excerpt(&entry.msgid);
         if entry.obsolete {
-            problems.push(at(
-                Some(entry.line),
-                None,
-                format!("obsolete `#~` entry {}: delete it", excerpt(&entry.msgid)),
-            ));
+            let what = format!("obsolete `#~` entry {short}: delete it");
+            found.push((Some(entry.line), None, what));
         } else if entry.msgctxt.is_some() || !expected.contains(entry.msgid.as_str()) {
-            problems.push(at(
+            let what =
+                format!("stale entry {short}: the English sources no longer have this message");
+            found.push((
                 Some(entry.msgid_line),
                 sources(&entry.references.join(" ")),
-                format!(
-                    "stale entry {}: the English sources no longer have this message",
-                    excerpt(&entry.msgid)
-                ),
+                what,
             ));
         }
     }
-    problems
+    (found.into_iter())
+        .map(|(line, source, what)| entry_problem(po, line, source.as_deref(), what))
+        .collect()
 }
 
 /// The `#:` references on one line, or nothing.

@@ -25,26 +25,22 @@ const REQUIRED_HEADER_FIELDS: [&str; 9] = [
     "Plural-Forms",
 ];
 
-/// One entry of a PO file.
+/// One entry of a PO file, with the line of each part.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct PoEntry {
     /// First line of the entry (its first comment or keyword).
     pub line: usize,
     /// A `#~` entry: kept by gettext tools when a message left the sources.
     pub obsolete: bool,
-    /// Line of the `#, ...` flags, if any.
     pub flags_line: Option<usize>,
-    /// The flags (`fuzzy`, `rust-format`, ...).
+    /// The `#,` flags (`fuzzy`, `rust-format`, ...).
     pub flags: Vec<String>,
     /// The `#:` references (`src/chapter.md:12`).
     pub references: Vec<String>,
-    /// `msgctxt`, if any.
     pub msgctxt: Option<String>,
-    /// Line of the `msgid` keyword.
     pub msgid_line: usize,
     /// The message, unescaped.
     pub msgid: String,
-    /// `msgid_plural`, if any.
     pub msgid_plural: Option<String>,
     /// Line of the first `msgstr` keyword.
     pub msgstr_line: usize,
@@ -55,7 +51,6 @@ pub struct PoEntry {
 }
 
 impl PoEntry {
-    /// True when the entry carries the `fuzzy` flag.
     pub fn is_fuzzy(&self) -> bool {
         self.flags.iter().any(|flag| flag == "fuzzy")
     }
@@ -69,10 +64,10 @@ impl PoEntry {
     pub fn msgstr_line_at(&self, offset: usize) -> usize {
         let mut start = 0;
         for (line, text) in &self.msgstr_segments {
-            if offset < start + text.len() {
+            start += text.len();
+            if offset < start {
                 return *line;
             }
-            start += text.len();
         }
         self.msgstr_segments
             .last()
@@ -83,7 +78,6 @@ impl PoEntry {
 /// A parsed PO file: its header fields and its entries.
 #[derive(Debug, Clone)]
 pub struct PoFile {
-    /// The file read.
     pub path: PathBuf,
     /// Header fields (`Language` -> `fr`), in file order.
     pub header: Vec<(String, String)>,
@@ -94,12 +88,9 @@ pub struct PoFile {
 }
 
 impl PoFile {
-    /// The value of a header field.
     pub fn header_field(&self, name: &str) -> Option<&str> {
-        self.header
-            .iter()
-            .find(|(key, _)| key == name)
-            .map(|(_, value)| value.as_str())
+        let mut fields = self.header.iter();
+        fields.find(|(key, _)| key == name).map(|(_, v)| v.as_str())
     }
 
     /// The first line of this file whose content differs from `other`'s,
@@ -110,17 +101,10 @@ impl PoFile {
         if self.header != other.header {
             return Some(self.header_line);
         }
-        let key = |e: &PoEntry| {
-            (
-                e.obsolete,
-                e.flags.clone(),
-                e.references.clone(),
-                e.msgctxt.clone(),
-                e.msgid.clone(),
-                e.msgid_plural.clone(),
-                e.msgstr.clone(),
-            )
-        };
+        fn key(e: &PoEntry) -> impl PartialEq + '_ {
+            let texts = (&e.msgctxt, &e.msgid, &e.msgid_plural, &e.msgstr);
+            (e.obsolete, &e.flags, &e.references, texts)
+        }
         let mut pairs = self.entries.iter().zip(&other.entries);
         match pairs.find(|(a, b)| key(a) != key(b)) {
             Some((entry, _)) => Some(entry.line),
@@ -151,26 +135,26 @@ pub fn read_po(path: &Path) -> Result<PoFile> {
 
 /// Parses PO text (without the polib cross-check).
 pub fn parse_po(path: &Path, bytes: &[u8]) -> Result<PoFile> {
-    let mut parser = Parser::new(path);
+    let mut parser = Parser {
+        path,
+        draft: None,
+        entries: Vec::new(),
+    };
     for (index, raw) in bytes.split(|&byte| byte == b'\n').enumerate() {
-        let line_number = index + 1;
         let raw = raw.strip_suffix(b"\r").unwrap_or(raw);
         let line = std::str::from_utf8(raw).map_err(|error| {
-            anyhow!(
-                "{}:{line_number}: not UTF-8 (byte {} of the line)",
-                path.display(),
-                error.valid_up_to() + 1
-            )
+            let byte = error.valid_up_to() + 1;
+            parser.error(index + 1, format!("not UTF-8 (byte {byte} of the line)"))
         })?;
-        parser.line(line_number, line)?;
+        parser.line(index + 1, line)?;
     }
+    parser.end_entry()?;
     parser.finish()
 }
 
 /// Where the parser is inside the current entry.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 enum Field {
-    /// Comments only so far.
     Comments,
     Msgctxt,
     Msgid,
@@ -179,357 +163,262 @@ enum Field {
 }
 
 /// The entry being read.
-#[derive(Debug, Default)]
 struct Draft {
     entry: PoEntry,
-    field: Option<Field>,
-    has_msgid: bool,
-    has_msgstr: bool,
-    obsolete_lines: usize,
-    live_lines: usize,
+    field: Field,
+    /// Whether it has `#~` lines, and whether it has live keyword lines.
+    has_obsolete: bool,
+    has_live: bool,
 }
 
 struct Parser<'a> {
     path: &'a Path,
     draft: Option<Draft>,
+    /// The entries read, the header first.
     entries: Vec<PoEntry>,
-    header: Option<(usize, String)>,
 }
 
-impl<'a> Parser<'a> {
-    fn new(path: &'a Path) -> Self {
-        Self {
-            path,
-            draft: None,
-            entries: Vec::new(),
-            header: None,
-        }
-    }
-
+impl Parser<'_> {
     fn error(&self, line: usize, message: impl std::fmt::Display) -> anyhow::Error {
         anyhow!("{}:{line}: {message}", self.path.display())
     }
 
     fn line(&mut self, number: usize, line: &str) -> Result<()> {
+        if line.is_empty() {
+            return self.end_entry();
+        }
         if line.trim().is_empty() {
-            if !line.is_empty() {
-                return Err(self.error(number, "a blank line must be empty (it holds spaces)"));
-            }
-            return self.end_entry(number);
+            bail!(self.error(number, "a blank line must be empty (it holds spaces)"));
         }
         let draft = self.draft.get_or_insert_with(|| Draft {
             entry: PoEntry {
                 line: number,
                 ..PoEntry::default()
             },
-            field: Some(Field::Comments),
-            ..Draft::default()
+            field: Field::Comments,
+            has_obsolete: false,
+            has_live: false,
         });
         let (content, obsolete) = match line.strip_prefix("#~") {
             Some(rest) if rest.starts_with('|') => return Ok(()),
             Some(rest) => (rest.strip_prefix(' ').unwrap_or(rest), true),
             None => (line, false),
         };
-        if obsolete {
-            draft.obsolete_lines += 1;
-            draft.entry.obsolete = true;
-        } else if !content.starts_with('#') {
-            draft.live_lines += 1;
+        let is_comment = content.starts_with('#') && !obsolete;
+        draft.entry.obsolete |= obsolete;
+        draft.has_obsolete |= obsolete;
+        draft.has_live |= !obsolete && !is_comment;
+        let field = draft.field;
+        if draft.has_obsolete && draft.has_live {
+            let what = "an entry mixes obsolete `#~` lines and live lines (missing blank line?)";
+            bail!(self.error(number, what));
         }
-        if draft.obsolete_lines > 0 && draft.live_lines > 0 {
-            return Err(self.error(
-                number,
-                "an entry mixes obsolete `#~` lines and live lines (missing blank line?)",
-            ));
+        if is_comment && field != Field::Comments {
+            let what = "a comment after msgid/msgstr: entries must be separated by a blank line";
+            bail!(self.error(number, what));
         }
-        if content.starts_with('#') && !obsolete {
-            self.comment(number, content)
-        } else if content.starts_with('"') {
-            self.continuation(number, content)
-        } else {
-            self.keyword(number, content)
+        if is_comment {
+            return self.comment(number, content);
         }
-    }
-
-    fn comment(&mut self, number: usize, line: &str) -> Result<()> {
-        let draft = self.draft.as_mut().expect("an entry is open");
-        if draft.field != Some(Field::Comments) {
-            return Err(self.error(
-                number,
-                "a comment after msgid/msgstr: entries must be separated by a blank line",
-            ));
-        }
-        if let Some(references) = line.strip_prefix("#:") {
-            draft
-                .entry
-                .references
-                .extend(references.split_whitespace().map(str::to_string));
-        } else if let Some(flags) = line.strip_prefix("#,") {
-            draft.entry.flags_line = Some(number);
-            draft.entry.flags.extend(
-                flags
-                    .split(',')
-                    .map(str::trim)
-                    .filter(|flag| !flag.is_empty())
-                    .map(str::to_string),
-            );
-        } else if !(line == "#"
-            || line.starts_with("# ")
-            || line.starts_with("#.")
-            || line.starts_with("#|"))
-        {
-            return Err(self.error(number, format!("unknown comment kind `{line}`")));
-        }
-        Ok(())
-    }
-
-    fn keyword(&mut self, number: usize, line: &str) -> Result<()> {
-        let known = |keyword: &str| {
-            matches!(keyword, "msgctxt" | "msgid" | "msgid_plural" | "msgstr")
-                || keyword
-                    .strip_prefix("msgstr[")
-                    .and_then(|rest| rest.strip_suffix(']'))
-                    .is_some_and(|index| index.parse::<usize>().is_ok())
-        };
-        let Some((keyword, literal)) = line.split_once(' ').filter(|(k, _)| known(k)) else {
-            return Err(self.error(number, format!("not a PO line: `{line}`")));
-        };
-        let field = self
-            .draft
-            .as_ref()
-            .and_then(|draft| draft.field)
-            .expect("an open entry has a field");
-        let next = match keyword {
-            "msgctxt" if field == Field::Comments => Field::Msgctxt,
-            "msgid" if matches!(field, Field::Comments | Field::Msgctxt) => Field::Msgid,
-            "msgid_plural" if field == Field::Msgid => Field::MsgidPlural,
-            "msgstr" if field == Field::Msgid => Field::Msgstr(0),
-            _ => {
-                match keyword
-                    .strip_prefix("msgstr[")
-                    .and_then(|rest| rest.strip_suffix(']'))
-                    .and_then(|index| index.parse::<usize>().ok())
-                {
-                    Some(0) if field == Field::MsgidPlural => Field::Msgstr(0),
-                    Some(index) if index > 0 && field == Field::Msgstr(index - 1) => {
-                        Field::Msgstr(index)
-                    }
-                    Some(index) if index > 9 => {
-                        return Err(self.error(number, "polib reads at most msgstr[9]"));
-                    }
-                    _ if matches!(field, Field::Msgstr(_))
-                        && matches!(keyword, "msgid" | "msgctxt") =>
-                    {
-                        return Err(self.error(
-                        number,
-                        format!("`{keyword}` after msgstr: entries must be separated by a blank line"),
-                    ));
-                    }
-                    _ => {
-                        return Err(self.error(
-                            number,
-                            format!("unexpected `{keyword}` here (after {field:?})"),
-                        ));
-                    }
-                }
+        let (field, literal, opens) = if content.starts_with('"') {
+            if field == Field::Comments {
+                bail!(self.error(number, "a string line outside msgid/msgstr"));
             }
+            (field, content, false)
+        } else {
+            let (next, literal) = self.keyword(number, content, field)?;
+            (next, literal, true)
         };
         let text = self.literal(number, literal)?;
         let draft = self.draft.as_mut().expect("an entry is open");
-        draft.field = Some(next);
+        draft.field = field;
         let entry = &mut draft.entry;
-        match next {
-            Field::Msgctxt => entry.msgctxt = Some(text),
-            Field::Msgid => {
-                entry.msgid_line = number;
-                entry.msgid = text;
-                draft.has_msgid = true;
-            }
-            Field::MsgidPlural => entry.msgid_plural = Some(text),
-            Field::Msgstr(index) => {
+        match (opens, field) {
+            (true, Field::Msgid) => entry.msgid_line = number,
+            (true, Field::Msgstr(index)) => {
+                entry.msgstr.push(String::new());
                 if index == 0 {
                     entry.msgstr_line = number;
-                    entry.msgstr_segments.push((number, text.clone()));
                 }
-                entry.msgstr.push(text);
-                draft.has_msgstr = true;
             }
-            Field::Comments => unreachable!("a keyword never leads back to comments"),
+            _ => {}
+        }
+        let target = match field {
+            Field::Msgctxt => entry.msgctxt.get_or_insert_with(String::new),
+            Field::Msgid => &mut entry.msgid,
+            Field::MsgidPlural => entry.msgid_plural.get_or_insert_with(String::new),
+            Field::Msgstr(index) => &mut entry.msgstr[index],
+            Field::Comments => unreachable!("a string line belongs to a keyword"),
+        };
+        target.push_str(&text);
+        if field == Field::Msgstr(0) {
+            entry.msgstr_segments.push((number, text));
         }
         Ok(())
     }
 
-    fn continuation(&mut self, number: usize, line: &str) -> Result<()> {
-        let text = self.literal(number, line)?;
-        let draft = self.draft.as_mut().expect("an entry is open");
-        let entry = &mut draft.entry;
-        match draft.field {
-            Some(Field::Msgctxt) => entry
-                .msgctxt
-                .get_or_insert_with(String::new)
-                .push_str(&text),
-            Some(Field::Msgid) => entry.msgid.push_str(&text),
-            Some(Field::MsgidPlural) => entry
-                .msgid_plural
-                .get_or_insert_with(String::new)
-                .push_str(&text),
-            Some(Field::Msgstr(index)) => {
-                if index == 0 {
-                    entry.msgstr_segments.push((number, text.clone()));
-                }
-                entry.msgstr[index].push_str(&text);
-            }
-            _ => return Err(self.error(number, "a string line outside msgid/msgstr")),
+    fn comment(&mut self, number: usize, line: &str) -> Result<()> {
+        let entry = &mut self.draft.as_mut().expect("an entry is open").entry;
+        if let Some(references) = line.strip_prefix("#:") {
+            let references = references.split_whitespace().map(str::to_string);
+            entry.references.extend(references);
+        } else if let Some(flags) = line.strip_prefix("#,") {
+            entry.flags_line = Some(number);
+            let flags = flags.split(',').map(str::trim).filter(|f| !f.is_empty());
+            entry.flags.extend(flags.map(str::to_string));
+        } else if !(line == "#" || ["# ", "#.", "#|"].iter().any(|k| line.starts_with(k))) {
+            bail!(self.error(number, format!("unknown comment kind `{line}`")));
         }
         Ok(())
+    }
+
+    /// The field a keyword line opens after `field`, and its string.
+    fn keyword<'l>(&self, number: usize, line: &'l str, field: Field) -> Result<(Field, &'l str)> {
+        let Some((keyword, literal)) = line.split_once(' ') else {
+            bail!(self.error(number, format!("not a PO line: `{line}`")));
+        };
+        let index = (keyword.strip_prefix("msgstr["))
+            .and_then(|rest| rest.strip_suffix(']'))
+            .and_then(|index| index.parse::<usize>().ok());
+        let next = match (keyword, index, field) {
+            (_, Some(index), _) if index > 9 => Err("polib reads at most msgstr[9]".to_string()),
+            ("msgctxt", _, Field::Comments) => Ok(Field::Msgctxt),
+            ("msgid", _, Field::Comments | Field::Msgctxt) => Ok(Field::Msgid),
+            ("msgid_plural", _, Field::Msgid) => Ok(Field::MsgidPlural),
+            ("msgstr", _, Field::Msgid) | (_, Some(0), Field::MsgidPlural) => Ok(Field::Msgstr(0)),
+            (_, Some(index), Field::Msgstr(previous)) if index == previous + 1 => {
+                Ok(Field::Msgstr(index))
+            }
+            ("msgid" | "msgctxt", _, Field::Msgstr(_)) => Err(format!(
+                "`{keyword}` after msgstr: entries must be separated by a blank line"
+            )),
+            ("msgctxt" | "msgid" | "msgid_plural" | "msgstr", _, _) | (_, Some(_), _) => {
+                Err(format!("unexpected `{keyword}` here (after {field:?})"))
+            }
+            _ => Err(format!("not a PO line: `{line}`")),
+        };
+        next.map(|next| (next, literal))
+            .map_err(|what| self.error(number, what))
     }
 
     /// Unescapes a `"..."` literal that must fill the rest of the line.
     fn literal(&self, number: usize, literal: &str) -> Result<String> {
-        let Some(inner) = literal
-            .strip_prefix('"')
-            .and_then(|rest| rest.strip_suffix('"'))
+        let Some(inner) = (literal.strip_prefix('"')).and_then(|rest| rest.strip_suffix('"'))
         else {
-            return Err(self.error(
-                number,
-                format!("expected a string in double quotes, found `{literal}`"),
-            ));
+            let what = format!("expected a string in double quotes, found `{literal}`");
+            bail!(self.error(number, what));
         };
         let mut text = String::with_capacity(inner.len());
         let mut chars = inner.chars();
         while let Some(c) = chars.next() {
-            match c {
-                '\\' => match chars.next() {
-                    Some('n') => text.push('\n'),
-                    Some('t') => text.push('\t'),
-                    Some('r') => text.push('\r'),
-                    Some('"') => text.push('"'),
-                    Some('\\') => text.push('\\'),
-                    Some(other) => {
-                        return Err(self.error(number, format!("unknown escape `\\{other}`")))
-                    }
-                    None => return Err(self.error(number, "the string ends with a lone `\\`")),
-                },
+            text.push(match c {
                 '"' => {
-                    return Err(
-                        self.error(number, "an unescaped `\"` inside the string (write `\\\"`)")
-                    )
+                    bail!(self.error(number, "an unescaped `\"` inside the string (write `\\\"`)"))
                 }
-                c => text.push(c),
-            }
+                '\\' => match chars.next() {
+                    Some('n') => '\n',
+                    Some('t') => '\t',
+                    Some('r') => '\r',
+                    Some(c @ ('"' | '\\')) => c,
+                    Some(other) => bail!(self.error(number, format!("unknown escape `\\{other}`"))),
+                    None => bail!(self.error(number, "the string ends with a lone `\\`")),
+                },
+                c => c,
+            });
         }
         Ok(text)
     }
 
-    fn end_entry(&mut self, number: usize) -> Result<()> {
-        let Some(draft) = self.draft.take() else {
+    fn end_entry(&mut self) -> Result<()> {
+        let Some(Draft { entry, field, .. }) = self.draft.take() else {
             return Ok(());
         };
-        let line = draft.entry.line;
-        if !draft.has_msgid {
-            if draft.entry.obsolete
-                || draft.entry.flags_line.is_some()
-                || draft.field == Some(Field::Msgctxt)
-            {
-                return Err(self.error(line, "an entry without msgid"));
+        let what = match field {
+            // A block of comments only (a file comment): polib would turn
+            // it into an empty message.
+            Field::Comments if !entry.obsolete && entry.flags_line.is_none() => {
+                "comments that belong to no entry"
             }
-            // A block of comments only (a file comment): polib would turn it
-            // into an empty message.
-            return Err(self.error(line, "comments that belong to no entry"));
-        }
-        if !draft.has_msgstr {
-            return Err(self.error(
-                draft.entry.msgid_line,
-                "msgid without msgstr before the blank line",
-            ));
-        }
-        let _ = number;
-        let entry = draft.entry;
-        if self.header.is_none() && self.entries.is_empty() {
-            if entry.msgid.is_empty() && entry.msgctxt.is_none() && !entry.obsolete {
-                self.header = Some((entry.msgid_line, entry.msgstr.concat()));
+            Field::Comments | Field::Msgctxt => "an entry without msgid",
+            Field::Msgid | Field::MsgidPlural => {
+                let what = "msgid without msgstr before the blank line";
+                bail!(self.error(entry.msgid_line, what))
+            }
+            Field::Msgstr(_) => {
+                let live_empty = entry.msgid.is_empty() && !entry.obsolete;
+                if self.entries.is_empty() && !(live_empty && entry.msgctxt.is_none()) {
+                    let what =
+                        "the first entry must be the header (`msgid \"\"` with the metadata)";
+                    bail!(self.error(entry.msgid_line, what));
+                }
+                if !self.entries.is_empty() && live_empty {
+                    bail!(self.error(entry.msgid_line, "an empty msgid after the header"));
+                }
+                self.entries.push(entry);
                 return Ok(());
             }
-            return Err(self.error(
-                entry.msgid_line,
-                "the first entry must be the header (`msgid \"\"` with the metadata)",
-            ));
-        }
-        if entry.msgid.is_empty() && !entry.obsolete {
-            return Err(self.error(entry.msgid_line, "an empty msgid after the header"));
-        }
-        self.entries.push(entry);
-        Ok(())
+        };
+        Err(self.error(entry.line, what))
     }
 
-    fn finish(mut self) -> Result<PoFile> {
-        self.end_entry(0)?;
-        let Some((header_line, header_text)) = self.header.take() else {
-            return Err(self.error(1, "no header entry (`msgid \"\"`)"));
+    fn finish(self) -> Result<PoFile> {
+        let mut entries = self.entries.into_iter();
+        let Some(header_entry) = entries.next() else {
+            bail!("{}:1: no header entry (`msgid \"\"`)", self.path.display());
         };
-        let header = parse_header(self.path, header_line, &header_text)?;
-        let mut seen: HashMap<(Option<&str>, &str), usize> = HashMap::new();
-        for entry in self.entries.iter().filter(|entry| !entry.obsolete) {
-            let key = (entry.msgctxt.as_deref(), entry.msgid.as_str());
-            if let Some(first) = seen.insert(key, entry.msgid_line) {
-                bail!(
-                    "{}:{}: duplicate msgid (first at line {first}): {:?}",
-                    self.path.display(),
-                    entry.msgid_line,
-                    entry.msgid
-                );
-            }
+        let header_line = header_entry.msgid_line;
+        let error = |what: String| anyhow!("{}:{header_line}: {what}", self.path.display());
+        let mut header = Vec::new();
+        for field in header_entry
+            .msgstr
+            .concat()
+            .lines()
+            .filter(|f| !f.is_empty())
+        {
+            let (key, value) = (field.split_once(':'))
+                .ok_or_else(|| error(format!("header line without `:`: {field:?}")))?;
+            header.push((key.trim().to_string(), value.trim().to_string()));
         }
-        Ok(PoFile {
+        if let Some(missing) = REQUIRED_HEADER_FIELDS
+            .iter()
+            .find(|required| !header.iter().any(|(key, _)| key == *required))
+        {
+            return Err(error(format!("the header has no `{missing}` field")));
+        }
+        let po = PoFile {
             path: self.path.to_path_buf(),
             header,
             header_line,
-            entries: self.entries,
-        })
-    }
-}
-
-/// Splits the header into fields; every field polib needs must be there.
-fn parse_header(path: &Path, line: usize, text: &str) -> Result<Vec<(String, String)>> {
-    let mut fields = Vec::new();
-    for field in text.lines().filter(|field| !field.is_empty()) {
-        let Some((key, value)) = field.split_once(':') else {
-            bail!(
-                "{}:{line}: header line without `:`: {field:?}",
-                path.display()
-            );
+            entries: entries.collect(),
         };
-        fields.push((key.trim().to_string(), value.trim().to_string()));
-    }
-    for required in REQUIRED_HEADER_FIELDS {
-        if !fields.iter().any(|(key, _)| key == required) {
-            bail!(
-                "{}:{line}: the header has no `{required}` field",
-                path.display()
-            );
+        let mut seen: HashMap<(Option<&str>, &str), usize> = HashMap::new();
+        for entry in po.live_entries() {
+            let key = (entry.msgctxt.as_deref(), entry.msgid.as_str());
+            if let Some(first) = seen.insert(key, entry.msgid_line) {
+                let (line, msgid) = (entry.msgid_line, &entry.msgid);
+                bail!(
+                    "{}:{line}: duplicate msgid (first at line {first}): {msgid:?}",
+                    self.path.display()
+                );
+            }
         }
+        Ok(po)
     }
-    Ok(fields)
 }
 
 /// Has polib (the parser of the `gettext` preprocessor) read the file and
 /// checks it sees exactly the live messages this reader saw.
 fn check_with_polib(po: &PoFile) -> Result<()> {
-    let path = po.path.clone();
-    let parsed = std::panic::catch_unwind(|| polib::po_file::parse(&path));
-    let catalog = match parsed {
+    let path = po.path.display();
+    let catalog = match std::panic::catch_unwind(|| polib::po_file::parse(&po.path)) {
         Ok(Ok(catalog)) => catalog,
-        Ok(Err(error)) => bail!("{}: polib cannot read it: {error}", po.path.display()),
-        Err(_) => bail!("{}: polib panicked while reading it", po.path.display()),
+        Ok(Err(error)) => bail!("{path}: polib cannot read it: {error}"),
+        Err(_) => bail!("{path}: polib panicked while reading it"),
     };
     let live: Vec<&PoEntry> = po.live_entries().collect();
     if catalog.count() != live.len() {
-        bail!(
-            "{}: polib reads {} messages, the file has {} entries",
-            po.path.display(),
-            catalog.count(),
-            live.len()
-        );
+        let (read, written) = (catalog.count(), live.len());
+        bail!("{path}: polib reads {read} messages, the file has {written} entries");
     }
     for entry in live {
         let found = catalog.find_message(entry.msgctxt.as_deref(), &entry.msgid, None);
@@ -538,11 +427,8 @@ fn check_with_polib(po: &PoFile) -> Result<()> {
                 && message.is_fuzzy() == entry.is_fuzzy()
         });
         if !same {
-            bail!(
-                "{}:{}: polib does not read this entry as written",
-                po.path.display(),
-                entry.msgid_line
-            );
+            let line = entry.msgid_line;
+            bail!("{path}:{line}: polib does not read this entry as written");
         }
     }
     Ok(())
@@ -560,73 +446,71 @@ mod tests {
 
     #[test]
     fn reads_entries_with_their_lines() {
-        let po = parse("#: src/a.md:3\n#, fuzzy\nmsgid \"\"\n\"Hello \"\n\"world\"\nmsgstr \"Bonjour \"\n\"monde\"\n").unwrap();
+        let po = parse("#: src/a.md:3\n#, fuzzy\nmsgid \"\"\n\"Hello \"\n\"world\"\nmsgstr \"Bonjour \"\n\"monde\"\n\n#~ msgid \"Old\"\n#~ msgstr \"Vieux\"\n").unwrap();
         assert_eq!(po.header_field("Language"), Some("xx"));
         let entry = &po.entries[0];
-        assert_eq!(entry.line, 13);
-        assert_eq!(entry.msgid, "Hello world");
-        assert_eq!(entry.msgid_line, 15);
-        assert_eq!(entry.msgstr, ["Bonjour monde"]);
-        assert_eq!(entry.msgstr_line, 18);
+        assert_eq!(
+            (entry.line, entry.msgid_line, entry.msgstr_line),
+            (13, 15, 18)
+        );
+        assert_eq!(
+            (entry.msgid.as_str(), &entry.msgstr[..]),
+            ("Hello world", &["Bonjour monde".to_string()][..])
+        );
         assert_eq!(entry.references, ["src/a.md:3"]);
         assert!(entry.is_fuzzy());
-        assert_eq!(entry.msgstr_line_at(0), 18);
-        assert_eq!(entry.msgstr_line_at(9), 19);
+        assert_eq!((entry.msgstr_line_at(0), entry.msgstr_line_at(9)), (18, 19));
+        assert!(po.entries[1].obsolete && po.entries[1].msgid == "Old");
+        assert_eq!(po.live_entries().count(), 1);
     }
 
     #[test]
-    fn reads_obsolete_entries() {
-        let po = parse("#~ msgid \"Old\"\n#~ msgstr \"Vieux\"\n").unwrap();
-        assert!(po.entries[0].obsolete);
-        assert_eq!(po.entries[0].msgid, "Old");
-        assert_eq!(po.live_entries().count(), 0);
-    }
-
-    #[test]
-    fn malformed_lines_are_named_by_line() {
-        for (body, line, what) in [
-            ("msgid \"a\"\nmsgstr \"b\n", 14, "double quotes"),
-            ("msgid \"a\"\nmsgstr \"b\\q\"\n", 14, "unknown escape"),
-            ("msgid \"a\"\n", 13, "without msgstr"),
+    fn malformed_input_is_named_by_line() {
+        let with_header = |body: &str| format!("{HEADER}\n{body}").into_bytes();
+        let no_team = HEADER.replace("\"Language-Team: \\n\"\n", "").into_bytes();
+        let not_utf8 = [with_header("msgid \"a\"\nmsgstr \""), b"\xe9\"\n".to_vec()].concat();
+        for (bytes, line, what) in [
             (
-                "msgid \"a\"\nmsgstr \"b\"\nmsgid \"c\"\nmsgstr \"d\"\n",
+                with_header("msgid \"a\"\nmsgstr \"b\n"),
+                14,
+                "double quotes",
+            ),
+            (
+                with_header("msgid \"a\"\nmsgstr \"b\\q\"\n"),
+                14,
+                "unknown escape",
+            ),
+            (with_header("msgid \"a\"\n"), 13, "without msgstr"),
+            (
+                with_header("msgid \"a\"\nmsgstr \"b\"\nmsgid \"c\"\nmsgstr \"d\"\n"),
                 15,
                 "blank line",
             ),
             (
-                "msgid \"a\"\nmsgstr \"b\"\n\nmsgid \"a\"\nmsgstr \"c\"\n",
+                with_header("msgid \"a\"\nmsgstr \"b\"\n\nmsgid \"a\"\nmsgstr \"c\"\n"),
                 16,
                 "duplicate",
             ),
-            ("  msgid \"a\"\nmsgstr \"b\"\n", 13, "not a PO line"),
-            ("msgid \"a\" x\nmsgstr \"b\"\n", 13, "double quotes"),
+            (
+                with_header("  msgid \"a\"\nmsgstr \"b\"\n"),
+                13,
+                "not a PO line",
+            ),
+            (
+                with_header("msgid \"a\" x\nmsgstr \"b\"\n"),
+                13,
+                "double quotes",
+            ),
+            (no_team, 1, "the header has no `Language-Team`"),
+            (not_utf8, 14, "not UTF-8"),
         ] {
-            let error = parse(body).unwrap_err().to_string();
+            let error = parse_po(Path::new("t.po"), &bytes).unwrap_err().to_string();
+            let shown = String::from_utf8_lossy(&bytes);
             assert!(
                 error.starts_with(&format!("t.po:{line}: ")),
-                "{body:?}: {error}"
+                "{shown}: {error}"
             );
-            assert!(error.contains(what), "{body:?}: {error}");
+            assert!(error.contains(what), "{shown}: {error}");
         }
-    }
-
-    #[test]
-    fn a_header_without_a_required_field_is_an_error() {
-        let text = HEADER.replace("\"Language-Team: \\n\"\n", "");
-        let error = parse_po(Path::new("t.po"), text.as_bytes())
-            .unwrap_err()
-            .to_string();
-        assert!(
-            error.contains("t.po:1: the header has no `Language-Team`"),
-            "{error}"
-        );
-    }
-
-    #[test]
-    fn invalid_utf8_is_named_by_line() {
-        let mut bytes = format!("{HEADER}\nmsgid \"a\"\nmsgstr \"").into_bytes();
-        bytes.extend_from_slice(b"\xe9\"\n");
-        let error = parse_po(Path::new("t.po"), &bytes).unwrap_err().to_string();
-        assert!(error.starts_with("t.po:14: not UTF-8"), "{error}");
     }
 }

@@ -10,7 +10,7 @@
 //! destinations, bare URLs, HTML entities and the `::` of paths are skipped.
 
 use super::po_file::{PoEntry, PoFile};
-use super::{with_source, Problem};
+use super::{entry_problem, Problem};
 
 /// The typographic conventions of one language.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -68,43 +68,35 @@ fn check_entry(po: &PoFile, entry: &PoEntry, rules: TypographyRules) -> Vec<Prob
         let before = index.checked_sub(1).map(|i| chars[i].1);
         let after = chars.get(index + 1).map(|&(_, c)| c);
         let nbsp = "it needs a no-break space (U+00A0)";
-        let complaint = if rules.no_break_space_before.contains(c) {
-            if c == ':' && (before == Some(':') || after == Some(':')) {
-                None
-            } else {
-                match before {
-                    None => None,
-                    Some(b) if is_no_break_space(b) => None,
-                    Some(b) if rules.no_break_space_before.contains(b) && "!?".contains(c) => None,
-                    Some(' ') => Some(format!("an ordinary space before `{c}`: {nbsp}")),
-                    Some(b) => Some(format!("`{c}` right after `{b}`: {nbsp}")),
-                }
+        let guillemets = rules.no_break_space_inside_guillemets;
+        let complaint = match c {
+            _ if rules.no_break_space_before.contains(c) => match before {
+                _ if c == ':' && (before == Some(':') || after == Some(':')) => None,
+                None => None,
+                Some(b) if is_no_break_space(b) => None,
+                Some(b) if rules.no_break_space_before.contains(b) && "!?".contains(c) => None,
+                Some(' ') => Some(format!("an ordinary space before `{c}`: {nbsp}")),
+                Some(b) => Some(format!("`{c}` right after `{b}`: {nbsp}")),
+            },
+            '«' if guillemets && !after.is_some_and(is_no_break_space) => {
+                Some(format!("no no-break space after `«`: {nbsp}"))
             }
-        } else if rules.no_break_space_inside_guillemets && c == '«' {
-            (!after.is_some_and(is_no_break_space))
-                .then(|| format!("no no-break space after `«`: {nbsp}"))
-        } else if rules.no_break_space_inside_guillemets && c == '»' {
-            (!before.is_some_and(is_no_break_space))
-                .then(|| format!("no no-break space before `»`: {nbsp}"))
-        } else if c == '\'' {
-            rules.apostrophe.map(|apostrophe| {
+            '»' if guillemets && !before.is_some_and(is_no_break_space) => {
+                Some(format!("no no-break space before `»`: {nbsp}"))
+            }
+            '\'' => rules.apostrophe.map(|apostrophe| {
+                let code = u32::from(apostrophe);
                 format!(
-                    "a straight apostrophe outside code: it needs `{apostrophe}` (U+{:04X})",
-                    u32::from(apostrophe)
+                    "a straight apostrophe outside code: it needs `{apostrophe}` (U+{code:04X})"
                 )
-            })
-        } else {
-            None
+            }),
+            _ => None,
         };
         if let Some(complaint) = complaint {
-            problems.push(Problem {
-                file: po.path.clone(),
-                line: Some(entry.msgstr_line_at(offset)),
-                message: with_source(
-                    format!("{complaint} in «{}»", context(text, offset)),
-                    entry.references.first().map(String::as_str),
-                ),
-            });
+            let line = Some(entry.msgstr_line_at(offset));
+            let source = entry.references.first().map(String::as_str);
+            let message = format!("{complaint} in «{}»", context(text, offset));
+            problems.push(entry_problem(po, line, source, message));
         }
     }
     problems
@@ -134,20 +126,17 @@ fn prose_mask(text: &str) -> Vec<bool> {
         let rest = &text[i..];
         let skip_to = if bytes[i] == b'`' {
             // A code span: a run of N backticks up to the next run of N.
-            let run = rest.bytes().take_while(|&b| b == b'`').count();
-            let fence = &rest[..run];
-            let mut end = None;
-            let mut search = run;
-            while let Some(found) = rest[search..].find(fence) {
-                let at = search + found;
-                let longer = rest[at + run..].starts_with('`');
-                if !longer && !rest[..at].ends_with('`') {
-                    end = Some(at + run);
+            let run = |at: usize| text[at..].bytes().take_while(|&b| b == b'`').count();
+            let (fence, mut at, mut end) = (run(i), i + run(i), None);
+            while let Some(found) = text[at..].find('`') {
+                let (start, length) = (at + found, run(at + found));
+                if length == fence {
+                    end = Some(start + length);
                     break;
                 }
-                search = at + rest[at..].bytes().take_while(|&b| b == b'`').count();
+                at = start + length;
             }
-            end.map(|end| i + end)
+            end
         } else if bytes[i] == b'<'
             && rest[1..]
                 .chars()
@@ -215,37 +204,38 @@ mod tests {
     }
 
     #[test]
-    fn accepts_no_break_spaces_code_urls_and_paths() {
+    fn flags_prose_only_each_problem_at_its_po_line() {
         let ok = "Voici\u{A0}: `a::b`, `x: u8`, <http://127.0.0.1:7878/>, \
-                  [lien](https://crates.io/), https://a.b:80/c, &amp; et « mot »\u{A0}?!";
-        let ok = ok.replace("« mot »", "«\u{A0}mot\u{A0}»");
-        assert_eq!(problems(&ok), Vec::<String>::new());
-        assert_eq!(problems("Message::Extinction"), Vec::<String>::new());
-    }
-
-    #[test]
-    fn flags_ordinary_spaces_and_missing_spaces() {
-        let found = problems("Voici : ceci; cela! `a` ? «mot»");
-        assert_eq!(found.len(), 6, "{found:#?}");
-        assert!(
-            found[0].starts_with("xx.po:7: an ordinary space before `:`"),
-            "{}",
-            found[0]
-        );
-        assert!(found[1].contains("`;` right after `i`"), "{}", found[1]);
-    }
-
-    #[test]
-    fn flags_straight_apostrophes_outside_code_with_the_po_line() {
-        let found = problems("L'encart `'static` <a title='x'> et l\u{2019}opérateur");
-        assert_eq!(found.len(), 1, "{found:#?}");
-        assert!(
-            found[0].starts_with(
-                "xx.po:7: a straight apostrophe outside code: it needs `\u{2019}` (U+2019) in «L'encart"
+                  [lien](https://crates.io/), https://a.b:80/c, &amp; et «\u{A0}mot\u{A0}»\u{A0}?!";
+        let rows: [(&str, &str, &[&str]); 4] = [
+            ("no-break spaces, code, URLs, entities", ok, &[]),
+            ("the `::` of paths", "Message::Extinction", &[]),
+            (
+                "ordinary and missing spaces",
+                "Voici : ceci; cela! `a` ? «mot»",
+                &[
+                    "an ordinary space before `:`",
+                    "`;` right after `i`",
+                    "`!` right after `a`",
+                    "an ordinary space before `?`",
+                    "no no-break space after `«`",
+                    "no no-break space before `»`",
+                ],
             ),
-            "{}",
-            found[0]
-        );
+            (
+                "straight apostrophes outside code",
+                "L'encart `'static` <a title='x'> et l\u{2019}opérateur",
+                &["a straight apostrophe outside code: it needs `\u{2019}` (U+2019) in «L'encart"],
+            ),
+        ];
+        for (label, msgstr, expected) in rows {
+            let found = problems(msgstr);
+            assert_eq!(found.len(), expected.len(), "{label}: {found:#?}");
+            for (found, expected) in found.iter().zip(expected) {
+                let at = format!("xx.po:7: {expected}");
+                assert!(found.starts_with(&at), "{label}: {found}");
+            }
+        }
     }
 
     #[test]
