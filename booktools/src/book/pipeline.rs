@@ -392,7 +392,7 @@ mod tests {
         .unwrap();
         let error = preprocessed_chapters(root.path(), "fr").unwrap_err();
         assert!(
-            format!("{error:#}").contains("gettext preprocessor panicked on the `fr` catalog"),
+            format!("{error:#}").contains("fr.po:1: the header has no `Project-Id-Version` field"),
             "{error:#}"
         );
     }
