@@ -236,6 +236,18 @@ impl Running {
         Ok(self.status)
     }
 
+    /// Sends SIGINT to its process group, as a terminal's Ctrl-C does.
+    pub fn interrupt(&self) {
+        // SAFETY: a plain system call; the child leads its group.
+        unsafe { libc::killpg(self.child.id() as libc::pid_t, libc::SIGINT) };
+    }
+
+    /// Whether any process of its group is still alive.
+    pub fn group_alive(&self) -> bool {
+        // SAFETY: signal 0 only asks whether the group exists.
+        unsafe { libc::killpg(self.child.id() as libc::pid_t, 0) == 0 }
+    }
+
     /// Kills the process group now (unless the child exited) and reaps it.
     pub fn kill(&mut self) {
         if self.status.is_none() {
