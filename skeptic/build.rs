@@ -42,6 +42,13 @@ fn generate(root: &Path, dir: &Path) -> anyhow::Result<()> {
         let list: Vec<String> = missing.iter().map(ToString::to_string).collect();
         anyhow::bail!("{}", list.join("\n"));
     }
+    // A catalog that does not parse is named with its line, before the
+    // pipeline would stumble on it.
+    for translation in booktools::i18n::translation::translations(root)? {
+        if translation.catalog.is_file() {
+            booktools::i18n::translation::read_po(&translation.catalog)?;
+        }
+    }
     let blocks = book_blocks::collect(root)?;
     let docs = book_blocks::write_skeptic_docs(&blocks, dir)?;
     skeptic::generate_doc_tests(&docs.files);

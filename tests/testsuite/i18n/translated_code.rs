@@ -318,7 +318,8 @@ fn a_changed_glossary_entry_is_named_once_at_its_line() -> Result<()> {
             .find(|t| t.language == language)
             .context("the language's catalog")?;
         let anchors = booktools::i18n::translation::check_anchors(root, &translation)?;
-        let messages_test = "i18n::translation::the_real_catalogs_pass_every_check_of_their_messages";
+        let messages_test =
+            "i18n::translation::the_real_catalogs_pass_every_check_of_their_messages";
         if fails_before_in(root, Some(&language))? || fails_before(&anchors, messages_test) {
             return Ok(());
         }
