@@ -33,13 +33,21 @@ fn main() {
 }
 
 fn generate(root: &Path, dir: &Path) -> anyhow::Result<()> {
+    // Declared first: a broken book must rerun this script once it is fixed.
+    for input in book_blocks::inputs(root)? {
+        println!("cargo:rerun-if-changed={}", input.display());
+    }
     let missing = booktools::book::check_summary(root)?;
     if !missing.is_empty() {
         let list: Vec<String> = missing.iter().map(ToString::to_string).collect();
         anyhow::bail!("{}", list.join("\n"));
     }
-    for input in book_blocks::inputs(root)? {
-        println!("cargo:rerun-if-changed={}", input.display());
+    // A catalog that does not parse is named with its line, before the
+    // pipeline would stumble on it.
+    for translation in booktools::i18n::translation::translations(root)? {
+        if translation.catalog.is_file() {
+            booktools::i18n::translation::read_po(&translation.catalog)?;
+        }
     }
     let blocks = book_blocks::collect(root)?;
     let docs = book_blocks::write_skeptic_docs(&blocks, dir)?;

@@ -23,6 +23,22 @@ use std::path::{Path, PathBuf};
 /// The test file `build.rs` generated with skeptic.
 const GENERATED: &str = include_str!(concat!(env!("OUT_DIR"), "/skeptic-tests.rs"));
 
+/// The one test `build.rs` writes when the real book's blocks cannot be
+/// collected (`booktools::skeptic::failing_tests_source`).
+const NOT_COLLECTED: &str = "the_rust_blocks_of_the_book_are_collected";
+
+/// Precondition of every test here: `build.rs` collected the real book's
+/// blocks. When it could not, its one failing test names the file and
+/// line at fault; the tests here then say so and stop, instead of failing
+/// beside it for the same cause.
+fn blocks_were_collected() -> bool {
+    let collected = !GENERATED.contains(&format!("fn {NOT_COLLECTED}()"));
+    if !collected {
+        eprintln!("precondition: the real book's blocks cannot be collected, see {NOT_COLLECTED}");
+    }
+    collected
+}
+
 /// The tests of skeptic's generated file, by name: `(ignored, should_panic,
 /// compile_test rather than run_test)`. skeptic writes each as attribute
 /// lines, `#[test] fn <name>() {`, the program, then one
@@ -71,6 +87,9 @@ fn compiles_under_skeptic(program: &str) -> bool {
 
 #[test]
 fn every_rust_block_of_every_language_is_a_real_skeptic_test() -> Result<()> {
+    if !blocks_were_collected() {
+        return Ok(());
+    }
     let root = repository_root();
     let blocks = skeptic::collect(&root)?;
     let scratch = tempfile::tempdir()?;
@@ -122,6 +141,9 @@ fn error_headers(transcript: &str) -> Vec<String> {
 
 #[test]
 fn blocks_that_do_not_compile_fail_for_the_reason_their_listing_shows() -> Result<()> {
+    if !blocks_were_collected() {
+        return Ok(());
+    }
     let root = repository_root();
     let scratch = tempfile::tempdir()?;
     let blocks = skeptic::collect(&root)?;
@@ -214,6 +236,9 @@ fn blocks_of(root: &Path, language: &str, listing: &str, file: &str) -> Result<V
 
 #[test]
 fn a_block_whose_hidden_lines_were_dropped_no_longer_compiles() -> Result<()> {
+    if !blocks_were_collected() {
+        return Ok(());
+    }
     let copy = copy()?;
     let root = copy.book.root();
     let scratch = tempfile::tempdir()?;
@@ -256,6 +281,9 @@ fn a_block_whose_hidden_lines_were_dropped_no_longer_compiles() -> Result<()> {
 /// chapter, the line and the cause.
 #[test]
 fn a_translated_block_not_from_its_own_tree_is_an_error() -> Result<()> {
+    if !blocks_were_collected() {
+        return Ok(());
+    }
     type Edit = fn(&Copy) -> Result<String>;
     let rows: [(&str, Edit); 4] = [
         ("a file copied out of the trees", |c| {
@@ -314,6 +342,9 @@ fn a_translated_block_not_from_its_own_tree_is_an_error() -> Result<()> {
 
 #[test]
 fn a_translated_program_with_english_code_does_not_compile() -> Result<()> {
+    if !blocks_were_collected() {
+        return Ok(());
+    }
     let copy = copy()?;
     let (root, (language, tree)) = (copy.book.root(), &copy.translated);
     let scratch = tempfile::tempdir()?;
@@ -354,6 +385,9 @@ fn a_translated_program_with_english_code_does_not_compile() -> Result<()> {
 
 #[test]
 fn no_translated_page_shows_the_code_of_the_source_language() -> Result<()> {
+    if !blocks_were_collected() {
+        return Ok(());
+    }
     let root = repository_root();
     let source_language = BookLayout::load(&root)?.source_language;
     let blocks = skeptic::collect(&root)?;

@@ -45,17 +45,33 @@ fn main() -> ExitCode {
     libtest_mimic::run(&args, trials).exit_code()
 }
 
-/// What every other test needs: `book.toml` reads, and each chapter is in
-/// `SUMMARY.md`. When not, the suite runs no other test.
+/// What every other test needs: `book.toml` reads, each chapter is in
+/// `SUMMARY.md`, each catalog parses, and the chapters of each language
+/// render through the book pipeline (every include resolves). When not,
+/// the suite runs no other test.
 fn guard(root: &std::path::Path) -> Result<(), String> {
-    let problems = booktools::book::check_summary(root).map_err(|error| format!("{error:#}"))?;
+    let shown = |error: anyhow::Error| format!("{error:#}");
+    let mut problems: Vec<String> = booktools::book::check_summary(root)
+        .map_err(shown)?
+        .iter()
+        .map(ToString::to_string)
+        .collect();
+    for translation in booktools::i18n::translation::translations(root).map_err(shown)? {
+        if translation.catalog.is_file() {
+            let parsed = booktools::i18n::translation::read_po(&translation.catalog);
+            problems.extend(parsed.err().map(shown));
+        }
+    }
+    if problems.is_empty() {
+        let layout = booktools::languages::BookLayout::load(root).map_err(shown)?;
+        for language in &layout.languages {
+            let rendered = booktools::book::preprocessed_chapters(root, &language.code);
+            problems.extend(rendered.err().map(shown));
+        }
+    }
     match problems.is_empty() {
         true => Ok(()),
-        false => Err(problems
-            .iter()
-            .map(ToString::to_string)
-            .collect::<Vec<_>>()
-            .join("\n")),
+        false => Err(problems.join("\n")),
     }
 }
 

@@ -45,6 +45,9 @@ pub struct Glossary {
     /// English names of `code` that may stay English where they name the
     /// standard library.
     std_homonyms: BTreeSet<String>,
+    /// The line of each key of `code` in the file, for messages that name
+    /// the entry to edit.
+    lines: BTreeMap<String, usize>,
 }
 
 impl Glossary {
@@ -55,6 +58,7 @@ impl Glossary {
             file: None,
             code: BTreeMap::new(),
             std_homonyms: BTreeSet::new(),
+            lines: BTreeMap::new(),
         }
     }
 
@@ -108,7 +112,13 @@ impl Glossary {
             file: Some(path.to_path_buf()),
             code: tables.code,
             std_homonyms: tables.std_homonyms,
+            lines: code_lines(text, language),
         })
+    }
+
+    /// The line of the `[code]` entry of `english` in the glossary file.
+    pub fn line(&self, english: &str) -> Option<usize> {
+        self.lines.get(english).copied()
     }
 
     /// The name of `english` in this language (itself when the glossary
@@ -140,6 +150,23 @@ impl Glossary {
     }
 }
 
+/// The line of each key of table `[<language>.code]` in `text`.
+fn code_lines(text: &str, language: &str) -> BTreeMap<String, usize> {
+    let header = format!("[{language}.code]");
+    let mut inside = false;
+    let mut lines = BTreeMap::new();
+    for (index, line) in text.lines().enumerate().map(|(i, l)| (i, l.trim())) {
+        if line.starts_with('[') {
+            inside = line == header;
+        } else if let (true, false, Some((key, _))) =
+            (inside, line.starts_with('#'), line.split_once('='))
+        {
+            lines.insert(key.trim().trim_matches('"').to_string(), index + 1);
+        }
+    }
+    lines
+}
+
 /// True for a Rust identifier (ASCII, as the listings use).
 pub fn is_identifier(name: &str) -> bool {
     let mut chars = name.chars();
@@ -168,6 +195,10 @@ mod tests {
         let glossary = parse(TEXT, "xx").unwrap();
         assert_eq!(glossary.translate("ThreadPool"), "GroupeTaches");
         assert_eq!(glossary.translate("Option"), "Option");
+        assert_eq!(
+            (glossary.line("thread"), glossary.line("Option")),
+            (Some(5), None)
+        );
         assert!(glossary.is_std_homonym("thread"));
         assert!(!glossary.is_std_homonym("ThreadPool"));
         let renamed: Vec<_> = glossary.renamed().map(|(e, _)| e).collect();

@@ -11,8 +11,7 @@
 //! The file is written with polib's writer (the one `mdbook-xgettext`
 //! uses), which wraps lines deterministically. `write_pot` leaves the file
 //! untouched, `POT-Creation-Date` included, when only that date would
-//! change, so regenerating the template produces no diff, and
-//! `pot_is_up_to_date` tells whether the committed template is current.
+//! change, so regenerating the template produces no diff.
 
 use crate::languages::BookLayout;
 use anyhow::{anyhow, bail, Context, Result};
@@ -88,13 +87,6 @@ pub fn write_pot(root: &Path) -> Result<PotUpdate> {
     std::fs::create_dir_all(dir).with_context(|| format!("creating {}", dir.display()))?;
     std::fs::write(&path, fresh).with_context(|| format!("writing {}", path.display()))?;
     Ok(PotUpdate::Written(path))
-}
-
-/// True when `po/messages.pot` holds exactly what extracting the English
-/// sources gives now (its creation date aside).
-pub fn pot_is_up_to_date(root: &Path) -> Result<bool> {
-    let fresh = render_pot(&extract_pot(root)?)?;
-    Ok(same_messages(&BookLayout::load(root)?.pot_file(), &fresh))
 }
 
 /// True when the file at `path` exists and equals `fresh` but for the date.

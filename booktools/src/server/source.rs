@@ -48,6 +48,18 @@ const KINDS: [Kind; 6] = [
 ];
 
 impl Kind {
+    /// Its key in a `[server.messages.<language>]` table.
+    fn key(self) -> &'static str {
+        match self {
+            Kind::Job => "job",
+            Kind::Terminated => "terminated",
+            Kind::Joining => "joining",
+            Kind::ShuttingDown => "shutting_down",
+            Kind::SendingTerminate => "sending_terminate",
+            Kind::ShuttingDownAll => "shutting_down_all",
+        }
+    }
+
     fn names_a_worker(self) -> bool {
         matches!(self, Kind::Job | Kind::Terminated | Kind::Joining)
     }
@@ -101,6 +113,10 @@ pub struct ServerSource {
     pub connections: usize,
     /// How long `GET /sleep` sleeps.
     pub pause: Duration,
+    /// The data's file, whose lines the problems name.
+    data_file: PathBuf,
+    /// The listing's language, the table of its messages.
+    language: String,
     /// Each message: the format string and its line matcher.
     messages: Vec<(Kind, String, Regex)>,
 }
@@ -108,7 +124,9 @@ pub struct ServerSource {
 impl ServerSource {
     /// The `[server]` data of `listing`'s language, for that listing.
     pub fn load(root: &Path, listing: &Listing) -> Result<Self> {
-        Self::from_data(read_section(root, "server")?, listing)
+        let mut source = Self::from_data(read_section(root, "server")?, listing)?;
+        source.data_file = root.join(EXPECTATIONS_FILE);
+        Ok(source)
     }
 
     fn from_data(data: ServerData, listing: &Listing) -> Result<Self> {
@@ -139,6 +157,8 @@ impl ServerSource {
             workers: data.workers,
             connections: data.connections,
             pause: Duration::from_secs(data.slow_request_secs),
+            data_file: PathBuf::from(EXPECTATIONS_FILE),
+            language: listing.language.clone(),
             messages,
         })
     }
@@ -182,33 +202,85 @@ impl ServerSource {
             std::fs::read_to_string(&path).with_context(|| format!("reading {}", path.display()))
         };
         let (lib, main) = (read(LIB_FILE)?, read(MAIN_FILE)?);
+        let data = std::fs::read_to_string(&self.data_file).unwrap_or_default();
+        let server = "[server]".to_string();
         let mut expected = vec![
-            (MAIN_FILE, format!("bind(\"{}\")", self.address)),
-            (MAIN_FILE, format!("::new({})", self.workers)),
-            (MAIN_FILE, format!("from_secs({})", self.pause.as_secs())),
+            (
+                MAIN_FILE,
+                format!("bind(\"{}\")", self.address),
+                &server,
+                "address",
+            ),
+            (
+                MAIN_FILE,
+                format!("::new({})", self.workers),
+                &server,
+                "workers",
+            ),
+            (
+                MAIN_FILE,
+                format!("from_secs({})", self.pause.as_secs()),
+                &server,
+                "slow_request_secs",
+            ),
         ];
+        let table = format!("[server.messages.{}]", self.language);
         if shuts_down {
-            expected.push((MAIN_FILE, format!(".take({})", self.connections)));
+            expected.push((
+                MAIN_FILE,
+                format!(".take({})", self.connections),
+                &server,
+                "connections",
+            ));
             for (kind, format, _) in &self.messages {
                 let file = if *kind == Kind::ShuttingDown {
                     MAIN_FILE
                 } else {
                     LIB_FILE
                 };
-                expected.push((file, format!("println!(\"{format}\"")));
+                expected.push((file, format!("println!(\"{format}\""), &table, kind.key()));
             }
         }
         Ok(expected
             .into_iter()
-            .filter(|(file, code)| !if *file == LIB_FILE { &lib } else { &main }.contains(code))
-            .map(|(file, code)| {
+            .filter(|(file, code, _, _)| {
+                !if *file == LIB_FILE { &lib } else { &main }.contains(code.as_str())
+            })
+            .map(|(file, code, section, key)| {
+                let text = if file == LIB_FILE { &lib } else { &main };
+                // The line that has the call, when only one has it.
+                let call = &code[..code.find('(').map_or(code.len(), |at| at + 1)];
+                let mut lines = text
+                    .lines()
+                    .enumerate()
+                    .filter(|(_, line)| line.contains(call));
+                let at = match (lines.next(), lines.next()) {
+                    (Some((index, line)), None) => format!(":{}: `{}`", index + 1, line.trim()),
+                    _ => String::new(),
+                };
+                let data_line = line_in_section(&data, section, key)
+                    .map_or(String::new(), |line| format!(":{line}"));
                 format!(
-                    "{}/{file} has no `{code}` ({EXPECTATIONS_FILE} [server])",
-                    self.crate_dir.display()
+                    "{}/{file}{at}, where {}{data_line} ({section} {key}) expects `{code}`",
+                    self.crate_dir.display(),
+                    self.data_file.display(),
                 )
             })
             .collect())
     }
+}
+
+/// The 1-based line of `key = ` in table `section` of a TOML text.
+fn line_in_section(text: &str, section: &str, key: &str) -> Option<usize> {
+    let mut inside = false;
+    for (index, line) in text.lines().enumerate().map(|(i, l)| (i, l.trim())) {
+        if line.starts_with('[') {
+            inside = line == section;
+        } else if inside && line.split_once('=').is_some_and(|(k, _)| k.trim() == key) {
+            return Some(index + 1);
+        }
+    }
+    None
 }
 
 /// A small listing with every message, for the tests of this crate:
@@ -280,6 +352,9 @@ mod tests {
         source.messages[0].1 = "W{id} job;".to_string();
         let problems = source.source_problems(true).unwrap();
         assert_eq!(problems.len(), 2, "{problems:?}");
-        assert!(problems[1].contains("src/lib.rs has no `println!(\"W{id} job;\"`"));
+        assert!(
+            problems[1].contains("src/lib.rs, where listing-expectations.toml ([server.messages.en] job) expects `println!(\"W{id} job;\"`"),
+            "{problems:?}"
+        );
     }
 }

@@ -9,7 +9,7 @@ use anyhow::{Context, Result};
 use booktools::i18n::po::{extract_pot, PotUpdate};
 use booktools::i18n::po_update::{update_catalogs, CatalogChange, CatalogUpdate, PoUpdate};
 use booktools::i18n::translation::{check_translations, read_po, translations, PoEntry};
-use graceful_shutdown_book::book_fixture::{line_of, repository_root, TempBook};
+use graceful_shutdown_book::book_fixture::{fails_before, line_of, repository_root, TempBook};
 use std::path::Path;
 
 /// The catalog updates, failing when the book has no translated language
@@ -27,7 +27,10 @@ fn catalog_updates(update: &PoUpdate) -> &[CatalogUpdate] {
 fn assert_all_unchanged(update: &PoUpdate) {
     let template = &update.template;
     let unchanged = matches!(template, PotUpdate::Unchanged(_));
-    assert!(unchanged, "{template:?}: run `cargo xtask po`");
+    assert!(
+        unchanged,
+        "{template:?}: stale, the English sources changed: run `cargo xtask po`"
+    );
     for catalog in catalog_updates(update) {
         let (file, line) = (catalog.catalog.display(), catalog.first_difference);
         assert_eq!(
@@ -187,7 +190,12 @@ fn merging_the_template_into_the_unchanged_book_changes_nothing() -> Result<()> 
 
 fn an_edited_english_paragraph_fails_the_checks_until_its_translation_is_updated() -> Result<()> {
     let book = TempBook::copy_of_repository()?;
-    check_translations(book.root()).context("the copy passes before the edit")?;
+    if let Err(error) = check_translations(book.root()) {
+        let real_tests = "the i18n::translation tests";
+        if fails_before(&[format!("{error:#}")], real_tests) {
+            return Ok(());
+        }
+    }
     let (chapter, old_msgid, line) = reword(&book, "As a result, ")?;
     let new_msgid = format!("As a result, {old_msgid}");
 
@@ -360,6 +368,16 @@ fn the_french_guide_for_translators_follows_french_typography() -> Result<()> {
 fn the_status_counts_fuzzy_messages_and_names_missing_and_out_of_step_listings() -> Result<()> {
     use booktools::i18n::status::{book_status, render};
     let book = TempBook::copy_of_repository()?;
+    let before = book_status(book.root())?;
+    let incomplete = [render(book.root(), &before)];
+    let real_tests =
+        "i18n::translated_code::the_real_book_passes_every_check and i18n::translation";
+    if fails_before(
+        &incomplete[..usize::from(!before.is_complete())],
+        real_tests,
+    ) {
+        return Ok(());
+    }
     let (chapter, _, _) = reword(&book, "As a result, ")?;
     update_catalogs(book.root())?;
     let layout = booktools::languages::BookLayout::load(book.root())?;

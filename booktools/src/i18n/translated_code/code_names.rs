@@ -247,26 +247,19 @@ pub(super) fn check(
                 .rev()
                 .filter(|(start, text)| *start <= line && text.contains(&needle))
                 .find_map(|(_, text)| catalog.locate(text, Some(&needle), &chapter.source_path));
-            problems.push(match origin {
-                Some(origin) => {
-                    let untranslated = if origin.untranslated {
-                        " (the message is not translated)"
-                    } else {
-                        ""
-                    };
-                    let english = origin.english.map_or(String::new(), |(file, line)| {
-                        super::english(&root.join(file), Some(line))
-                    });
-                    Problem::at(origin.file, origin.line, format!("{message}{untranslated}{english}"))
-                }
-                None => Problem::in_file(
-                    &chapter_file,
-                    format!(
-                        "{message} (line {line} of the rendered `{}` chapter; no catalog entry gives it)",
-                        edition.glossary.language
-                    ),
-                ),
+            // A message no entry gives is one the catalog lacks, which the
+            // completeness check of the catalogs reports.
+            let Some(origin) = origin else { continue };
+            let untranslated = if origin.untranslated {
+                " (the message is not translated)"
+            } else {
+                ""
+            };
+            let english = origin.english.map_or(String::new(), |(file, line)| {
+                super::english(&root.join(file), Some(line))
             });
+            let message = format!("{message}{untranslated}{english}");
+            problems.push(Problem::at(origin.file, origin.line, message));
         }
     }
     Ok(problems)

@@ -210,16 +210,12 @@ pub(super) fn untranslated(
                 excerpt(&text, 70)
             );
             let english = english(&chapter_file, Some(english_line));
-            problems.push(match catalog.locate(&text, None, &chapter.source_path) {
-                Some(origin) => {
-                    Problem::at(origin.file, origin.line, format!("{message}{english}"))
-                }
-                None => Problem::at(
-                    &chapter_file,
-                    english_line,
-                    format!("{message} (no catalog entry gives it){english}"),
-                ),
-            });
+            // A message no entry gives is one the catalog lacks, which the
+            // completeness check of the catalogs reports.
+            if let Some(origin) = catalog.locate(&text, None, &chapter.source_path) {
+                let message = format!("{message}{english}");
+                problems.push(Problem::at(origin.file, origin.line, message));
+            }
         }
     }
     Ok(problems)

@@ -9,6 +9,10 @@
 //! `span-locations` feature gives lines), flattened: a group is its opening
 //! delimiter, its tokens and its closing one. Comments are not tokens; doc
 //! comments are `#[doc = "..."]` attributes, whose text is a string literal.
+//!
+//! When the listings write an English name of the glossary the same other
+//! way everywhere, the glossary entry is what changed: one problem at its
+//! line stands for the dozens of places ([`unfollowed_glossary_entries`]).
 
 use super::{english, excerpt, listing_files, LanguageReport};
 use crate::i18n::glossary::Glossary;
@@ -18,8 +22,12 @@ use crate::Problem;
 use anyhow::{Context, Result};
 use proc_macro2::{Delimiter, LexError, Spacing, TokenStream, TokenTree};
 use std::collections::BTreeMap;
-use std::path::Path;
+use std::path::{Path, PathBuf};
 use std::str::FromStr;
+
+/// How the translated listings write each English name of the glossary:
+/// English name -> name written -> (how many times, first file and line).
+type Uses = BTreeMap<String, BTreeMap<String, (usize, PathBuf, usize)>>;
 
 /// The structure problems of the listings of `translated` against the
 /// `originals` listings of the `source` language, and their counts.
@@ -41,6 +49,7 @@ pub(super) fn check(
             return Ok(());
         }
     };
+    let mut uses = Uses::new();
     let mut twins: BTreeMap<_, _> = twins
         .into_iter()
         .map(|listing| ((listing.chapter.clone(), listing.name.clone()), listing))
@@ -57,7 +66,7 @@ pub(super) fn check(
             continue;
         };
         report.listings_translated += 1;
-        let problems = compare_listing(original, &twin, glossary)?;
+        let problems = compare_listing(original, &twin, glossary, &mut uses)?;
         report.listings_out_of_step += usize::from(!problems.is_empty());
         report.listings.extend(problems);
     }
@@ -70,7 +79,46 @@ pub(super) fn check(
             ),
         ));
     }
+    unfollowed_glossary_entries(glossary, &uses, &mut report.listings);
     Ok(())
+}
+
+/// The English names the listings write the same other way everywhere:
+/// one problem at the glossary line of each replaces the problems of its
+/// places, which all have the one cause.
+fn unfollowed_glossary_entries(glossary: &Glossary, uses: &Uses, problems: &mut Vec<Problem>) {
+    let mut entries = Vec::new();
+    for (english, written) in uses {
+        let expected = glossary.translate(english);
+        let mut names = written.iter();
+        let (Some((name, (count, first, line))), None, Some(file), Some(entry)) = (
+            names.next(),
+            names.next(),
+            glossary.file.as_ref(),
+            glossary.line(english),
+        ) else {
+            continue;
+        };
+        // One place alone is a slip of that place.
+        if name == expected || *count < 2 {
+            continue;
+        }
+        let mismatch = identifier_mismatch(name, expected, english);
+        problems.retain(|problem| !problem.message.starts_with(&mismatch));
+        let message = format!(
+            "{english} = \"{expected}\", but the {} listings use {name} in {count} places \
+             (first: {}:{line}): correct the entry or rename them",
+            glossary.language,
+            first.display()
+        );
+        entries.push(Problem::at(file, entry, message));
+    }
+    problems.splice(0..0, entries);
+}
+
+/// The message of an identifier that is not the glossary's name.
+fn identifier_mismatch(found: &str, expected: &str, english: &str) -> String {
+    format!("identifier `{found}`, expected `{expected}` (the English has `{english}`)")
 }
 
 /// The problems of one translated listing against its English twin.
@@ -78,6 +126,7 @@ fn compare_listing(
     original: &Listing,
     twin: &Listing,
     glossary: &Glossary,
+    uses: &mut Uses,
 ) -> Result<Vec<Problem>> {
     let mut problems = Vec::new();
     let english_files = listing_files(&original.dir)?;
@@ -96,6 +145,7 @@ fn compare_listing(
                 &original.dir.join(file),
                 &twin.dir.join(file),
                 glossary,
+                uses,
             )?);
         }
     }
@@ -133,7 +183,12 @@ fn compare_listing(
 }
 
 /// The problems of a translated `.rs` file against its English twin.
-fn compare_rust_file(original: &Path, twin: &Path, glossary: &Glossary) -> Result<Vec<Problem>> {
+fn compare_rust_file(
+    original: &Path,
+    twin: &Path,
+    glossary: &Glossary,
+    uses: &mut Uses,
+) -> Result<Vec<Problem>> {
     let read = |path: &Path| {
         std::fs::read_to_string(path).with_context(|| format!("reading {}", path.display()))
     };
@@ -164,18 +219,17 @@ fn compare_rust_file(original: &Path, twin: &Path, glossary: &Glossary) -> Resul
         match (&e.kind, &t.kind) {
             (Kind::Ident { path: e_path }, Kind::Ident { path: t_path }) => {
                 let expected = glossary.translate(&e.text);
+                if glossary.has(&e.text) {
+                    let written = uses.entry(e.text.clone()).or_default();
+                    let place = (0, twin.to_path_buf(), t.line);
+                    written.entry(t.text.clone()).or_insert(place).0 += 1;
+                }
                 // A std homonym may stay English where it names the std module.
                 let std_module =
                     glossary.is_std_homonym(&e.text) && (*e_path || *t_path) && t.text == e.text;
                 if t.text != expected && !std_module {
-                    problems.push(mismatch(
-                        t.line,
-                        e.line,
-                        format!(
-                            "identifier `{}`, expected `{expected}` (the English has `{}`)",
-                            t.text, e.text
-                        ),
-                    ));
+                    let message = identifier_mismatch(&t.text, expected, &e.text);
+                    problems.push(mismatch(t.line, e.line, message));
                 }
             }
             (e_kind, t_kind)
@@ -368,7 +422,7 @@ mod tests {
         let (e, t) = (dir.path().join("e.rs"), dir.path().join("t.rs"));
         std::fs::write(&e, english).unwrap();
         std::fs::write(&t, twin).unwrap();
-        compare_rust_file(&e, &t, &glossary)
+        compare_rust_file(&e, &t, &glossary, &mut Uses::new())
             .unwrap()
             .into_iter()
             .map(|p| p.relative_to(dir.path()))

@@ -118,11 +118,53 @@ fn difference(
 /// Every translated, non-fuzzy entry of `po` whose msgstr does not carry the
 /// anchors of its msgid; each problem names the PO line of the msgstr and
 /// the English source.
+///
+/// A name of the glossary that no translation writes, where two or more
+/// English messages have its English name, is one problem at the glossary line
+/// (the entry changed, not the catalog), and the messages with that name
+/// are not compared.
 pub fn check_po(po: &PoFile, glossary: &Glossary) -> Vec<Problem> {
-    po.live_entries()
-        .filter(|entry| entry.is_translated() && !entry.is_fuzzy())
-        .filter_map(|entry| check_entry(po, entry, glossary))
-        .collect()
+    let checked = || {
+        po.live_entries()
+            .filter(|entry| entry.is_translated() && !entry.is_fuzzy())
+    };
+    let writes = |text: &str, name: &str| {
+        let code = anchors(text, str::to_string).code;
+        code.keys().any(|span| {
+            span.split(|c: char| !(c == '_' || c.is_alphanumeric()))
+                .any(|word| word == name)
+        })
+    };
+    let mut problems = Vec::new();
+    let mut unfollowed = Vec::new();
+    for (english, translated) in glossary.renamed() {
+        let in_english = checked().filter(|e| writes(&e.msgid, english)).count();
+        // One message alone may be the translation of another message.
+        if in_english < 2 || checked().any(|e| writes(&e.msgstr[0], translated)) {
+            continue;
+        }
+        let (Some(file), Some(line)) = (&glossary.file, glossary.line(english)) else {
+            continue;
+        };
+        let message = format!(
+            "{english} = \"{translated}\", but no translation of {} has `{translated}` \
+             in its code, where {in_english} English messages have `{english}`: \
+             correct the entry or the translations",
+            po.path.display()
+        );
+        problems.push(Problem::at(file, line, message));
+        unfollowed.push(english);
+    }
+    problems.extend(
+        checked()
+            .filter(|entry| {
+                !unfollowed
+                    .iter()
+                    .any(|english| writes(&entry.msgid, english))
+            })
+            .filter_map(|entry| check_entry(po, entry, glossary)),
+    );
+    problems
 }
 
 fn check_entry(po: &PoFile, entry: &PoEntry, glossary: &Glossary) -> Option<Problem> {
