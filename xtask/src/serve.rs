@@ -362,7 +362,7 @@ mod tests {
         let edited = (plan.languages.iter())
             .find(|language| **language != plan.source_language)
             .expect("book.toml has a translated language");
-        let catalog = booktools::book::po_file(&book, edited).unwrap();
+        let catalog = BookLayout::load(&book).unwrap().po_file(edited);
         let text = std::fs::read_to_string(&catalog).unwrap();
         std::fs::write(&catalog, mark_a_message(&text, 0).unwrap()).unwrap();
         let deadline = Instant::now() + Duration::from_secs(120);

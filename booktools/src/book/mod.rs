@@ -15,7 +15,7 @@ mod temp;
 
 pub use html::{html_code_blocks, HtmlCodeBlock};
 pub use pipeline::{
-    build_checked_html, build_html, build_html_with, chapters_before_links, load, po_file,
+    build_checked_html, build_html, build_html_with, chapters_before_links, load,
     preprocessed_chapters, RenderedChapter,
 };
 pub use rendered_check::{check_rendered, check_rendered_html};

@@ -37,11 +37,6 @@ impl RenderedChapter {
     }
 }
 
-/// The gettext catalog of `language` ([`BookLayout::po_file`]).
-pub fn po_file(root: &Path, language: &str) -> Result<PathBuf> {
-    Ok(BookLayout::load(root)?.po_file(language))
-}
-
 /// Loads the book at `root` in `language` the way `MDBook::load` does
 /// (`book.toml`, then `MDBOOK_*` environment overrides), with
 /// `book.language` set to `language`, and the `gettext` and `listings`
@@ -80,7 +75,7 @@ fn load_with(root: &Path, language: &str, adjust: impl FnOnce(&mut Config)) -> R
                  so the book would stay in `{source}`"
             );
         }
-        let catalog = po_file(&root, language)?;
+        let catalog = BookLayout::load(&root)?.po_file(language);
         if !catalog.is_file() {
             bail!(
                 "cannot build the `{language}` book: {} is missing (gettext would silently \

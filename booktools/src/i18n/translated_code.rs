@@ -25,7 +25,7 @@ mod code_names;
 mod prose;
 mod structure;
 
-use crate::book::{chapters_before_links, po_file};
+use crate::book::chapters_before_links;
 use crate::i18n::glossary::Glossary;
 use crate::i18n::translation::read_po;
 use crate::languages::{BookLayout, BOOK_TOML};
@@ -134,7 +134,7 @@ fn load_editions(layout: &BookLayout) -> Result<(Vec<Edition>, code_names::Proje
         let catalog = if *code == layout.source_language {
             None
         } else {
-            Some(prose::Catalog::new(read_po(&po_file(&layout.root, code)?)?))
+            Some(prose::Catalog::new(read_po(&layout.po_file(code))?))
         };
         editions.push(Edition {
             chapters: chapters_before_links(&layout.root, code)

@@ -3,7 +3,6 @@
 //! the build script must watch.
 
 use super::{DoctestBlock, Expectation, Location, Template};
-use crate::book::po_file;
 use crate::i18n::glossary::GLOSSARY_FILE;
 use crate::languages::{BookLayout, BOOK_TOML};
 use crate::listings::expectations::EXPECTATIONS_FILE;
@@ -206,7 +205,7 @@ pub fn inputs(root: &Path) -> Result<Vec<PathBuf>> {
     }
     for language in &layout.languages {
         if language.code != layout.source_language {
-            inputs.push(po_file(root, &language.code)?);
+            inputs.push(layout.po_file(&language.code));
         }
         let files = walkdir::WalkDir::new(&language.tree)
             .sort_by_file_name()

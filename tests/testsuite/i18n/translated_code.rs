@@ -218,7 +218,7 @@ fn english_and_untranslated_prose_in_a_catalog_name_its_po_lines() -> Result<()>
             return Ok(());
         }
         let pool = name(root, &language, "ThreadPool")?;
-        let catalog = booktools::book::po_file(root, &language)?;
+        let catalog = booktools::languages::BookLayout::load(root)?.po_file(&language);
         let relative = catalog
             .strip_prefix(root)?
             .to_str()

@@ -47,7 +47,7 @@ pub fn run(root: &Path) -> Result<()> {
     let translated = (plan.languages.iter())
         .find(|language| **language != plan.source_language)
         .context("book.toml has a single language: no catalog to edit")?;
-    let catalog = booktools::book::po_file(&book, translated)?;
+    let catalog = booktools::languages::BookLayout::load(&book)?.po_file(translated);
     let mut edits = Vec::new();
     for round in 0..3 {
         edits.push(edit_and_rebuild(&mut session, &catalog, translated, round)?);
