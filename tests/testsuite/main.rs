@@ -1,7 +1,8 @@
 //! The test suite in one binary, like mdBook's `tests/testsuite`: one
 //! module per stage of the pipeline, the same folders as `booktools`. One
-//! binary links the mdBook stack once, and its tests overlap: the real
-//! server runs, which mostly wait, go first so the rest runs beside them.
+//! binary links the mdBook stack once, and its tests overlap: the longest
+//! (the browser session, the real server runs, which mostly wait) go first
+//! so the rest runs beside them.
 //!
 //! Every module gives its tests as `libtest_mimic` trials, because most of
 //! them are found on disk (one per listing, per language). Run some with
@@ -31,12 +32,17 @@ fn main() -> ExitCode {
         let trial = Trial::test("guard", move || Err(cause.into()));
         return libtest_mimic::run(&args, vec![trial]).exit_code();
     }
-    let mut trials = server::trials(&root);
+    // The longest first, so that they start at once: the browser session,
+    // then the server runs (mostly waiting), then the rest beside them.
+    let (mut trials, rest): (Vec<Trial>, Vec<Trial>) = site::trials()
+        .into_iter()
+        .partition(|trial| trial.name().contains("browser"));
+    trials.extend(server::trials(&root));
+    trials.extend(languages::trials());
+    trials.extend(rest);
     trials.extend(listings::trials(&root));
     trials.extend(book::trials());
     trials.extend(i18n::trials());
-    trials.extend(site::trials());
-    trials.extend(languages::trials());
     trials.push(trial(
         "testsuite::guard",
         "names_a_chapter_missing_from_the_summary",
