@@ -75,6 +75,13 @@ fn fails_before_in(root: &Path, language: Option<&str>) -> Result<bool> {
     ))
 }
 
+/// A copy of the book at `real` to break, or `None` (with the precondition
+/// printed once) when its `language` report already has problems.
+fn clean_copy(real: &Path, language: &str) -> Result<Option<TempBook>> {
+    let book = TempBook::copy_of(real)?;
+    Ok((!fails_before_in(book.root(), Some(language))?).then_some(book))
+}
+
 /// Every problem is one of the expected (file, line, text it holds), and
 /// every expected one is there once.
 fn assert_problems(problems: &[Problem], expected: &[(PathBuf, Option<usize>, String)]) {
@@ -109,11 +116,10 @@ fn the_real_book_passes_every_check() -> Result<()> {
 fn broken_translated_listings_are_named_with_file_and_line() -> Result<()> {
     let real = repository_root();
     for language in translated(&real)? {
-        let book = TempBook::copy_of(&real)?;
-        let root = book.root();
-        if fails_before_in(root, Some(&language))? {
+        let Some(book) = clean_copy(&real, &language)? else {
             return Ok(());
-        }
+        };
+        let root = book.root();
         let chapter = format!("{}/ch20-web-server", tree(root, Some(&language))?);
         let english_chapter = format!("{}/ch20-web-server", tree(root, None)?);
         let at = |relative: &str, line: Option<usize>, needle: String| {
@@ -212,11 +218,10 @@ fn broken_translated_listings_are_named_with_file_and_line() -> Result<()> {
 fn english_and_untranslated_prose_in_a_catalog_name_its_po_lines() -> Result<()> {
     let real = repository_root();
     for language in translated(&real)? {
-        let book = TempBook::copy_of(&real)?;
-        let root = book.root();
-        if fails_before_in(root, Some(&language))? {
+        let Some(book) = clean_copy(&real, &language)? else {
             return Ok(());
-        }
+        };
+        let root = book.root();
         let pool = name(root, &language, "ThreadPool")?;
         let catalog = booktools::languages::BookLayout::load(root)?.po_file(&language);
         let relative = catalog
