@@ -1,7 +1,7 @@
 //! Small text helpers for asserting on build errors. Temporary books come
 //! from `booktools::book::TempBook` (re-exported here).
 
-use anyhow::{bail, Result};
+use anyhow::{bail, Context, Result};
 use std::path::Path;
 
 pub use booktools::book::{repository_root, TempBook};
@@ -42,6 +42,34 @@ pub fn glossary_code_name(root: &Path, language: &str, english: &str) -> Result<
         bail!("the `{language}` glossary has no name for `{english}`");
     }
     Ok(glossary.translate(english).to_string())
+}
+
+/// The book's title and description in `language`, read as a translator
+/// writes them: `book.toml` for the source language, else the msgstrs of
+/// `po/<language>.po` whose msgids are those `book.toml` values. Fails when
+/// one is missing, untranslated or fuzzy.
+pub fn book_metadata(root: &Path, language: &str) -> Result<(String, String)> {
+    let layout = booktools::languages::BookLayout::load(root)?;
+    let config: toml::Table = std::fs::read_to_string(root.join("book.toml"))?.parse()?;
+    let book = config.get("book").and_then(toml::Value::as_table);
+    let setting = |key: &str| {
+        book.and_then(|book| book.get(key)?.as_str())
+            .map(str::to_string)
+            .with_context(|| format!("book.toml has no `book.{key}`"))
+    };
+    let (title, description) = (setting("title")?, setting("description")?);
+    if language == layout.source_language {
+        return Ok((title, description));
+    }
+    let catalog = booktools::i18n::translation::read_po(&layout.po_file(language))?;
+    let translate = |msgid: &str| {
+        catalog
+            .live_entries()
+            .find(|entry| entry.msgid == msgid && entry.is_translated() && !entry.is_fuzzy())
+            .map(|entry| entry.msgstr.concat())
+            .with_context(|| format!("{}: no translation of {msgid:?}", catalog.path.display()))
+    };
+    Ok((translate(&title)?, translate(&description)?))
 }
 
 #[cfg(test)]

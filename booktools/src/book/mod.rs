@@ -8,7 +8,7 @@
 //! temporary copy or a tiny book ([`TempBook`]) and break it on purpose.
 
 pub mod html;
-mod pipeline;
+pub(crate) mod pipeline;
 mod rendered_check;
 mod summary;
 mod temp;

@@ -85,7 +85,8 @@ fn load_with(root: &Path, language: &str, adjust: impl FnOnce(&mut Config)) -> R
         }
         // The strict reader first: a malformed catalog fails naming its
         // line, where gettext's parser would panic or skip it.
-        crate::i18n::translation::read_po(&catalog)?;
+        let catalog = crate::i18n::translation::read_po(&catalog)?;
+        crate::i18n::po::translated_metadata(&mut config, &catalog);
     }
     config.book.language = Some(language.to_string());
     adjust(&mut config);
@@ -273,7 +274,7 @@ fn refuse_unsafe_destination(root: &Path, dest_dir: &Path) -> Result<()> {
 }
 
 #[cfg(test)]
-mod tests {
+pub(crate) mod tests {
     use super::*;
     use std::fs;
 
@@ -320,7 +321,8 @@ mod tests {
              \"Content-Type: text/plain; charset=UTF-8\\n\"\n\"Content-Transfer-Encoding: 8bit\\n\"\n\
              \"Plural-Forms: nplurals=2; plural=(n > 1);\\n\"\n\n\
              msgid \"The code:\"\nmsgstr \"Le code :\"\n\n\
-             msgid \"Chapter\"\nmsgstr \"Chapitre\"\n",
+             msgid \"Chapter\"\nmsgstr \"Chapitre\"\n\n\
+             msgid \"Small\"\nmsgstr \"Petit\"\n",
         )
         .unwrap();
     }
@@ -350,6 +352,24 @@ mod tests {
         assert!(chapter.content.contains("Le code :"));
         assert!(chapter.content.contains("pub fn salutations() {}"));
         assert!(!chapter.content.contains("hello"));
+        assert_eq!(
+            load(root.path(), "fr")
+                .unwrap()
+                .config
+                .book
+                .title
+                .as_deref(),
+            Some("Petit")
+        );
+        assert_eq!(
+            load(root.path(), "en")
+                .unwrap()
+                .config
+                .book
+                .title
+                .as_deref(),
+            Some("Small")
+        );
     }
 
     #[test]

@@ -12,13 +12,23 @@
 //! uses), which wraps lines deterministically. `write_pot` leaves the file
 //! untouched, `POT-Creation-Date` included, when only that date would
 //! change, so regenerating the template produces no diff.
+//!
+//! `mdbook-xgettext` leaves out the book's title and description
+//! (`book.toml`), which every page shows (`<title>`, the menu bar,
+//! `<meta name="description">`). [`extract_pot`] adds them as two more
+//! messages, so a translator finds everything to translate in one file;
+//! the pipeline gives their translations to mdBook
+//! ([`translated_metadata`]).
 
+use crate::i18n::translation::PoFile;
 use crate::languages::BookLayout;
 use anyhow::{anyhow, bail, Context, Result};
+use mdbook_driver::config::Config;
 use mdbook_driver::MDBook;
 use mdbook_i18n_helpers::xgettext::create_catalogs;
 use mdbook_renderer::RenderContext;
 use polib::catalog::Catalog;
+use polib::message::Message;
 use std::path::{Path, PathBuf};
 
 /// Extracts the catalog of every translatable message of the English book
@@ -46,7 +56,53 @@ pub fn extract_pot(root: &Path) -> Result<Catalog> {
         .next()
         .ok_or_else(|| anyhow!("no template extracted"))?;
     reject_directives(&catalog)?;
+    let mut catalog = catalog;
+    for (key, text) in metadata_messages(&book.config) {
+        let message = Message::build_singular()
+            .with_source(format!("book.toml:{}", config_line(root, key)))
+            .with_msgid(text)
+            .done();
+        catalog.append_or_update(message);
+    }
     Ok(catalog)
+}
+
+/// The `[book]` settings shown on every page, as translatable messages:
+/// (key in `book.toml`, English text).
+fn metadata_messages(config: &Config) -> Vec<(&'static str, String)> {
+    let book = &config.book;
+    [("title", &book.title), ("description", &book.description)]
+        .into_iter()
+        .filter_map(|(key, text)| Some((key, text.clone()?)))
+        .collect()
+}
+
+/// The line of `book.toml` that sets `key` (1 when the file cannot say).
+fn config_line(root: &Path, key: &str) -> usize {
+    let text = std::fs::read_to_string(root.join("book.toml")).unwrap_or_default();
+    let prefix = format!("{key} =");
+    text.lines()
+        .position(|line| line.trim_start().starts_with(&prefix))
+        .map_or(1, |index| index + 1)
+}
+
+/// Sets the book's title and description in `config` to their
+/// translations in `catalog`, the messages [`extract_pot`] adds. An
+/// untranslated or fuzzy one stays English, as gettext leaves prose;
+/// the completeness check reports it.
+pub fn translated_metadata(config: &mut Config, catalog: &PoFile) {
+    let translation = |english: &str| {
+        catalog
+            .live_entries()
+            .find(|entry| entry.msgid == english && entry.is_translated() && !entry.is_fuzzy())
+            .map(|entry| entry.msgstr.concat())
+    };
+    let book = &mut config.book;
+    for text in [&mut book.title, &mut book.description] {
+        if let Some(translated) = text.as_deref().and_then(translation) {
+            *text = Some(translated);
+        }
+    }
 }
 
 /// Fails if an mdBook directive (`{{#include ...}}`) became a message: the
@@ -115,6 +171,15 @@ fn without_creation_date(text: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn the_title_is_a_message_of_the_template_with_its_book_toml_line() {
+        let root = tempfile::tempdir().unwrap();
+        crate::book::pipeline::tests::small_book(root.path());
+        let catalog = extract_pot(root.path()).unwrap();
+        let title = catalog.messages().find(|m| m.msgid() == "Small").unwrap();
+        assert_eq!(title.source(), "book.toml:2");
+    }
 
     #[test]
     fn creation_date_is_ignored_in_comparisons() {

@@ -3,10 +3,11 @@
 //! `theme/chrome/<language>.json`, the same file `theme/language-switch.js`
 //! reads (as `chrome.js`) for the text mdBook's scripts write later.
 //!
-//! - The book title and description are given to mdBook itself
-//!   ([`Chrome::book_title`], [`Chrome::book_description`]), so `<title>`,
-//!   the menu-bar title and `<meta name="description">` come out translated
-//!   on every page, the print page included.
+//! - The book title and description are messages of the language's
+//!   catalog, given to mdBook itself by the pipeline
+//!   ([`crate::i18n::po::translated_metadata`]), so `<title>`, the
+//!   menu-bar title and `<meta name="description">` come out translated on
+//!   every page, the print page included.
 //! - The rest of mdBook's chrome (button titles and labels, the search
 //!   placeholder, the theme names, the keyboard help, the 404 page) is
 //!   English in mdBook's template: [`localize`] rewrites it with `lol_html`,
@@ -33,8 +34,6 @@ use std::path::Path;
 #[derive(Debug, Clone, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct Chrome {
-    pub book_title: String,
-    pub book_description: String,
     pub table_of_contents: String,
     pub toggle_table_of_contents: String,
     pub change_theme: String,
@@ -59,6 +58,10 @@ pub struct Chrome {
     /// The file as written, for `chrome.js`.
     #[serde(skip)]
     pub json: String,
+    /// The book's title in this language (from its catalog, not this file),
+    /// for the 404 page's `<title>`, which mdBook writes in English.
+    #[serde(skip)]
+    pub book_title: String,
 }
 
 impl Chrome {

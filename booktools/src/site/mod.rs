@@ -206,14 +206,12 @@ pub fn build_language(
     dest: &Path,
     live_reload: bool,
 ) -> Result<Vec<RenderedChapter>> {
-    let chrome = localize::Chrome::load(root, language)?;
+    let mut chrome = localize::Chrome::load(root, language)?;
     let mut configured = Ok(());
+    let mut title = None;
     let chapters = crate::book::build_html_with(root, language, dest, |config| {
+        title = config.book.title.clone();
         let mut settings = vec![("output.html.site-url", plan.language_site_url(language))];
-        if let Some(chrome) = &chrome {
-            settings.push(("book.title", chrome.book_title.clone()));
-            settings.push(("book.description", chrome.book_description.clone()));
-        }
         if live_reload {
             let endpoint = static_server::LIVE_RELOAD_ENDPOINT;
             settings.push(("output.html.live-reload-endpoint", endpoint.to_string()));
@@ -223,6 +221,9 @@ pub fn build_language(
             .try_for_each(|(key, value)| config.set(key, value).map(|_| ()));
     })?;
     configured.context("configuring the site build")?;
+    if let Some(chrome) = &mut chrome {
+        chrome.book_title = title.unwrap_or_default();
+    }
     crate::book::check_rendered(&chapters)?;
     crate::book::check_rendered_html(dest, &chapters)?;
     localize::localize(dest, plan, chrome.as_ref())?;

@@ -1,13 +1,13 @@
 //! Every page of every language reads in that language without JavaScript:
 //! the built HTML itself carries its `<html lang>`, its title, menu title and
-//! description, mdBook's button titles and labels, search placeholder,
-//! keyboard help and 404 text from `theme/chrome/<language>.json`, none of
-//! them left as the source language has them, and links every translation
-//! of the page (`hreflang`).
+//! description from the language's catalog, mdBook's button titles and
+//! labels, search placeholder, keyboard help and 404 text from
+//! `theme/chrome/<language>.json`, none of them left as the source language
+//! has them, and links every translation of the page (`hreflang`).
 
 use anyhow::{ensure, Context, Result};
 use booktools::book::html::{html_pages, ParsedPage};
-use graceful_shutdown_book::book_fixture::repository_root;
+use graceful_shutdown_book::book_fixture::{book_metadata, repository_root};
 use graceful_shutdown_book::site_fixture::BuiltSite;
 use serde_json::Value;
 use std::collections::BTreeSet;
@@ -15,8 +15,6 @@ use std::collections::BTreeSet;
 /// What the chrome data puts in every page: a selector, the attribute read
 /// (the text for `None`) and the key of `theme/chrome/<language>.json`.
 const CHROME: &[(&str, Option<&str>, &str)] = &[
-    (".menu-title", None, "bookTitle"),
-    ("meta[name=description]", Some("content"), "bookDescription"),
     ("#mdbook-sidebar", Some("aria-label"), "tableOfContents"),
     (
         "#mdbook-sidebar-toggle",
@@ -80,6 +78,7 @@ fn every_page_of_every_language_is_in_its_language_without_javascript() -> Resul
             chrome.is_some() || language == &plan.source_language,
             "`{language}` has no theme/chrome/{language}.json"
         );
+        let (book_title, book_description) = book_metadata(&root, language)?;
         let mut pages = 0;
         for (path, html) in html_pages(&dir)? {
             let url_path = path.to_string_lossy().replace('\\', "/");
@@ -121,19 +120,30 @@ fn every_page_of_every_language_is_in_its_language_without_javascript() -> Resul
             pages += 1;
             let title = page.values("title", None)?;
             let description = page.values("meta[name=description]", Some("content"))?;
+            let menu_title = page.values(".menu-title", None)?;
             ensure!(
-                title.len() == 1 && description.len() == 1 && !description[0].is_empty(),
-                "{at}: title {title:?}, description {description:?}"
+                title.len() == 1 && title[0].ends_with(&book_title),
+                "{at}: title {title:?}, not ending with {book_title:?}"
             );
-            let Some(chrome) = &chrome else { continue };
-            let string = |key: &str| chrome[key].as_str().with_context(|| format!("no `{key}`"));
+            ensure!(
+                description == [book_description.as_str()],
+                "{at}: description {description:?}, not {book_description:?}"
+            );
+            ensure!(
+                menu_title == [book_title.as_str()],
+                "{at}: menu title {menu_title:?}"
+            );
             let source_html = std::fs::read_to_string(source_dir.join(&path))?;
             let source = ParsedPage::parse(&source_html);
-            ensure!(
-                title[0].contains(string("bookTitle")?),
-                "{at}: the title `{}` lacks the book title",
-                title[0]
-            );
+            if language != &plan.source_language {
+                ensure!(
+                    source.values(".menu-title", None)? != menu_title
+                        && source.values("meta[name=description]", Some("content"))? != description,
+                    "{at}: the book title or description left as in the source language"
+                );
+            }
+            let Some(chrome) = &chrome else { continue };
+            let string = |key: &str| chrome[key].as_str().with_context(|| format!("no `{key}`"));
             for &(css, attribute, key) in CHROME {
                 let shown = page.values(css, attribute)?;
                 let english = source.values(css, attribute)?;
