@@ -32,11 +32,14 @@ fn main() -> ExitCode {
         let trial = Trial::test("guard", move || Err(cause.into()));
         return libtest_mimic::run(&args, vec![trial]).exit_code();
     }
-    // The longest first, so that they start at once: the browser session,
+    // The longest first, so that they start at once: the browser sessions,
     // then the server runs (mostly waiting), then the rest beside them.
-    let (mut trials, rest): (Vec<Trial>, Vec<Trial>) = site::trials()
-        .into_iter()
-        .partition(|trial| trial.name().contains("browser"));
+    let (mut trials, rest): (Vec<Trial>, Vec<Trial>) =
+        site::trials().into_iter().partition(|trial| {
+            ["browser", "lighthouse"]
+                .iter()
+                .any(|long| trial.name().contains(long))
+        });
     trials.extend(server::trials(&root));
     trials.extend(languages::trials());
     trials.extend(rest);

@@ -218,6 +218,10 @@ pub struct Session {
     /// The error of each language whose last build failed.
     pub failed: BTreeMap<String, String>,
     generation: u64,
+    /// The server's full URL: search engines and Lighthouse want the
+    /// `hreflang` links of each page absolute, so the served site has them
+    /// as the published one does.
+    site_url: String,
     pub server: StaticServer,
 }
 
@@ -230,7 +234,9 @@ impl Session {
             std::fs::remove_dir_all(work_dir)
                 .with_context(|| format!("removing {}", work_dir.display()))?;
         }
-        let plan = SitePlan::load(root, Some("/"))?;
+        let server = StaticServer::start(address, Vec::new(), true)
+            .with_context(|| format!("is another server on {address}? Try --port"))?;
+        let site_url = server.url("/");
         let mut session = Session {
             root: root.to_path_buf(),
             work_dir: work_dir.to_path_buf(),
@@ -238,9 +244,9 @@ impl Session {
             built: BTreeMap::new(),
             failed: BTreeMap::new(),
             generation: 0,
-            server: StaticServer::start(address, Vec::new(), true)
-                .with_context(|| format!("is another server on {address}? Try --port"))?,
-            plan,
+            plan: SitePlan::load(root, Some(&site_url))?,
+            site_url,
+            server,
         };
         session.rebuild(&session.plan.languages.clone());
         Ok(session)
@@ -260,7 +266,7 @@ impl Session {
             println!("changed: {}", shown.display());
         }
         if changes.config {
-            match SitePlan::load(&self.root, Some("/")).and_then(|plan| {
+            match SitePlan::load(&self.root, Some(&self.site_url)).and_then(|plan| {
                 self.inputs = Inputs::watch(&self.root)?;
                 Ok(plan)
             }) {

@@ -17,9 +17,10 @@
 //! folder and kills it when the `Browser` is dropped, so also when the test
 //! panics; every wait below is bounded by [`WAIT`].
 //!
-//! Without Chromium ([`find_browser`]) the test is ignored, saying why and
+//! Without Chromium ([`super::tools::CHROMIUM`]) the test is ignored, saying why and
 //! how to install it; under `CI=true` a missing browser fails it.
 
+use super::tools::{trial_needing, CHROMIUM};
 use anyhow::{bail, ensure, Context, Result};
 use booktools::languages::BookLayout;
 use booktools::site::static_server::{Mount, StaticServer};
@@ -30,8 +31,8 @@ use headless_chrome::protocol::cdp::Page::CaptureScreenshotFormatOption;
 use headless_chrome::{Browser, LaunchOptions, Tab};
 use libtest_mimic::Trial;
 use serde_json::Value;
-use std::ffi::{OsStr, OsString};
-use std::path::{Path, PathBuf};
+use std::ffi::OsStr;
+use std::path::Path;
 use std::time::Duration;
 
 /// The chapter the reader reads.
@@ -39,19 +40,6 @@ const CHAPTER_SOURCE: &str = "src/ch20-03-graceful-shutdown-and-cleanup.md";
 
 /// The longest wait for anything: a page, an element, a search.
 const WAIT: Duration = Duration::from_secs(20);
-
-/// Executables of Chromium, looked up in `PATH`.
-const BROWSER_NAMES: &[&str] = &["chromium", "chromium-browser", "google-chrome"];
-
-/// Where Chromium usually is when `PATH` misses it.
-const USUAL_PLACES: &[&str] = &[
-    "/usr/bin/chromium",
-    "/usr/bin/chromium-browser",
-    "/usr/bin/google-chrome",
-    "/snap/bin/chromium",
-    "/Applications/Chromium.app/Contents/MacOS/Chromium",
-    "/Applications/Google Chrome.app/Contents/MacOS/Google Chrome",
-];
 
 /// Chromium flags besides `--headless`, `--no-sandbox` (the tests may run
 /// as root), `--disable-gpu` and the fresh `--user-data-dir` the launch
@@ -64,65 +52,14 @@ const CHROMIUM_FLAGS: &[&str] = &[
     "--disable-dev-shm-usage",
 ];
 
-/// The browser to run: the file `CHROMIUM` names, if set (a missing file
-/// means no browser: the variable wins over the search), else the first of
-/// [`BROWSER_NAMES`] in `PATH`, else the first of `usual_places` that
-/// exists. `None` when there is none, an error instead under `CI=true`.
-/// `var` reads the environment (a fake one in the tests below).
-pub fn find_browser(
-    var: &dyn Fn(&str) -> Option<OsString>,
-    usual_places: &[&str],
-) -> Result<Option<PathBuf>> {
-    let found = match var("CHROMIUM") {
-        Some(path) => Some(PathBuf::from(path)).filter(|path| path.is_file()),
-        None => var("PATH")
-            .iter()
-            .flat_map(std::env::split_paths)
-            .flat_map(|dir| BROWSER_NAMES.iter().map(move |name| dir.join(name)))
-            .chain(usual_places.iter().map(PathBuf::from))
-            .find(|path| path.is_file()),
-    };
-    if found.is_none() && var("CI").is_some_and(|ci| ci == "true") {
-        bail!("CI=true and {}", missing_browser(var));
-    }
-    Ok(found)
-}
-
-/// Why no browser was found, and how to get one.
-fn missing_browser(var: &dyn Fn(&str) -> Option<OsString>) -> String {
-    let looked = match var("CHROMIUM") {
-        Some(path) => format!("CHROMIUM={} names no file", Path::new(&path).display()),
-        None => format!("none of {BROWSER_NAMES:?} is in PATH or at {USUAL_PLACES:?}"),
-    };
-    format!(
-        "no Chromium for the browser test: {looked}; install it \
-         (Debian: `apt-get install chromium`) or set CHROMIUM to its path"
-    )
-}
-
-/// The browser test (ignored without a browser, saying so once) and the
-/// tests of [`find_browser`].
+/// The browser test (ignored without a browser, saying so once).
 pub fn trials() -> Vec<Trial> {
-    let env = |name: &str| std::env::var_os(name);
-    let module = module_path!()
-        .split_once("::")
-        .map_or("", |(_, module)| module);
-    let name = format!("{module}::a_reader_switches_language_searches_and_switches_back");
-    let reader = match find_browser(&env, USUAL_PLACES) {
-        Ok(Some(chromium)) => Trial::test(name, move || {
-            a_reader_switches_language_searches_and_switches_back(&chromium)
-                .map_err(|error| format!("{error:?}").into())
-        }),
-        Ok(None) => {
-            let reason = missing_browser(&env);
-            eprintln!("ignoring {name}: {reason}");
-            Trial::test(name, move || Err(reason.clone().into())).with_ignored_flag(true)
-        }
-        Err(error) => Trial::test(name, move || Err(format!("{error:#}").into())),
-    };
-    let mut trials = vec![reader];
-    trials.extend(finder::trials());
-    trials
+    vec![trial_needing(
+        module_path!(),
+        "a_reader_switches_language_searches_and_switches_back",
+        &[&CHROMIUM],
+        |paths| a_reader_switches_language_searches_and_switches_back(&paths[0]),
+    )]
 }
 
 /// One language as the reader must see it.
@@ -560,74 +497,4 @@ fn check_not_found_page(
         );
     }
     Ok(())
-}
-
-/// The trials of [`find_browser`], on a fake environment.
-mod finder {
-    use super::*;
-
-    /// A fake environment: `vars` and nothing else.
-    fn fake_env(vars: &[(&str, &OsStr)]) -> impl Fn(&str) -> Option<OsString> {
-        let vars: Vec<(String, OsString)> = vars
-            .iter()
-            .map(|(key, value)| (key.to_string(), value.to_os_string()))
-            .collect();
-        move |name| {
-            vars.iter()
-                .find(|(key, _)| key == name)
-                .map(|(_, value)| value.clone())
-        }
-    }
-
-    /// A folder holding an empty file named `name`.
-    fn folder_with(name: &str) -> (tempfile::TempDir, PathBuf) {
-        let dir = tempfile::tempdir().expect("a temporary folder");
-        let file = dir.path().join(name);
-        std::fs::write(&file, "").expect("a fake browser");
-        (dir, file)
-    }
-
-    fn chromium_naming_a_missing_file_finds_no_browser() -> Result<()> {
-        let (bin, _) = folder_with("chromium");
-        let env = fake_env(&[
-            ("CHROMIUM", OsStr::new("/nonexistent/chromium")),
-            ("PATH", bin.path().as_os_str()),
-        ]);
-        ensure!(find_browser(&env, USUAL_PLACES)?.is_none());
-        ensure!(missing_browser(&env).contains("CHROMIUM=/nonexistent/chromium names no file"));
-        Ok(())
-    }
-
-    fn a_missing_browser_fails_under_ci() -> Result<()> {
-        let empty = tempfile::tempdir()?;
-        let env = fake_env(&[("PATH", empty.path().as_os_str())]);
-        ensure!(find_browser(&env, &[])?.is_none());
-        let env = fake_env(&[
-            ("PATH", empty.path().as_os_str()),
-            ("CI", OsStr::new("true")),
-        ]);
-        let error = find_browser(&env, &[])
-            .expect_err("CI=true without a browser")
-            .to_string();
-        ensure!(error.contains("apt-get install chromium"), "{error}");
-        Ok(())
-    }
-
-    fn a_browser_is_found_in_chromium_path_or_a_usual_place() -> Result<()> {
-        let (bin, in_path) = folder_with("chromium-browser");
-        let (_other, elsewhere) = folder_with("chrome");
-        let by_variable = fake_env(&[("CHROMIUM", elsewhere.as_os_str())]);
-        ensure!(find_browser(&by_variable, &[])? == Some(elsewhere.clone()));
-        let by_path = fake_env(&[("PATH", bin.path().as_os_str())]);
-        ensure!(find_browser(&by_path, &[])? == Some(in_path));
-        let usual = elsewhere.to_str().context("a UTF-8 path")?;
-        ensure!(find_browser(&fake_env(&[]), &[usual])? == Some(elsewhere.clone()));
-        Ok(())
-    }
-
-    crate::trials!(
-        chromium_naming_a_missing_file_finds_no_browser,
-        a_missing_browser_fails_under_ci,
-        a_browser_is_found_in_chromium_path_or_a_usual_place
-    );
 }
