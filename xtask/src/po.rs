@@ -20,9 +20,6 @@ use booktools::i18n::po_update::{update_catalogs, CatalogChange};
 use booktools::i18n::status::{book_status, render};
 use std::path::Path;
 
-/// At most this many characters of a msgid per printed line.
-const EXCERPT: usize = 70;
-
 /// `cargo xtask pot`.
 pub fn pot(root: &Path) -> Result<()> {
     match write_pot(root)? {
@@ -94,7 +91,7 @@ pub fn po(root: &Path) -> Result<()> {
         );
         for (label, msgids) in [("fuzzy", &summary.fuzzy), ("new", &summary.added)] {
             for msgid in msgids {
-                println!("  {label:5} {}", excerpt(msgid));
+                println!("  {label:5} {}", booktools::i18n::translation::excerpt(msgid));
             }
         }
         to_translate += summary.fuzzy.len() + summary.added.len();
@@ -107,14 +104,3 @@ pub fn po(root: &Path) -> Result<()> {
     Ok(())
 }
 
-/// The start of a msgid on one line, quoted.
-fn excerpt(msgid: &str) -> String {
-    let flat = msgid.replace('\n', " ");
-    let mut chars = flat.chars();
-    let short: String = chars.by_ref().take(EXCERPT).collect();
-    if chars.next().is_some() {
-        format!("{short:?}…")
-    } else {
-        format!("{short:?}")
-    }
-}

@@ -24,6 +24,7 @@ mod twins;
 mod typography;
 
 pub use crate::{ensure_none, Problem};
+pub use completeness::excerpt;
 pub use mojibake::files_under;
 pub use po_file::{parse_po, read_po, PoEntry, PoFile};
 pub use twins::check_identical_twins;

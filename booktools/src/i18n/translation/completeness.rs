@@ -75,8 +75,9 @@ fn sources(references: &str) -> Option<String> {
 }
 
 /// A msgid, shortened, in quotes.
-fn excerpt(msgid: &str) -> String {
-    let mut chars = msgid.chars();
+pub fn excerpt(msgid: &str) -> String {
+    let flat = msgid.replace('\n', " ");
+    let mut chars = flat.chars();
     let short: String = chars.by_ref().take(MSGID_EXCERPT).collect();
     if chars.next().is_some() {
         format!("{short:?}…")
