@@ -9,20 +9,15 @@
 //! the served site ([`static_server`]) and the tested site are one build.
 //! Nothing here names a language.
 //!
-//! Search is per language for free: each language is its own mdBook build,
-//! so each folder has the search index of its own pages, and a page loads
-//! the index of its folder. mdBook 0.5 indexes every book with elasticlunr's
-//! English pipeline (trimmer, English stop words, Porter stemmer), and the
-//! browser runs the same pipeline on the query, so French words are found,
-//! accents included (`tests/browser.rs` searches `opérateur` and
-//! `extinction`). Two quirks remain, inherent to that pipeline: a leading or
-//! trailing accented letter is trimmed like punctuation on both sides (`été`
-//! is indexed and searched as `t`, which then matches by prefix), and an
-//! elided article stays glued to its word (`l’opérateur` is one token; the
-//! same section usually has the word alone too).
+//! Search is per language: each language is its own mdBook build, so each
+//! folder has the search index of its own pages, and [`search`] rebuilds
+//! that index with the language's analysis (accents, elisions, stemmer and
+//! stop words of `theme/search/<language>.toml`), which the browser runs
+//! on the typed query too.
 
 pub mod links;
 pub mod localize;
+pub mod search;
 pub mod static_server;
 
 use crate::book::RenderedChapter;
@@ -196,7 +191,8 @@ pub fn build_site_in_process(
 /// [`crate::book`] (the real gettext and listings preprocessors and mdBook's
 /// HTML renderer) with its site URL, runs the rendered checks
 /// ([`crate::book::check_rendered`], [`crate::book::check_rendered_html`]),
-/// then writes what the site adds: the language's chrome in every page
+/// then writes what the site adds: the search index in the language's
+/// analysis ([`search`]), the language's chrome in every page
 /// ([`localize`]), the language manifest and `chrome.js`. With `live_reload`, the pages listen on the
 /// server's [`static_server::LIVE_RELOAD_ENDPOINT`].
 pub fn build_language(
@@ -207,6 +203,7 @@ pub fn build_language(
     live_reload: bool,
 ) -> Result<Vec<RenderedChapter>> {
     let mut chrome = localize::Chrome::load(root, language)?;
+    let analysis = search::Analysis::load(root, language)?;
     let mut configured = Ok(());
     let mut title = None;
     let chapters = crate::book::build_html_with(root, language, dest, |config| {
@@ -226,6 +223,9 @@ pub fn build_language(
     }
     crate::book::check_rendered(&chapters)?;
     crate::book::check_rendered_html(dest, &chapters)?;
+    if let Some(analysis) = &analysis {
+        search::rebuild_index(dest, &BookLayout::load(root)?.theme_dir, analysis)?;
+    }
     localize::localize(dest, plan, chrome.as_ref())?;
     plan.write_manifest(dest)?;
     localize::write_chrome_js(dest, chrome.as_ref())?;

@@ -1,0 +1,497 @@
+//! Search in the language of each page: after mdBook renders a language,
+//! its search index is rebuilt with that language's analysis, and the same
+//! analysis is installed in the browser before the index is loaded.
+//!
+//! mdBook 0.5 indexes every book with elasticlunr's English pipeline (ASCII
+//! trimmer, English stop words, Porter stemmer): a French reader typing
+//! `arret` (for « arrêt »), `interblocage` (written « d’interblocage ») or
+//! another form of a word finds nothing. Each language's analysis is data,
+//! `theme/search/<language>.toml` ([`ANALYSIS_DIR`]): its Snowball stemmer,
+//! its elisions, its stop words and the letters to fold beyond Unicode
+//! decomposition. For every language, a token is:
+//!
+//! 1. cut from the text at anything but a letter, a digit, a mark, `_` or an
+//!    apostrophe (`GroupeTaches::new(4)` gives `groupetaches`, `new`, `4`),
+//!    and lower-cased;
+//! 2. composed (NFC), its apostrophes made `'`, trimmed of apostrophes, and
+//!    stripped of an elided word of the language (`d'`, `qu'`...);
+//! 3. dropped if it is a stop word (compared without accents);
+//! 4. stemmed (`rust-stemmers`; in the browser, the Snowball code of the
+//!    same algorithms that lunr-languages ships, vendored in
+//!    `theme/search/lunr-languages/`), then folded: compatibility
+//!    decomposition (NFKD) without its marks, plus the language's `folding`.
+//!
+//! Stemming comes before folding so that the stemmer sees the words it was
+//! written for (`requêtes` → `requêt` → `requet`); a query typed without
+//! accents stems to the same (`requetes` → `requet`).
+//!
+//! The index is rebuilt from the documents mdBook put in it (each section's
+//! title, text and breadcrumbs, with its URL and mdBook's search options),
+//! so the sections are exactly mdBook's. The browser side,
+//! `theme/search/analysis.js`, goes into the language's `searchindex.js`
+//! ahead of the index itself, with the vendored stemmer and this
+//! language's data ([`Analysis::browser_data`]): nothing more is loaded
+//! until the reader opens the search bar, and elasticlunr finds the
+//! analysis registered when it loads the index. The browser test checks
+//! that both sides give the same tokens for every word of the book and for
+//! a list of test words.
+
+use crate::languages::BookLayout;
+use crate::Problem;
+use anyhow::{bail, Context, Result};
+use elasticlunr::pipeline::{Pipeline, PipelineFn};
+use elasticlunr::{IndexBuilder, Language};
+use serde::Deserialize;
+use std::collections::{BTreeMap, BTreeSet};
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+use unicode_normalization::char::is_combining_mark;
+use unicode_normalization::UnicodeNormalization;
+
+/// The folder of `theme/` holding each language's analysis, its browser
+/// side and the vendored stemmers.
+pub const ANALYSIS_DIR: &str = "search";
+
+/// The browser side of the analysis, in [`ANALYSIS_DIR`].
+pub const BROWSER_SCRIPT: &str = "analysis.js";
+
+/// The vendored Snowball stemmers (lunr-languages), in [`ANALYSIS_DIR`].
+pub const STEMMERS_DIR: &str = "lunr-languages";
+
+/// The index mdBook writes at the root of a language's output is
+/// `searchindex.js`, or `searchindex-<hash>.js` when it hashes file names
+/// (its default): the rebuilt index keeps that name, which the pages and
+/// `searcher.js` refer to.
+const INDEX_FILE: (&str, &str) = ("searchindex", ".js");
+
+/// The search index file of the language built into `language_dir`.
+pub fn index_file(language_dir: &Path) -> Result<PathBuf> {
+    let mut found = Vec::new();
+    for entry in std::fs::read_dir(language_dir)
+        .with_context(|| format!("listing {}", language_dir.display()))?
+    {
+        let name = entry?.file_name();
+        let name = name.to_string_lossy();
+        let (prefix, suffix) = INDEX_FILE;
+        if let Some(middle) = name.strip_prefix(prefix).and_then(|rest| rest.strip_suffix(suffix)) {
+            if middle.is_empty() || middle.starts_with('-') {
+                found.push(language_dir.join(name.as_ref()));
+            }
+        }
+    }
+    match found.as_slice() {
+        [one] => Ok(one.clone()),
+        _ => bail!(
+            "expected one search index in {}, found {found:?} (is `output.html.search` on?)",
+            language_dir.display()
+        ),
+    }
+}
+
+/// The fields mdBook indexes, in its order.
+const FIELDS: [&str; 3] = ["title", "body", "breadcrumbs"];
+
+/// The stemmers an analysis can name: `porter` is elasticlunr's own (the
+/// stemmer mdBook's English index always had, in elasticlunr-rs and in
+/// elasticlunr.js); the others are Snowball algorithms, with the code of
+/// their file in lunr-languages. Only the algorithms whose lunr-languages
+/// code agrees with `rust-stemmers` are listed (see the vendored README).
+const SNOWBALL: &[(&str, rust_stemmers::Algorithm, &str)] = {
+    use rust_stemmers::Algorithm::*;
+    &[
+        ("danish", Danish, "da"),
+        ("dutch", Dutch, "nl"),
+        ("finnish", Finnish, "fi"),
+        ("french", French, "fr"),
+        ("german", German, "de"),
+        ("italian", Italian, "it"),
+        ("norwegian", Norwegian, "no"),
+        ("romanian", Romanian, "ro"),
+        ("russian", Russian, "ru"),
+        ("spanish", Spanish, "es"),
+        ("swedish", Swedish, "sv"),
+        ("turkish", Turkish, "tr"),
+    ]
+};
+
+/// `theme/search/<language>.toml` as written.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields, rename_all = "kebab-case")]
+struct AnalysisFile {
+    stemmer: toml::Spanned<String>,
+    elisions: Vec<String>,
+    #[serde(default)]
+    folding: BTreeMap<String, String>,
+    stop_words: Vec<String>,
+}
+
+enum Stemmer {
+    /// elasticlunr's Porter stemmer, as elasticlunr-rs has it.
+    Porter(Box<dyn PipelineFn>),
+    Snowball {
+        stemmer: rust_stemmers::Stemmer,
+        /// The code of its lunr-languages file (`fr`: `lunr.fr.min.js`).
+        lunr_code: &'static str,
+    },
+}
+
+struct Inner {
+    language: String,
+    stemmer_name: String,
+    stemmer: Stemmer,
+    elisions: BTreeSet<String>,
+    /// In file order, applied after decomposition.
+    folding: Vec<(String, String)>,
+    /// Folded ([`Inner::fold`]).
+    stop_words: BTreeSet<String>,
+}
+
+/// One language's search analysis (see the module documentation).
+#[derive(Clone)]
+pub struct Analysis(Arc<Inner>);
+
+impl Analysis {
+    /// The analysis of `language` from `theme/search/<language>.toml` of
+    /// the book at `root`; `None` without that file (the language keeps
+    /// mdBook's English index).
+    pub fn load(root: &Path, language: &str) -> Result<Option<Analysis>> {
+        let path = Self::file(root, language)?;
+        let text = match std::fs::read_to_string(&path) {
+            Ok(text) => text,
+            Err(error) if error.kind() == std::io::ErrorKind::NotFound => return Ok(None),
+            Err(error) => return Err(error).with_context(|| format!("reading {}", path.display())),
+        };
+        Self::parse(&text, &path, language).map(Some)
+    }
+
+    /// The analysis file of `language` (which may not exist).
+    pub fn file(root: &Path, language: &str) -> Result<PathBuf> {
+        Ok(BookLayout::load(root)?
+            .theme_dir
+            .join(ANALYSIS_DIR)
+            .join(format!("{language}.toml")))
+    }
+
+    /// Reads an analysis file's `text` (`path` names it in errors).
+    pub fn parse(text: &str, path: &Path, language: &str) -> Result<Analysis> {
+        let file: AnalysisFile = toml::from_str(text).map_err(|error| {
+            let line = error
+                .span()
+                .map_or(1, |span| 1 + text[..span.start].matches('\n').count());
+            anyhow::anyhow!("{}", Problem::at(path, line, error.message().to_string()))
+        })?;
+        let name = file.stemmer.get_ref().clone();
+        let stemmer = if name == "porter" {
+            let english = elasticlunr::lang::English::new().make_pipeline();
+            let porter = (english.queue.into_iter())
+                .find(|function| function.name() == "stemmer")
+                .context("elasticlunr's English pipeline has no `stemmer`")?;
+            Stemmer::Porter(porter)
+        } else if let Some((_, algorithm, lunr_code)) =
+            SNOWBALL.iter().find(|(known, _, _)| *known == name)
+        {
+            Stemmer::Snowball {
+                stemmer: rust_stemmers::Stemmer::create(*algorithm),
+                lunr_code,
+            }
+        } else {
+            let line = 1 + text[..file.stemmer.span().start].matches('\n').count();
+            let known: Vec<&str> = SNOWBALL.iter().map(|(name, _, _)| *name).collect();
+            let message = format!(
+                "unknown stemmer `{name}`: `porter` or one of {}",
+                known.join(", ")
+            );
+            bail!("{}", Problem::at(path, line, message));
+        };
+        let mut inner = Inner {
+            language: language.to_string(),
+            stemmer_name: name,
+            stemmer,
+            elisions: file.elisions.into_iter().collect(),
+            folding: file.folding.into_iter().collect(),
+            stop_words: BTreeSet::new(),
+        };
+        inner.stop_words = file.stop_words.iter().map(|word| inner.fold(word)).collect();
+        Ok(Analysis(Arc::new(inner)))
+    }
+
+    /// The tokens of `text`: [`tokenize`], then [`Analysis::analyze_token`].
+    pub fn analyze(&self, text: &str) -> Vec<String> {
+        tokenize(text)
+            .iter()
+            .filter_map(|token| self.analyze_token(token))
+            .collect()
+    }
+
+    /// One token of [`tokenize`] as the index holds it; `None` when it is
+    /// dropped (a stop word, nothing left once trimmed).
+    pub fn analyze_token(&self, token: &str) -> Option<String> {
+        self.0.analyze_token(token)
+    }
+
+    /// The label of the analysis in the index's pipeline, under which the
+    /// browser registers its side.
+    pub fn pipeline_label(&self) -> String {
+        format!("bookAnalysis-{}", self.0.language)
+    }
+
+    /// What the browser side needs (`bookSearch.install(...)` in
+    /// `theme/search/analysis.js`), as JSON.
+    pub fn browser_data(&self) -> String {
+        let inner = &self.0;
+        let snowball = match &inner.stemmer {
+            Stemmer::Porter(_) => None,
+            Stemmer::Snowball { lunr_code, .. } => Some(*lunr_code),
+        };
+        serde_json::json!({
+            "language": inner.language,
+            "label": self.pipeline_label(),
+            "stemmer": inner.stemmer_name,
+            "snowball": snowball,
+            "elisions": inner.elisions,
+            "folding": inner.folding,
+            "stopWords": inner.stop_words,
+        })
+        .to_string()
+    }
+
+    /// The vendored stemmer files the browser needs, relative to `theme/`.
+    fn stemmer_scripts(&self) -> Vec<String> {
+        match &self.0.stemmer {
+            Stemmer::Porter(_) => Vec::new(),
+            Stemmer::Snowball { lunr_code, .. } => ["stemmer.support", lunr_code]
+                .iter()
+                .map(|name| format!("{ANALYSIS_DIR}/{STEMMERS_DIR}/lunr.{name}.min.js"))
+                .collect(),
+        }
+    }
+}
+
+/// Cuts `text` into lower-case tokens at anything but a letter, a digit, a
+/// mark, `_` or an apostrophe (`'` or `’`). elasticlunr.js splits the query
+/// the same way (`analysis.js` sets its separator to the complement of
+/// these: `char::is_alphanumeric` is `\p{Alphabetic}` or `\p{N}`).
+pub fn tokenize(text: &str) -> Vec<String> {
+    text.split(|c: char| !is_word_char(c))
+        .filter(|token| !token.is_empty())
+        .map(str::to_lowercase)
+        .collect()
+}
+
+fn is_word_char(c: char) -> bool {
+    c.is_alphanumeric() || is_combining_mark(c) || matches!(c, '_' | '\'' | '’')
+}
+
+impl Inner {
+    fn analyze_token(&self, token: &str) -> Option<String> {
+        let token: String = token.to_lowercase().nfc().collect::<String>().replace('’', "'");
+        let mut token = token.trim_matches('\'');
+        if let Some((head, rest)) = token.split_once('\'') {
+            if !rest.is_empty() && self.elisions.contains(head) {
+                token = rest.trim_matches('\'');
+            }
+        }
+        if token.is_empty() || self.stop_words.contains(&self.fold(token)) {
+            return None;
+        }
+        let stemmed = match &self.stemmer {
+            Stemmer::Porter(porter) => porter.filter(token.to_string())?,
+            Stemmer::Snowball { stemmer, .. } => stemmer.stem(token).into_owned(),
+        };
+        let folded = self.fold(&stemmed);
+        (!folded.is_empty()).then_some(folded)
+    }
+
+    /// Compatibility decomposition without its marks, then the language's
+    /// own foldings.
+    fn fold(&self, word: &str) -> String {
+        let mut folded: String = word.nfkd().filter(|c| !is_combining_mark(*c)).collect();
+        for (from, to) in &self.folding {
+            folded = folded.replace(from.as_str(), to);
+        }
+        folded
+    }
+}
+
+/// The analysis as elasticlunr-rs's language: [`tokenize`] and one
+/// pipeline function, [`Analysis::pipeline_label`].
+impl Language for Analysis {
+    fn name(&self) -> String {
+        self.pipeline_label()
+    }
+
+    fn code(&self) -> String {
+        self.0.language.clone()
+    }
+
+    fn tokenize(&self, text: &str) -> Vec<String> {
+        tokenize(text)
+    }
+
+    fn make_pipeline(&self) -> Pipeline {
+        Pipeline {
+            queue: vec![Box::new(self.clone())],
+        }
+    }
+}
+
+impl PipelineFn for Analysis {
+    fn name(&self) -> String {
+        self.pipeline_label()
+    }
+
+    fn filter(&self, token: String) -> Option<String> {
+        self.analyze_token(&token)
+    }
+}
+
+/// The size of a language's search index before and after
+/// [`rebuild_index`].
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct IndexSizes {
+    /// `searchindex.js` as mdBook wrote it, in bytes.
+    pub mdbook: u64,
+    /// The rebuilt `searchindex.js`, analysis and stemmer included.
+    pub rebuilt: u64,
+}
+
+/// mdBook's `searchindex.js`: `window.search = Object.assign(window.search,
+/// JSON.parse('<json>'));`, the JSON's `\` and `'` escaped.
+const INDEX_START: &str = "window.search = Object.assign(window.search, JSON.parse('";
+const INDEX_END: &str = "'));";
+
+/// Rebuilds the search index mdBook wrote into `language_dir` with
+/// `analysis`, and puts the browser side of the analysis in front of it
+/// (`theme_dir` holds `analysis.js` and the vendored stemmers).
+pub fn rebuild_index(
+    language_dir: &Path,
+    theme_dir: &Path,
+    analysis: &Analysis,
+) -> Result<IndexSizes> {
+    let path = index_file(language_dir)?;
+    let written =
+        std::fs::read_to_string(&path).with_context(|| format!("reading {}", path.display()))?;
+    let mut search = read_index_js(&written).with_context(|| format!("reading {}", path.display()))?;
+    let docs = search
+        .pointer("/index/documentStore/docs")
+        .and_then(serde_json::Value::as_object)
+        .with_context(|| format!("{} has no documents (documentStore.docs)", path.display()))?;
+    let mut docs: Vec<(usize, &serde_json::Map<String, serde_json::Value>)> = docs
+        .iter()
+        .map(|(reference, doc)| {
+            let number = reference.parse::<usize>().ok();
+            number.zip(doc.as_object()).with_context(|| {
+                format!("{}: the document `{reference}` is not mdBook's", path.display())
+            })
+        })
+        .collect::<Result<_>>()?;
+    docs.sort_by_key(|(number, _)| *number);
+    let mut index = IndexBuilder::with_language(Box::new(analysis.clone()))
+        .add_fields(FIELDS)
+        .build();
+    for (number, doc) in docs {
+        let fields = FIELDS.map(|field| doc.get(field).and_then(|v| v.as_str()).unwrap_or(""));
+        index.add_doc(&number.to_string(), fields);
+    }
+    search["index"] = serde_json::to_value(&index)?;
+
+    let mut script = String::new();
+    let mut sources = vec![format!("{ANALYSIS_DIR}/{BROWSER_SCRIPT}")];
+    sources.extend(analysis.stemmer_scripts());
+    for source in sources {
+        let file = theme_dir.join(&source);
+        let text = std::fs::read_to_string(&file)
+            .with_context(|| format!("reading {}", file.display()))?;
+        script.push_str(text.trim_end());
+        script.push('\n');
+    }
+    script.push_str(&format!(
+        "window.bookSearch.install({});\n",
+        analysis.browser_data()
+    ));
+    let json = serde_json::to_string(&search)?;
+    script.push_str(INDEX_START);
+    script.push_str(&json.replace('\\', "\\\\").replace('\'', "\\'"));
+    script.push_str(INDEX_END);
+    std::fs::write(&path, &script).with_context(|| format!("writing {}", path.display()))?;
+    Ok(IndexSizes {
+        mdbook: written.len() as u64,
+        rebuilt: script.len() as u64,
+    })
+}
+
+/// The JSON of mdBook's `searchindex.js`.
+fn read_index_js(script: &str) -> Result<serde_json::Value> {
+    let start = script
+        .find(INDEX_START)
+        .context("not mdBook's searchindex.js (no `JSON.parse('`)")?
+        + INDEX_START.len();
+    let end = script.rfind(INDEX_END).filter(|end| *end >= start);
+    let escaped = &script[start..end.context("no `'));` after the index")?];
+    let mut json = String::with_capacity(escaped.len());
+    let mut chars = escaped.chars();
+    while let Some(c) = chars.next() {
+        json.push(if c == '\\' {
+            chars.next().context("a lone `\\` at the end")?
+        } else {
+            c
+        });
+    }
+    Ok(serde_json::from_str(&json)?)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn french() -> Analysis {
+        let text = "stemmer = \"french\"\nelisions = [\"d\", \"l\", \"qu\"]\n\
+                    folding = { \"œ\" = \"oe\" }\nstop-words = [\"de\", \"été\"]\n";
+        Analysis::parse(text, Path::new("fr.toml"), "fr").unwrap()
+    }
+
+    #[test]
+    fn accents_elisions_and_inflections_meet() {
+        let french = french();
+        for (typed, text) in [
+            ("arret", "arrêt"),
+            ("requetes", "Requêtes"),
+            ("demarrez", "Démarrer"),
+            ("interblocage", "d’interblocage"),
+            ("interblocage", "d'Interblocage"),
+            ("coeur", "cœur"),
+        ] {
+            assert_eq!(french.analyze(typed), french.analyze(text), "{typed} / {text}");
+            assert_eq!(french.analyze(text).len(), 1, "{text}");
+        }
+        assert!(french.analyze("de ete l'").is_empty());
+    }
+
+    #[test]
+    fn code_is_cut_at_punctuation() {
+        assert_eq!(
+            tokenize("GroupeTaches::new(4); self.worker_id"),
+            ["groupetaches", "new", "4", "self", "worker_id"]
+        );
+    }
+
+    #[test]
+    fn an_unknown_stemmer_is_named_with_its_line() {
+        let text = "elisions = []\nstop-words = []\nstemmer = \"klingon\"\n";
+        let error = Analysis::parse(text, Path::new("x.toml"), "x")
+            .err()
+            .unwrap()
+            .to_string();
+        assert!(error.contains("x.toml:3") && error.contains("klingon"), "{error}");
+    }
+
+    #[test]
+    fn reads_back_what_mdbook_escapes() {
+        let json = r#"{"a":"it's \"q\" \\ x"}"#;
+        let script = format!(
+            "{INDEX_START}{}{INDEX_END}",
+            json.replace('\\', "\\\\").replace('\'', "\\'")
+        );
+        assert_eq!(read_index_js(&script).unwrap(), serde_json::from_str::<serde_json::Value>(json).unwrap());
+    }
+}
