@@ -16,7 +16,8 @@
 //   blocks, `texts` the text it writes while the page is open, and `results`
 //   formats the search result count: `none` for no result, else the plural
 //   category of the count (`Intl.PluralRules`: `one`, `other`...), with
-//   `{count}` and `{term}`.
+//   `{count}` and `{term}`; `searchResultTeaser` names the extract of each
+//   result (searcher.js's `aria-label`).
 (function () {
     "use strict";
 
@@ -102,6 +103,14 @@
                 characterData: true,
                 subtree: true,
             });
+        }
+        const results = document.getElementById("mdbook-searchresults");
+        if (results && strings.searchResultTeaser) {
+            new MutationObserver(() => {
+                for (const teaser of results.querySelectorAll(".teaser[aria-label]")) {
+                    teaser.setAttribute("aria-label", strings.searchResultTeaser);
+                }
+            }).observe(results, { childList: true });
         }
         const translateTexts = (mutations) => {
             for (const mutation of mutations) {

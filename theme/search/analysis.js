@@ -50,7 +50,11 @@
         window.lunr = previousLunr;
         const elisions = new Set(data.elisions);
         const stopWords = new Set(data.stopWords);
-        const stem = data.snowball === null ? porter : host[data.snowball].stemmer;
+        // Porter's stemmer (English) stems words written in ASCII, as on
+        // the Rust side, where its port differs beyond ASCII.
+        const stem = data.snowball === null
+            ? (text) => (/^[\x00-\x7f]*$/.test(text) ? porter(text) : text)
+            : host[data.snowball].stemmer;
 
         const fold = (word) => {
             let folded = word.normalize("NFKD").replace(/\p{M}/gu, "");

@@ -126,7 +126,8 @@ struct AnalysisFile {
 }
 
 enum Stemmer {
-    /// elasticlunr's Porter stemmer, as elasticlunr-rs has it.
+    /// elasticlunr's Porter stemmer, as elasticlunr-rs has it, for words
+    /// written in ASCII.
     Porter(Box<dyn PipelineFn>),
     Snowball {
         stemmer: rust_stemmers::Stemmer,
@@ -295,7 +296,11 @@ impl Inner {
             return None;
         }
         let stemmed = match &self.stemmer {
-            Stemmer::Porter(porter) => porter.filter(token.to_string())?,
+            // The two ports of Porter's stemmer (elasticlunr-rs's, and
+            // elasticlunr.js's in the browser) differ on letters beyond
+            // ASCII (`straße`): they stem English words written in ASCII.
+            Stemmer::Porter(porter) if token.is_ascii() => porter.filter(token.to_string())?,
+            Stemmer::Porter(_) => token.to_string(),
             Stemmer::Snowball { stemmer, .. } => stemmer.stem(token).into_owned(),
         };
         let folded = self.fold(&stemmed);

@@ -6,9 +6,14 @@
 //! listings' code, then, for every other language of `book.toml`, follows
 //! the language switch to the same chapter, sees that language's prose, code
 //! (the thread pool type named by its glossary) and translated chrome
-//! (`theme/chrome/<language>.json`), searches the words `reader.toml` gives
-//! for it, opens an unknown address under that language (its own 404 page)
-//! and switches back. Screenshots go to `target/tmp/browser/`.
+//! (`theme/chrome/<language>.json`), searches what `reader.toml` gives for
+//! it (each query must find its page and section, a nonsense query shows
+//! the translated "no results", a followed result highlights the inflected
+//! and accented forms it matched), checks that the browser's search
+//! analysis gives the tokens the index was built with (every word of the
+//! book, and `analysis-words.toml`), opens an unknown address under that
+//! language (its own 404 page) and switches back. Screenshots go to
+//! `target/tmp/browser/`.
 //!
 //! Chromium is driven by `headless_chrome`, over the DevTools protocol:
 //! unlike the WebDriver clients (`fantoccini`, `thirtyfour`), it needs no
@@ -23,6 +28,7 @@
 use super::tools::{trial_needing, CHROMIUM};
 use anyhow::{bail, ensure, Context, Result};
 use booktools::languages::BookLayout;
+use booktools::site::search::Analysis;
 use booktools::site::static_server::{Mount, StaticServer};
 use graceful_shutdown_book::book_fixture::{book_metadata, glossary_code_name, repository_root};
 use graceful_shutdown_book::site_fixture::BuiltSite;
@@ -30,7 +36,9 @@ use headless_chrome::protocol::cdp::Emulation;
 use headless_chrome::protocol::cdp::Page::CaptureScreenshotFormatOption;
 use headless_chrome::{Browser, LaunchOptions, Tab};
 use libtest_mimic::Trial;
+use serde::Deserialize;
 use serde_json::Value;
+use std::collections::BTreeMap;
 use std::ffi::OsStr;
 use std::path::Path;
 use std::time::Duration;
@@ -62,33 +70,68 @@ pub fn trials() -> Vec<Trial> {
     )]
 }
 
+/// What the reader types in one language (`reader.toml`).
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct ReaderSearches {
+    /// A query that finds nothing.
+    nonsense: String,
+    search: Vec<Query>,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct Query {
+    query: String,
+    /// The page and section (`page.html#id`, relative to the language).
+    finds: String,
+    why: String,
+    /// Words the page must highlight once the reader follows that result.
+    #[serde(default)]
+    marks: Vec<String>,
+}
+
+/// What one query showed: the results header, the result links (absolute
+/// URLs) and the accessible name of the first teaser.
+#[derive(Debug, Deserialize)]
+struct Shown {
+    query: String,
+    header: String,
+    links: Vec<String>,
+    teaser: Option<String>,
+}
+
 /// One language as the reader must see it.
 struct Page {
     language: String,
     /// `<site-url><language path>ch20-....html`.
     chapter_path: String,
+    /// `<site-url><language path>`.
+    language_url: String,
     /// The chapter title as the pipeline produced it for this language.
     title: String,
     /// The code name of the thread pool type in this language.
     pool: String,
     /// What the reader searches for (`reader.toml`).
-    searches: Vec<String>,
+    searches: ReaderSearches,
+    /// The language's search analysis, if it has one.
+    analysis: Option<Analysis>,
     /// The translation of mdBook's chrome (`theme/chrome/<language>.json`),
     /// if the language has one.
     chrome: Option<Value>,
 }
 
 impl Page {
-    fn of(site: &BuiltSite, root: &Path, reader: &toml::Table, language: &str) -> Result<Page> {
+    fn of(
+        site: &BuiltSite,
+        root: &Path,
+        reader: &mut BTreeMap<String, ReaderSearches>,
+        language: &str,
+    ) -> Result<Page> {
         let chapter = site.chapter(language, CHAPTER_SOURCE)?;
         let searches = reader
-            .get(language)
-            .and_then(toml::Value::as_array)
-            .with_context(|| format!("no `{language} = [\"word\"]` in site/reader.toml"))?
-            .iter()
-            .map(|word| word.as_str().map(str::to_string))
-            .collect::<Option<_>>()
-            .context("site/reader.toml holds words")?;
+            .remove(language)
+            .with_context(|| format!("no `[{language}]` in site/reader.toml"))?;
         let chrome_file = root.join("theme/chrome").join(format!("{language}.json"));
         let chrome = match std::fs::read_to_string(&chrome_file) {
             Ok(text) => Some(
@@ -99,6 +142,7 @@ impl Page {
         };
         Ok(Page {
             language: language.to_string(),
+            language_url: site.plan.language_site_url(language),
             chapter_path: format!(
                 "{}{}{}",
                 site.plan.site_url,
@@ -108,6 +152,7 @@ impl Page {
             title: chapter.name.clone(),
             pool: glossary_code_name(root, language, "ThreadPool")?,
             searches,
+            analysis: Analysis::load(root, language)?,
             chrome,
         })
     }
@@ -121,12 +166,15 @@ impl Page {
 fn a_reader_switches_language_searches_and_switches_back(chromium: &Path) -> Result<()> {
     let root = repository_root();
     let layout = BookLayout::load(&root)?;
-    let reader: toml::Table = include_str!("reader.toml").parse()?;
+    let mut reader: BTreeMap<String, ReaderSearches> =
+        toml::from_str(include_str!("reader.toml")).context("site/reader.toml")?;
+    let words: AnalysisWords =
+        toml::from_str(include_str!("analysis-words.toml")).context("site/analysis-words.toml")?;
     let site = BuiltSite::of_repository()?;
     let pages = layout
         .languages
         .iter()
-        .map(|language| Page::of(site, &root, &reader, &language.code))
+        .map(|language| Page::of(site, &root, &mut reader, &language.code))
         .collect::<Result<Vec<_>>>()?;
     let (source, others): (Vec<&Page>, Vec<&Page>) = pages
         .iter()
@@ -154,7 +202,7 @@ fn a_reader_switches_language_searches_and_switches_back(chromium: &Path) -> Res
     goto(&tab, &server.url(&source.chapter_path))?;
     check_chapter(&tab, source, &pages)?;
     screenshot(&tab, source, "chapter")?;
-    search(&tab, source)?;
+    search(&tab, &server, source, &words.words)?;
     for page in others {
         ensure!(
             page.title != source.title,
@@ -165,8 +213,7 @@ fn a_reader_switches_language_searches_and_switches_back(chromium: &Path) -> Res
         switch_language(&tab, &server, page)?;
         check_chapter(&tab, page, &pages)?;
         screenshot(&tab, page, "chapter")?;
-        search(&tab, page)?;
-        screenshot(&tab, page, "search")?;
+        search(&tab, &server, page, &words.words)?;
         check_not_found_page(
             &tab,
             &server,
@@ -411,53 +458,208 @@ fn switch_language(tab: &Tab, server: &StaticServer, target: &Page) -> Result<()
     })
 }
 
-/// Searches each word of `page.searches` and checks that the results lead
-/// to the chapter, the results header in the page's chrome.
-fn search(tab: &Tab, page: &Page) -> Result<()> {
+/// `analysis-words.toml`.
+#[derive(Deserialize)]
+struct AnalysisWords {
+    words: Vec<String>,
+}
+
+/// Searches what `reader.toml` gives for `page.language`: the first query
+/// typed (it loads the index), the browser's analysis compared with the
+/// index's, then every query in one script and the nonsense one; each must
+/// find its page and section, the header in the page's chrome; then follows
+/// a result with `marks` and checks the highlighted words.
+fn search(tab: &Tab, server: &StaticServer, page: &Page, words: &[String]) -> Result<()> {
+    let language = &page.language;
     click(tab, "#mdbook-search-toggle")?;
     wait_visible(tab, "#mdbook-searchbar")?;
-    let mut previous_header = String::new();
-    for word in &page.searches {
-        js::<String>(
+    let first = &page.searches.search.first().context("no search in reader.toml")?.query;
+    js::<bool>(
+        tab,
+        "(document.getElementById('mdbook-searchbar').focus(), true)",
+    )?;
+    // The query arrives as typed text (one input event, as an input method
+    // gives it), then a key release runs mdBook's search, which listens to
+    // `keyup`; typing key by key costs 0.3 s a letter.
+    tab.send_character(first)?.press_key("End")?;
+    wait_for(&format!("search results for `{first}`"), || {
+        let header: String = js(
             tab,
-            "document.getElementById('mdbook-searchbar').value = ''",
+            "document.getElementById('mdbook-searchresults-header').innerText",
         )?;
-        // The word arrives as typed text (one input event, as an input
-        // method gives it), then a key release runs mdBook's search, which
-        // listens to `keyup`; typing key by key costs 0.3 s a letter.
-        js::<bool>(
-            tab,
-            "(document.getElementById('mdbook-searchbar').focus(), true)",
-        )?;
-        tab.send_character(word)?.press_key("End")?;
-        // The header names the word once this search ran (and, on a
-        // translated page, was translated: the observer runs before any
-        // later script).
-        let (header, results) = wait_for(&format!("search results for `{word}`"), || {
-            let (header, results): (String, Vec<String>) = js(
-                tab,
-                "[document.getElementById('mdbook-searchresults-header').innerText,
-                  Array.from(document.querySelectorAll('#mdbook-searchresults a'))
-                    .map(a => new URL(a.href).pathname)]",
-            )?;
-            let ran = header.contains(word.as_str()) && header != previous_header;
-            Ok(ran.then_some((header, results)))
-        })?;
-        ensure!(
-            results.contains(&page.chapter_path),
-            "searching `{word}` in the `{}` book finds {results:?}, not {} ({header})",
-            page.language,
-            page.chapter_path
-        );
+        Ok(header.contains(first.as_str()).then_some(()))
+    })?;
+    if let Some(analysis) = &page.analysis {
+        check_analysis(tab, language, analysis, words)?;
+    }
+
+    // Every query in one script: the search bar's value, then the key
+    // release mdBook listens to; a zero-delay yield lets the page's
+    // observers (header translation, highlight words) run before reading.
+    let mut queries: Vec<&str> = page.searches.search.iter().map(|q| q.query.as_str()).collect();
+    queries.push(&page.searches.nonsense);
+    let script = format!(
+        "(async (queries) => {{
+            const bar = document.getElementById('mdbook-searchbar');
+            const shown = [];
+            for (const query of queries) {{
+                bar.value = query;
+                bar.dispatchEvent(new KeyboardEvent('keyup', {{ bubbles: true }}));
+                await new Promise((resolve) => setTimeout(resolve, 0));
+                shown.push({{
+                    query,
+                    header: document.getElementById('mdbook-searchresults-header').innerText,
+                    links: Array.from(document.querySelectorAll('#mdbook-searchresults a'))
+                        .map((a) => a.href),
+                    teaser: document.querySelector('#mdbook-searchresults .teaser')
+                        ?.getAttribute('aria-label') ?? null,
+                }});
+            }}
+            return JSON.stringify(shown);
+        }})({})",
+        serde_json::to_string(&queries)?
+    );
+    let value = tab.evaluate(&script, true)?.value;
+    let json = value.as_ref().and_then(Value::as_str).context("no search results")?;
+    let shown: Vec<Shown> = serde_json::from_str(json)?;
+    screenshot(tab, page, "search")?;
+    let mut follow = Vec::new();
+    for (query, shown) in page.searches.search.iter().zip(&shown) {
+        ensure!(shown.query == query.query);
+        let wanted = server.url(&format!("{}{}", page.language_url, query.finds));
+        let found = shown.links.iter().find(|link| same_section(link, &wanted));
+        let Some(link) = found else {
+            bail!(
+                "searching `{}` ({}) in the `{language}` book finds {:?}, not {} ({})",
+                query.query,
+                query.why,
+                shown.links,
+                query.finds,
+                shown.header
+            );
+        };
         if page.chrome.is_some() {
             ensure!(
-                !header.contains("search result"),
-                "the `{}` results header is left as mdBook wrote it: `{header}`",
-                page.language
+                !shown.header.contains("search result"),
+                "the `{language}` results header is left as mdBook wrote it: `{}`",
+                shown.header
             );
         }
-        previous_header = header;
+        if let Some(wanted) = page.chrome("searchResultTeaser") {
+            ensure!(
+                shown.teaser.as_deref() == Some(wanted),
+                "the `{language}` result teasers are named {:?}, not `{wanted}`",
+                shown.teaser
+            );
+        }
+        if !query.marks.is_empty() {
+            follow.push((query, link.clone()));
+        }
     }
+    let nonsense = shown.last().context("the nonsense query")?;
+    let none = match page.chrome.as_ref().and_then(|c| c.pointer("/results/none")) {
+        Some(text) => text
+            .as_str()
+            .context("results.none")?
+            .replace("{term}", &nonsense.query),
+        None => format!("No search results for '{}'.", nonsense.query),
+    };
+    ensure!(
+        nonsense.header == none && nonsense.links.is_empty(),
+        "the nonsense query `{}` in the `{language}` book shows `{}` and {:?}, not `{none}`",
+        nonsense.query,
+        nonsense.header,
+        nonsense.links
+    );
+    for (query, link) in follow {
+        goto(tab, &link)?;
+        let wanted = &query.marks;
+        wait_for(&format!("the highlighted {wanted:?} at {link}"), || {
+            let marked: Vec<String> = js(
+                tab,
+                "Array.from(document.querySelectorAll('#mdbook-content mark')).map(m => m.textContent)",
+            )?;
+            Ok(wanted.iter().all(|word| marked.contains(word)).then_some(()))
+        })?;
+        screenshot(tab, page, "highlight")?;
+    }
+    Ok(())
+}
+
+/// `link` leads to `wanted` (`page.html#section`), the section compared
+/// percent-decoded and the query (`?highlight=`) left out.
+fn same_section(link: &str, wanted: &str) -> bool {
+    let (Ok(link), Ok(wanted)) = (url::Url::parse(link), url::Url::parse(wanted)) else {
+        return false;
+    };
+    let fragment = |url: &url::Url| {
+        booktools::site::percent_decode(url.fragment().unwrap_or_default()).unwrap_or_default()
+    };
+    link.path() == wanted.path() && fragment(&link) == fragment(&wanted)
+}
+
+/// The browser's analysis (the one the index loaded by the page registered)
+/// gives the tokens of the index, built in Rust, for every field of every
+/// document: each token is in the index for that document, and as many as
+/// the index counted. And both sides give the same tokens for `words`.
+fn check_analysis(tab: &Tab, language: &str, analysis: &Analysis, words: &[String]) -> Result<()> {
+    let script = format!(
+        "(() => {{
+            const data = window.search.index;
+            const index = elasticlunr.Index.load(data);
+            const disagreements = [];
+            for (const [ref, doc] of Object.entries(data.documentStore.docs)) {{
+                for (const field of index.getFields()) {{
+                    const tokens = index.pipeline.run(elasticlunr.tokenizer(doc[field]));
+                    const counted = data.documentStore.docInfo[ref][field];
+                    if (tokens.length !== counted) {{
+                        disagreements.push(`document ${{ref}}, ${{field}}: ${{tokens.length}} tokens, the index counted ${{counted}}`);
+                    }}
+                    for (const token of tokens) {{
+                        if (!(ref in index.index[field].getDocs(token))) {{
+                            disagreements.push(`document ${{ref}}, ${{field}}: '${{token}}' is not in the index`);
+                        }}
+                    }}
+                }}
+            }}
+            return {{
+                language: window.bookSearch.language,
+                disagreements: disagreements.slice(0, 20),
+                words: {}.map((word) => window.bookSearch.analyze(word)),
+            }};
+        }})()",
+        serde_json::to_string(words)?
+    );
+    #[derive(Deserialize)]
+    struct Analysed {
+        language: String,
+        disagreements: Vec<String>,
+        words: Vec<Vec<String>>,
+    }
+    let analysed: Analysed = js(tab, &script)?;
+    ensure!(
+        analysed.language == language,
+        "the `{language}` page installed the `{}` analysis",
+        analysed.language
+    );
+    ensure!(
+        analysed.disagreements.is_empty(),
+        "the browser's `{language}` analysis disagrees with the index:\n{}",
+        analysed.disagreements.join("\n")
+    );
+    let differing: Vec<String> = words
+        .iter()
+        .zip(&analysed.words)
+        .filter(|(word, browser)| analysis.analyze(word) != **browser)
+        .map(|(word, browser)| {
+            format!("`{word}`: Rust {:?}, browser {browser:?}", analysis.analyze(word))
+        })
+        .collect();
+    ensure!(
+        differing.is_empty(),
+        "the `{language}` analysis differs between Rust and the browser:\n{}",
+        differing.join("\n")
+    );
     Ok(())
 }
 
