@@ -1,11 +1,12 @@
 //! Adding a language is data only. A temporary copy of the book gets a
 //! third language, `eo`, from data alone — its listing tree, its catalog,
-//! its line in `book.toml`, its glossary tables, its chrome and its
-//! dictionary, all copied from French under the new code, with not one
+//! its line in `book.toml`, its glossary tables, its chrome, its search
+//! analysis and its dictionary, all copied from French under the new code, with not one
 //! line of code changed — and the pipeline handles it like the others: the
 //! build, every check, `cargo xtask status`, the listings (their cached
 //! outputs match: the crates are the French ones) and the site, whose
-//! language switch lists it.
+//! language switch lists it and whose search index is built with its
+//! analysis.
 
 use anyhow::{ensure, Context, Result};
 use booktools::book::TempBook;
@@ -14,7 +15,7 @@ use booktools::i18n::{status, translated_code};
 use booktools::languages::BookLayout;
 use booktools::listings::compile::CompileSettings;
 use booktools::listings::verify;
-use booktools::site::{build_site_in_process, SitePlan};
+use booktools::site::{build_site_in_process, search, SitePlan};
 use graceful_shutdown_book::book_fixture::repository_root;
 use std::fs;
 use std::path::Path;
@@ -72,6 +73,11 @@ fn add_language(book: &TempBook, model: &str, dictionaries: &Path) -> Result<()>
     fs::copy(
         chrome.join(format!("{model}.json")),
         chrome.join(format!("{NEW}.json")),
+    )?;
+    let search = layout.theme_dir.join(search::ANALYSIS_DIR);
+    fs::copy(
+        search.join(format!("{model}.toml")),
+        search.join(format!("{NEW}.toml")),
     )?;
     copy_folder(
         &repository_root().join(spelling::DICTIONARIES),
@@ -157,6 +163,14 @@ fn a_third_language_is_data_only() -> Result<()> {
         );
     }
     ensure!(!fs::read_to_string(dir.join("chrome.js"))?.contains("= null"));
+    let index = fs::read_to_string(search::index_file(&dir)?)?;
+    let label = search::Analysis::load(root, NEW)?
+        .context("the new language's search analysis")?
+        .pipeline_label();
+    ensure!(
+        index.contains(&format!("\"pipeline\":[\"{label}\"]")),
+        "the `{NEW}` search index is not built with its analysis `{label}`"
+    );
     Ok(())
 }
 
