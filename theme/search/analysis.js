@@ -76,8 +76,18 @@
             return trimmed;
         };
 
-        // One token as the index holds it; undefined when dropped.
+        // One token as the index holds it; undefined when dropped. The
+        // teasers and the highlighted words analyse every word of the
+        // results, again at each key: each token is analysed once.
+        const analysed = [new Map(), new Map()];
         const analyzeToken = (token, keepStopWords) => {
+            const cache = analysed[keepStopWords ? 1 : 0];
+            if (!cache.has(token)) {
+                cache.set(token, analyzeUncached(token, keepStopWords));
+            }
+            return cache.get(token);
+        };
+        const analyzeUncached = (token, keepStopWords) => {
             const text = word(token);
             if (text === "" || (!keepStopWords && stopWords.has(fold(text)))) {
                 return undefined;
