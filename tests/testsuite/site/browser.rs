@@ -489,6 +489,7 @@ fn search(tab: &Tab, server: &StaticServer, page: &Page, words: &[String]) -> Re
         )?;
         Ok(header.contains(first.as_str()).then_some(()))
     })?;
+    screenshot(tab, page, "search")?;
     if let Some(analysis) = &page.analysis {
         check_analysis(tab, language, analysis, words)?;
     }
@@ -522,7 +523,6 @@ fn search(tab: &Tab, server: &StaticServer, page: &Page, words: &[String]) -> Re
     let value = tab.evaluate(&script, true)?.value;
     let json = value.as_ref().and_then(Value::as_str).context("no search results")?;
     let shown: Vec<Shown> = serde_json::from_str(json)?;
-    screenshot(tab, page, "search")?;
     let mut follow = Vec::new();
     for (query, shown) in page.searches.search.iter().zip(&shown) {
         ensure!(shown.query == query.query);
