@@ -44,7 +44,7 @@ use elasticlunr::{IndexBuilder, Language};
 use serde::Deserialize;
 use std::collections::{BTreeMap, BTreeSet};
 use std::path::{Path, PathBuf};
-use std::sync::Arc;
+use std::rc::Rc;
 use unicode_normalization::char::is_combining_mark;
 use unicode_normalization::UnicodeNormalization;
 
@@ -73,7 +73,10 @@ pub fn index_file(language_dir: &Path) -> Result<PathBuf> {
         let name = entry?.file_name();
         let name = name.to_string_lossy();
         let (prefix, suffix) = INDEX_FILE;
-        if let Some(middle) = name.strip_prefix(prefix).and_then(|rest| rest.strip_suffix(suffix)) {
+        if let Some(middle) = name
+            .strip_prefix(prefix)
+            .and_then(|rest| rest.strip_suffix(suffix))
+        {
             if middle.is_empty() || middle.starts_with('-') {
                 found.push(language_dir.join(name.as_ref()));
             }
@@ -149,7 +152,7 @@ struct Inner {
 
 /// One language's search analysis (see the module documentation).
 #[derive(Clone)]
-pub struct Analysis(Arc<Inner>);
+pub struct Analysis(Rc<Inner>);
 
 impl Analysis {
     /// The analysis of `language` from `theme/search/<language>.toml` of
@@ -212,8 +215,12 @@ impl Analysis {
             folding: file.folding.into_iter().collect(),
             stop_words: BTreeSet::new(),
         };
-        inner.stop_words = file.stop_words.iter().map(|word| inner.fold(word)).collect();
-        Ok(Analysis(Arc::new(inner)))
+        inner.stop_words = file
+            .stop_words
+            .iter()
+            .map(|word| inner.fold(word))
+            .collect();
+        Ok(Analysis(Rc::new(inner)))
     }
 
     /// The tokens of `text`: [`tokenize`], then [`Analysis::analyze_token`].
@@ -285,7 +292,11 @@ fn is_word_char(c: char) -> bool {
 
 impl Inner {
     fn analyze_token(&self, token: &str) -> Option<String> {
-        let token: String = token.to_lowercase().nfc().collect::<String>().replace('’', "'");
+        let token: String = token
+            .to_lowercase()
+            .nfc()
+            .collect::<String>()
+            .replace('’', "'");
         let mut token = token.trim_matches('\'');
         if let Some((head, rest)) = token.split_once('\'') {
             if !rest.is_empty() && self.elisions.contains(head) {
@@ -376,7 +387,8 @@ pub fn rebuild_index(
     let path = index_file(language_dir)?;
     let written =
         std::fs::read_to_string(&path).with_context(|| format!("reading {}", path.display()))?;
-    let mut search = read_index_js(&written).with_context(|| format!("reading {}", path.display()))?;
+    let mut search =
+        read_index_js(&written).with_context(|| format!("reading {}", path.display()))?;
     let docs = search
         .pointer("/index/documentStore/docs")
         .and_then(serde_json::Value::as_object)
@@ -386,7 +398,10 @@ pub fn rebuild_index(
         .map(|(reference, doc)| {
             let number = reference.parse::<usize>().ok();
             number.zip(doc.as_object()).with_context(|| {
-                format!("{}: the document `{reference}` is not mdBook's", path.display())
+                format!(
+                    "{}: the document `{reference}` is not mdBook's",
+                    path.display()
+                )
             })
         })
         .collect::<Result<_>>()?;
@@ -451,7 +466,7 @@ mod tests {
 
     fn french() -> Analysis {
         let text = "stemmer = \"french\"\nelisions = [\"d\", \"l\", \"qu\"]\n\
-                    folding = { \"œ\" = \"oe\" }\nstop-words = [\"de\", \"été\"]\n";
+                    folding = { \"œ\" = \"oe\" }\nstop-words = [\"de\", \"été\", \"l\"]\n";
         Analysis::parse(text, Path::new("fr.toml"), "fr").unwrap()
     }
 
@@ -466,7 +481,11 @@ mod tests {
             ("interblocage", "d'Interblocage"),
             ("coeur", "cœur"),
         ] {
-            assert_eq!(french.analyze(typed), french.analyze(text), "{typed} / {text}");
+            assert_eq!(
+                french.analyze(typed),
+                french.analyze(text),
+                "{typed} / {text}"
+            );
             assert_eq!(french.analyze(text).len(), 1, "{text}");
         }
         assert!(french.analyze("de ete l'").is_empty());
@@ -487,7 +506,10 @@ mod tests {
             .err()
             .unwrap()
             .to_string();
-        assert!(error.contains("x.toml:3") && error.contains("klingon"), "{error}");
+        assert!(
+            error.contains("x.toml:3") && error.contains("klingon"),
+            "{error}"
+        );
     }
 
     #[test]
@@ -497,6 +519,9 @@ mod tests {
             "{INDEX_START}{}{INDEX_END}",
             json.replace('\\', "\\\\").replace('\'', "\\'")
         );
-        assert_eq!(read_index_js(&script).unwrap(), serde_json::from_str::<serde_json::Value>(json).unwrap());
+        assert_eq!(
+            read_index_js(&script).unwrap(),
+            serde_json::from_str::<serde_json::Value>(json).unwrap()
+        );
     }
 }

@@ -473,7 +473,12 @@ fn search(tab: &Tab, server: &StaticServer, page: &Page, words: &[String]) -> Re
     let language = &page.language;
     click(tab, "#mdbook-search-toggle")?;
     wait_visible(tab, "#mdbook-searchbar")?;
-    let first = &page.searches.search.first().context("no search in reader.toml")?.query;
+    let first = &page
+        .searches
+        .search
+        .first()
+        .context("no search in reader.toml")?
+        .query;
     js::<bool>(
         tab,
         "(document.getElementById('mdbook-searchbar').focus(), true)",
@@ -497,7 +502,12 @@ fn search(tab: &Tab, server: &StaticServer, page: &Page, words: &[String]) -> Re
     // Every query in one script: the search bar's value, then the key
     // release mdBook listens to; a zero-delay yield lets the page's
     // observers (header translation, highlight words) run before reading.
-    let mut queries: Vec<&str> = page.searches.search.iter().map(|q| q.query.as_str()).collect();
+    let mut queries: Vec<&str> = page
+        .searches
+        .search
+        .iter()
+        .map(|q| q.query.as_str())
+        .collect();
     queries.push(&page.searches.nonsense);
     let script = format!(
         "(async (queries) => {{
@@ -521,7 +531,10 @@ fn search(tab: &Tab, server: &StaticServer, page: &Page, words: &[String]) -> Re
         serde_json::to_string(&queries)?
     );
     let value = tab.evaluate(&script, true)?.value;
-    let json = value.as_ref().and_then(Value::as_str).context("no search results")?;
+    let json = value
+        .as_ref()
+        .and_then(Value::as_str)
+        .context("no search results")?;
     let shown: Vec<Shown> = serde_json::from_str(json)?;
     let mut follow = Vec::new();
     for (query, shown) in page.searches.search.iter().zip(&shown) {
@@ -557,7 +570,11 @@ fn search(tab: &Tab, server: &StaticServer, page: &Page, words: &[String]) -> Re
         }
     }
     let nonsense = shown.last().context("the nonsense query")?;
-    let none = match page.chrome.as_ref().and_then(|c| c.pointer("/results/none")) {
+    let none = match page
+        .chrome
+        .as_ref()
+        .and_then(|c| c.pointer("/results/none"))
+    {
         Some(text) => text
             .as_str()
             .context("results.none")?
@@ -579,7 +596,10 @@ fn search(tab: &Tab, server: &StaticServer, page: &Page, words: &[String]) -> Re
                 tab,
                 "Array.from(document.querySelectorAll('#mdbook-content mark')).map(m => m.textContent)",
             )?;
-            Ok(wanted.iter().all(|word| marked.contains(word)).then_some(()))
+            Ok(wanted
+                .iter()
+                .all(|word| marked.contains(word))
+                .then_some(()))
         })?;
         screenshot(tab, page, "highlight")?;
     }
@@ -652,7 +672,10 @@ fn check_analysis(tab: &Tab, language: &str, analysis: &Analysis, words: &[Strin
         .zip(&analysed.words)
         .filter(|(word, browser)| analysis.analyze(word) != **browser)
         .map(|(word, browser)| {
-            format!("`{word}`: Rust {:?}, browser {browser:?}", analysis.analyze(word))
+            format!(
+                "`{word}`: Rust {:?}, browser {browser:?}",
+                analysis.analyze(word)
+            )
         })
         .collect();
     ensure!(

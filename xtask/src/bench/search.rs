@@ -81,7 +81,12 @@ fn first_results(
     language: &str,
 ) -> Result<Vec<Duration>> {
     let mounts = (plan.languages.iter())
-        .map(|code| Mount::new(&plan.language_site_url(code), plan.language_dir(site_dir, code)))
+        .map(|code| {
+            Mount::new(
+                &plan.language_site_url(code),
+                plan.language_dir(site_dir, code),
+            )
+        })
         .collect();
     let server = StaticServer::start("127.0.0.1:0".parse()?, mounts, false)?;
     let url = server.url(&plan.language_site_url(language));
