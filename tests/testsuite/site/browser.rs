@@ -601,7 +601,6 @@ fn search(tab: &Tab, server: &StaticServer, page: &Page, words: &[String]) -> Re
                 .all(|word| marked.contains(word))
                 .then_some(()))
         })?;
-        screenshot(tab, page, "highlight")?;
     }
     Ok(())
 }
