@@ -91,7 +91,10 @@ pub fn po(root: &Path) -> Result<()> {
         );
         for (label, msgids) in [("fuzzy", &summary.fuzzy), ("new", &summary.added)] {
             for msgid in msgids {
-                println!("  {label:5} {}", booktools::i18n::translation::excerpt(msgid));
+                println!(
+                    "  {label:5} {}",
+                    booktools::i18n::translation::excerpt(msgid)
+                );
             }
         }
         to_translate += summary.fuzzy.len() + summary.added.len();
@@ -103,4 +106,3 @@ pub fn po(root: &Path) -> Result<()> {
     }
     Ok(())
 }
-

@@ -10,7 +10,8 @@
 //! first run of each site is cold (nothing cached), the others warm (the
 //! server answers `no-cache`, so the browser revalidates the index).
 //!
-//! Chromium is found by `headless_chrome` (`CHROME` or `chromium` in `PATH`).
+//! Chromium is the file `CHROMIUM` names, as for the browser tests, else the
+//! one `headless_chrome` finds (`CHROME`, or `chromium` in `PATH`).
 
 use super::{report, Row};
 use anyhow::{bail, Context, Result};
@@ -41,13 +42,14 @@ pub fn run(root: &Path) -> Result<()> {
 
     let browser = Browser::new(
         LaunchOptions::default_builder()
+            .path(std::env::var_os("CHROMIUM").map(std::path::PathBuf::from))
             .headless(true)
             .sandbox(false)
             .idle_browser_timeout(Duration::from_secs(120))
             .build()
             .map_err(|error| anyhow::anyhow!("Chromium launch options: {error}"))?,
     )
-    .context("starting Chromium (set CHROME to its path)")?;
+    .context("starting Chromium (set CHROMIUM to its path)")?;
     let mut rows = Vec::new();
     println!("\n  search index (searchindex.js)     mdBook's        rebuilt");
     for language in &plan.languages {
