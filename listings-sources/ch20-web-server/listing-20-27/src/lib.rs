@@ -181,7 +181,7 @@ mod tests {
     fn each_worker_has_its_own_id() {
         let pool = ThreadPool::new(3);
 
-        let ids: Vec<usize> = pool.workers.iter().map(|worker| worker.id).collect();
+        let ids: Vec<usize> = pool.workers.iter().map(|w| w.id).collect();
 
         assert_eq!(ids, [0, 1, 2]);
     }

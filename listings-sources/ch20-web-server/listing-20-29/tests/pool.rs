@@ -38,13 +38,14 @@ fn run_at_once(pool: &ThreadPool, jobs: usize) -> HashSet<ThreadId> {
         pool.execute(move || {
             started.fetch_add(1, Ordering::SeqCst);
             let all_started = wait_until(|| started.load(Ordering::SeqCst) == jobs);
-            sender.send((thread::current().id(), all_started)).unwrap();
+            let id = thread::current().id();
+            sender.send((id, all_started)).unwrap();
         });
     }
     let mut threads = HashSet::new();
     for _ in 0..jobs {
         let (thread, all_started) = receiver.recv_timeout(PATIENCE * 2).unwrap();
-        assert!(all_started, "{jobs} jobs did not all run at the same time");
+        assert!(all_started, "the jobs did not all run at the same time");
         threads.insert(thread);
     }
     threads

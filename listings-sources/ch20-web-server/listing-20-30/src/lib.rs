@@ -142,7 +142,9 @@ impl fmt::Display for PoolCreationError {
             PoolCreationError::ZeroThreads => {
                 write!(f, "a thread pool needs at least one thread")
             }
-            PoolCreationError::Spawn(error) => write!(f, "cannot start a thread: {error}"),
+            PoolCreationError::Spawn(error) => {
+                write!(f, "cannot start a thread: {error}")
+            }
         }
     }
 }
@@ -210,14 +212,16 @@ mod tests {
     use super::*;
 
     #[test]
-    fn each_worker_has_its_own_name() {
-        let pool = ThreadPool::build(3).unwrap();
+    fn worker_threads_are_named() {
+        let pool = ThreadPool::build(1).unwrap();
+        let (sender, receiver) = mpsc::channel();
 
-        let names: Vec<&str> = (pool.workers.iter())
-            .filter_map(|worker| worker.thread.as_ref()?.thread().name())
-            .collect();
+        pool.execute(move || {
+            let thread_name = thread::current().name().map(String::from);
+            sender.send(thread_name).unwrap();
+        });
 
-        assert_eq!(names, ["worker-0", "worker-1", "worker-2"]);
+        assert_eq!(receiver.recv().unwrap().as_deref(), Some("worker-0"));
     }
 
     #[test]
