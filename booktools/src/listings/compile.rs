@@ -206,9 +206,7 @@ pub fn compile(
             .with_context(|| format!("emptying {}", target_dir.display()))?;
     }
     let mut cargo = Command::new("cargo");
-    cargo
-        .args(command.cargo_args())
-        .current_dir(&listing.dir);
+    cargo.args(command.cargo_args()).current_dir(&listing.dir);
     scrub_environment(&mut cargo);
     cargo.env("CARGO_TARGET_DIR", &target_dir);
     let finished = process::run(cargo, settings.timeout)

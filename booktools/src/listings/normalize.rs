@@ -85,7 +85,10 @@ pub fn normalize(raw: &str, paths: &MachinePaths) -> String {
     for (from, to) in &replacements {
         text = text.replace(from.as_str(), to);
     }
-    let running = format!(r"(?m)^(\s+Running .*[`(]){}/target/", regex::escape(&project));
+    let running = format!(
+        r"(?m)^(\s+Running .*[`(]){}/target/",
+        regex::escape(&project)
+    );
     let text = Regex::new(&running)
         .expect("escaped")
         .replace_all(&text, "${1}target/");
@@ -96,7 +99,10 @@ pub fn normalize(raw: &str, paths: &MachinePaths) -> String {
     // By crate name and version: the verb (`Compiling`, `Checking`) and its
     // indentation vary with what cargo does for the crate.
     sort_runs(&text, &DEPENDENCY_LINE, |line| {
-        line.split_whitespace().skip(1).collect::<Vec<_>>().join(" ")
+        line.split_whitespace()
+            .skip(1)
+            .collect::<Vec<_>>()
+            .join(" ")
     })
 }
 

@@ -40,9 +40,10 @@ pub fn regenerate(layout: &BookLayout, settings: &CompileSettings, jobs: usize) 
             Ok(found) => {
                 for listing in found {
                     match compile::recorded_command(&listing) {
-                        Ok(command) => {
-                            work.push((listing, command.unwrap_or_else(CargoCommand::default_command)))
-                        }
+                        Ok(command) => work.push((
+                            listing,
+                            command.unwrap_or_else(CargoCommand::default_command),
+                        )),
                         Err(error) => regeneration.problems.push(format!("{error:#}")),
                     }
                 }
