@@ -14,9 +14,9 @@ fn main() -> Result<(), Box<dyn Error>> {
     for first in (0..LIMIT).step_by(CHUNK as usize) {
         let sender = sender.clone();
         pool.execute(move || {
-            let primes = (first..first + CHUNK).filter(|&n| is_prime(n)).count();
+            let found = (first..first + CHUNK).filter(|&n| is_prime(n)).count();
             // `main` keeps the receiver until every job has sent its result.
-            sender.send((first, primes)).unwrap();
+            sender.send((first, found)).unwrap();
         });
     }
     drop(sender);
@@ -24,10 +24,10 @@ fn main() -> Result<(), Box<dyn Error>> {
     let mut results: Vec<(u64, usize)> = receiver.iter().collect();
     results.sort();
 
-    for (first, primes) in &results {
-        println!("{first:>7} to {:>7}: {primes:>5} primes", first + CHUNK - 1);
+    for (first, found) in &results {
+        println!("{first:>7} to {:>7}: {found:>5} primes", first + CHUNK - 1);
     }
-    let total: usize = results.iter().map(|(_, primes)| primes).sum();
+    let total: usize = results.iter().map(|(_, found)| found).sum();
     println!("Below {LIMIT}: {total} primes");
 
     Ok(())

@@ -14,9 +14,9 @@ fn main() -> Result<(), Box<dyn Error>> {
     for debut in (0..LIMITE).step_by(TRANCHE as usize) {
         let envoi = envoi.clone();
         groupe.executer(move || {
-            let premiers = (debut..debut + TRANCHE).filter(|&n| est_premier(n)).count();
+            let trouves = (debut..debut + TRANCHE).filter(|&n| est_premier(n)).count();
             // `main` garde la réception tant que chaque mission n’a pas envoyé son résultat.
-            envoi.send((debut, premiers)).unwrap();
+            envoi.send((debut, trouves)).unwrap();
         });
     }
     drop(envoi);
@@ -24,13 +24,13 @@ fn main() -> Result<(), Box<dyn Error>> {
     let mut resultats: Vec<(u64, usize)> = reception.iter().collect();
     resultats.sort();
 
-    for (debut, premiers) in &resultats {
+    for (debut, trouves) in &resultats {
         println!(
-            "{debut:>7} à {:>7} : {premiers:>5} nombres premiers",
+            "{debut:>7} à {:>7} : {trouves:>5} nombres premiers",
             debut + TRANCHE - 1
         );
     }
-    let total: usize = resultats.iter().map(|(_, premiers)| premiers).sum();
+    let total: usize = resultats.iter().map(|(_, trouves)| trouves).sum();
     println!("Sous {LIMITE} : {total} nombres premiers");
 
     Ok(())
