@@ -201,9 +201,8 @@ impl Worker {
             }
         })?;
 
-        Ok(Worker {
-            thread: Some(thread),
-        })
+        let thread = Some(thread);
+        Ok(Worker { thread })
     }
 }
 

@@ -201,7 +201,8 @@ impl Operateur {
             }
         })?;
 
-        Ok(Operateur { tache: Some(tache) })
+        let tache = Some(tache);
+        Ok(Operateur { tache })
     }
 }
 
