@@ -10,7 +10,7 @@ use std::{
     time::{Duration, Instant},
 };
 
-/// Le plus long qu’un test attende une chose qui devrait arriver aussitôt.
+/// Le temps maximal qu’un test accorde à ce qui devrait arriver aussitôt.
 const PATIENCE: Duration = Duration::from_secs(10);
 
 /// Attend que `faites` renvoie `true`, au plus `PATIENCE` ; indique

@@ -1,7 +1,7 @@
 use salutations::GroupeTaches;
 use std::{error::Error, sync::mpsc};
 
-/// Compter les nombres premiers inférieurs à ce nombre.
+/// La borne (exclue) des nombres premiers à compter.
 const LIMITE: u64 = 1_000_000;
 
 /// Combien de nombres chaque mission examine.
