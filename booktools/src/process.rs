@@ -238,8 +238,13 @@ impl Running {
 
     /// Sends SIGINT to its process group, as a terminal's Ctrl-C does.
     pub fn interrupt(&self) {
+        self.signal(libc::SIGINT);
+    }
+
+    /// Sends `signal` (`libc::SIGTERM`, ...) to its process group.
+    pub fn signal(&self, signal: libc::c_int) {
         // SAFETY: a plain system call; the child leads its group.
-        unsafe { libc::killpg(self.child.id() as libc::pid_t, libc::SIGINT) };
+        unsafe { libc::killpg(self.child.id() as libc::pid_t, signal) };
     }
 
     /// Whether any process of its group is still alive.

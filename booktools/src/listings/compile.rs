@@ -1,6 +1,7 @@
-//! Compiles a listing crate the way its `output.txt` says (`$ cargo check`
-//! or `$ cargo build`) and returns the normalized transcript, from the cache
-//! when nothing it depends on changed.
+//! Compiles a listing crate the way its `output.txt` says (`$ cargo check`,
+//! `$ cargo build`, or a `cargo test` / `cargo run` that also runs its tests
+//! or a program) and returns the normalized transcript, from the cache when
+//! nothing it depends on changed.
 //!
 //! The child cargo runs in the crate folder with a scrubbed environment (no
 //! `CARGO_*` but `CARGO_HOME`, no `RUSTFLAGS`, `RUSTC`, wrappers or make
@@ -33,30 +34,65 @@ pub const CACHE_DIR: &str = "target/listing-cache";
 /// The default bound on one cargo run.
 pub const DEFAULT_TIMEOUT: Duration = Duration::from_secs(300);
 
-/// The cargo command of a transcript.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum CargoCommand {
-    /// `$ cargo check`: the default for a new listing.
-    Check,
-    /// `$ cargo build`.
-    Build,
+/// The cargo subcommands a transcript may record: what the book shows the
+/// reader typing. `check` and `build` compile; `test` also runs the
+/// listing's tests (unit, integration and doc tests); `run` also runs one of
+/// its programs, whose output must then be the same on every run.
+pub const SUBCOMMANDS: [&str; 4] = ["check", "build", "test", "run"];
+
+/// The cargo command of a transcript: `cargo check`, or a command with
+/// arguments such as `cargo test --doc` or `cargo run --example primes`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct CargoCommand {
+    /// The subcommand, one of [`SUBCOMMANDS`], then its arguments.
+    words: Vec<String>,
 }
 
 impl CargoCommand {
     /// The command of a listing that has no `output.txt` yet.
-    pub const DEFAULT: Self = Self::Check;
+    pub const DEFAULT: &str = "$ cargo check";
 
-    /// The cargo subcommand.
-    pub fn subcommand(self) -> &'static str {
-        match self {
-            Self::Check => "check",
-            Self::Build => "build",
+    /// `cargo check`, the command of a new listing.
+    pub fn default_command() -> Self {
+        Self::parse(Self::DEFAULT).expect("a valid command")
+    }
+
+    /// The command of a transcript line (`$ cargo test --doc`); `None`
+    /// unless it is `$ cargo` and one of [`SUBCOMMANDS`].
+    pub fn parse(line: &str) -> Option<Self> {
+        let mut words = line.split_whitespace();
+        if (words.next(), words.next()) != (Some("$"), Some("cargo")) {
+            return None;
         }
+        let words: Vec<String> = words.map(str::to_string).collect();
+        SUBCOMMANDS
+            .contains(&words.first()?.as_str())
+            .then_some(Self { words })
+    }
+
+    /// The cargo subcommand (`test`).
+    pub fn subcommand(&self) -> &str {
+        &self.words[0]
+    }
+
+    /// The arguments cargo is run with: the subcommand, the options that
+    /// keep a transcript reproducible (no colour, the committed
+    /// `Cargo.lock`), then the transcript's own arguments.
+    pub fn cargo_args(&self) -> Vec<String> {
+        let mut args = vec![self.words[0].clone()];
+        args.extend(["--color", "never", "--locked"].map(String::from));
+        args.extend(self.words[1..].iter().cloned());
+        args
+    }
+
+    /// The command as the reader types it (`cargo test --doc`).
+    pub fn command_line(&self) -> String {
+        format!("cargo {}", self.words.join(" "))
     }
 
     /// The first line of `output.txt`: `$ cargo check`.
-    pub fn transcript_line(self) -> String {
-        format!("$ cargo {}", self.subcommand())
+    pub fn transcript_line(&self) -> String {
+        format!("$ {}", self.command_line())
     }
 }
 
@@ -68,13 +104,11 @@ pub fn recorded_command(listing: &Listing) -> Result<Option<CargoCommand>> {
         return Ok(None);
     };
     let first_line = text.lines().next().unwrap_or("");
-    match [CargoCommand::Check, CargoCommand::Build]
-        .into_iter()
-        .find(|command| command.transcript_line() == first_line.trim_end())
-    {
+    match CargoCommand::parse(first_line) {
         Some(command) => Ok(Some(command)),
         None => bail!(
-            "{}:1: the first line must be `$ cargo check` or `$ cargo build`, found `{first_line}`",
+            "{}:1: the first line must be `$ cargo <command>` with one of the commands {SUBCOMMANDS:?} \
+             (and its arguments), found `{first_line}`",
             path.display()
         ),
     }
@@ -129,7 +163,7 @@ const FAILED: &str = "exit: failure\n";
 /// Compiles `listing` with `command`, or reads the result from the cache.
 pub fn compile(
     listing: &Listing,
-    command: CargoCommand,
+    command: &CargoCommand,
     settings: &CompileSettings,
 ) -> Result<Compilation> {
     // The listing tree (above the chapter folder) pins the toolchain.
@@ -155,7 +189,7 @@ pub fn compile(
     });
     if let Some((succeeded, output)) = cached {
         return Ok(Compilation {
-            command,
+            command: command.clone(),
             succeeded,
             output,
             from_cache: true,
@@ -172,9 +206,7 @@ pub fn compile(
             .with_context(|| format!("emptying {}", target_dir.display()))?;
     }
     let mut cargo = Command::new("cargo");
-    cargo
-        .args([command.subcommand(), "--color", "never", "--locked"])
-        .current_dir(&listing.dir);
+    cargo.args(command.cargo_args()).current_dir(&listing.dir);
     scrub_environment(&mut cargo);
     cargo.env("CARGO_TARGET_DIR", &target_dir);
     let finished = process::run(cargo, settings.timeout)
@@ -197,7 +229,7 @@ pub fn compile(
             .with_context(|| format!("storing {}", entry.display()))?;
     }
     Ok(Compilation {
-        command,
+        command: command.clone(),
         succeeded,
         output,
         from_cache: false,
@@ -211,7 +243,7 @@ pub fn compile_all(
     jobs: usize,
 ) -> Vec<Result<Compilation>> {
     super::parallel_map(work, jobs, |(listing, command)| {
-        compile(listing, *command, settings)
+        compile(listing, command, settings)
     })
 }
 

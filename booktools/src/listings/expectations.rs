@@ -202,6 +202,10 @@ struct ClaimsFile {
     /// The `[server]` section, read by [`crate::server::source`].
     #[serde(default, rename = "server")]
     _server: Option<toml::Table>,
+    /// The `[going_further]` section, read by
+    /// [`crate::server::going_further`].
+    #[serde(default, rename = "going_further")]
+    _going_further: Option<toml::Table>,
 }
 
 /// Reads the claims file (none: no claims), with names translated into

@@ -1,8 +1,8 @@
 //! Rewrites the `output.txt` of every listing of every language from the
 //! current toolchain (the work of `cargo xtask outputs`).
 //!
-//! A listing keeps the command its `output.txt` records (`$ cargo check` or
-//! `$ cargo build`); a new one gets `$ cargo check`.
+//! A listing keeps the command its `output.txt` records (`$ cargo check`,
+//! `$ cargo test --doc`, ...); a new one gets `$ cargo check`.
 
 use crate::languages::BookLayout;
 use crate::listings::compile::{self, CargoCommand, CompileSettings};
@@ -40,9 +40,10 @@ pub fn regenerate(layout: &BookLayout, settings: &CompileSettings, jobs: usize) 
             Ok(found) => {
                 for listing in found {
                     match compile::recorded_command(&listing) {
-                        Ok(command) => {
-                            work.push((listing, command.unwrap_or(CargoCommand::DEFAULT)))
-                        }
+                        Ok(command) => work.push((
+                            listing,
+                            command.unwrap_or_else(CargoCommand::default_command),
+                        )),
                         Err(error) => regeneration.problems.push(format!("{error:#}")),
                     }
                 }

@@ -103,16 +103,16 @@ pub fn verify_listing(
         }
         None => None,
     };
-    let command = recorded_command.unwrap_or(CargoCommand::DEFAULT);
-    let compilation = compile::compile(listing, command, settings)?;
+    let command = recorded_command.unwrap_or_else(CargoCommand::default_command);
+    let compilation = compile::compile(listing, &command, settings)?;
     let live = compilation.transcript();
     let stale = recorded.filter(|recorded| *recorded != live);
     if let Some(recorded) = &stale {
         problems.push(format!(
-            "{} is stale: `cargo {}` in {} now prints something else \
+            "{} is stale: `{}` in {} now prints something else \
              (- recorded, + now):\n{}Regenerate it with `{REGENERATE_COMMAND}`.",
             output_path.display(),
-            command.subcommand(),
+            command.command_line(),
             listing.dir.display(),
             line_diff(recorded, &live)
         ));
@@ -127,11 +127,11 @@ pub fn verify_listing(
         for (source, outcome, output) in outputs {
             if outcome != expectation.outcome {
                 problems.push(format!(
-                    "{}: says {} {}, but {source} shows it {outcome} (`cargo {}` in {})",
+                    "{}: says {} {}, but {source} shows it {outcome} (`{}` in {})",
                     expectation.outcome_origin,
                     listing.name,
                     expectation.outcome,
-                    command.subcommand(),
+                    command.command_line(),
                     listing.dir.display()
                 ));
             }

@@ -51,6 +51,55 @@ pub fn send_get(address: SocketAddr, path: &str) -> Result<TcpStream> {
     send_get_when_listening(address, path, Instant::now(), || Ok(()))
 }
 
+/// Connects to a listening `address`, sends `bytes` as they are (nothing
+/// when empty) and, if `then_close_writing`, shuts down the writing half,
+/// as a client that has nothing more to say.
+pub fn send_raw(address: SocketAddr, bytes: &[u8], then_close_writing: bool) -> Result<TcpStream> {
+    let mut stream = TcpStream::connect_timeout(&address, CONNECT_TIMEOUT)
+        .with_context(|| format!("connecting to {address}"))?;
+    stream
+        .write_all(bytes)
+        .with_context(|| format!("sending {:?} to {address}", String::from_utf8_lossy(bytes)))?;
+    if then_close_writing {
+        stream
+            .shutdown(std::net::Shutdown::Write)
+            .context("closing the writing half of a connection")?;
+    }
+    Ok(stream)
+}
+
+/// Closes `stream` with a reset (`SO_LINGER` of zero), as a client that
+/// vanishes does: the server's next read or write on it fails.
+pub fn reset(stream: TcpStream) -> Result<()> {
+    use std::os::fd::AsRawFd;
+    let linger = libc::linger {
+        l_onoff: 1,
+        l_linger: 0,
+    };
+    // SAFETY: `setsockopt` on a socket we own, with a `linger` value of
+    // the size we pass.
+    let done = unsafe {
+        libc::setsockopt(
+            stream.as_raw_fd(),
+            libc::SOL_SOCKET,
+            libc::SO_LINGER,
+            (&linger as *const libc::linger).cast(),
+            std::mem::size_of::<libc::linger>() as libc::socklen_t,
+        )
+    };
+    if done != 0 {
+        return Err(std::io::Error::last_os_error()).context("setting SO_LINGER");
+    }
+    drop(stream);
+    Ok(())
+}
+
+/// The status line of a response (`HTTP/1.1 200 OK`), if it has one.
+pub fn status_line(bytes: &[u8]) -> Option<String> {
+    let end = bytes.windows(2).position(|window| window == b"\r\n")?;
+    Some(String::from_utf8_lossy(&bytes[..end]).into_owned())
+}
+
 /// How a connection ended.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Ending {

@@ -28,7 +28,8 @@
 //! a standalone playground program", not "untested": no block is ignored.
 //! The code is compiled with a skeptic template ([`Template`]) chosen by the
 //! file it shows: a library file gets an empty `main`; `src/main.rs`,
-//! `src/bin/*.rs` or `examples/*.rs` gets its own listing's library as a
+//! `src/bin/*.rs`, `examples/*.rs` or `tests/*.rs` (with an empty `main`
+//! too) gets its own listing's library as a
 //! module named like the package (`hello`), so `use hello::ThreadPool;`
 //! resolves, and an empty module for each other language's crate name, so a
 //! program cannot use the other language's crate; code written in the

@@ -181,7 +181,8 @@ pub(super) fn origin_of(
 /// The code wrapped around a block, from the file it shows (`complete` is
 /// its code with hidden lines unhidden).
 ///
-/// A program gets its listing's library as a module named like the crate
+/// A program (an integration test under `tests/` too, which gets an empty
+/// `main`) gets its listing's library as a module named like the crate
 /// (`mod salutations { ... }`), so `use salutations::...` resolves to this
 /// listing's library, and an empty module for the crate of each other
 /// language (`mod hello {}`), so a program of one language that uses another
@@ -199,9 +200,13 @@ pub(super) fn template_for(origin: &Origin, complete: &str) -> Result<Option<Tem
         }
         Origin::Listing(file) => file,
     };
+    // An integration test uses the library as a program does, and has no
+    // `main` of its own.
+    let is_test = file.file.starts_with("tests");
     let is_program = file.file == Path::new("src/main.rs")
         || file.file.starts_with("src/bin")
-        || file.file.starts_with("examples");
+        || file.file.starts_with("examples")
+        || is_test;
     if !is_program {
         return Ok(Some(Template {
             name: "library",
@@ -214,6 +219,13 @@ pub(super) fn template_for(origin: &Origin, complete: &str) -> Result<Option<Tem
         }));
     }
     let mut after = String::new();
+    if is_test {
+        after.push_str(&format!(
+            "\n// Added for the test: {} of `{}` compiled as a program.\nfn main() {{}}\n",
+            file.file.display(),
+            file.package
+        ));
+    }
     let library = file.crate_dir.join("src/lib.rs");
     if library.is_file() {
         let code = std::fs::read_to_string(&library)

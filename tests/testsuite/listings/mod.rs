@@ -52,7 +52,7 @@ fn book_trials(root: &Path) -> Vec<Trial> {
         }
     };
     let settings = Arc::new(CompileSettings::for_book(root));
-    let mut trials = vec![claims_file_trial(&layout)];
+    let mut trials = vec![claims_file_trial(&layout), dependencies_trial(&layout)];
     for language in &layout.languages {
         let shared: SharedExpectations = Arc::new(OnceLock::new());
         trials.push(tree_trial(language));
@@ -148,6 +148,79 @@ fn claims_file_trial(layout: &Arc<BookLayout>) -> Trial {
     let layout = layout.clone();
     Trial::test("listings::claims_file", move || {
         let problems = expectations::check_claims_file(&layout).map_err(|e| format!("{e:#}"))?;
+        if problems.is_empty() {
+            Ok(())
+        } else {
+            Err(problems.join("\n").into())
+        }
+    })
+}
+
+/// The `[dependencies]` of a `Cargo.toml`, empty when it has none.
+fn dependencies(manifest: &Path) -> Result<toml::Table, String> {
+    let text = std::fs::read_to_string(manifest)
+        .map_err(|e| format!("reading {}: {e}", manifest.display()))?;
+    let mut table: toml::Table =
+        toml::from_str(&text).map_err(|e| format!("parsing {}: {e}", manifest.display()))?;
+    match table.remove("dependencies") {
+        Some(toml::Value::Table(dependencies)) => Ok(dependencies),
+        _ => Ok(toml::Table::new()),
+    }
+}
+
+/// The version requirement of a dependency (`"=3.5.3"` or `{ version = .. }`).
+fn version_of(spec: &toml::Value) -> Option<&str> {
+    spec.as_str()
+        .or_else(|| spec.get("version").and_then(toml::Value::as_str))
+}
+
+/// `listings::dependencies`: every crate a listing depends on is pinned to
+/// an exact version (`=x.y.z`, so `Cargo.lock` and the recorded outputs
+/// cannot drift), the same in every language, and `skeptic/Cargo.toml`
+/// depends on it with the same specification, so the book's blocks that
+/// use it compile against the version the listings use.
+fn dependencies_trial(layout: &Arc<BookLayout>) -> Trial {
+    let layout = layout.clone();
+    Trial::test("listings::dependencies", move || {
+        let skeptic_manifest = layout.root.join("skeptic/Cargo.toml");
+        let skeptic = dependencies(&skeptic_manifest)?;
+        let mut problems = Vec::new();
+        let mut by_listing: std::collections::BTreeMap<String, (String, toml::Table)> =
+            Default::default();
+        for language in &layout.languages {
+            for listing in listings::discover(language).map_err(|e| format!("{e:#}"))? {
+                let manifest = listing.dir.join("Cargo.toml");
+                let found = dependencies(&manifest)?;
+                for (name, spec) in &found {
+                    if !version_of(spec).is_some_and(|v| v.starts_with('=')) {
+                        problems.push(format!(
+                            "{}: `{name}` is not pinned to an exact version (`=x.y.z`)",
+                            manifest.display()
+                        ));
+                    }
+                    if skeptic.get(name) != Some(spec) {
+                        problems.push(format!(
+                            "{}: `{name} = {spec}`, but {} has {:?}: the book's blocks must \
+                             compile against the listings' version",
+                            manifest.display(),
+                            skeptic_manifest.display(),
+                            skeptic.get(name).map(ToString::to_string)
+                        ));
+                    }
+                }
+                let key = format!("{}/{}", listing.chapter, listing.name);
+                match by_listing.get(&key) {
+                    Some((first, theirs)) if theirs != &found => problems.push(format!(
+                        "{}: its dependencies differ from those of {first}",
+                        manifest.display()
+                    )),
+                    Some(_) => {}
+                    None => {
+                        by_listing.insert(key, (manifest.display().to_string(), found));
+                    }
+                }
+            }
+        }
         if problems.is_empty() {
             Ok(())
         } else {

@@ -144,7 +144,7 @@ const BAD_INPUTS: &[BadInput] = &[
         |book, _| Ok(std::fs::remove_file(book.root().join(GOOD_OUTPUT))?),
         "en", &["{root}/listings-sources/ch01-tiny/good/output.txt is missing", "cargo xtask outputs"]),
     ("unknown_command_in_output_txt",
-        |book, _| book.replace_once(GOOD_OUTPUT, "$ cargo check", "$ cargo run"),
+        |book, _| book.replace_once(GOOD_OUTPUT, "$ cargo check", "$ cargo fmt"),
         "en", &["{root}/listings-sources/ch01-tiny/good/output.txt:1: the first line must be"]),
     ("missing_language_tree",
         |book, _| Ok(std::fs::remove_dir_all(book.root().join("listings"))?),
@@ -233,7 +233,7 @@ fn cache_behaviour() -> Result<(), Failed> {
         let found = listings::discover(&layout.languages[0])?;
         let work: Vec<_> = found
             .into_iter()
-            .map(|l| (l, CargoCommand::DEFAULT))
+            .map(|l| (l, CargoCommand::default_command()))
             .collect();
         let compiled = compile::compile_all(&work, &settings, 2).into_iter();
         compiled.map(|c| Ok(c?.from_cache)).collect()
@@ -252,7 +252,7 @@ fn cache_behaviour() -> Result<(), Failed> {
         ).into());
     }
     let two = &listings::discover(&layout.languages[0])?[1];
-    let recompiled = compile::compile(two, CargoCommand::DEFAULT, &settings)?;
+    let recompiled = compile::compile(two, &CargoCommand::default_command(), &settings)?;
     if !recompiled
         .output
         .contains("Checking two v0.1.0 (file:///projects/two)")

@@ -10,6 +10,7 @@
 //! and each run checks the address is free again at its end.
 
 mod final_code_pool;
+mod going_further;
 mod shutdown;
 mod transcript;
 
@@ -30,7 +31,7 @@ use std::time::{Duration, Instant};
 type LanguageTest = fn(&BookLayout, &Language, &str) -> Result<()>;
 
 /// The tests of each language, by name.
-const PER_LANGUAGE: [(&str, LanguageTest); 5] = [
+const PER_LANGUAGE: [(&str, LanguageTest); 9] = [
     ("graceful_shutdown", shutdown::graceful_shutdown),
     (
         "final_code_serves_concurrently",
@@ -39,6 +40,13 @@ const PER_LANGUAGE: [(&str, LanguageTest); 5] = [
     ("messages", shutdown::messages_are_in_the_source),
     ("final_code_pool", final_code_pool::pool_drains_and_joins),
     ("transcript", transcript::committed_transcript),
+    ("bad_input", going_further::bad_input),
+    ("signal_shutdown", going_further::signal_shutdown),
+    ("sigterm_shutdown", going_further::sigterm_shutdown),
+    (
+        "going_further_messages",
+        going_further::messages_are_in_the_source,
+    ),
 ];
 
 pub fn trials(root: &Path) -> Vec<Trial> {
