@@ -9,6 +9,7 @@ use std::path::Path;
 use std::time::{Duration, Instant};
 
 mod listings;
+mod pools;
 mod server;
 pub mod site;
 mod skeptic;
@@ -31,6 +32,10 @@ pub enum What {
         #[arg(long, default_value = "3")]
         runs: NonZeroUsize,
     },
+    /// The load benchmark of "Going further": our pool's server against
+    /// the crate-based one (and every server of `[pool_bench]`), recorded
+    /// in each listing tree.
+    Pools,
     /// The in-process site build (cold, warm) and a po edit under `serve`.
     Site,
     /// The whole `cargo test`: warm, and from a one-word translation edit
@@ -48,6 +53,7 @@ pub fn run(root: &Path, what: What) -> Result<()> {
         What::Listings => listings::run(root),
         What::Server { runs } => server::run(root, runs.get()),
         What::Skeptic { runs } => skeptic::run(root, runs.get()),
+        What::Pools => pools::run(root),
         What::Site => site::run(root),
         What::Suite { runs } => suite::run(root, runs.get()),
     }
