@@ -202,6 +202,9 @@ struct ClaimsFile {
     /// The `[server]` section, read by [`crate::server::source`].
     #[serde(default, rename = "server")]
     _server: Option<toml::Table>,
+    /// The `[pool_bench]` section, read by [`crate::server::pool_bench`].
+    #[serde(default, rename = "pool_bench")]
+    _pool_bench: Option<toml::Table>,
 }
 
 /// Reads the claims file (none: no claims), with names translated into

@@ -10,6 +10,7 @@
 //! and each run checks the address is free again at its end.
 
 mod final_code_pool;
+mod pool_crate;
 mod shutdown;
 mod transcript;
 
@@ -30,7 +31,7 @@ use std::time::{Duration, Instant};
 type LanguageTest = fn(&BookLayout, &Language, &str) -> Result<()>;
 
 /// The tests of each language, by name.
-const PER_LANGUAGE: [(&str, LanguageTest); 5] = [
+const PER_LANGUAGE: [(&str, LanguageTest); 8] = [
     ("graceful_shutdown", shutdown::graceful_shutdown),
     (
         "final_code_serves_concurrently",
@@ -39,6 +40,9 @@ const PER_LANGUAGE: [(&str, LanguageTest); 5] = [
     ("messages", shutdown::messages_are_in_the_source),
     ("final_code_pool", final_code_pool::pool_drains_and_joins),
     ("transcript", transcript::committed_transcript),
+    ("pool_crate_serves", pool_crate::pool_crate_serves),
+    ("pool_robustness", pool_crate::pool_robustness),
+    ("pool_benchmark", pool_crate::pool_benchmark),
 ];
 
 pub fn trials(root: &Path) -> Vec<Trial> {

@@ -1,5 +1,5 @@
 // Notre groupe de tâches (le code final du chapitre, compilé ici depuis son
-// propre fichier) et le `GroupeTaches` de rayon, mis dans les mêmes situations.
+// propre fichier) et le `ThreadPool` de rayon, mis dans les mêmes situations.
 #[path = "../../no-listing-08-final-code/src/lib.rs"]
 mod livre;
 
@@ -75,7 +75,10 @@ fn les_deux_groupes_executent_quatre_missions_a_la_fois() {
     assert_eq!(reunion.maximum_simultane(TAILLE), TAILLE);
 
     let reunion = Arc::new(Reunion::default());
-    let groupe = ThreadPoolBuilder::new().num_threads(TAILLE).build().unwrap();
+    let groupe = ThreadPoolBuilder::new()
+        .num_threads(TAILLE)
+        .build()
+        .unwrap();
     assert_eq!(groupe.current_num_threads(), TAILLE);
     for _ in 0..TAILLE {
         let reunion = Arc::clone(&reunion);
@@ -131,7 +134,10 @@ fn apres_une_panique_rayon_avec_un_gestionnaire_execute_quatre_missions_a_la_foi
 #[test]
 fn sans_gestionnaire_une_panique_interrompt_rayon() {
     if std::env::var_os("ROBUSTNESS_CHILD").is_some() {
-        let groupe = ThreadPoolBuilder::new().num_threads(TAILLE).build().unwrap();
+        let groupe = ThreadPoolBuilder::new()
+            .num_threads(TAILLE)
+            .build()
+            .unwrap();
         groupe.spawn(|| panic!("une mission panique"));
         thread::sleep(PATIENCE);
         return;

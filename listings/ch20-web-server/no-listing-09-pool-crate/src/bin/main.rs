@@ -47,7 +47,7 @@ fn gestion_connexion(mut flux: TcpStream) {
     let contenu = fs::read_to_string(nom_fichier).unwrap();
 
     let reponse = format!(
-        "{status_line}\r\nContent-Length: {}\r\n\r\n{contents}",
+        "{ligne_statut}\r\nContent-Length: {}\r\n\r\n{contenu}",
         contenu.len()
     );
 
