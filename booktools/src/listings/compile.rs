@@ -239,7 +239,9 @@ pub fn files_hash(fields: &[&[u8]], dir: &Path, skipped: &[&str]) -> Result<Stri
     let files = walkdir::WalkDir::new(dir)
         .sort_by_file_name()
         .into_iter()
-        .filter_entry(|e| !(e.depth() == 1 && skipped.contains(&&*e.file_name().to_string_lossy())));
+        .filter_entry(|e| {
+            !(e.depth() == 1 && skipped.contains(&&*e.file_name().to_string_lossy()))
+        });
     for entry in files {
         let entry = entry.with_context(|| format!("walking {}", dir.display()))?;
         if entry.file_type().is_file() {

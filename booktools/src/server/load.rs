@@ -58,7 +58,8 @@ impl Measured {
 /// `/sleep` for one request in `slow_every`, staggered across clients so
 /// the slow ones do not all come first.
 pub fn path(load: &Load, client: usize, request: u64) -> &'static str {
-    let slow = load.slow_every > 0 && (request + client as u64) % load.slow_every as u64 == 0;
+    let slow =
+        load.slow_every > 0 && (request + client as u64).is_multiple_of(load.slow_every as u64);
     if slow {
         "/sleep"
     } else {

@@ -27,7 +27,8 @@ use std::time::Duration;
 
 /// The sources of the load generator and of its command, relative to the
 /// book root: part of the fingerprint.
-pub const GENERATOR_SOURCES: [&str; 2] = ["booktools/src/server/load.rs", "xtask/src/bench/pools.rs"];
+pub const GENERATOR_SOURCES: [&str; 2] =
+    ["booktools/src/server/load.rs", "xtask/src/bench/pools.rs"];
 
 /// The command that makes the recorded files, their first line.
 pub const COMMAND: &str = "$ cargo xtask bench pools";
@@ -187,7 +188,8 @@ impl PoolBench {
         let mut inputs = vec![format!("{self:?}").into_bytes()];
         for file in GENERATOR_SOURCES {
             let path = layout.root.join(file);
-            inputs.push(std::fs::read(&path).with_context(|| format!("reading {}", path.display()))?);
+            inputs
+                .push(std::fs::read(&path).with_context(|| format!("reading {}", path.display()))?);
         }
         let skipped = [crate::listings::OUTPUT_FILE, "target", self.file.as_str()];
         for listing in self.server_listings(source)? {
@@ -203,18 +205,31 @@ impl PoolBench {
         let mut inputs = self.inputs(layout)?;
         inputs.push(body.as_bytes().to_vec());
         let fields: Vec<&[u8]> = inputs.iter().map(Vec::as_slice).collect();
-        Ok(format!("{FINGERPRINT_PREFIX}{}", compile::fields_hash(&fields)))
+        Ok(format!(
+            "{FINGERPRINT_PREFIX}{}",
+            compile::fields_hash(&fields)
+        ))
     }
 
     /// The file of `language` for `recorded`: the command, the heading, the
     /// table, the fingerprint.
-    pub fn render(&self, layout: &BookLayout, language: &str, recorded: &Recorded) -> Result<String> {
+    pub fn render(
+        &self,
+        layout: &BookLayout,
+        language: &str,
+        recorded: &Recorded,
+    ) -> Result<String> {
         let labels = self.labels(language)?;
-        let number = |value: f64, decimals: usize| format!("{value:.decimals$}").replace('.', &labels.decimal);
+        let number = |value: f64, decimals: usize| {
+            format!("{value:.decimals$}").replace('.', &labels.decimal)
+        };
         let mut table = vec![labels.columns.to_vec()];
         for row in &recorded.rows {
             let server = labels.servers.get(&row.server).with_context(|| {
-                format!("[pool_bench.labels.{language}.servers]: no name for `{}`", row.server)
+                format!(
+                    "[pool_bench.labels.{language}.servers]: no name for `{}`",
+                    row.server
+                )
             })?;
             table.push(vec![
                 server.clone(),
@@ -227,7 +242,13 @@ impl PoolBench {
             ]);
         }
         let widths: Vec<usize> = (0..7)
-            .map(|column| table.iter().map(|cells| cells[column].chars().count()).max().unwrap_or(0))
+            .map(|column| {
+                table
+                    .iter()
+                    .map(|cells| cells[column].chars().count())
+                    .max()
+                    .unwrap_or(0)
+            })
             .collect();
         let mut body = format!("{COMMAND}\n{}\n\n", self.heading(labels, recorded));
         for cells in &table {
@@ -264,7 +285,13 @@ impl PoolBench {
     /// names it in errors), checking its structure: the command, the
     /// heading, the column titles, one row per server and load in the
     /// order of the data, and the fingerprint of the current sources.
-    pub fn parse(&self, layout: &BookLayout, language: &str, path: &Path, text: &str) -> Result<Recorded> {
+    pub fn parse(
+        &self,
+        layout: &BookLayout,
+        language: &str,
+        path: &Path,
+        text: &str,
+    ) -> Result<Recorded> {
         let labels = self.labels(language)?;
         let at = |line: usize, message: String| {
             anyhow::anyhow!("{}", crate::Problem::at(path, line, message))
@@ -280,13 +307,26 @@ impl PoolBench {
             .replace(r"\{max_requests\}", &self.max_requests.to_string());
         let heading = regex::Regex::new(&format!("^{template}$"))?;
         let Some(captures) = lines.get(1).and_then(|line| heading.captures(line)) else {
-            return Err(at(2, format!("expected the heading `{}` (with this data's bounds)", labels.heading)));
+            return Err(at(
+                2,
+                format!(
+                    "expected the heading `{}` (with this data's bounds)",
+                    labels.heading
+                ),
+            ));
         };
         let cores = captures[1].parse()?;
         let date = captures[2].to_string();
-        let cells = |line: &str| line.split('|').map(|cell| cell.trim().to_string()).collect::<Vec<_>>();
+        let cells = |line: &str| {
+            line.split('|')
+                .map(|cell| cell.trim().to_string())
+                .collect::<Vec<_>>()
+        };
         if lines.get(3).map(|line| cells(line)) != Some(labels.columns.to_vec()) {
-            return Err(at(4, format!("expected the column titles {:?}", labels.columns)));
+            return Err(at(
+                4,
+                format!("expected the column titles {:?}", labels.columns),
+            ));
         }
         let number = |line: usize, cell: &str| -> Result<f64> {
             cell.replace(&labels.decimal, ".")
@@ -311,10 +351,17 @@ impl PoolBench {
             let cells = cells(lines[line - 1]);
             let name = labels.servers.get(server).map(String::as_str).unwrap_or("");
             let mix = mix_label(labels, load.slow_every);
-            if cells.len() != 7 || cells[0] != name || cells[1] != load.clients.to_string() || cells[2] != mix {
+            if cells.len() != 7
+                || cells[0] != name
+                || cells[1] != load.clients.to_string()
+                || cells[2] != mix
+            {
                 return Err(at(
                     line,
-                    format!("expected the row of `{name}` with {} clients and `{mix}`", load.clients),
+                    format!(
+                        "expected the row of `{name}` with {} clients and `{mix}`",
+                        load.clients
+                    ),
                 ));
             }
             rows.push(Row {
@@ -324,11 +371,16 @@ impl PoolBench {
                 per_second: number(line, &cells[3])?,
                 p50_ms: number(line, &cells[4])?,
                 p99_ms: number(line, &cells[5])?,
-                failed: cells[6].parse().map_err(|_| at(line, format!("`{}` is not a count", cells[6])))?,
+                failed: cells[6]
+                    .parse()
+                    .map_err(|_| at(line, format!("`{}` is not a count", cells[6])))?,
             });
         }
         let last = lines.len();
-        let body_end = text.trim_end_matches('\n').rfind('\n').map_or(0, |end| end + 1);
+        let body_end = text
+            .trim_end_matches('\n')
+            .rfind('\n')
+            .map_or(0, |end| end + 1);
         let expected = self.fingerprint(layout, &text[..body_end])?;
         if lines[last - 1] != expected {
             return Err(at(

@@ -64,7 +64,14 @@ pub fn pool_robustness(layout: &BookLayout, language: &Language, _: &str) -> Res
         );
     }
     let target_dir = listing_binary::target_dir(&layout.root, "pool-robustness", &listing);
-    let args = ["test", "--color", "never", "--locked", "--test", "robustness"];
+    let args = [
+        "test",
+        "--color",
+        "never",
+        "--locked",
+        "--test",
+        "robustness",
+    ];
     let cargo = listing_binary::cargo_in(&listing, &target_dir, &args);
     let done = process::run(cargo, BUILD_TIMEOUT)?;
     let passed = format!("test result: ok. {} passed", tests.len());
@@ -97,7 +104,11 @@ pub fn pool_benchmark(layout: &BookLayout, language: &Language, _: &str) -> Resu
     let text =
         std::fs::read_to_string(&path).with_context(|| format!("reading {}", path.display()))?;
     let recorded = bench.parse(layout, &language.code, &path, &text)?;
-    ensure!(recorded.cores > 0, "{}: a machine of 0 cores", path.display());
+    ensure!(
+        recorded.cores > 0,
+        "{}: a machine of 0 cores",
+        path.display()
+    );
 
     // A hand edit of one figure is caught (the file is otherwise valid).
     let first_row = text.lines().nth(4).context("a first row")?;

@@ -19,7 +19,7 @@ use std::{
 
 const SIZE: usize = 4;
 const JOBS: usize = 8;
-const PATIENCE: Duration = Duration::from_secs(3);
+const PATIENCE: Duration = Duration::from_secs(10);
 const DEADLINE: Duration = Duration::from_secs(30);
 
 // Jobs that wait for each other: each one waits until `SIZE` jobs are

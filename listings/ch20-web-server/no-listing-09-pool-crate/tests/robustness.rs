@@ -19,7 +19,7 @@ use std::{
 
 const TAILLE: usize = 4;
 const MISSIONS: usize = 8;
-const PATIENCE: Duration = Duration::from_secs(3);
+const PATIENCE: Duration = Duration::from_secs(10);
 const ECHEANCE: Duration = Duration::from_secs(30);
 
 // Des missions qui s'attendent : chacune participer que `TAILLE` missions
