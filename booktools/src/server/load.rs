@@ -7,7 +7,7 @@
 //! `hdrhistogram` (microseconds), whose percentiles the report quotes.
 
 use crate::server::http_client;
-use anyhow::{Context, Result};
+use anyhow::{bail, Context, Result};
 use hdrhistogram::Histogram;
 use std::net::SocketAddr;
 use std::sync::atomic::{AtomicU64, Ordering};
@@ -70,6 +70,9 @@ pub fn path(load: &Load, client: usize, request: u64) -> &'static str {
 /// Sends `load` to the server at `address`, whose good answers carry
 /// `page`.
 pub fn run(address: SocketAddr, page: &[u8], load: &Load) -> Result<Measured> {
+    if !address.ip().is_loopback() {
+        bail!("the load generator only sends to the loopback interface, not to {address}");
+    }
     let started = Instant::now();
     let stop_at = started + load.duration;
     let begun = AtomicU64::new(0);
