@@ -34,7 +34,7 @@ struct Reunion {
 struct Comptes {
     en_cours: usize,
     maximum: usize,
-    terminees: usize,
+    finies: usize,
 }
 
 impl Reunion {
@@ -48,7 +48,7 @@ impl Reunion {
             .wait_timeout_while(comptes, PATIENCE, |comptes| comptes.maximum < TAILLE)
             .unwrap();
         comptes.en_cours -= 1;
-        comptes.terminees += 1;
+        comptes.finies += 1;
         self.change.notify_all();
     }
 
@@ -57,9 +57,9 @@ impl Reunion {
         let comptes = self.comptes.lock().unwrap();
         let (comptes, _) = self
             .change
-            .wait_timeout_while(comptes, ECHEANCE, |comptes| comptes.terminees < missions)
+            .wait_timeout_while(comptes, ECHEANCE, |comptes| comptes.finies < missions)
             .unwrap();
-        assert_eq!(comptes.terminees, missions);
+        assert_eq!(comptes.finies, missions);
         comptes.maximum
     }
 }
@@ -165,23 +165,23 @@ fn sans_gestionnaire_une_panique_interrompt_rayon() {
 
 #[test]
 fn nettoyer_notre_groupe_attend_chaque_mission_en_attente() {
-    let terminees = Arc::new(AtomicUsize::new(0));
+    let finies = Arc::new(AtomicUsize::new(0));
     let groupe = livre::GroupeTaches::new(TAILLE);
     for _ in 0..MISSIONS {
-        let terminees = Arc::clone(&terminees);
+        let finies = Arc::clone(&finies);
         groupe.executer(move || {
             thread::sleep(Duration::from_millis(50));
-            terminees.fetch_add(1, Ordering::SeqCst);
+            finies.fetch_add(1, Ordering::SeqCst);
         });
     }
     drop(groupe);
-    assert_eq!(terminees.load(Ordering::SeqCst), MISSIONS);
+    assert_eq!(finies.load(Ordering::SeqCst), MISSIONS);
 }
 
 #[test]
 fn nettoyer_rayon_rend_la_main_aussitot_et_les_missions_en_attente_s_executent() {
     let barriere = Arc::new((Mutex::new(false), Condvar::new()));
-    let terminees = Arc::new(AtomicUsize::new(0));
+    let finies = Arc::new(AtomicUsize::new(0));
     let (envoi, sorties) = mpsc::channel();
     let groupe = ThreadPoolBuilder::new()
         .num_threads(TAILLE)
@@ -189,16 +189,16 @@ fn nettoyer_rayon_rend_la_main_aussitot_et_les_missions_en_attente_s_executent()
         .build()
         .unwrap();
     for _ in 0..MISSIONS {
-        let (barriere, terminees) = (Arc::clone(&barriere), Arc::clone(&terminees));
+        let (barriere, finies) = (Arc::clone(&barriere), Arc::clone(&finies));
         groupe.spawn(move || {
             let (ouverte, ouverture) = &*barriere;
             let ouverte = ouverte.lock().unwrap();
             let _ouverte = ouverture.wait_timeout_while(ouverte, ECHEANCE, |ouverte| !*ouverte);
-            terminees.fetch_add(1, Ordering::SeqCst);
+            finies.fetch_add(1, Ordering::SeqCst);
         });
     }
     drop(groupe);
-    assert_eq!(terminees.load(Ordering::SeqCst), 0);
+    assert_eq!(finies.load(Ordering::SeqCst), 0);
 
     let (ouverte, ouverture) = &*barriere;
     *ouverte.lock().unwrap() = true;
@@ -206,5 +206,5 @@ fn nettoyer_rayon_rend_la_main_aussitot_et_les_missions_en_attente_s_executent()
     for _ in 0..TAILLE {
         sorties.recv_timeout(ECHEANCE).unwrap();
     }
-    assert_eq!(terminees.load(Ordering::SeqCst), MISSIONS);
+    assert_eq!(finies.load(Ordering::SeqCst), MISSIONS);
 }
