@@ -7,8 +7,10 @@
 //! - `[xx.code]` maps an English (source language) identifier to the
 //!   identifier of the language;
 //! - `[xx] std-homonyms` lists the English names of `[xx.code]` that are
-//!   also standard library names (`thread`): where they name the std module
-//!   (next to `::`, or in a `use` item) they stay English;
+//!   also names of the standard library, of another crate or of Rust
+//!   (`thread`, rayon's `build`, the `path` attribute): where they may name
+//!   that (next to `::`, in a `use` item, after `.`, or as an attribute's
+//!   name) they may stay English;
 //! - `[xx.terms]` are the technical terms of the prose, for translators.
 
 use crate::languages::BookLayout;

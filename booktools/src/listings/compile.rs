@@ -248,33 +248,45 @@ pub fn compile_all(
 }
 
 /// The cache key: `fields`, then every file of the crate but `output.txt`
-/// and `target/` (relative path and content), each length-prefixed.
+/// and `target/`.
 fn cache_key(fields: &[&[u8]], crate_dir: &Path) -> Result<String> {
+    files_hash(fields, crate_dir, &[OUTPUT_FILE, "target"])
+}
+
+/// A SHA-256 of `fields`, each length-prefixed (hexadecimal).
+pub fn fields_hash(fields: &[&[u8]]) -> String {
     let mut hasher = Sha256::new();
-    let mut field = |bytes: &[u8]| {
+    for bytes in fields {
         hasher.update((bytes.len() as u64).to_le_bytes());
         hasher.update(bytes);
-    };
-    fields.iter().for_each(|bytes| field(bytes));
-    let files = walkdir::WalkDir::new(crate_dir)
+    }
+    format!("{:x}", hasher.finalize())
+}
+
+/// [`fields_hash`] of `fields`, then of every file under `dir` (relative
+/// path and content, in name order) but the entries of `dir` named in
+/// `skipped`.
+pub fn files_hash(fields: &[&[u8]], dir: &Path, skipped: &[&str]) -> Result<String> {
+    let mut all: Vec<Vec<u8>> = fields.iter().map(|bytes| bytes.to_vec()).collect();
+    let files = walkdir::WalkDir::new(dir)
         .sort_by_file_name()
         .into_iter()
         .filter_entry(|e| {
-            !(e.depth() == 1
-                && [OUTPUT_FILE, "target"].contains(&&*e.file_name().to_string_lossy()))
+            !(e.depth() == 1 && skipped.contains(&&*e.file_name().to_string_lossy()))
         });
     for entry in files {
-        let entry = entry.with_context(|| format!("walking {}", crate_dir.display()))?;
+        let entry = entry.with_context(|| format!("walking {}", dir.display()))?;
         if entry.file_type().is_file() {
-            let relative = entry.path().strip_prefix(crate_dir)?;
-            field(relative.to_string_lossy().as_bytes());
-            field(
-                &std::fs::read(entry.path())
+            let relative = entry.path().strip_prefix(dir)?;
+            all.push(relative.to_string_lossy().as_bytes().to_vec());
+            all.push(
+                std::fs::read(entry.path())
                     .with_context(|| format!("reading {}", entry.path().display()))?,
             );
         }
     }
-    Ok(format!("{:x}", hasher.finalize()))
+    let all: Vec<&[u8]> = all.iter().map(Vec::as_slice).collect();
+    Ok(fields_hash(&all))
 }
 
 /// Leaves the child only what makes a transcript reproducible: removes the

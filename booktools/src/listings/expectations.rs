@@ -206,6 +206,9 @@ struct ClaimsFile {
     /// [`crate::server::going_further`].
     #[serde(default, rename = "going_further")]
     _going_further: Option<toml::Table>,
+    /// The `[pool_bench]` section, read by [`crate::server::pool_bench`].
+    #[serde(default, rename = "pool_bench")]
+    _pool_bench: Option<toml::Table>,
 }
 
 /// Reads the claims file (none: no claims), with names translated into

@@ -4,6 +4,8 @@
 pub mod going_further;
 pub mod http_client;
 pub mod listing_binary;
+pub mod load;
+pub mod pool_bench;
 pub mod port;
 pub mod shutdown_run;
 pub mod shutdown_story;

@@ -11,6 +11,7 @@
 
 mod final_code_pool;
 mod going_further;
+mod pool_crate;
 mod shutdown;
 mod transcript;
 
@@ -31,7 +32,7 @@ use std::time::{Duration, Instant};
 type LanguageTest = fn(&BookLayout, &Language, &str) -> Result<()>;
 
 /// The tests of each language, by name.
-const PER_LANGUAGE: [(&str, LanguageTest); 9] = [
+const PER_LANGUAGE: [(&str, LanguageTest); 12] = [
     ("graceful_shutdown", shutdown::graceful_shutdown),
     (
         "final_code_serves_concurrently",
@@ -47,6 +48,9 @@ const PER_LANGUAGE: [(&str, LanguageTest); 9] = [
         "going_further_messages",
         going_further::messages_are_in_the_source,
     ),
+    ("pool_crate_serves", pool_crate::pool_crate_serves),
+    ("pool_robustness", pool_crate::pool_robustness),
+    ("pool_benchmark", pool_crate::pool_benchmark),
 ];
 
 pub fn trials(root: &Path) -> Vec<Trial> {

@@ -23,7 +23,7 @@ use booktools::server::listing_binary;
 use booktools::server::shutdown_run::{self, Outcome, Pacing, EXIT_MARGIN};
 use booktools::server::source::ServerSource;
 use booktools::server::transcript::TranscriptSpec;
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant};
 
 /// The chapter's final code, which serves forever.
@@ -99,9 +99,22 @@ pub fn final_code_serves_concurrently(
     let Some((binary, source)) = built(layout, &listing, false)? else {
         return Ok(());
     };
+    serves_concurrently(layout, &listing, &binary, &source, trial)
+}
+
+/// `listing`'s server (`binary`, set up as `source` says) answers `GET /`
+/// while `GET /sleep` is in flight, both with the hello page, and keeps
+/// serving until it is killed.
+pub fn serves_concurrently(
+    layout: &BookLayout,
+    listing: &Listing,
+    binary: &Path,
+    source: &ServerSource,
+    trial: &str,
+) -> Result<()> {
     let address = source.address;
     with_own_address(trial, &layout.root, address, || {
-        let command = listing_binary::server_command(&listing, &binary);
+        let command = listing_binary::server_command(listing, binary);
         let mut server = Running::start(command, false)?;
         let mut slow = http_client::send_get_when_listening(
             address,

@@ -10,6 +10,7 @@ use std::time::{Duration, Instant};
 
 mod listings;
 mod search;
+mod pools;
 mod server;
 pub mod site;
 mod skeptic;
@@ -36,6 +37,10 @@ pub enum What {
     /// language's analysis: its size and the time to first results in
     /// headless Chromium.
     Search,
+    /// The load benchmark of "Going further": our pool's server against
+    /// the crate-based one (and every server of `[pool_bench]`), recorded
+    /// in each listing tree.
+    Pools,
     /// The in-process site build (cold, warm) and a po edit under `serve`.
     Site,
     /// The whole `cargo test`: warm, and from a one-word translation edit
@@ -54,6 +59,7 @@ pub fn run(root: &Path, what: What) -> Result<()> {
         What::Server { runs } => server::run(root, runs.get()),
         What::Skeptic { runs } => skeptic::run(root, runs.get()),
         What::Search => search::run(root),
+        What::Pools => pools::run(root),
         What::Site => site::run(root),
         What::Suite { runs } => suite::run(root, runs.get()),
     }

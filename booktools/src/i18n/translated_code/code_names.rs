@@ -10,8 +10,10 @@
 //! - every identifier of any other span is looked at for English names: a
 //!   key of the glossary's `[code]` whose name changes (`ThreadPool`) is an
 //!   error, unless the listings of the language declare that name too, or
-//!   it is a std homonym (`thread`) next to `::` or in a `use` span, where it
-//!   names the std module (`Option<thread::JoinHandle<()>>`);
+//!   it is a homonym (`thread`, `build`) next to `::`, in a `use` span,
+//!   after `.` or as an attribute's name, where it names the std module,
+//!   another crate's method or an attribute (`Option<thread::JoinHandle<()>>`,
+//!   `.build()`);
 //! - a *name span* is identifiers joined by `::` or `.`, optionally ending
 //!   in `()` or `!` (`Worker::new`, `self.workers`); leading `self`, `Self`,
 //!   `crate`, `super` are dropped. It names a project item when its first
@@ -332,7 +334,11 @@ fn identifiers(code: &str) -> Vec<(&str, bool)> {
         .captures_iter(code)
         .filter_map(|captures| captures.get(1))
         .map(|ident| {
-            let next_to_path = code[..ident.start()].trim_end().ends_with("::")
+            let before = code[..ident.start()].trim_end();
+            let method = before.ends_with('.') && !before.ends_with("..");
+            let next_to_path = before.ends_with("::")
+                || method
+                || before.ends_with("#[")
                 || code[ident.end()..].trim_start().starts_with("::");
             (ident.as_str(), next_to_path)
         })

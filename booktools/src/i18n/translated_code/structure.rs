@@ -224,7 +224,7 @@ fn compare_rust_file(
                     let place = (0, twin.to_path_buf(), t.line);
                     written.entry(t.text.clone()).or_insert(place).0 += 1;
                 }
-                // A std homonym may stay English where it names the std module.
+                // A homonym may stay English where it names something not ours.
                 let std_module =
                     glossary.is_std_homonym(&e.text) && (*e_path || *t_path) && t.text == e.text;
                 if t.text != expected && !std_module {
@@ -315,8 +315,9 @@ struct Token {
 
 #[derive(Debug, PartialEq, Eq)]
 enum Kind {
-    /// `path`: next to `::` or inside a `use` item, where a std homonym
-    /// (`thread`) names the std module.
+    /// `path`: next to `::`, inside a `use` item, after `.` or as an
+    /// attribute's name, where a homonym (`thread`, `build`) may name the
+    /// std module, another crate's method or an attribute.
     Ident { path: bool },
     /// A string literal, by its prefix (`""`, `b`, `c`): its text is free.
     Str(String),
@@ -342,8 +343,20 @@ fn tokenize(source: &str) -> Result<Vec<Token>, LexError> {
             && tokens.get(at + 1).is_some_and(|t| t.is_colon(false))
     };
     for index in 0..tokens.len() {
+        let before = |back: usize| {
+            let at = index.checked_sub(back)?;
+            tokens.get(at).map(|token| token.text.as_str())
+        };
+        // A method call (`.build()`, not `..`) or an attribute's name
+        // (`#[path = ...]`, `#![allow]`): where another crate's name or
+        // Rust's own stays English.
+        let method = before(1) == Some(".") && before(2) != Some(".");
+        let attribute = before(1) == Some("[")
+            && (before(2) == Some("#") || (before(2) == Some("!") && before(3) == Some("#")));
         let next_to_path = path_separator(&tokens, index + 1)
-            || (index >= 2 && path_separator(&tokens, index - 2));
+            || (index >= 2 && path_separator(&tokens, index - 2))
+            || method
+            || attribute;
         if let Kind::Ident { path } = &mut tokens[index].kind {
             *path |= next_to_path;
         }

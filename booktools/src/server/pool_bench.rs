@@ -1,0 +1,404 @@
+//! The load benchmark of "Going further" as data and as a recorded file:
+//! the `[pool_bench]` section of `listing-expectations.toml` (which servers,
+//! how many clients, how much `GET /sleep`, the bounds of a run, and each
+//! language's words for the table), the figures of one
+//! `cargo xtask bench pools` ([`Recorded`]), and their rendering in each
+//! language's listing tree.
+//!
+//! Only the source language's servers run: every other tree's servers are
+//! the same code token for token (the translated-code check proves it),
+//! and a French page must not show English, so each tree gets the same
+//! figures rendered with its own words. The last line of each file is a
+//! [`fingerprint`]: a SHA-256 of the benchmarked servers' files, the load
+//! generator's sources, the `[pool_bench]` data and the file's own text
+//! above it. The suite recomputes it: a hand edit, a changed server or a
+//! changed benchmark shows as a stale file.
+
+use crate::languages::{BookLayout, Language};
+use crate::listings::compile;
+use crate::listings::Listing;
+use crate::server::load::{Load, Measured};
+use crate::server::source::read_section;
+use anyhow::{Context, Result};
+use serde::Deserialize;
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+use std::time::Duration;
+
+/// The sources of the load generator and of its command, relative to the
+/// book root: part of the fingerprint.
+pub const GENERATOR_SOURCES: [&str; 2] =
+    ["booktools/src/server/load.rs", "xtask/src/bench/pools.rs"];
+
+/// The command that makes the recorded files, their first line.
+pub const COMMAND: &str = "$ cargo xtask bench pools";
+
+/// Starts the fingerprint line.
+const FINGERPRINT_PREFIX: &str = "sha256:";
+
+/// One language's words for the table.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Labels {
+    /// The line under the command: `{cores}`, `{date}`, `{seconds}`,
+    /// `{max_requests}` are replaced.
+    pub heading: String,
+    /// The seven column titles.
+    pub columns: [String; 7],
+    /// The `GET /sleep` column when there is none.
+    pub no_slow: String,
+    /// The `GET /sleep` column otherwise (`{n}`: one request in n).
+    pub slow: String,
+    /// The decimal separator.
+    pub decimal: String,
+    /// Each server's name, by listing.
+    pub servers: BTreeMap<String, String>,
+}
+
+/// The `[pool_bench]` section.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct PoolBench {
+    /// The chapter folder of the servers in every tree.
+    pub chapter: String,
+    /// The servers, by listing folder, in the order of the table.
+    pub servers: Vec<String>,
+    /// The listing folder the recorded file goes in, and its name.
+    pub record_in: String,
+    pub file: String,
+    /// The numbers of clients, and the `GET /sleep` mixes (0: none, n: one
+    /// request in n).
+    pub clients: Vec<usize>,
+    pub slow_every: Vec<usize>,
+    /// The bounds of one run.
+    pub seconds: u64,
+    pub max_requests: u64,
+    pub request_timeout_secs: u64,
+    /// Per language.
+    pub labels: BTreeMap<String, Labels>,
+}
+
+/// One row: a server under one load.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Row {
+    /// The listing folder of the server.
+    pub server: String,
+    pub clients: usize,
+    pub slow_every: usize,
+    pub per_second: f64,
+    pub p50_ms: f64,
+    pub p99_ms: f64,
+    pub failed: u64,
+}
+
+impl Row {
+    /// The row of `measured`.
+    pub fn new(server: &str, load: &Load, measured: &Measured) -> Self {
+        Self {
+            server: server.to_string(),
+            clients: load.clients,
+            slow_every: load.slow_every,
+            per_second: measured.per_second(),
+            p50_ms: measured.millis_at(0.5),
+            p99_ms: measured.millis_at(0.99),
+            failed: measured.failed,
+        }
+    }
+}
+
+/// The figures of one benchmark.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Recorded {
+    /// The machine's cores.
+    pub cores: usize,
+    /// The day, `YYYY-MM-DD` (UTC).
+    pub date: String,
+    pub rows: Vec<Row>,
+}
+
+impl PoolBench {
+    /// The section of the book at `root`.
+    pub fn load(root: &Path) -> Result<Self> {
+        read_section(root, "pool_bench")
+    }
+
+    /// Every load, in the order of the table (for each server).
+    pub fn loads(&self) -> Vec<Load> {
+        let mut loads = Vec::new();
+        for &slow_every in &self.slow_every {
+            for &clients in &self.clients {
+                loads.push(Load {
+                    clients,
+                    slow_every,
+                    duration: Duration::from_secs(self.seconds),
+                    max_requests: self.max_requests,
+                    request_timeout: Duration::from_secs(self.request_timeout_secs),
+                });
+            }
+        }
+        loads
+    }
+
+    /// The words of `language`.
+    pub fn labels(&self, language: &str) -> Result<&Labels> {
+        self.labels.get(language).with_context(|| {
+            format!(
+                "{}: no `[pool_bench.labels.{language}]` table",
+                crate::listings::expectations::EXPECTATIONS_FILE
+            )
+        })
+    }
+
+    /// The server listings of `language`, in the order of the table.
+    pub fn server_listings(&self, language: &Language) -> Result<Vec<Listing>> {
+        let all = crate::listings::discover(language)?;
+        self.servers
+            .iter()
+            .map(|name| {
+                all.iter()
+                    .find(|l| l.chapter == self.chapter && &l.name == name)
+                    .cloned()
+                    .with_context(|| {
+                        format!(
+                            "[pool_bench] servers: no listing `{}/{name}` in {}",
+                            self.chapter,
+                            language.tree.display()
+                        )
+                    })
+            })
+            .collect()
+    }
+
+    /// The recorded file of `language`.
+    pub fn record_path(&self, language: &Language) -> PathBuf {
+        language
+            .tree
+            .join(&self.chapter)
+            .join(&self.record_in)
+            .join(&self.file)
+    }
+
+    /// What the fingerprint covers besides the file's text: this data, the
+    /// generator's sources, and the servers of the source language (each
+    /// file but `output.txt`, `target/` and the recorded file).
+    fn inputs(&self, layout: &BookLayout) -> Result<Vec<Vec<u8>>> {
+        let source = layout
+            .language(&layout.source_language)
+            .context("the source language")?;
+        let mut inputs = vec![format!("{self:?}").into_bytes()];
+        for file in GENERATOR_SOURCES {
+            let path = layout.root.join(file);
+            inputs
+                .push(std::fs::read(&path).with_context(|| format!("reading {}", path.display()))?);
+        }
+        let skipped = [crate::listings::OUTPUT_FILE, "target", self.file.as_str()];
+        for listing in self.server_listings(source)? {
+            let hash = compile::files_hash(&[listing.name.as_bytes()], &listing.dir, &skipped)?;
+            inputs.push(hash.into_bytes());
+        }
+        Ok(inputs)
+    }
+
+    /// The fingerprint of a recorded file whose text above its last line is
+    /// `body`.
+    pub fn fingerprint(&self, layout: &BookLayout, body: &str) -> Result<String> {
+        let mut inputs = self.inputs(layout)?;
+        inputs.push(body.as_bytes().to_vec());
+        let fields: Vec<&[u8]> = inputs.iter().map(Vec::as_slice).collect();
+        Ok(format!(
+            "{FINGERPRINT_PREFIX}{}",
+            compile::fields_hash(&fields)
+        ))
+    }
+
+    /// The file of `language` for `recorded`: the command, the heading, the
+    /// table, the fingerprint.
+    pub fn render(
+        &self,
+        layout: &BookLayout,
+        language: &str,
+        recorded: &Recorded,
+    ) -> Result<String> {
+        let labels = self.labels(language)?;
+        let number = |value: f64, decimals: usize| {
+            format!("{value:.decimals$}").replace('.', &labels.decimal)
+        };
+        let mut table = vec![labels.columns.to_vec()];
+        for row in &recorded.rows {
+            let server = labels.servers.get(&row.server).with_context(|| {
+                format!(
+                    "[pool_bench.labels.{language}.servers]: no name for `{}`",
+                    row.server
+                )
+            })?;
+            table.push(vec![
+                server.clone(),
+                row.clients.to_string(),
+                mix_label(labels, row.slow_every),
+                number(row.per_second, 1),
+                number(row.p50_ms, 2),
+                number(row.p99_ms, 2),
+                row.failed.to_string(),
+            ]);
+        }
+        let widths: Vec<usize> = (0..7)
+            .map(|column| {
+                table
+                    .iter()
+                    .map(|cells| cells[column].chars().count())
+                    .max()
+                    .unwrap_or(0)
+            })
+            .collect();
+        let mut body = format!("{COMMAND}\n{}\n\n", self.heading(labels, recorded));
+        for cells in &table {
+            let padded: Vec<String> = cells
+                .iter()
+                .enumerate()
+                .map(|(column, cell)| {
+                    let width = widths[column];
+                    // Names and mixes to the left, numbers to the right.
+                    if column == 0 || column == 2 {
+                        format!("{cell:<width$}")
+                    } else {
+                        format!("{cell:>width$}")
+                    }
+                })
+                .collect();
+            body.push_str(padded.join(" | ").trim_end());
+            body.push('\n');
+        }
+        let fingerprint = self.fingerprint(layout, &body)?;
+        Ok(format!("{body}{fingerprint}\n"))
+    }
+
+    fn heading(&self, labels: &Labels, recorded: &Recorded) -> String {
+        labels
+            .heading
+            .replace("{cores}", &recorded.cores.to_string())
+            .replace("{date}", &recorded.date)
+            .replace("{seconds}", &self.seconds.to_string())
+            .replace("{max_requests}", &self.max_requests.to_string())
+    }
+
+    /// Reads back the figures of a recorded file of `language` (`path`
+    /// names it in errors), checking its structure: the command, the
+    /// heading, the column titles, one row per server and load in the
+    /// order of the data, and the fingerprint of the current sources.
+    pub fn parse(
+        &self,
+        layout: &BookLayout,
+        language: &str,
+        path: &Path,
+        text: &str,
+    ) -> Result<Recorded> {
+        let labels = self.labels(language)?;
+        let at = |line: usize, message: String| {
+            anyhow::anyhow!("{}", crate::Problem::at(path, line, message))
+        };
+        let lines: Vec<&str> = text.lines().collect();
+        if lines.first() != Some(&COMMAND) {
+            return Err(at(1, format!("the first line must be `{COMMAND}`")));
+        }
+        let template = regex::escape(&labels.heading)
+            .replace(r"\{cores\}", r"(\d+)")
+            .replace(r"\{date\}", r"(\d{4}-\d{2}-\d{2})")
+            .replace(r"\{seconds\}", &self.seconds.to_string())
+            .replace(r"\{max_requests\}", &self.max_requests.to_string());
+        let heading = regex::Regex::new(&format!("^{template}$"))?;
+        let Some(captures) = lines.get(1).and_then(|line| heading.captures(line)) else {
+            return Err(at(
+                2,
+                format!(
+                    "expected the heading `{}` (with this data's bounds)",
+                    labels.heading
+                ),
+            ));
+        };
+        let cores = captures[1].parse()?;
+        let date = captures[2].to_string();
+        let cells = |line: &str| {
+            line.split('|')
+                .map(|cell| cell.trim().to_string())
+                .collect::<Vec<_>>()
+        };
+        if lines.get(3).map(|line| cells(line)) != Some(labels.columns.to_vec()) {
+            return Err(at(
+                4,
+                format!("expected the column titles {:?}", labels.columns),
+            ));
+        }
+        let number = |line: usize, cell: &str| -> Result<f64> {
+            cell.replace(&labels.decimal, ".")
+                .parse()
+                .map_err(|_| at(line, format!("`{cell}` is not a number")))
+        };
+        let mut rows = Vec::new();
+        let expected: Vec<(&String, Load)> = self
+            .servers
+            .iter()
+            .flat_map(|server| self.loads().into_iter().map(move |load| (server, load)))
+            .collect();
+        let row_lines = lines.len().saturating_sub(5);
+        if row_lines != expected.len() {
+            return Err(at(
+                lines.len(),
+                format!("{row_lines} rows between the titles and the fingerprint, expected {} (servers × loads of the data)", expected.len()),
+            ));
+        }
+        for (index, (server, load)) in expected.into_iter().enumerate() {
+            let line = index + 5;
+            let cells = cells(lines[line - 1]);
+            let name = labels.servers.get(server).map(String::as_str).unwrap_or("");
+            let mix = mix_label(labels, load.slow_every);
+            if cells.len() != 7
+                || cells[0] != name
+                || cells[1] != load.clients.to_string()
+                || cells[2] != mix
+            {
+                return Err(at(
+                    line,
+                    format!(
+                        "expected the row of `{name}` with {} clients and `{mix}`",
+                        load.clients
+                    ),
+                ));
+            }
+            rows.push(Row {
+                server: server.clone(),
+                clients: load.clients,
+                slow_every: load.slow_every,
+                per_second: number(line, &cells[3])?,
+                p50_ms: number(line, &cells[4])?,
+                p99_ms: number(line, &cells[5])?,
+                failed: cells[6]
+                    .parse()
+                    .map_err(|_| at(line, format!("`{}` is not a count", cells[6])))?,
+            });
+        }
+        let last = lines.len();
+        let body_end = text
+            .trim_end_matches('\n')
+            .rfind('\n')
+            .map_or(0, |end| end + 1);
+        let expected = self.fingerprint(layout, &text[..body_end])?;
+        if lines[last - 1] != expected {
+            return Err(at(
+                last,
+                format!(
+                    "the fingerprint is not the one of the current servers, benchmark and text \
+                     ({expected}): the file is stale or was edited by hand; remake it with `cargo xtask bench pools`"
+                ),
+            ));
+        }
+        Ok(Recorded { cores, date, rows })
+    }
+}
+
+/// The `GET /sleep` cell of a mix.
+fn mix_label(labels: &Labels, slow_every: usize) -> String {
+    match slow_every {
+        0 => labels.no_slow.clone(),
+        n => labels.slow.replace("{n}", &n.to_string()),
+    }
+}

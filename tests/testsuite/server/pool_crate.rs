@@ -1,0 +1,148 @@
+//! The crate-based server of "Going further" (`rayon`'s `ThreadPool`) and
+//! the load benchmark that compares it with ours, per language:
+//!
+//! - `server::pool_crate_serves::<language>`: the same routes and pages as
+//!   the final code, served concurrently (a real run on 127.0.0.1);
+//! - `server::pool_robustness::<language>`: the listing's own tests
+//!   (`tests/robustness.rs`, which compiles our pool from the final code's
+//!   `src/lib.rs` and runs both pools through the same situations) pass
+//!   under `cargo test`, every one of them; in the source language, each
+//!   is named in the chapter, so every claim of the comparison has its test;
+//! - `server::pool_benchmark::<language>`: the recorded benchmark of the
+//!   language's tree has the structure of the `[pool_bench]` data and the
+//!   fingerprint of the current servers, benchmark and figures (so it came
+//!   from `cargo xtask bench pools` on this code, not from a hand edit: a
+//!   figure changed by hand is shown to be caught); another language's
+//!   file holds the source language's figures, rendered in its words.
+//!   No figure is asserted.
+
+use super::listing;
+use super::shutdown::serves_concurrently;
+use anyhow::{bail, ensure, Context, Result};
+use booktools::languages::{BookLayout, Language};
+use booktools::process;
+use booktools::server::listing_binary::{self, BUILD_TIMEOUT};
+use booktools::server::pool_bench::PoolBench;
+use booktools::server::source::ServerSource;
+
+/// The crate-based server.
+pub const POOL_CRATE: &str = "no-listing-09-pool-crate";
+
+/// Its tests of both pools, in the crate.
+const ROBUSTNESS_TESTS: &str = "tests/robustness.rs";
+
+/// The chapter that compares the pools (source language).
+const CHAPTER: &str = "ch20-04-01-pool-crate.md";
+
+pub fn pool_crate_serves(layout: &BookLayout, language: &Language, trial: &str) -> Result<()> {
+    let listing = listing(language, POOL_CRATE)?;
+    let source = ServerSource::load(&layout.root, &listing)?;
+    let target_dir = listing_binary::target_dir(&layout.root, "server-tests", &listing);
+    let binary = listing_binary::build(&listing, &target_dir)?;
+    serves_concurrently(layout, &listing, &binary, &source, trial)
+}
+
+pub fn pool_robustness(layout: &BookLayout, language: &Language, _: &str) -> Result<()> {
+    let listing = listing(language, POOL_CRATE)?;
+    let path = listing.dir.join(ROBUSTNESS_TESTS);
+    let text =
+        std::fs::read_to_string(&path).with_context(|| format!("reading {}", path.display()))?;
+    let tests = test_names(&text);
+    ensure!(!tests.is_empty(), "{}: no #[test] function", path.display());
+    if language.code == layout.source_language {
+        let chapter = layout.src.join(CHAPTER);
+        let prose = std::fs::read_to_string(&chapter)
+            .with_context(|| format!("reading {}", chapter.display()))?;
+        let unnamed: Vec<&String> = (tests.iter())
+            .filter(|name| !prose.contains(&format!("`{name}`")))
+            .collect();
+        ensure!(
+            unnamed.is_empty(),
+            "{} never names the test(s) {unnamed:?} of {}: each test backs a claim of the text",
+            chapter.display(),
+            path.display()
+        );
+    }
+    let target_dir = listing_binary::target_dir(&layout.root, "pool-robustness", &listing);
+    let args = [
+        "test",
+        "--color",
+        "never",
+        "--locked",
+        "--test",
+        "robustness",
+    ];
+    let cargo = listing_binary::cargo_in(&listing, &target_dir, &args);
+    let done = process::run(cargo, BUILD_TIMEOUT)?;
+    let passed = format!("test result: ok. {} passed", tests.len());
+    if !done.status.success() || !done.output.contains(&passed) {
+        bail!(
+            "`cargo test --test robustness` in {} did not pass all {} tests:\n{}",
+            listing.dir.display(),
+            tests.len(),
+            done.output
+        );
+    }
+    Ok(())
+}
+
+/// The names of the `#[test]` functions of a test file.
+fn test_names(text: &str) -> Vec<String> {
+    let lines: Vec<&str> = text.lines().collect();
+    (lines.windows(2))
+        .filter(|pair| pair[0].trim() == "#[test]")
+        .filter_map(|pair| {
+            let name = pair[1].trim().strip_prefix("fn ")?;
+            Some(name.split('(').next()?.to_string())
+        })
+        .collect()
+}
+
+pub fn pool_benchmark(layout: &BookLayout, language: &Language, _: &str) -> Result<()> {
+    let bench = PoolBench::load(&layout.root)?;
+    let path = bench.record_path(language);
+    let text =
+        std::fs::read_to_string(&path).with_context(|| format!("reading {}", path.display()))?;
+    let recorded = bench.parse(layout, &language.code, &path, &text)?;
+    ensure!(
+        recorded.cores > 0,
+        "{}: a machine of 0 cores",
+        path.display()
+    );
+
+    // A hand edit of one figure is caught (the file is otherwise valid).
+    let first_row = text.lines().nth(4).context("a first row")?;
+    // Its last cell (failed requests) gets another last digit.
+    let (kept, last) = first_row.split_at(first_row.len() - 1);
+    let edited_row = format!("{kept}{}", if last == "1" { "2" } else { "1" });
+    let edited = text.replacen(first_row, &edited_row, 1);
+    let error = bench
+        .parse(layout, &language.code, &path, &edited)
+        .err()
+        .context("a figure edited by hand went unnoticed")?;
+    ensure!(
+        format!("{error:#}").contains("fingerprint"),
+        "a hand edit was refused for another reason: {error:#}"
+    );
+
+    if language.code != layout.source_language {
+        let source = layout
+            .language(&layout.source_language)
+            .context("the source language")?;
+        let source_path = bench.record_path(source);
+        let source_text = std::fs::read_to_string(&source_path)
+            .with_context(|| format!("reading {}", source_path.display()))?;
+        let figures = bench.parse(layout, &source.code, &source_path, &source_text)?;
+        let rendered = bench.render(layout, &language.code, &figures)?;
+        ensure!(
+            rendered == text,
+            "{} does not hold the figures of {}, rendered in `{}`; remake both with \
+             `cargo xtask bench pools`:\n{}",
+            path.display(),
+            source_path.display(),
+            language.code,
+            booktools::listings::line_diff(&text, &rendered)
+        );
+    }
+    Ok(())
+}
