@@ -7,10 +7,13 @@
 //! - `[xx.code]` maps an English (source language) identifier to the
 //!   identifier of the language;
 //! - `[xx] std-homonyms` lists the English names of `[xx.code]` that are
-//!   also names of the standard library, of another crate or of Rust
-//!   (`thread`, rayon's `build`, the `path` attribute): where they may name
-//!   that (next to `::`, in a `use` item, after `.`, or as an attribute's
-//!   name) they may stay English;
+//!   also standard library names (`thread`): where they name the std module
+//!   ([`Place::Path`]: next to `::`, or in a `use` item) they stay English;
+//! - `[xx] method-homonyms` lists those that are also methods of another
+//!   crate's types (rayon's `ThreadPoolBuilder::build`): called as methods
+//!   ([`Place::Method`], after `.`) they stay English;
+//! - an attribute's name (`#[path = ...]`, [`Place::Attribute`]) is Rust's,
+//!   never translated;
 //! - `[xx.terms]` are the technical terms of the prose, for translators.
 
 use crate::languages::BookLayout;
@@ -22,6 +25,35 @@ use std::path::{Path, PathBuf};
 /// The glossary file, relative to the book root.
 pub const GLOSSARY_FILE: &str = "glossary.toml";
 
+/// Where an identifier stands in code, for the homonyms.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Place {
+    /// Next to `::` or inside a `use` item.
+    Path,
+    /// After `.` (not `..`): a method call or a field.
+    Method,
+    /// Right after `#[` or `#![`.
+    Attribute,
+    Other,
+}
+
+impl Place {
+    /// The place of an identifier of a line of code between `before` and
+    /// `after` (the text on either side of it).
+    pub fn between(before: &str, after: &str) -> Place {
+        let before = before.trim_end();
+        if before.ends_with("::") || after.trim_start().starts_with("::") {
+            Place::Path
+        } else if before.ends_with("#[") || before.ends_with("#![") {
+            Place::Attribute
+        } else if before.ends_with('.') && !before.ends_with("..") {
+            Place::Method
+        } else {
+            Place::Other
+        }
+    }
+}
+
 /// The tables of one language in `glossary.toml`.
 #[derive(Debug, Default, Deserialize)]
 #[serde(rename_all = "kebab-case", deny_unknown_fields)]
@@ -30,6 +62,8 @@ struct LanguageTables {
     code: BTreeMap<String, String>,
     #[serde(default)]
     std_homonyms: BTreeSet<String>,
+    #[serde(default)]
+    method_homonyms: BTreeSet<String>,
     /// For translators, not for the checks: read only to validate it.
     #[serde(default, rename = "terms")]
     _terms: BTreeMap<String, String>,
@@ -47,6 +81,7 @@ pub struct Glossary {
     /// English names of `code` that may stay English where they name the
     /// standard library.
     std_homonyms: BTreeSet<String>,
+    method_homonyms: BTreeSet<String>,
     /// The line of each key of `code` in the file, for messages that name
     /// the entry to edit.
     lines: BTreeMap<String, usize>,
@@ -60,6 +95,7 @@ impl Glossary {
             file: None,
             code: BTreeMap::new(),
             std_homonyms: BTreeSet::new(),
+            method_homonyms: BTreeSet::new(),
             lines: BTreeMap::new(),
         }
     }
@@ -99,21 +135,23 @@ impl Glossary {
                 }
             }
         }
-        if let Some(name) = tables
-            .std_homonyms
-            .iter()
-            .find(|name| !tables.code.contains_key(*name))
-        {
-            bail!(
-                "{}: `[{language}] std-homonyms` lists `{name}`, which is not a key of `[{language}.code]`",
-                path.display()
-            );
+        for (key, names) in [
+            ("std-homonyms", &tables.std_homonyms),
+            ("method-homonyms", &tables.method_homonyms),
+        ] {
+            if let Some(name) = names.iter().find(|name| !tables.code.contains_key(*name)) {
+                bail!(
+                    "{}: `[{language}] {key}` lists `{name}`, which is not a key of `[{language}.code]`",
+                    path.display()
+                );
+            }
         }
         Ok(Self {
             language: language.to_string(),
             file: Some(path.to_path_buf()),
             code: tables.code,
             std_homonyms: tables.std_homonyms,
+            method_homonyms: tables.method_homonyms,
             lines: code_lines(text, language),
         })
     }
@@ -134,7 +172,18 @@ impl Glossary {
         self.code.contains_key(english)
     }
 
-    /// True when `english` may stay English where it names the std module.
+    /// True when `english` stays English at `place`: a std homonym in a
+    /// path, a method homonym called as a method, any attribute's name.
+    pub fn keeps_english(&self, english: &str, place: Place) -> bool {
+        match place {
+            Place::Path => self.std_homonyms.contains(english),
+            Place::Method => self.method_homonyms.contains(english),
+            Place::Attribute => true,
+            Place::Other => false,
+        }
+    }
+
+    /// True when `english` may name the std module (in a path).
     pub fn is_std_homonym(&self, english: &str) -> bool {
         self.std_homonyms.contains(english)
     }
@@ -190,6 +239,28 @@ mod tests {
 
     fn parse(text: &str, language: &str) -> Result<Glossary> {
         Glossary::parse(Path::new("g.toml"), text, language)
+    }
+
+    #[test]
+    fn a_homonym_stays_english_only_at_its_place() {
+        let text = "[xx]\nstd-homonyms = [\"thread\"]\nmethod-homonyms = [\"build\"]\n\
+                    [xx.code]\nthread = \"tache\"\nbuild = \"construire\"\n";
+        let glossary = parse(text, "xx").unwrap();
+        let place = |code: &str, name: &str| {
+            let at = code.find(name).unwrap();
+            Place::between(&code[..at], &code[at + name.len()..])
+        };
+        assert_eq!(place("thread::spawn(f)", "thread"), Place::Path);
+        assert_eq!(place("Pool::build(4)", "build"), Place::Path);
+        assert_eq!(place("b.num_threads(4).build()", "build"), Place::Method);
+        assert_eq!(place("#[path = \"a.rs\"]", "path"), Place::Attribute);
+        assert_eq!(place("0..build", "build"), Place::Other);
+        assert!(glossary.keeps_english("thread", Place::Path));
+        assert!(!glossary.keeps_english("thread", Place::Method));
+        assert!(glossary.keeps_english("build", Place::Method));
+        assert!(!glossary.keeps_english("build", Place::Path));
+        assert!(glossary.keeps_english("path", Place::Attribute));
+        assert!(!glossary.keeps_english("build", Place::Other));
     }
 
     #[test]

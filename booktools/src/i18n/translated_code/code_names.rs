@@ -10,10 +10,9 @@
 //! - every identifier of any other span is looked at for English names: a
 //!   key of the glossary's `[code]` whose name changes (`ThreadPool`) is an
 //!   error, unless the listings of the language declare that name too, or
-//!   it is a homonym (`thread`, `build`) next to `::`, in a `use` span,
-//!   after `.` or as an attribute's name, where it names the std module,
-//!   another crate's method or an attribute (`Option<thread::JoinHandle<()>>`,
-//!   `.build()`);
+//!   it is a homonym where it names something not ours
+//!   ([`crate::i18n::glossary::Place`]: `Option<thread::JoinHandle<()>>`,
+//!   `.build()`, `#[path]`);
 //! - a *name span* is identifiers joined by `::` or `.`, optionally ending
 //!   in `()` or `!` (`Worker::new`, `self.workers`); leading `self`, `Self`,
 //!   `crate`, `super` are dropped. It names a project item when its first
@@ -25,6 +24,7 @@
 //!   names only (`Drop`, `Vec::new`, `if let`) pass.
 
 use super::{listing_files, prose, Edition};
+use crate::i18n::glossary::Place;
 use crate::listings::Listing;
 use crate::Problem;
 use anyhow::{anyhow, Context, Result};
@@ -276,11 +276,12 @@ fn check_span(project: &ProjectNames, edition: &Edition, code: &str) -> Option<S
     let (language, declarations) = (&edition.glossary.language, &edition.declarations);
     // An English name of the glossary.
     let in_use = code.starts_with("use ");
-    for (name, next_to_path) in identifiers(code) {
+    for (name, place) in identifiers(code) {
         let translated = edition.glossary.translate(name);
+        let place = if in_use { Place::Path } else { place };
         if translated == name
             || declarations.declares(name)
-            || (edition.glossary.is_std_homonym(name) && (next_to_path || in_use))
+            || edition.glossary.keeps_english(name, place)
         {
             continue;
         }
@@ -326,7 +327,7 @@ fn check_span(project: &ProjectNames, edition: &Edition, code: &str) -> Option<S
 
 /// The identifiers of a code span outside string literals and numbers,
 /// each with whether it is next to `::`.
-fn identifiers(code: &str) -> Vec<(&str, bool)> {
+fn identifiers(code: &str) -> Vec<(&str, Place)> {
     static TOKEN: LazyLock<Regex> = LazyLock::new(|| {
         Regex::new(r#""(?:[^"\\]|\\.)*"|[0-9][A-Za-z0-9_]*|([A-Za-z_][A-Za-z0-9_]*)"#).unwrap()
     });
@@ -334,13 +335,8 @@ fn identifiers(code: &str) -> Vec<(&str, bool)> {
         .captures_iter(code)
         .filter_map(|captures| captures.get(1))
         .map(|ident| {
-            let before = code[..ident.start()].trim_end();
-            let method = before.ends_with('.') && !before.ends_with("..");
-            let next_to_path = before.ends_with("::")
-                || method
-                || before.ends_with("#[")
-                || code[ident.end()..].trim_start().starts_with("::");
-            (ident.as_str(), next_to_path)
+            let place = Place::between(&code[..ident.start()], &code[ident.end()..]);
+            (ident.as_str(), place)
         })
         .collect()
 }

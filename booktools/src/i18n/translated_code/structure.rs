@@ -15,7 +15,7 @@
 //! line stands for the dozens of places ([`unfollowed_glossary_entries`]).
 
 use super::{english, excerpt, listing_files, LanguageReport};
-use crate::i18n::glossary::Glossary;
+use crate::i18n::glossary::{Glossary, Place};
 use crate::languages::Language;
 use crate::listings::{discover, Listing};
 use crate::Problem;
@@ -224,10 +224,15 @@ fn compare_rust_file(
                     let place = (0, twin.to_path_buf(), t.line);
                     written.entry(t.text.clone()).or_insert(place).0 += 1;
                 }
-                // A homonym may stay English where it names something not ours.
-                let std_module =
-                    glossary.is_std_homonym(&e.text) && (*e_path || *t_path) && t.text == e.text;
-                if t.text != expected && !std_module {
+                // A homonym may stay English where it names something not
+                // ours; an attribute's name must.
+                let place = if *e_path == Place::Other { *t_path } else { *e_path };
+                let expected = match place {
+                    Place::Attribute => &e.text,
+                    _ => expected,
+                };
+                let kept = glossary.keeps_english(&e.text, place) && t.text == e.text;
+                if t.text != expected && !kept {
                     let message = identifier_mismatch(&t.text, expected, &e.text);
                     problems.push(mismatch(t.line, e.line, message));
                 }
@@ -315,10 +320,9 @@ struct Token {
 
 #[derive(Debug, PartialEq, Eq)]
 enum Kind {
-    /// `path`: next to `::`, inside a `use` item, after `.` or as an
-    /// attribute's name, where a homonym (`thread`, `build`) may name the
-    /// std module, another crate's method or an attribute.
-    Ident { path: bool },
+    /// `path`: where it stands, for the homonyms (inside a `use` item:
+    /// [`Place::Path`]).
+    Ident { path: Place },
     /// A string literal, by its prefix (`""`, `b`, `c`): its text is free.
     Str(String),
     /// `joint` when glued to the next punctuation (`::`).
@@ -347,18 +351,23 @@ fn tokenize(source: &str) -> Result<Vec<Token>, LexError> {
             let at = index.checked_sub(back)?;
             tokens.get(at).map(|token| token.text.as_str())
         };
-        // A method call (`.build()`, not `..`) or an attribute's name
-        // (`#[path = ...]`, `#![allow]`): where another crate's name or
-        // Rust's own stays English.
-        let method = before(1) == Some(".") && before(2) != Some(".");
-        let attribute = before(1) == Some("[")
-            && (before(2) == Some("#") || (before(2) == Some("!") && before(3) == Some("#")));
-        let next_to_path = path_separator(&tokens, index + 1)
+        let place = if path_separator(&tokens, index + 1)
             || (index >= 2 && path_separator(&tokens, index - 2))
-            || method
-            || attribute;
+        {
+            Place::Path
+        } else if before(1) == Some("[")
+            && (before(2) == Some("#") || (before(2) == Some("!") && before(3) == Some("#")))
+        {
+            Place::Attribute
+        } else if before(1) == Some(".") && before(2) != Some(".") {
+            Place::Method
+        } else {
+            Place::Other
+        };
         if let Kind::Ident { path } = &mut tokens[index].kind {
-            *path |= next_to_path;
+            if *path == Place::Other {
+                *path = place;
+            }
         }
     }
     Ok(tokens)
@@ -374,7 +383,12 @@ fn flatten(stream: TokenStream, in_use: bool, out: &mut Vec<Token>) {
             TokenTree::Ident(ident) => {
                 let text = ident.to_string();
                 in_use_here |= text == "use";
-                (text, Kind::Ident { path: in_use_here })
+                (
+                    text,
+                    Kind::Ident {
+                        path: if in_use_here { Place::Path } else { Place::Other },
+                    },
+                )
             }
             TokenTree::Punct(punct) => {
                 let joint = punct.spacing() == Spacing::Joint;

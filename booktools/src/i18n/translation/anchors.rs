@@ -19,7 +19,7 @@
 
 use super::po_file::{PoEntry, PoFile};
 use super::{entry_problem, Problem};
-use crate::i18n::glossary::Glossary;
+use crate::i18n::glossary::{Glossary, Place};
 use mdbook_markdown::pulldown_cmark::{Event, Parser, Tag};
 use std::collections::BTreeMap;
 
@@ -59,8 +59,8 @@ fn anchors(text: &str, map_code: impl Fn(&str) -> String) -> Anchors {
     found
 }
 
-/// `code` with every identifier translated through `glossary`; a std
-/// homonym next to `::` keeps its English name (`thread::spawn`).
+/// `code` with every identifier translated through `glossary`, but where a
+/// homonym keeps its English name (`thread::spawn`, `.build()`).
 fn translate_code(code: &str, glossary: &Glossary) -> String {
     let mut out = String::new();
     let mut word = String::new();
@@ -72,9 +72,10 @@ fn translate_code(code: &str, glossary: &Glossary) -> String {
             if next.is_some_and(|n| n == '_' || n.is_ascii_alphanumeric()) {
                 continue;
             }
-            let in_path =
-                next == Some(':') || (index > word.len() && chars[index - word.len()] == ':');
-            if glossary.is_std_homonym(&word) && in_path {
+            let start = index + 1 - word.len();
+            let before: String = chars[..start].iter().collect();
+            let after: String = chars[index + 1..].iter().collect();
+            if glossary.keeps_english(&word, Place::between(&before, &after)) {
                 out.push_str(&word);
             } else {
                 out.push_str(glossary.translate(&word));
