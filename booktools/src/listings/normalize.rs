@@ -6,7 +6,8 @@
 //! - the target directory becomes `/projects/<package>/target`;
 //! - the duration of the `Finished` line becomes [`FIXED_DURATION`];
 //! - cargo's `Blocking waiting for file lock` lines, which depend on what
-//!   else runs on the machine, and its `Downloading`/`Downloaded` lines,
+//!   else runs on the machine, and its `Updating crates.io index`,
+//!   `Downloading` and `Downloaded` lines,
 //!   which depend on what its cache already holds, are dropped;
 //! - the dependencies compiled at once (consecutive `Compiling`/`Checking`
 //!   lines of registry crates) are listed in name order: cargo prints them
@@ -51,7 +52,9 @@ pub struct MachinePaths {
 static FINISHED: LazyLock<Regex> =
     LazyLock::new(|| Regex::new(r"(?m)^(\s*Finished .*) in \d[\d.hm ]*s$").expect("valid"));
 static BLOCKING: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"(?m)^\s*(Blocking waiting for file lock|Downloading crates|Downloaded ).*\n?")
+    Regex::new(
+        r"(?m)^\s*(Blocking waiting for file lock|Updating crates\.io index|Downloading crates|Downloaded ).*\n?",
+    )
         .expect("valid")
 });
 /// `test result: ... finished in 0.42s`.
@@ -174,7 +177,8 @@ warning: /projects/hello/Cargo.toml: unused key
             target_dir: PathBuf::from("/book/target/l"),
             package: "hello".to_string(),
         };
-        let raw = " Downloading crates ...
+        let raw = "    Updating crates.io index
+ Downloading crates ...
   Downloaded libc v0.2.1
    Compiling libc v0.2.1
     Checking cfg-if v1.0.0

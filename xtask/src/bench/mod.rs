@@ -9,8 +9,8 @@ use std::path::Path;
 use std::time::{Duration, Instant};
 
 mod listings;
-mod search;
 mod pools;
+mod search;
 mod server;
 pub mod site;
 mod skeptic;

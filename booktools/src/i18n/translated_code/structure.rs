@@ -226,7 +226,11 @@ fn compare_rust_file(
                 }
                 // A homonym may stay English where it names something not
                 // ours; an attribute's name must.
-                let place = if *e_path == Place::Other { *t_path } else { *e_path };
+                let place = if *e_path == Place::Other {
+                    *t_path
+                } else {
+                    *e_path
+                };
                 let expected = match place {
                     Place::Attribute => &e.text,
                     _ => expected,
@@ -386,7 +390,11 @@ fn flatten(stream: TokenStream, in_use: bool, out: &mut Vec<Token>) {
                 (
                     text,
                     Kind::Ident {
-                        path: if in_use_here { Place::Path } else { Place::Other },
+                        path: if in_use_here {
+                            Place::Path
+                        } else {
+                            Place::Other
+                        },
                     },
                 )
             }
