@@ -9,9 +9,8 @@ use std::{
     panic::{self, AssertUnwindSafe},
     process::{Command, Stdio},
     sync::{
-        Arc, Condvar, Mutex,
         atomic::{AtomicUsize, Ordering},
-        mpsc,
+        mpsc, Arc, Condvar, Mutex,
     },
     thread,
     time::{Duration, Instant},
@@ -19,7 +18,7 @@ use std::{
 
 const TAILLE: usize = 4;
 const MISSIONS: usize = 8;
-const PATIENCE: Duration = Duration::from_secs(10);
+const PATIENCE: Duration = Duration::from_secs(3);
 const ECHEANCE: Duration = Duration::from_secs(30);
 
 // Des missions qui s'attendent : chacune participer que `TAILLE` missions
