@@ -162,15 +162,7 @@ pub fn bad_input(layout: &BookLayout, language: &Language, trial: &str) -> Resul
             problems.push("a thread of the server panicked".to_string());
         }
         server.kill();
-        if !problems.is_empty() {
-            bail!(
-                "{}:\n- {}\n{}",
-                listing.id(),
-                problems.join("\n- "),
-                server.report()
-            );
-        }
-        Ok(())
+        super::verdict(&listing.id(), &problems, &server)
     })
 }
 
@@ -256,14 +248,7 @@ fn shutdown_on(
         }
         let lines: Vec<String> = server.lines.iter().map(|l| l.text.clone()).collect();
         problems.extend(shutdown_story::story_problems(&lines, 1, &source));
-        if !problems.is_empty() {
-            bail!(
-                "{} (signal {signal}):\n- {}\n{}",
-                listing.id(),
-                problems.join("\n- "),
-                server.report()
-            );
-        }
-        Ok(())
+        let what = format!("{} (signal {signal})", listing.id());
+        super::verdict(&what, &problems, &server)
     })
 }

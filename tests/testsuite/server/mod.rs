@@ -84,6 +84,15 @@ fn failed(error: anyhow::Error) -> Failed {
 }
 
 /// The listing `name` of `language`.
+/// The verdict of a server run: an error naming `what` (the listing), each
+/// problem found, and what the server printed; `Ok` without problems.
+fn verdict(what: &str, problems: &[String], server: &process::Running) -> Result<()> {
+    if problems.is_empty() {
+        return Ok(());
+    }
+    bail!("{what}:\n- {}\n{}", problems.join("\n- "), server.report())
+}
+
 fn listing(language: &Language, name: &str) -> Result<Listing> {
     listings::discover(language)?
         .into_iter()

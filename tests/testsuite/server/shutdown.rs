@@ -151,15 +151,7 @@ pub fn serves_concurrently(
             problems.push(format!("{error:#}"));
         }
         server.kill();
-        if !problems.is_empty() {
-            bail!(
-                "{}:\n- {}\n{}",
-                listing.id(),
-                problems.join("\n- "),
-                server.report()
-            );
-        }
-        Ok(())
+        super::verdict(&listing.id(), &problems, &server)
     })
 }
 
