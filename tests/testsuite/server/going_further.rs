@@ -18,7 +18,7 @@
 //! - `server::going_further_messages::<language>`: the data is in both
 //!   listings' code.
 
-use super::{listing, with_own_address};
+use super::{listing, with_own_address, STARTUP};
 use anyhow::{bail, Result};
 use booktools::languages::{BookLayout, Language};
 use booktools::listings::Listing;
@@ -33,9 +33,6 @@ use std::io::ErrorKind;
 use std::net::TcpStream;
 use std::path::PathBuf;
 use std::time::{Duration, Instant};
-
-/// The longest wait for a started binary to accept its first connection.
-const STARTUP: Duration = Duration::from_secs(30);
 
 /// The longest the server may take to answer a bad request, or to close a
 /// silent client once its read timeout passed (the listing's is 5 s).
@@ -187,15 +184,8 @@ fn shutdown_on(
     source.connections = 1;
     let address = source.address;
     with_own_address(trial, &layout.root, address, || {
-        let command = listing_binary::server_command(&listing, &binary);
-        let mut server = Running::start(command, false)?;
-        let mut slow = http_client::send_get_when_listening(
-            address,
-            "/sleep",
-            Instant::now() + STARTUP,
-            || server.ensure_running(),
-        )?;
-        let slow_sent_at = Instant::now();
+        let (mut server, mut slow, slow_sent_at) =
+            super::start_and_get(&listing, &binary, address, "/sleep")?;
         let deadline = slow_sent_at + source.pause + EXIT_MARGIN;
         let has = |kind| {
             let source = &source;

@@ -84,6 +84,9 @@ fn failed(error: anyhow::Error) -> Failed {
 }
 
 /// The listing `name` of `language`.
+/// The longest wait for a started binary to accept its first connection.
+const STARTUP: Duration = Duration::from_secs(30);
+
 /// The verdict of a server run: an error naming `what` (the listing), each
 /// problem found, and what the server printed; `Ok` without problems.
 fn verdict(what: &str, problems: &[String], server: &process::Running) -> Result<()> {
@@ -91,6 +94,26 @@ fn verdict(what: &str, problems: &[String], server: &process::Running) -> Result
         return Ok(());
     }
     bail!("{what}:\n- {}\n{}", problems.join("\n- "), server.report())
+}
+
+/// Starts the server `binary` of `listing` and sends it `GET <path>` as
+/// soon as it listens on `address` (within [`STARTUP`]): the server, the
+/// request's connection and when the request was sent.
+fn start_and_get(
+    listing: &Listing,
+    binary: &Path,
+    address: SocketAddr,
+    path: &str,
+) -> Result<(process::Running, std::net::TcpStream, Instant)> {
+    let command = booktools::server::listing_binary::server_command(listing, binary);
+    let mut server = process::Running::start(command, false)?;
+    let stream = booktools::server::http_client::send_get_when_listening(
+        address,
+        path,
+        Instant::now() + STARTUP,
+        || server.ensure_running(),
+    )?;
+    Ok((server, stream, Instant::now()))
 }
 
 fn listing(language: &Language, name: &str) -> Result<Listing> {

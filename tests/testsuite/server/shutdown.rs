@@ -13,24 +13,19 @@
 //! - `server::messages::<language>`: the `[server]` data the runs are read
 //!   with (setup and messages) is, word for word, in both listings' code.
 
-use super::{listing, with_own_address};
+use super::{listing, with_own_address, STARTUP};
 use anyhow::{bail, Result};
 use booktools::languages::{BookLayout, Language};
 use booktools::listings::Listing;
-use booktools::process::Running;
 use booktools::server::http_client;
 use booktools::server::listing_binary;
 use booktools::server::shutdown_run::{self, Outcome, Pacing, EXIT_MARGIN};
 use booktools::server::source::ServerSource;
 use booktools::server::transcript::TranscriptSpec;
 use std::path::{Path, PathBuf};
-use std::time::{Duration, Instant};
 
 /// The chapter's final code, which serves forever.
 pub const FINAL_CODE: &str = "no-listing-08-final-code";
-
-/// The longest wait for a started binary to accept its first connection.
-const STARTUP: Duration = Duration::from_secs(30);
 
 /// The shutdown listing of `language`.
 fn shutdown_listing(layout: &BookLayout, language: &Language) -> Result<Listing> {
@@ -114,15 +109,8 @@ pub fn serves_concurrently(
 ) -> Result<()> {
     let address = source.address;
     with_own_address(trial, &layout.root, address, || {
-        let command = listing_binary::server_command(listing, binary);
-        let mut server = Running::start(command, false)?;
-        let mut slow = http_client::send_get_when_listening(
-            address,
-            "/sleep",
-            Instant::now() + STARTUP,
-            || server.ensure_running(),
-        )?;
-        let slow_sent_at = Instant::now();
+        let (mut server, mut slow, slow_sent_at) =
+            super::start_and_get(listing, binary, address, "/sleep")?;
         let mut fast = http_client::send_get(address, "/")?;
         // Bounded by the pause: a server handling one request at a time
         // would answer only after the slow request.
