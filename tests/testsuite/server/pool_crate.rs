@@ -20,16 +20,17 @@ use super::listing;
 use super::shutdown::serves_concurrently;
 use anyhow::{bail, ensure, Context, Result};
 use booktools::languages::{BookLayout, Language};
-use booktools::process;
-use booktools::server::listing_binary::{self, BUILD_TIMEOUT};
+use booktools::listings::compile::{self, CargoCommand, CompileSettings};
+use booktools::server::listing_binary;
 use booktools::server::pool_bench::PoolBench;
 use booktools::server::source::ServerSource;
 
 /// The crate-based server.
 pub const POOL_CRATE: &str = "no-listing-09-pool-crate";
 
-/// Its tests of both pools, in the crate.
+/// Its tests of both pools, in the crate, and the command that runs them.
 const ROBUSTNESS_TESTS: &str = "tests/robustness.rs";
+const ROBUSTNESS_COMMAND: &str = "$ cargo test --test robustness";
 
 /// The chapter that compares the pools (source language).
 const CHAPTER: &str = "ch20-04-01-pool-crate.md";
@@ -63,24 +64,22 @@ pub fn pool_robustness(layout: &BookLayout, language: &Language, _: &str) -> Res
             path.display()
         );
     }
-    let target_dir = listing_binary::target_dir(&layout.root, "pool-robustness", &listing);
-    let args = [
-        "test",
-        "--color",
-        "never",
-        "--locked",
-        "--test",
-        "robustness",
-    ];
-    let cargo = listing_binary::cargo_in(&listing, &target_dir, &args);
-    let done = process::run(cargo, BUILD_TIMEOUT)?;
+    // Through the listings' compile cache, like the `cargo test` outputs of
+    // the other listings: a warm run reruns nothing while the crate is
+    // unchanged. Its own target folders, never those of the listing checks.
+    let command = CargoCommand::parse(ROBUSTNESS_COMMAND).context("a cargo command")?;
+    let settings = CompileSettings {
+        target_root: layout.root.join("target").join("pool-robustness"),
+        ..CompileSettings::for_book(&layout.root)
+    };
+    let run = compile::compile(&listing, &command, &settings)?;
     let passed = format!("test result: ok. {} passed", tests.len());
-    if !done.status.success() || !done.output.contains(&passed) {
+    if !run.succeeded || !run.output.contains(&passed) {
         bail!(
-            "`cargo test --test robustness` in {} did not pass all {} tests:\n{}",
+            "`{ROBUSTNESS_COMMAND}` in {} did not pass all {} tests:\n{}",
             listing.dir.display(),
             tests.len(),
-            done.output
+            run.output
         );
     }
     Ok(())
