@@ -17,6 +17,11 @@ pub const BINARY_NAME: &str = "main";
 /// The longest a build may take.
 pub const BUILD_TIMEOUT: Duration = Duration::from_secs(300);
 
+/// The purpose folder of every server binary build (the tests, the
+/// transcripts, the benches): one build per listing, shared, since they all
+/// run the same `cargo build` (cargo's lock orders concurrent builds).
+pub const SERVERS: &str = "servers";
+
 /// `<root>/target/<purpose>/<language>/<chapter>/<listing>`.
 pub fn target_dir(root: &Path, purpose: &str, listing: &Listing) -> PathBuf {
     root.join("target")

@@ -260,7 +260,7 @@ pub fn regenerate(
     mut progress: impl FnMut(&str),
 ) -> Result<String> {
     let source = ServerSource::load(root, listing)?;
-    let target_dir = listing_binary::target_dir(root, "transcripts", listing);
+    let target_dir = listing_binary::target_dir(root, listing_binary::SERVERS, listing);
     let mut runs = Vec::new();
     for attempt in 1..=spec.attempts {
         if target_dir.exists() {

@@ -38,7 +38,7 @@ use std::time::{Duration, Instant};
 /// silent client once its read timeout passed (the listing's is 5 s).
 const ANSWER: Duration = Duration::from_secs(15);
 
-/// The listing `name` built under `target/server-tests/`, its `[server]`
+/// The listing `name` built under `target/servers/`, its `[server]`
 /// data and the `[going_further]` data, once the data matches its code.
 fn built(
     layout: &BookLayout,
@@ -52,7 +52,7 @@ fn built(
         bail!("{}", problems.join("\n"));
     }
     let source = ServerSource::load(&layout.root, &listing)?;
-    let target_dir = listing_binary::target_dir(&layout.root, "server-tests", &listing);
+    let target_dir = listing_binary::target_dir(&layout.root, listing_binary::SERVERS, &listing);
     let binary = listing_binary::build(&listing, &target_dir)?;
     Ok((listing, binary, source, data))
 }

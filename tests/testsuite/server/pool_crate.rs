@@ -38,7 +38,7 @@ const CHAPTER: &str = "ch20-04-01-pool-crate.md";
 pub fn pool_crate_serves(layout: &BookLayout, language: &Language, trial: &str) -> Result<()> {
     let listing = listing(language, POOL_CRATE)?;
     let source = ServerSource::load(&layout.root, &listing)?;
-    let target_dir = listing_binary::target_dir(&layout.root, "server-tests", &listing);
+    let target_dir = listing_binary::target_dir(&layout.root, listing_binary::SERVERS, &listing);
     let binary = listing_binary::build(&listing, &target_dir)?;
     serves_concurrently(layout, &listing, &binary, &source, trial)
 }

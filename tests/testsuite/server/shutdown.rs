@@ -32,7 +32,7 @@ fn shutdown_listing(layout: &BookLayout, language: &Language) -> Result<Listing>
     TranscriptSpec::load(layout)?.listing(language)
 }
 
-/// `listing` built under `target/server-tests/`, and its server's data.
+/// `listing` built under `target/servers/`, and its server's data.
 ///
 /// The precondition of a run: the data is the listing's code and the
 /// listing builds. When not, `server::messages::<language>` or the
@@ -47,7 +47,8 @@ pub fn built(
     let (problem, test) = match source.source_problems(shuts_down)?.into_iter().next() {
         Some(problem) => (problem, format!("server::messages::{}", listing.language)),
         None => {
-            let target_dir = listing_binary::target_dir(&layout.root, "server-tests", listing);
+            let target_dir =
+                listing_binary::target_dir(&layout.root, listing_binary::SERVERS, listing);
             match listing_binary::build(listing, &target_dir) {
                 Ok(binary) => return Ok(Some((binary, source))),
                 Err(error) => {

@@ -33,7 +33,7 @@ pub fn run(root: &Path) -> Result<()> {
     for listing in &listings {
         let server = ServerSource::load(root, listing)?;
         let page = server.hello_page()?;
-        let target_dir = listing_binary::target_dir(root, "pool-bench", listing);
+        let target_dir = listing_binary::target_dir(root, listing_binary::SERVERS, listing);
         let binary = listing_binary::build(listing, &target_dir)?;
         let lock = PortLock::acquire(root, server.address, DEFAULT_LOCK_WAIT)?;
         for load in bench.loads() {

@@ -36,7 +36,7 @@ pub fn run(root: &Path, runs: usize) -> Result<()> {
     for language in &layout.languages {
         let listing = spec.listing(language)?;
         let source = ServerSource::load(root, &listing)?;
-        let target_dir = listing_binary::target_dir(root, "server-bench", &listing);
+        let target_dir = listing_binary::target_dir(root, listing_binary::SERVERS, &listing);
         let binary = listing_binary::build(&listing, &target_dir)?;
         let lock = PortLock::acquire(root, source.address, DEFAULT_LOCK_WAIT)?;
         let (mut shutdowns, mut fast_answers) = (Vec::new(), Vec::new());
