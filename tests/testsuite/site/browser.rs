@@ -12,8 +12,8 @@
 //! and accented forms it matched), checks that the browser's search
 //! analysis gives the tokens the index was built with (every word of the
 //! book, and `analysis-words.toml`), opens an unknown address under that
-//! language (its own 404 page) and switches back. Screenshots go to
-//! `target/tmp/browser/`.
+//! language (its own 404 page) and switches back. When a step fails, the
+//! page as it was is saved to `target/tmp/browser/failure.png`.
 //!
 //! Chromium is driven by `headless_chrome`, over the DevTools protocol:
 //! unlike the WebDriver clients (`fantoccini`, `thirtyfour`), it needs no
@@ -36,6 +36,7 @@ use headless_chrome::protocol::cdp::Emulation;
 use headless_chrome::protocol::cdp::Page::CaptureScreenshotFormatOption;
 use headless_chrome::{Browser, LaunchOptions, Tab};
 use libtest_mimic::Trial;
+use serde::de::DeserializeOwned;
 use serde::Deserialize;
 use serde_json::Value;
 use std::collections::BTreeMap;
@@ -48,6 +49,10 @@ const CHAPTER_SOURCE: &str = "src/ch20-03-graceful-shutdown-and-cleanup.md";
 
 /// The longest wait for anything: a page, an element, a search.
 const WAIT: Duration = Duration::from_secs(20);
+
+/// How often a wait looks again: a look is one DevTools round trip of a
+/// millisecond or two (the client's default is 100 ms).
+const POLL: Duration = Duration::from_millis(10);
 
 /// Chromium flags besides `--headless`, `--no-sandbox` (the tests may run
 /// as root), `--disable-gpu` and the fresh `--user-data-dir` the launch
@@ -196,13 +201,37 @@ fn a_reader_switches_language_searches_and_switches_back(chromium: &Path) -> Res
         .collect();
     let server = StaticServer::start("127.0.0.1:0".parse()?, mounts, false)?;
     let browser = launch(chromium)?;
-    let tab = browser.new_tab()?;
+    // The tab Chromium opens with (a new one costs half a second).
+    let tab = wait_for("Chromium's first tab", || {
+        let tabs = browser
+            .get_tabs()
+            .lock()
+            .map_err(|_| anyhow::anyhow!("tabs"))?;
+        Ok(tabs.first().cloned())
+    })?;
     tab.set_default_timeout(WAIT);
+    let read = read(&tab, &server, site, (source, &others), &pages, &words.words);
+    // What the reader saw when something failed, for the one who reads
+    // the failure.
+    if let Err(failure) = read {
+        let shot = screenshot(&tab).unwrap_or_else(|error| format!("no screenshot: {error:#}"));
+        bail!("{failure:#}\n(the page as it was: {shot})");
+    }
+    Ok(())
+}
 
-    goto(&tab, &server.url(&source.chapter_path))?;
-    check_chapter(&tab, source, &pages)?;
-    screenshot(&tab, source, "chapter")?;
-    search(&tab, &server, source, &words.words)?;
+/// The reader's walk through the site (`words`: `analysis-words.toml`).
+fn read(
+    tab: &Tab,
+    server: &StaticServer,
+    site: &BuiltSite,
+    (source, others): (&Page, &[&Page]),
+    pages: &[Page],
+    words: &[String],
+) -> Result<()> {
+    goto(tab, &server.url(&source.chapter_path))?;
+    check_chapter(tab, source, pages)?;
+    search(tab, server, source, words)?;
     for page in others {
         ensure!(
             page.title != source.title,
@@ -210,33 +239,30 @@ fn a_reader_switches_language_searches_and_switches_back(chromium: &Path) -> Res
             source.title,
             page.language
         );
-        switch_language(&tab, &server, page)?;
-        check_chapter(&tab, page, &pages)?;
-        screenshot(&tab, page, "chapter")?;
-        search(&tab, &server, page, &words.words)?;
+        switch_language(tab, server, page)?;
+        check_chapter(tab, page, pages)?;
+        search(tab, server, page, words)?;
         check_not_found_page(
-            &tab,
-            &server,
+            tab,
+            server,
             &site.plan.language_site_url(&page.language),
             page,
         )?;
-        goto(&tab, &server.url(&page.chapter_path))?;
-        switch_language(&tab, &server, source)?;
-        check_chapter(&tab, source, &pages)?;
+        goto(tab, &server.url(&page.chapter_path))?;
+        switch_language(tab, server, source)?;
+        check_chapter(tab, source, pages)?;
     }
-    read_without_javascript(&browser, &server, &pages)
+    read_without_javascript(tab, server, pages)
 }
 
-/// Each language's chapter in a tab with JavaScript disabled: its title,
-/// menu title and search placeholder are already in its language.
-fn read_without_javascript(browser: &Browser, server: &StaticServer, pages: &[Page]) -> Result<()> {
-    let tab = browser.new_tab()?;
-    tab.set_default_timeout(WAIT);
+/// Each language's chapter with JavaScript disabled: its title, menu title
+/// and search placeholder are already in its language.
+fn read_without_javascript(tab: &Tab, server: &StaticServer, pages: &[Page]) -> Result<()> {
     tab.call_method(Emulation::SetScriptExecutionDisabled { value: true })?;
     for page in pages {
-        goto(&tab, &server.url(&page.chapter_path))?;
+        goto(tab, &server.url(&page.chapter_path))?;
         let (title, menu_title, placeholder, switch): (String, String, String, bool) = js(
-            &tab,
+            tab,
             "[document.title, document.querySelector('.menu-title').textContent.trim(),
               document.getElementById('mdbook-searchbar').placeholder,
               document.getElementById('language-switch-toggle') !== null]",
@@ -274,24 +300,37 @@ fn launch(chromium: &Path) -> Result<Browser> {
     Browser::new(options).with_context(|| format!("starting {}", chromium.display()))
 }
 
+/// Opens `url` and waits until it is loaded ([`loaded`]). Not the
+/// client's `wait_until_navigated`: it waits for Chromium's
+/// `networkAlmostIdle`, half a second of quiet after every page.
 fn goto(tab: &Tab, url: &str) -> Result<()> {
-    tab.navigate_to(url)?
-        .wait_until_navigated()
-        .with_context(|| format!("loading {url}"))?;
-    Ok(())
+    js::<bool>(tab, "(window.bookTestLeaving = true)")?;
+    tab.navigate_to(url)?;
+    loaded(tab, url)
 }
 
-fn screenshot(tab: &Tab, page: &Page, what: &str) -> Result<()> {
-    let path = Path::new(env!("CARGO_TARGET_TMPDIR"))
-        .join("browser")
-        .join(format!("{}-{what}.png", page.language));
+/// Waits for the `load` of the page replacing one marked with
+/// `window.bookTestLeaving`: the mark goes with the old page. Looked at
+/// from here, not by the page ([`script`]): the page is replaced meanwhile,
+/// and may run no script at all.
+fn loaded(tab: &Tab, url: &str) -> Result<()> {
+    wait_for(&format!("{url} loaded"), || {
+        let script = "!window.bookTestLeaving && document.readyState === 'complete'";
+        Ok(js::<bool>(tab, script)?.then_some(()))
+    })
+}
+
+/// Saves what `tab` shows as `target/tmp/browser/failure.png`: its path.
+fn screenshot(tab: &Tab) -> Result<String> {
+    let path = Path::new(env!("CARGO_TARGET_TMPDIR")).join("browser/failure.png");
     std::fs::create_dir_all(path.parent().expect("a folder"))?;
     let png = tab.capture_screenshot(CaptureScreenshotFormatOption::Png, None, None, true)?;
-    std::fs::write(&path, png).with_context(|| format!("writing {}", path.display()))
+    std::fs::write(&path, png).with_context(|| format!("writing {}", path.display()))?;
+    Ok(path.display().to_string())
 }
 
 /// The value of a JavaScript expression (through JSON).
-fn js<T: serde::de::DeserializeOwned>(tab: &Tab, expression: &str) -> Result<T> {
+fn js<T: DeserializeOwned>(tab: &Tab, expression: &str) -> Result<T> {
     let value = tab
         .evaluate(&format!("JSON.stringify({expression})"), false)?
         .value;
@@ -302,69 +341,108 @@ fn js<T: serde::de::DeserializeOwned>(tab: &Tab, expression: &str) -> Result<T> 
     serde_json::from_str(json).with_context(|| format!("`{expression}` gave {json}"))
 }
 
-/// Clicks the element `selector` as the page's own scripts see a click (a
-/// DOM `click()`: the CDP mouse path of the browser client costs about half
-/// a second per click for the same handlers).
-fn click(tab: &Tab, selector: &str) -> Result<()> {
-    let clicked: bool = js(
-        tab,
-        &format!("(e => e ? (e.click(), true) : false)(document.querySelector('{selector}'))"),
-    )?;
-    ensure!(clicked, "no `{selector}` to click");
-    Ok(())
+/// Runs `body`, the statements of an async JavaScript function, in the
+/// page and gives what it returns (through JSON). The body may
+/// `await until(() => condition, 'what')`: the page looks at the condition
+/// every 10 ms, at most [`WAIT`], and the wait costs no DevTools call.
+/// Each call costs the client about 100 ms (its reader holds the socket
+/// through reads of up to 100 ms), so every step of the reader is one
+/// script: a click, what it waits for and what it reads.
+fn script<T: DeserializeOwned>(tab: &Tab, body: &str) -> Result<T> {
+    let wait = WAIT.as_millis();
+    let script = format!(
+        "(async () => {{
+            const until = async (condition, what) => {{
+                const end = Date.now() + {wait};
+                for (;;) {{
+                    const value = condition();
+                    if (value) return value;
+                    if (Date.now() > end) throw new Error(`no ${{what}} after {wait} ms`);
+                    await new Promise((resolve) => setTimeout(resolve, 10));
+                }}
+            }};
+            const visible = (selector) => document.querySelector(selector)?.checkVisibility();
+            try {{
+                return JSON.stringify({{ value: await (async () => {{ {body} }})() }});
+            }} catch (error) {{
+                return JSON.stringify({{ error: error.message }});
+            }}
+        }})()"
+    );
+    #[derive(Deserialize)]
+    #[serde(rename_all = "lowercase")]
+    enum Outcome<T> {
+        Value(T),
+        Error(String),
+    }
+    let value = tab.evaluate(&script, true)?.value;
+    let json = value
+        .as_ref()
+        .and_then(Value::as_str)
+        .with_context(|| format!("no value from `{body}`"))?;
+    match serde_json::from_str(json).with_context(|| format!("`{body}` gave {json}"))? {
+        Outcome::Value(value) => Ok(value),
+        Outcome::Error(error) => bail!("{error}"),
+    }
 }
 
 /// Polls `found` until it gives a value, at most [`WAIT`]; errors (a page
 /// being replaced) count as not yet.
 fn wait_for<T>(what: &str, mut found: impl FnMut() -> Result<Option<T>>) -> Result<T> {
-    headless_chrome::util::Wait::with_timeout(WAIT)
+    headless_chrome::util::Wait::new(WAIT, POLL)
         .until(|| found().ok().flatten())
         .map_err(|_| anyhow::anyhow!("no {what} after {WAIT:?}"))
-}
-
-/// Waits until the element `selector` is displayed.
-fn wait_visible(tab: &Tab, selector: &str) -> Result<()> {
-    let script = format!("document.querySelector('{selector}')?.checkVisibility() ?? false");
-    wait_for(&format!("visible `{selector}`"), || {
-        Ok(js::<bool>(tab, &script)?.then_some(()))
-    })
 }
 
 /// Checks the chapter page of `page.language` (language switch in place):
 /// its language, title, visible code, and chrome.
 fn check_chapter(tab: &Tab, page: &Page, pages: &[Page]) -> Result<()> {
-    wait_visible(tab, "#language-switch-toggle")?;
-    let (language, title, placeholder, toc_title): (String, String, String, String) = js(
+    #[derive(Deserialize)]
+    struct Chapter {
+        language: String,
+        title: String,
+        placeholder: String,
+        toc_title: String,
+        /// `innerText`, what the reader sees: hidden lines are left out.
+        blocks: Vec<String>,
+    }
+    let shown: Chapter = script(
         tab,
-        "[document.documentElement.lang, document.querySelector('main h1').innerText,
-          document.getElementById('mdbook-searchbar').placeholder,
-          document.getElementById('mdbook-sidebar-toggle').title]",
+        "await until(() => visible('#language-switch-toggle') && visible('main pre > code'),
+                     'language switch and code');
+         return {
+             language: document.documentElement.lang,
+             title: document.querySelector('main h1').innerText,
+             placeholder: document.getElementById('mdbook-searchbar').placeholder,
+             toc_title: document.getElementById('mdbook-sidebar-toggle').title,
+             blocks: Array.from(document.querySelectorAll('main pre > code')).map(c => c.innerText),
+         };",
     )?;
     ensure!(
-        language == page.language,
-        "the page says <html lang={language}>, expected `{}`",
+        shown.language == page.language,
+        "the page says <html lang={}>, expected `{}`",
+        shown.language,
         page.language
     );
     ensure!(
-        title == page.title,
-        "the chapter title reads `{title}`, expected `{}`",
+        shown.title == page.title,
+        "the chapter title reads `{}`, expected `{}`",
+        shown.title,
         page.title
     );
-    wait_visible(tab, "main pre > code")?;
-    // `innerText` is what the reader sees: hidden lines are left out.
-    let blocks: Vec<String> = js(
-        tab,
-        "Array.from(document.querySelectorAll('main pre > code')).map(c => c.innerText)",
-    )?;
     let definition = format!("impl Drop for {} {{", page.pool);
     ensure!(
-        blocks.iter().any(|block| block.contains(&definition)),
+        shown.blocks.iter().any(|block| block.contains(&definition)),
         "no visible `{definition}` in the `{}` chapter's {} code blocks",
         page.language,
-        blocks.len()
+        shown.blocks.len()
     );
     for foreign in pages.iter().filter(|other| other.pool != page.pool) {
-        if let Some(block) = blocks.iter().find(|block| block.contains(&foreign.pool)) {
+        if let Some(block) = shown
+            .blocks
+            .iter()
+            .find(|block| block.contains(&foreign.pool))
+        {
             bail!(
                 "`{}` (the `{}` code) on the `{}` page:\n{block}",
                 foreign.pool,
@@ -377,8 +455,8 @@ fn check_chapter(tab: &Tab, page: &Page, pages: &[Page]) -> Result<()> {
         check_hidden_lines_button(tab, titles)?;
     }
     for (key, shown) in [
-        ("searchPlaceholder", &placeholder),
-        ("toggleTableOfContents", &toc_title),
+        ("searchPlaceholder", &shown.placeholder),
+        ("toggleTableOfContents", &shown.toc_title),
     ] {
         if let Some(translated) = page.chrome(key) {
             ensure!(
@@ -392,27 +470,34 @@ fn check_chapter(tab: &Tab, page: &Page, pages: &[Page]) -> Result<()> {
 }
 
 /// The button book.js adds to a block with hidden lines bears the
-/// translated title, and still shows and hides them.
+/// translated title, and still shows and hides them: clicked twice, the
+/// block's lines are shown, then hidden again, under the right title each
+/// time.
 fn check_hidden_lines_button(tab: &Tab, titles: &Value) -> Result<()> {
-    const BUTTON: &str = "document.querySelector('pre > .buttons > button:not([class])')";
     let title = |english: &str| titles[english].as_str().context(english.to_string());
-    for (english, hidden_after) in [("Show hidden lines", false), ("Hide lines", true)] {
-        let wanted = title(english)?;
-        let state = format!("[{BUTTON}.title, {BUTTON}.closest('pre').querySelector('code').classList.contains('hide-boring')]");
-        let (shown, hidden): (String, bool) = wait_for(&format!("the title `{wanted}`"), || {
-            let (shown, hidden): (String, bool) = js(tab, &state)?;
-            Ok((shown == wanted).then_some((shown, hidden)))
-        })?;
+    let wanted = [title("Show hidden lines")?, title("Hide lines")?];
+    let states: Vec<(String, bool)> = script(
+        tab,
+        &format!(
+            "const button = document.querySelector('pre > .buttons > button:not([class])');
+             const hidden = () => button.closest('pre').querySelector('code').classList.contains('hide-boring');
+             const states = [];
+             for (const [title, hiddenAfter] of [[{}, false], [{}, true]]) {{
+                 await until(() => button.title === title, `the title ${{title}}`);
+                 states.push([button.title, hidden()]);
+                 button.click();
+                 await until(() => hidden() === hiddenAfter, 'the hidden lines to toggle');
+             }}
+             return states;",
+            serde_json::to_string(wanted[0])?,
+            serde_json::to_string(wanted[1])?
+        ),
+    )?;
+    for ((shown, hidden), hidden_before) in states.iter().zip([true, false]) {
         ensure!(
-            hidden != hidden_after,
+            *hidden == hidden_before,
             "the button `{shown}` on a block with hidden={hidden}"
         );
-        js::<bool>(tab, &format!("({BUTTON}.click(), true)"))?;
-        let now_hidden = wait_for("the hidden lines to toggle", || {
-            let (_, hidden): (String, bool) = js(tab, &state)?;
-            Ok((hidden == hidden_after).then_some(hidden))
-        })?;
-        ensure!(now_hidden == hidden_after);
     }
     Ok(())
 }
@@ -420,42 +505,60 @@ fn check_hidden_lines_button(tab: &Tab, titles: &Value) -> Result<()> {
 /// Opens the language switch, checks that it is accessible and leads to the
 /// same chapter in `target.language`, follows it and waits for that page.
 fn switch_language(tab: &Tab, server: &StaticServer, target: &Page) -> Result<()> {
-    wait_visible(tab, "#language-switch-toggle")?;
-    // WCAG 2.5.3: the accessible name holds the visible text (`FR`).
-    let (label, text): (String, String) = js(
-        tab,
-        "(t => [t.getAttribute('aria-label'), t.innerText.trim()])\
-         (document.getElementById('language-switch-toggle'))",
-    )?;
-    ensure!(
-        !text.is_empty() && label.starts_with(&text),
-        "the language switch shows `{text}` but is named `{label}`"
-    );
-    click(tab, "#language-switch-toggle")?;
+    #[derive(Deserialize)]
+    struct Switch {
+        label: String,
+        text: String,
+        small: Vec<String>,
+        href: String,
+    }
     let link = format!("#language-switch-{}", target.language);
-    wait_visible(tab, &link)?;
-    screenshot(tab, target, "language-menu")?;
-    // WCAG 2.5.8: every target of the switch is at least 24 by 24 pixels.
-    let small: Vec<String> = js(
+    let switch: Switch = script(
         tab,
-        "Array.from(document.querySelectorAll('#language-switch-toggle, .language-switch-list a'))\
-         .filter(e => { const r = e.getBoundingClientRect(); return r.width < 24 || r.height < 24; })\
-         .map(e => e.id + ' ' + e.getBoundingClientRect().width + 'x' + e.getBoundingClientRect().height)",
+        &format!(
+            "const toggle = await until(() => visible('#language-switch-toggle')
+                                             && document.getElementById('language-switch-toggle'),
+                                       'language switch');
+             const [label, text] = [toggle.getAttribute('aria-label'), toggle.innerText.trim()];
+             toggle.click();
+             const link = await until(() => visible('{link}') && document.querySelector('{link}'), '{link}');
+             const small = Array.from(document.querySelectorAll('#language-switch-toggle, .language-switch-list a'))
+                 .map(e => [e.id, e.getBoundingClientRect()])
+                 .filter(([, r]) => r.width < 24 || r.height < 24)
+                 .map(([id, r]) => `${{id}} ${{r.width}}x${{r.height}}`);
+             return {{ label, text, small, href: link.href }};"
+        ),
     )?;
+    // WCAG 2.5.3: the accessible name holds the visible text (`FR`).
     ensure!(
-        small.is_empty(),
-        "targets of the language switch under 24px: {small:?}"
+        !switch.text.is_empty() && switch.label.starts_with(&switch.text),
+        "the language switch shows `{}` but is named `{}`",
+        switch.text,
+        switch.label
     );
-    let href: String = js(tab, &format!("document.querySelector('{link}').href"))?;
+    // WCAG 2.5.8: every target of the switch is at least 24 by 24 pixels.
+    ensure!(
+        switch.small.is_empty(),
+        "targets of the language switch under 24px: {:?}",
+        switch.small
+    );
     let wanted = server.url(&target.chapter_path);
     ensure!(
-        href == wanted,
-        "the language switch leads to {href}, not to the same chapter at {wanted}"
+        switch.href == wanted,
+        "the language switch leads to {}, not to the same chapter at {wanted}",
+        switch.href
     );
-    click(tab, &link)?;
-    wait_for(&format!("page {wanted}"), || {
-        Ok((js::<String>(tab, "location.href")? == wanted).then_some(()))
-    })
+    js::<bool>(
+        tab,
+        &format!("(window.bookTestLeaving = true, document.querySelector('{link}').click(), true)"),
+    )?;
+    loaded(tab, &wanted)?;
+    let at: String = js(tab, "location.href")?;
+    ensure!(
+        at == wanted,
+        "the language switch led to {at}, not {wanted}"
+    );
+    Ok(())
 }
 
 /// `analysis-words.toml`.
@@ -471,30 +574,33 @@ struct AnalysisWords {
 /// a result with `marks` and checks the highlighted words.
 fn search(tab: &Tab, server: &StaticServer, page: &Page, words: &[String]) -> Result<()> {
     let language = &page.language;
-    click(tab, "#mdbook-search-toggle")?;
-    wait_visible(tab, "#mdbook-searchbar")?;
     let first = &page
         .searches
         .search
         .first()
         .context("no search in reader.toml")?
         .query;
-    js::<bool>(
+    script::<bool>(
         tab,
-        "(document.getElementById('mdbook-searchbar').focus(), true)",
+        "document.getElementById('mdbook-search-toggle').click();
+         await until(() => visible('#mdbook-searchbar'), 'search bar');
+         document.getElementById('mdbook-searchbar').focus();
+         return true;",
     )?;
     // The query arrives as typed text (one input event, as an input method
     // gives it), then a key release runs mdBook's search, which listens to
     // `keyup`; typing key by key costs 0.3 s a letter.
     tab.send_character(first)?.press_key("End")?;
-    wait_for(&format!("search results for `{first}`"), || {
-        let header: String = js(
-            tab,
-            "document.getElementById('mdbook-searchresults-header').innerText",
-        )?;
-        Ok(header.contains(first.as_str()).then_some(()))
-    })?;
-    screenshot(tab, page, "search")?;
+    script::<bool>(
+        tab,
+        &format!(
+            "const first = {};
+             return await until(() => document.getElementById('mdbook-searchresults-header')
+                                          .innerText.includes(first),
+                                `search results for ${{first}}`);",
+            serde_json::to_string(first)?
+        ),
+    )?;
     if let Some(analysis) = &page.analysis {
         check_analysis(tab, language, analysis, words)?;
     }
@@ -509,7 +615,7 @@ fn search(tab: &Tab, server: &StaticServer, page: &Page, words: &[String]) -> Re
         .map(|q| q.query.as_str())
         .collect();
     queries.push(&page.searches.nonsense);
-    let script = format!(
+    let all_queries = format!(
         "(async (queries) => {{
             const bar = document.getElementById('mdbook-searchbar');
             const shown = [];
@@ -530,7 +636,7 @@ fn search(tab: &Tab, server: &StaticServer, page: &Page, words: &[String]) -> Re
         }})({})",
         serde_json::to_string(&queries)?
     );
-    let value = tab.evaluate(&script, true)?.value;
+    let value = tab.evaluate(&all_queries, true)?.value;
     let json = value
         .as_ref()
         .and_then(Value::as_str)
@@ -590,17 +696,17 @@ fn search(tab: &Tab, server: &StaticServer, page: &Page, words: &[String]) -> Re
     );
     for (query, link) in follow {
         goto(tab, &link)?;
-        let wanted = &query.marks;
-        wait_for(&format!("the highlighted {wanted:?} at {link}"), || {
-            let marked: Vec<String> = js(
-                tab,
-                "Array.from(document.querySelectorAll('#mdbook-content mark')).map(m => m.textContent)",
-            )?;
-            Ok(wanted
-                .iter()
-                .all(|word| marked.contains(word))
-                .then_some(()))
-        })?;
+        script::<bool>(
+            tab,
+            &format!(
+                "const wanted = {};
+                 const marked = () => Array.from(document.querySelectorAll('#mdbook-content mark'))
+                                           .map(m => m.textContent);
+                 return await until(() => wanted.every(word => marked().includes(word)),
+                                    `the highlighted ${{wanted}} at {link}`);",
+                serde_json::to_string(&query.marks)?
+            ),
+        )?;
     }
     Ok(())
 }
@@ -698,12 +804,12 @@ fn check_not_found_page(
         tab,
         &server.url(&format!("{language_url}no-such-page/at-all.html")),
     )?;
-    wait_visible(tab, "#language-switch-toggle")?;
-    let (language, display, heading): (String, String, String) = js(
+    let (language, display, heading): (String, String, String) = script(
         tab,
-        "[document.documentElement.lang,
-          getComputedStyle(document.getElementById('mdbook-menu-bar')).display,
-          document.querySelector('main h1').innerText]",
+        "await until(() => visible('#language-switch-toggle'), 'language switch');
+         return [document.documentElement.lang,
+                 getComputedStyle(document.getElementById('mdbook-menu-bar')).display,
+                 document.querySelector('main h1').innerText];",
     )?;
     ensure!(
         language == page.language,
