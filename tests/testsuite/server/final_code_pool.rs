@@ -1,8 +1,9 @@
 //! `server::final_code_pool::<language>`: the thread pool of the chapter's
 //! final code, tested as a library in every language. The final-code
-//! listing is copied to a temporary folder with `final_code_pool_template.rs`
-//! as its `tests/pool.rs` (the template's English names taken through the
-//! glossary), and `cargo test` runs there with the book's target folder:
+//! listing is copied to `target/final-code-pool/<language>/.../crate/` with
+//! `final_code_pool_template.rs` as its `tests/pool.rs` (the template's
+//! English names taken through the glossary), and `cargo test` runs there:
+//! a file is written only when it changed, so a warm run compiles nothing.
 //! dropping the pool waits for every job and every worker thread, an idle
 //! drop returns, `new(0)` panics.
 
@@ -26,16 +27,15 @@ pub fn pool_drains_and_joins(layout: &BookLayout, language: &Language, _: &str) 
         return Ok(());
     }
     let glossary = Glossary::load(layout, &language.code)?;
-    let copy = tempfile::tempdir()?;
+    let target_dir = listing_binary::target_dir(&layout.root, "final-code-pool", &listing);
+    let copy = target_dir.join("crate");
+    let mut files = Vec::new();
     for entry in walkdir::WalkDir::new(&listing.dir).min_depth(1) {
         let entry = entry?;
         let relative = entry.path().strip_prefix(&listing.dir)?;
-        if relative.starts_with("target") || !entry.file_type().is_file() {
-            continue;
+        if !relative.starts_with("target") && entry.file_type().is_file() {
+            files.push((relative.to_path_buf(), std::fs::read(entry.path())?));
         }
-        let destination = copy.path().join(relative);
-        std::fs::create_dir_all(destination.parent().context("a file has a folder")?)?;
-        std::fs::copy(entry.path(), &destination)?;
     }
     let tests = TEMPLATE
         .replace(
@@ -44,13 +44,28 @@ pub fn pool_drains_and_joins(layout: &BookLayout, language: &Language, _: &str) 
         )
         .replace("ThreadPool", glossary.translate("ThreadPool"))
         .replace(".execute(", &format!(".{}(", glossary.translate("execute")));
-    std::fs::create_dir_all(copy.path().join("tests"))?;
-    std::fs::write(copy.path().join("tests/pool.rs"), tests)?;
+    files.push(("tests/pool.rs".into(), tests.into_bytes()));
+    // A file left from an earlier copy would be compiled too.
+    if copy.is_dir() {
+        for entry in walkdir::WalkDir::new(&copy).min_depth(1) {
+            let entry = entry?;
+            let relative = entry.path().strip_prefix(&copy)?;
+            if entry.file_type().is_file() && !files.iter().any(|(file, _)| file == relative) {
+                std::fs::remove_file(entry.path())?;
+            }
+        }
+    }
+    for (relative, content) in &files {
+        let destination = copy.join(relative);
+        if std::fs::read(&destination).ok().as_ref() != Some(content) {
+            std::fs::create_dir_all(destination.parent().context("a file has a folder")?)?;
+            std::fs::write(&destination, content)?;
+        }
+    }
 
-    let target_dir = listing_binary::target_dir(&layout.root, "final-code-pool", &listing);
     let args = ["test", "--color", "never", "--locked", "--test", "pool"];
     let mut cargo = listing_binary::cargo_in(&listing, &target_dir, &args);
-    cargo.current_dir(copy.path());
+    cargo.current_dir(&copy);
     let done = process::run(cargo, BUILD_TIMEOUT)?;
     if !done.status.success()
         || !done
