@@ -32,7 +32,31 @@ pub(super) fn messages(markdown: &str) -> Result<Vec<(usize, String)>> {
         .filter(|(event, _)| matches!(event, Event::Start(Tag::CodeBlock(_))))
         .map(|(_, lines)| lines)
         .collect();
-    Ok(extract_messages(markdown)
+    // The code left out (its lines kept, empty, so the others keep their
+    // numbers): what `gettext` extracts from code is not prose, and
+    // highlighting every listing with syntect to extract it was most of
+    // the cost of this check. A fence stays, so a block stays a block.
+    let is_fence = |line: &str| {
+        ["```", "~~~"]
+            .iter()
+            .any(|f| line.trim_start().starts_with(f))
+    };
+    let lines: Vec<&str> = markdown.split('\n').collect();
+    let without_code: Vec<&str> = (lines.iter().enumerate())
+        .map(|(index, &line)| {
+            let number = index + 1;
+            let in_code = code_blocks.iter().any(|block| {
+                block.contains(&number)
+                    && !((number == *block.start() || number == *block.end()) && is_fence(line))
+            });
+            if in_code {
+                ""
+            } else {
+                line
+            }
+        })
+        .collect();
+    Ok(extract_messages(&without_code.join("\n"))
         .map_err(|error| anyhow::anyhow!("{error:?}"))
         .context("extracting the messages of a chapter")?
         .into_iter()
@@ -55,7 +79,10 @@ pub(super) fn code_spans(markdown: &str) -> Vec<(usize, String)> {
 fn parse(
     markdown: &str,
 ) -> impl Iterator<Item = (Event<'_>, std::ops::RangeInclusive<usize>)> + '_ {
-    let line_of = |offset: usize| markdown[..offset].matches('\n').count() + 1;
+    let line_starts: Vec<usize> = std::iter::once(0)
+        .chain(markdown.match_indices('\n').map(|(at, _)| at + 1))
+        .collect();
+    let line_of = move |offset: usize| line_starts.partition_point(|&start| start <= offset);
     new_cmark_parser(markdown, &MarkdownOptions::default())
         .into_offset_iter()
         .map(move |(event, range)| {

@@ -21,7 +21,9 @@ use super::po_file::{PoEntry, PoFile};
 use super::{entry_problem, Problem};
 use crate::i18n::glossary::{Glossary, Place};
 use mdbook_markdown::pulldown_cmark::{Event, Parser, Tag};
-use std::collections::BTreeMap;
+use regex::Regex;
+use std::collections::{BTreeMap, BTreeSet};
+use std::sync::LazyLock;
 
 /// The anchors of one message, each kind as a multiset (item -> count).
 #[derive(Debug, Default, PartialEq, Eq)]
@@ -45,9 +47,11 @@ fn anchors(text: &str, map_code: impl Fn(&str) -> String) -> Anchors {
             Event::Start(Tag::Link { dest_url, .. }) => add(&mut found.links, dest_url.to_string()),
             Event::Start(Tag::Emphasis | Tag::Strong) => found.emphasis += 1,
             Event::Text(text) => {
-                for number in text
-                    .split(|c: char| !(c.is_ascii_digit() || c == '-' || c == '.'))
-                    .map(|word| word.trim_matches(['-', '.']))
+                // Runs of digits, dots and dashes (20-22, 0.5), trimmed.
+                static RUNS: LazyLock<Regex> =
+                    LazyLock::new(|| Regex::new(r"[0-9.-]+").expect("a valid regex"));
+                for number in (RUNS.find_iter(&text))
+                    .map(|run| run.as_str().trim_matches(['-', '.']))
                     .filter(|word| word.starts_with(|c: char| c.is_ascii_digit()))
                 {
                     add(&mut found.numbers, number.to_string());
@@ -125,23 +129,28 @@ fn difference(
 /// (the entry changed, not the catalog), and the messages with that name
 /// are not compared.
 pub fn check_po(po: &PoFile, glossary: &Glossary) -> Vec<Problem> {
-    let checked = || {
-        po.live_entries()
-            .filter(|entry| entry.is_translated() && !entry.is_fuzzy())
-    };
-    let writes = |text: &str, name: &str| {
+    let checked: Vec<&PoEntry> = po
+        .live_entries()
+        .filter(|entry| entry.is_translated() && !entry.is_fuzzy())
+        .collect();
+    // The words of the code spans of each message and of its translation,
+    // read once: every glossary entry is looked up in all of them.
+    let code_words = |text: &str| -> BTreeSet<String> {
         let code = anchors(text, str::to_string).code;
-        code.keys().any(|span| {
-            span.split(|c: char| !(c == '_' || c.is_alphanumeric()))
-                .any(|word| word == name)
-        })
+        (code.keys())
+            .flat_map(|span| span.split(|c: char| !(c == '_' || c.is_alphanumeric())))
+            .map(str::to_string)
+            .collect()
     };
+    let words: Vec<(BTreeSet<String>, BTreeSet<String>)> = (checked.iter())
+        .map(|entry| (code_words(&entry.msgid), code_words(&entry.msgstr[0])))
+        .collect();
     let mut problems = Vec::new();
     let mut unfollowed = Vec::new();
     for (english, translated) in glossary.renamed() {
-        let in_english = checked().filter(|e| writes(&e.msgid, english)).count();
+        let in_english = words.iter().filter(|(en, _)| en.contains(english)).count();
         // One message alone may be the translation of another message.
-        if in_english < 2 || checked().any(|e| writes(&e.msgstr[0], translated)) {
+        if in_english < 2 || words.iter().any(|(_, tr)| tr.contains(translated)) {
             continue;
         }
         let (Some(file), Some(line)) = (&glossary.file, glossary.line(english)) else {
@@ -157,13 +166,9 @@ pub fn check_po(po: &PoFile, glossary: &Glossary) -> Vec<Problem> {
         unfollowed.push(english);
     }
     problems.extend(
-        checked()
-            .filter(|entry| {
-                !unfollowed
-                    .iter()
-                    .any(|english| writes(&entry.msgid, english))
-            })
-            .filter_map(|entry| check_entry(po, entry, glossary)),
+        (checked.iter().zip(&words))
+            .filter(|(_, (en, _))| !unfollowed.iter().any(|english| en.contains(*english)))
+            .filter_map(|(entry, _)| check_entry(po, entry, glossary)),
     );
     problems
 }
