@@ -2,18 +2,23 @@
 //! in-process (every language, as `cargo xtask build` lays it out) and
 //! served by our static server on an ephemeral port of 127.0.0.1.
 //!
-//! The reader opens the chapter in the book's language and sees the
-//! listings' code, then, for every other language of `book.toml`, follows
-//! the language switch to the same chapter, sees that language's prose, code
-//! (the thread pool type named by its glossary) and translated chrome
-//! (`theme/chrome/<language>.json`), searches what `reader.toml` gives for
+//! One reader per language of `book.toml`, each in a Chromium of its own
+//! (the two overlap). The reader opens the chapter in that language and
+//! sees its prose, its code (the thread pool type named by its glossary,
+//! no other language's) and its translated chrome
+//! (`theme/chrome/<language>.json`); searches what `reader.toml` gives for
 //! it (each query must find its page and section, a nonsense query shows
 //! the translated "no results", a followed result highlights the inflected
-//! and accented forms it matched), checks that the browser's search
+//! and accented forms it matched) and checks that the browser's search
 //! analysis gives the tokens the index was built with (every word of the
-//! book, and `analysis-words.toml`), opens an unknown address under that
-//! language (its own 404 page) and switches back. When a step fails, the
-//! page as it was is saved to `target/tmp/browser/failure.png`.
+//! book, and `analysis-words.toml`); follows the language switch to the
+//! same chapter in every other language (the way back is the other
+//! reader's walk); opens an unknown address under its language (its own
+//! 404 page); and reads the chapter without JavaScript. When a step fails,
+//! the page as it was is saved to `target/tmp/browser/failure.png`.
+//!
+//! Each DevTools call of the client costs about 100 ms (see [`script`]),
+//! so each step is one script run in the page.
 //!
 //! Chromium is driven by `headless_chrome`, over the DevTools protocol:
 //! unlike the WebDriver clients (`fantoccini`, `thirtyfour`), it needs no
@@ -65,14 +70,28 @@ const CHROMIUM_FLAGS: &[&str] = &[
     "--disable-dev-shm-usage",
 ];
 
-/// The browser test (ignored without a browser, saying so once).
+/// The browser test, one trial per language of `book.toml`, each with a
+/// Chromium of its own so that they overlap (ignored without a browser,
+/// saying so).
 pub fn trials() -> Vec<Trial> {
-    vec![trial_needing(
-        module_path!(),
-        "a_reader_switches_language_searches_and_switches_back",
-        &[&CHROMIUM],
-        |paths| a_reader_switches_language_searches_and_switches_back(&paths[0]),
-    )]
+    let layout = match BookLayout::load(&repository_root()) {
+        Ok(layout) => layout,
+        Err(error) => {
+            let error = format!("{error:#}");
+            return vec![Trial::test("site::browser", move || Err(error.into()))];
+        }
+    };
+    (layout.languages.iter())
+        .map(|language| {
+            let code = language.code.clone();
+            trial_needing(
+                module_path!(),
+                &format!("a_reader_searches_and_switches_language::{code}"),
+                &[&CHROMIUM],
+                move |paths| a_reader_searches_and_switches_language(&paths[0], &code),
+            )
+        })
+        .collect()
 }
 
 /// What the reader types in one language (`reader.toml`).
@@ -168,7 +187,7 @@ impl Page {
     }
 }
 
-fn a_reader_switches_language_searches_and_switches_back(chromium: &Path) -> Result<()> {
+fn a_reader_searches_and_switches_language(chromium: &Path, language: &str) -> Result<()> {
     let root = repository_root();
     let layout = BookLayout::load(&root)?;
     let mut reader: BTreeMap<String, ReaderSearches> =
@@ -181,10 +200,17 @@ fn a_reader_switches_language_searches_and_switches_back(chromium: &Path) -> Res
         .iter()
         .map(|language| Page::of(site, &root, &mut reader, &language.code))
         .collect::<Result<Vec<_>>>()?;
-    let (source, others): (Vec<&Page>, Vec<&Page>) = pages
-        .iter()
-        .partition(|page| page.language == layout.source_language);
-    let source = source[0];
+    let source = (pages.iter())
+        .find(|page| page.language == layout.source_language)
+        .context("a page in the source language")?;
+    let page = (pages.iter())
+        .find(|page| page.language == language)
+        .context("a page in the language")?;
+    ensure!(
+        page.language == source.language || page.title != source.title,
+        "the chapter title `{}` is not translated into `{language}`",
+        source.title
+    );
 
     // Each language at its path, with its own 404 page, as `cargo xtask
     // serve` serves them.
@@ -210,7 +236,7 @@ fn a_reader_switches_language_searches_and_switches_back(chromium: &Path) -> Res
         Ok(tabs.first().cloned())
     })?;
     tab.set_default_timeout(WAIT);
-    let read = read(&tab, &server, site, (source, &others), &pages, &words.words);
+    let read = read(&tab, &server, site, page, &pages, &words.words);
     // What the reader saw when something failed, for the one who reads
     // the failure.
     if let Err(failure) = read {
@@ -220,68 +246,66 @@ fn a_reader_switches_language_searches_and_switches_back(chromium: &Path) -> Res
     Ok(())
 }
 
-/// The reader's walk through the site (`words`: `analysis-words.toml`).
+/// The reader's walk through the site from `page`'s chapter: its code and
+/// chrome, its search (`words`: `analysis-words.toml`), the switch to each
+/// other language, its 404 page, and the chapter without JavaScript. The
+/// switch back is the walk of the other language.
 fn read(
     tab: &Tab,
     server: &StaticServer,
     site: &BuiltSite,
-    (source, others): (&Page, &[&Page]),
+    page: &Page,
     pages: &[Page],
     words: &[String],
 ) -> Result<()> {
-    goto(tab, &server.url(&source.chapter_path))?;
-    check_chapter(tab, source, pages)?;
-    search(tab, server, source, words)?;
-    for page in others {
-        ensure!(
-            page.title != source.title,
-            "the chapter title `{}` is not translated into `{}`",
-            source.title,
-            page.language
-        );
-        switch_language(tab, server, page)?;
-        check_chapter(tab, page, pages)?;
-        search(tab, server, page, words)?;
-        check_not_found_page(
-            tab,
-            server,
-            &site.plan.language_site_url(&page.language),
-            page,
-        )?;
-        goto(tab, &server.url(&page.chapter_path))?;
-        switch_language(tab, server, source)?;
-        check_chapter(tab, source, pages)?;
+    let chapter = server.url(&page.chapter_path);
+    goto(tab, &chapter)?;
+    check_chapter(tab, page, pages)?;
+    search(tab, server, page, words)?;
+    for other in pages.iter().filter(|other| other.language != page.language) {
+        // The switch leads from any address of the chapter (a followed
+        // search result is one) to the same chapter.
+        let at: String = js(tab, "location.origin + location.pathname")?;
+        if at != chapter {
+            goto(tab, &chapter)?;
+        }
+        switch_language(tab, server, other)?;
+        check_chapter(tab, other, pages)?;
     }
-    read_without_javascript(tab, server, pages)
+    check_not_found_page(
+        tab,
+        server,
+        &site.plan.language_site_url(&page.language),
+        page,
+    )?;
+    read_without_javascript(tab, server, page)
 }
 
-/// Each language's chapter with JavaScript disabled: its title, menu title
-/// and search placeholder are already in its language.
-fn read_without_javascript(tab: &Tab, server: &StaticServer, pages: &[Page]) -> Result<()> {
+/// The chapter with JavaScript disabled: its title, menu title and search
+/// placeholder are already in its language.
+fn read_without_javascript(tab: &Tab, server: &StaticServer, page: &Page) -> Result<()> {
     tab.call_method(Emulation::SetScriptExecutionDisabled { value: true })?;
-    for page in pages {
-        goto(tab, &server.url(&page.chapter_path))?;
-        let (title, menu_title, placeholder, switch): (String, String, String, bool) = js(
-            tab,
-            "[document.title, document.querySelector('.menu-title').textContent.trim(),
-              document.getElementById('mdbook-searchbar').placeholder,
-              document.getElementById('language-switch-toggle') !== null]",
-        )?;
-        let at = format!("the `{}` page without JavaScript", page.language);
-        ensure!(!switch, "{at} has the language switch: scripts ran");
-        ensure!(title.starts_with(&page.title), "{at} is titled `{title}`");
-        if let Some(translated) = page.chrome("searchPlaceholder") {
-            ensure!(
-                placeholder == translated,
-                "{at} shows `{placeholder}`, not its searchPlaceholder `{translated}`"
-            );
-        }
-        let (book_title, _) = book_metadata(&repository_root(), &page.language)?;
+    goto(tab, &server.url(&page.chapter_path))?;
+    let (title, menu_title, placeholder, switch): (String, String, String, bool) = js(
+        tab,
+        "[document.title, document.querySelector('.menu-title').textContent.trim(),
+          document.getElementById('mdbook-searchbar').placeholder,
+          document.getElementById('language-switch-toggle') !== null]",
+    )?;
+    let at = format!("the `{}` page without JavaScript", page.language);
+    ensure!(!switch, "{at} has the language switch: scripts ran");
+    ensure!(title.starts_with(&page.title), "{at} is titled `{title}`");
+    if let Some(translated) = page.chrome("searchPlaceholder") {
         ensure!(
-            menu_title == book_title && title.ends_with(&book_title),
-            "{at} is titled `{title}`, its menu bar `{menu_title}`, not its catalog's `{book_title}`"
+            placeholder == translated,
+            "{at} shows `{placeholder}`, not its searchPlaceholder `{translated}`"
         );
     }
+    let (book_title, _) = book_metadata(&repository_root(), &page.language)?;
+    ensure!(
+        menu_title == book_title && title.ends_with(&book_title),
+        "{at} is titled `{title}`, its menu bar `{menu_title}`, not its catalog's `{book_title}`"
+    );
     Ok(())
 }
 
