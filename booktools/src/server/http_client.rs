@@ -253,6 +253,8 @@ mod tests {
     fn tells_a_close_from_a_reset_and_a_timeout() {
         let listener = TcpListener::bind("127.0.0.1:0").unwrap();
         let address = listener.local_addr().unwrap();
+        // The third connection stays open until the client has timed out.
+        let (timed_out, wait_for_client) = std::sync::mpsc::channel::<()>();
         let server = std::thread::spawn(move || {
             let (mut first, _) = listener.accept().unwrap();
             // Unread request bytes would turn the close into a reset.
@@ -264,7 +266,7 @@ mod tests {
             std::thread::sleep(Duration::from_millis(100));
             drop(second);
             let (third, _) = listener.accept().unwrap();
-            std::thread::sleep(Duration::from_millis(600));
+            let _ = wait_for_client.recv_timeout(Duration::from_secs(10));
             drop(third);
         });
         let soon = || Instant::now() + Duration::from_secs(10);
@@ -283,6 +285,7 @@ mod tests {
             read_until_closed(&mut third, soon).unwrap().ending,
             Ending::TimedOut
         );
+        timed_out.send(()).unwrap();
         server.join().unwrap();
     }
 }

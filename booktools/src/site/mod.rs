@@ -30,9 +30,6 @@ use std::path::{Path, PathBuf};
 /// and where each one lives, relative to the site root.
 pub const LANGUAGES_FILE: &str = "languages.js";
 
-/// The site URL when `book.toml` sets no `output.html.site-url`.
-pub const DEFAULT_SITE_URL: &str = "/";
-
 /// The languages of the site and where each one is published.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct SitePlan {
