@@ -639,33 +639,28 @@ fn search(tab: &Tab, server: &StaticServer, page: &Page, words: &[String]) -> Re
         .map(|q| q.query.as_str())
         .collect();
     queries.push(&page.searches.nonsense);
-    let all_queries = format!(
-        "(async (queries) => {{
-            const bar = document.getElementById('mdbook-searchbar');
-            const shown = [];
-            for (const query of queries) {{
-                bar.value = query;
-                bar.dispatchEvent(new KeyboardEvent('keyup', {{ bubbles: true }}));
-                await new Promise((resolve) => setTimeout(resolve, 0));
-                shown.push({{
-                    query,
-                    header: document.getElementById('mdbook-searchresults-header').innerText,
-                    links: Array.from(document.querySelectorAll('#mdbook-searchresults a'))
-                        .map((a) => a.href),
-                    teaser: document.querySelector('#mdbook-searchresults .teaser')
-                        ?.getAttribute('aria-label') ?? null,
-                }});
-            }}
-            return JSON.stringify(shown);
-        }})({})",
-        serde_json::to_string(&queries)?
-    );
-    let value = tab.evaluate(&all_queries, true)?.value;
-    let json = value
-        .as_ref()
-        .and_then(Value::as_str)
-        .context("no search results")?;
-    let shown: Vec<Shown> = serde_json::from_str(json)?;
+    let shown: Vec<Shown> = script(
+        tab,
+        &format!(
+            "const bar = document.getElementById('mdbook-searchbar');
+             const shown = [];
+             for (const query of {}) {{
+                 bar.value = query;
+                 bar.dispatchEvent(new KeyboardEvent('keyup', {{ bubbles: true }}));
+                 await new Promise((resolve) => setTimeout(resolve, 0));
+                 shown.push({{
+                     query,
+                     header: document.getElementById('mdbook-searchresults-header').innerText,
+                     links: Array.from(document.querySelectorAll('#mdbook-searchresults a'))
+                         .map((a) => a.href),
+                     teaser: document.querySelector('#mdbook-searchresults .teaser')
+                         ?.getAttribute('aria-label') ?? null,
+                 }});
+             }}
+             return shown;",
+            serde_json::to_string(&queries)?
+        ),
+    )?;
     let mut follow = Vec::new();
     for (query, shown) in page.searches.search.iter().zip(&shown) {
         ensure!(shown.query == query.query);
