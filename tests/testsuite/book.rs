@@ -7,8 +7,8 @@
 
 use anyhow::Result;
 use booktools::book::{
-    build_checked_html, build_html, chapters_before_links, check_rendered, html_code_blocks,
-    preprocessed_chapters, RenderedChapter,
+    build_html, chapters_before_links, check_rendered, html_code_blocks, preprocessed_chapters,
+    RenderedChapter,
 };
 use graceful_shutdown_book::book_fixture::{
     contains_lines_in_order, glossary_code_name, line_of, repository_root, TempBook,
@@ -33,7 +33,7 @@ fn chapter<'a>(chapters: &'a [RenderedChapter], source: &str) -> &'a RenderedCha
 fn chapter_code(root: &Path, language: &str) -> Result<Vec<String>> {
     let out = tempfile::tempdir()?;
     let html_dir = out.path().join(language);
-    let chapters = build_checked_html(root, language, &html_dir)?;
+    let chapters = build_html(root, language, &html_dir, |_| {})?;
     let page = std::fs::read_to_string(html_dir.join(chapter(&chapters, CHAPTER).html_file()))?;
     assert!(!page.contains("{{#"), "unexpanded directive in the page");
     let code: Vec<String> = html_code_blocks(&page)
@@ -110,7 +110,7 @@ fn deleted_anchor_fails_the_build_naming_chapter_line_directive_and_anchor() -> 
     let line =
         line_of(&book.read(CHAPTER)?, directive).expect("the chapter includes listing 20-22");
 
-    let error = build_html(book.root(), "en", &book.output_dir("en"))
+    let error = build_html(book.root(), "en", &book.output_dir("en"), |_| {})
         .expect_err("a listing without its anchor must fail the build");
     let message = format!("{error:#}");
     let expected = format!("{CHAPTER}:{line}: {directive}: anchor `here` not found in {listing}");
@@ -147,7 +147,7 @@ fn every_broken_include_of_the_book_is_reported_at_once() -> Result<()> {
         "no-listing-07-define-message-enum/src/lib.rs:here",
         "no-listing-07-define-message-enum/src/lib.rs:there",
     )?;
-    let error = build_html(book.root(), "en", &book.output_dir("en"))
+    let error = build_html(book.root(), "en", &book.output_dir("en"), |_| {})
         .expect_err("broken includes must fail the build");
     let message = format!("{error:#}");
     for expected in [
@@ -167,7 +167,8 @@ fn translated_book_without_its_catalog_fails_instead_of_staying_english() -> Res
     for language in layout.translated().map(|language| &language.code) {
         std::fs::remove_file(layout.po_file(language))?;
         let missing = format!("{language}.po is missing");
-        let error = build_html(book.root(), language, &book.output_dir(language)).unwrap_err();
+        let error =
+            build_html(book.root(), language, &book.output_dir(language), |_| {}).unwrap_err();
         assert!(format!("{error:#}").contains(&missing), "{error:#}");
         let error = preprocessed_chapters(book.root(), language).unwrap_err();
         assert!(format!("{error:#}").contains(&missing), "{error:#}");

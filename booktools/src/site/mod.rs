@@ -203,7 +203,7 @@ pub fn build_language(
     let analysis = search::Analysis::load(root, language)?;
     let mut configured = Ok(());
     let mut title = None;
-    let chapters = crate::book::build_html_with(root, language, dest, |config| {
+    let chapters = crate::book::build_html(root, language, dest, |config| {
         title = config.book.title.clone();
         let mut settings = vec![("output.html.site-url", plan.language_site_url(language))];
         if live_reload {
@@ -218,8 +218,6 @@ pub fn build_language(
     if let Some(chrome) = &mut chrome {
         chrome.book_title = title.unwrap_or_default();
     }
-    crate::book::check_rendered(&chapters)?;
-    crate::book::check_rendered_html(dest, &chapters)?;
     if let Some(analysis) = &analysis {
         search::rebuild_index(dest, &BookLayout::load(root)?.theme_dir, analysis)?;
     }
