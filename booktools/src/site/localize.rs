@@ -82,7 +82,7 @@ const NOT_FOUND: [&str; 3] = ["pageNotFound", "notFoundHeading", "notFoundText"]
 /// One language's `theme/chrome/<language>.json`.
 pub struct Chrome {
     /// The file as written, for `chrome.js`.
-    json: String,
+    pub(super) json: String,
     strings: Value,
     /// The book's title in this language (from its catalog, not this file),
     /// for the 404 page's `<title>`, which mdBook writes in English.
@@ -122,15 +122,6 @@ impl Chrome {
     }
 }
 
-/// Writes `chrome.js` into `language_dir`: the chrome data of its language
-/// for `theme/language-switch.js` (`null`: mdBook's chrome).
-pub fn write_chrome_js(language_dir: &Path, chrome: Option<&Chrome>) -> Result<()> {
-    let json = chrome.map_or("null", |chrome| chrome.json.trim());
-    let path = language_dir.join("chrome.js");
-    std::fs::write(&path, format!("window.bookChrome = {json};\n"))
-        .with_context(|| format!("writing {}", path.display()))
-}
-
 /// Rewrites every page of the language built into `language_dir` (the folders of other
 /// languages inside it left alone): its translations linked in `<head>`,
 /// mdBook's chrome in `chrome`'s strings, and, on the 404 page, the
@@ -147,11 +138,7 @@ pub fn localize(language_dir: &Path, plan: &SitePlan, chrome: Option<&Chrome>) -
         {
             continue;
         }
-        let url_path = page
-            .components()
-            .map(|c| c.as_os_str().to_string_lossy())
-            .collect::<Vec<_>>()
-            .join("/");
+        let url_path = page.to_string_lossy().replace('\\', "/");
         let rewritten = localize_page(&html, &url_path, plan, chrome)
             .with_context(|| format!("localizing {}", language_dir.join(&page).display()))?;
         std::fs::write(language_dir.join(&page), rewritten)?;
