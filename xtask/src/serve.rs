@@ -225,6 +225,11 @@ impl Session {
         Ok(session)
     }
 
+    /// The folder served for `language`, if it built.
+    pub fn built_dir(&self, language: &str) -> Option<&Path> {
+        self.built.get(language).map(PathBuf::as_path)
+    }
+
     /// Waits up to `timeout` for an edit; rebuilds the languages it
     /// affects and returns what changed (nothing when the wait ended).
     pub fn next_change(&mut self, timeout: Duration) -> Result<Changes> {
