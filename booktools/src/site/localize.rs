@@ -261,16 +261,4 @@ mod tests {
             assert!(html.contains(link), "no {link} in {html}");
         }
     }
-
-    #[test]
-    fn fragment_links_of_the_not_found_page_point_at_itself() {
-        let plan = SitePlan::new("en", ["en"], "/").unwrap();
-        let html = "<base href=\"/fr/\"><h1 id=\"x\"><a class=\"header\" href=\"#x\">T</a></h1>\
-             <a href=\"index.html\">";
-        let text = localize_page(html, NOT_FOUND_PAGE, &plan, None).unwrap();
-        assert!(text.contains("href=\"404.html#x\""), "{text}");
-        assert!(text.contains("href=\"index.html\""), "{text}");
-        let elsewhere = localize_page(html, "index.html", &plan, None).unwrap();
-        assert!(elsewhere.contains("href=\"#x\""), "{elsewhere}");
-    }
 }
