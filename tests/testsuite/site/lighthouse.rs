@@ -72,7 +72,8 @@ fn lighthouse(
             ["binary", "numeric", "metricSavings"].contains(&mode)
                 && audit["score"].as_f64().is_some_and(|score| score < 1.0)
         })
-        .map(|audit| (audit["id"].to_string(), audit["title"].to_string()))
+        .map(|audit| ["id", "title"].map(|key| audit[key].as_str().unwrap_or_default().to_string()))
+        .map(|[id, title]| (id, title))
         .collect();
     let seo = report["categories"]["seo"]["score"].as_f64();
     Ok((failed, seo.context("no SEO score in the report")?))
