@@ -7,8 +7,7 @@
 
 use anyhow::Result;
 use booktools::book::{
-    build_checked_html, build_html, chapters_before_links, check_rendered, html_code_blocks,
-    preprocessed_chapters, RenderedChapter,
+    build_html, chapters_before_links, html_code_blocks, preprocessed_chapters, RenderedChapter,
 };
 use graceful_shutdown_book::book_fixture::{
     contains_lines_in_order, glossary_code_name, line_of, repository_root, TempBook,
@@ -20,84 +19,77 @@ use std::path::Path;
 /// The chapter of this book.
 const CHAPTER: &str = "src/ch20-03-graceful-shutdown-and-cleanup.md";
 
-fn chapter<'a>(chapters: &'a [RenderedChapter], source: &str) -> &'a RenderedChapter {
+fn chapter<'a>(chapters: &'a [RenderedChapter], source: &Path) -> &'a RenderedChapter {
     chapters
         .iter()
-        .find(|chapter| chapter.source_path == Path::new(source))
-        .unwrap_or_else(|| panic!("the book has no chapter {source}"))
+        .find(|chapter| chapter.source_path == source)
+        .unwrap_or_else(|| panic!("the book has no chapter {}", source.display()))
 }
 
-/// The visible code blocks of the chapter's page in `language`, built
-/// through the real pipeline, with no directive left unexpanded and no
-/// empty block.
-fn chapter_code(root: &Path, language: &str) -> Result<Vec<String>> {
-    let out = tempfile::tempdir()?;
-    let html_dir = out.path().join(language);
-    let chapters = build_checked_html(root, language, &html_dir)?;
-    let page = std::fs::read_to_string(html_dir.join(chapter(&chapters, CHAPTER).html_file()))?;
-    assert!(!page.contains("{{#"), "unexpanded directive in the page");
-    let code: Vec<String> = html_code_blocks(&page)
-        .into_iter()
-        .map(|b| b.visible)
-        .collect();
-    let empty = code.iter().any(|block| block.trim().is_empty());
-    assert!(!empty, "empty code block in the {language} chapter page");
-    Ok(code)
-}
-
-/// For every include of `language`'s chapters (as written before `links`
-/// expands them), the lines it selects from its listing file appear in the
-/// chapter the renderer receives, unhidden and in order.
-fn assert_every_include_yields_its_code(root: &Path, language: &str) -> Result<usize> {
-    let before = chapters_before_links(root, language)?;
-    let after = preprocessed_chapters(root, language)?;
-    let mut includes = 0;
-    for written in &before {
-        let rendered = chapter(&after, &written.source_path.to_string_lossy());
-        let chapter_dir = root.join(written.source_path.parent().unwrap_or(Path::new("")));
-        for directive in find_directives(&written.content) {
-            includes += 1;
-            let file = chapter_dir.join(&directive.path);
-            let text = std::fs::read_to_string(&file)
-                .unwrap_or_else(|error| panic!("{}: {error}", file.display()));
-            let mode = match directive.kind {
-                DirectiveKind::RustdocInclude => AnchorMode::EverySection,
-                DirectiveKind::Include | DirectiveKind::Playground => AnchorMode::FirstSection,
-            };
-            let lines = visible_lines(&text, &directive.selection, mode)
-                .unwrap_or_else(|error| panic!("{}: {error}", directive.text(&written.content)));
-            assert!(
-                lines.iter().any(|line| !line.trim().is_empty()),
-                "{} yields no code",
-                directive.text(&written.content)
-            );
-            assert!(
-                contains_lines_in_order(&rendered.content, &lines),
-                "{}: the rendered chapter lacks the code of {}",
-                written.source_path.display(),
-                directive.text(&written.content)
-            );
+/// Each language's book, built through the real pipeline (and its rendered
+/// checks), includes the code of its own listing tree only: every include
+/// as written before `links` expands it points into that tree, and the
+/// lines it selects appear in the chapter the renderer receives, unhidden
+/// and in order. The chapter page shows the thread pool under the
+/// glossary's name of the language, and no other language's.
+fn every_language_renders_its_own_listing_code() -> Result<()> {
+    let root = repository_root();
+    let layout = booktools::languages::BookLayout::load(&root)?;
+    let pools: Vec<String> = (layout.languages.iter())
+        .map(|language| glossary_code_name(&root, &language.code, "ThreadPool"))
+        .collect::<Result<_>>()?;
+    for (language, pool) in layout.languages.iter().zip(&pools) {
+        let (code, tree) = (&language.code, &language.tree_setting);
+        let out = tempfile::tempdir()?;
+        let after = build_html(&root, code, out.path(), |_| {})?;
+        let mut includes = 0;
+        for written in &chapters_before_links(&root, code)? {
+            let rendered = chapter(&after, &written.source_path);
+            let chapter_dir = root.join(written.source_path.parent().unwrap_or(Path::new("")));
+            for directive in find_directives(&written.content) {
+                includes += 1;
+                let include = directive.text(&written.content);
+                let at = written.source_path.display();
+                assert!(
+                    directive.path.starts_with(&format!("../{tree}/")),
+                    "the {code} chapter {at} includes {include} outside {tree}"
+                );
+                let file = chapter_dir.join(&directive.path);
+                let text = std::fs::read_to_string(&file)
+                    .unwrap_or_else(|error| panic!("{}: {error}", file.display()));
+                let mode = match directive.kind {
+                    DirectiveKind::RustdocInclude => AnchorMode::EverySection,
+                    DirectiveKind::Include | DirectiveKind::Playground => AnchorMode::FirstSection,
+                };
+                let lines = visible_lines(&text, &directive.selection, mode)
+                    .unwrap_or_else(|error| panic!("{include}: {error}"));
+                assert!(
+                    lines.iter().any(|line| !line.trim().is_empty()),
+                    "{include} yields no code"
+                );
+                assert!(
+                    contains_lines_in_order(&rendered.content, &lines),
+                    "{at}: the rendered {code} chapter lacks the code of {include}"
+                );
+            }
+        }
+        assert!(includes > 0, "the {code} book includes no listing");
+        let page = out
+            .path()
+            .join(chapter(&after, Path::new(CHAPTER)).html_file());
+        let blocks: Vec<String> = (html_code_blocks(&std::fs::read_to_string(page)?).into_iter())
+            .map(|block| block.visible)
+            .collect();
+        let drop = format!("impl Drop for {pool} {{");
+        assert!(
+            blocks.iter().any(|block| block.contains(&drop)),
+            "no visible `{drop}` in the {code} chapter page"
+        );
+        for other in pools.iter().filter(|other| *other != pool) {
+            let foreign = blocks.iter().any(|block| block.contains(other.as_str()));
+            assert!(!foreign, "`{other}` code on the {code} chapter page");
         }
     }
-    check_rendered(&after)?;
-    Ok(includes)
-}
-
-fn english_book_renders_through_the_real_pipeline_with_its_listing_code() -> Result<()> {
-    let code = chapter_code(&repository_root(), "en")?;
-    let found = code
-        .iter()
-        .any(|block| block.contains("impl Drop for ThreadPool {"));
-    assert!(
-        found,
-        "no visible `impl Drop for ThreadPool` in the chapter page"
-    );
-    Ok(())
-}
-
-fn every_english_include_resolves_to_non_empty_listing_code() -> Result<()> {
-    let includes = assert_every_include_yields_its_code(&repository_root(), "en")?;
-    assert!(includes > 0, "the English book includes no listing");
     Ok(())
 }
 
@@ -110,7 +102,7 @@ fn deleted_anchor_fails_the_build_naming_chapter_line_directive_and_anchor() -> 
     let line =
         line_of(&book.read(CHAPTER)?, directive).expect("the chapter includes listing 20-22");
 
-    let error = build_html(book.root(), "en", &book.output_dir("en"))
+    let error = build_html(book.root(), "en", &book.output_dir("en"), |_| {})
         .expect_err("a listing without its anchor must fail the build");
     let message = format!("{error:#}");
     let expected = format!("{CHAPTER}:{line}: {directive}: anchor `here` not found in {listing}");
@@ -147,7 +139,7 @@ fn every_broken_include_of_the_book_is_reported_at_once() -> Result<()> {
         "no-listing-07-define-message-enum/src/lib.rs:here",
         "no-listing-07-define-message-enum/src/lib.rs:there",
     )?;
-    let error = build_html(book.root(), "en", &book.output_dir("en"))
+    let error = build_html(book.root(), "en", &book.output_dir("en"), |_| {})
         .expect_err("broken includes must fail the build");
     let message = format!("{error:#}");
     for expected in [
@@ -167,7 +159,8 @@ fn translated_book_without_its_catalog_fails_instead_of_staying_english() -> Res
     for language in layout.translated().map(|language| &language.code) {
         std::fs::remove_file(layout.po_file(language))?;
         let missing = format!("{language}.po is missing");
-        let error = build_html(book.root(), language, &book.output_dir(language)).unwrap_err();
+        let error =
+            build_html(book.root(), language, &book.output_dir(language), |_| {}).unwrap_err();
         assert!(format!("{error:#}").contains(&missing), "{error:#}");
         let error = preprocessed_chapters(book.root(), language).unwrap_err();
         assert!(format!("{error:#}").contains(&missing), "{error:#}");
@@ -175,53 +168,10 @@ fn translated_book_without_its_catalog_fails_instead_of_staying_english() -> Res
     Ok(())
 }
 
-/// Each translated book (the French one) includes and shows only the code
-/// of its own listing tree, with the glossary's names.
-fn french_book_renders_french_listing_code_only() -> Result<()> {
-    let root = repository_root();
-    let layout = booktools::languages::BookLayout::load(&root)?;
-    for language in layout.translated() {
-        let (code, tree) = (&language.code, &language.tree_setting);
-        let before = chapters_before_links(&root, code)?;
-        assert!(
-            !find_directives(&chapter(&before, CHAPTER).content).is_empty(),
-            "the {code} chapter includes no listing"
-        );
-        let mut directives = 0;
-        for written in &before {
-            for directive in find_directives(&written.content) {
-                let include = directive.text(&written.content);
-                let inside = directive.path.starts_with(&format!("../{tree}/"));
-                assert!(
-                    inside,
-                    "the {code} chapter {} includes {include} outside {tree}",
-                    written.source_path.display()
-                );
-                directives += 1;
-            }
-        }
-        let includes = assert_every_include_yields_its_code(&root, code)?;
-        assert_eq!(includes, directives);
-
-        let blocks = chapter_code(&root, code)?;
-        let pool = glossary_code_name(&root, code, "ThreadPool")?;
-        let drop = format!("impl Drop for {pool} {{");
-        assert!(
-            blocks.iter().any(|b| b.contains(&drop)),
-            "no `{drop}` in {code}"
-        );
-        let english = blocks.iter().any(|block| block.contains("ThreadPool"));
-        assert!(!english, "English code (`ThreadPool`) on the {code} page");
-    }
-    Ok(())
-}
-
 crate::trials!(
-    english_book_renders_through_the_real_pipeline_with_its_listing_code,
-    every_english_include_resolves_to_non_empty_listing_code,
+    every_language_renders_its_own_listing_code,
     deleted_anchor_fails_the_build_naming_chapter_line_directive_and_anchor,
     mistyped_include_path_fails_the_build_naming_chapter_line_directive_and_path,
     every_broken_include_of_the_book_is_reported_at_once,
     translated_book_without_its_catalog_fails_instead_of_staying_english,
-    french_book_renders_french_listing_code_only
 );

@@ -14,8 +14,7 @@ use anyhow::{bail, Context, Result};
 use booktools::languages::BookLayout;
 use booktools::site::static_server::{Mount, StaticServer};
 use booktools::site::{self, SitePlan};
-use notify::{EventHandler, RecommendedWatcher, RecursiveMode, Watcher, WatcherKind};
-use notify_debouncer_mini::{new_debouncer_opt, Config, DebounceEventResult, Debouncer};
+use notify::{RecommendedWatcher, RecursiveMode, Watcher};
 use std::collections::{BTreeMap, BTreeSet};
 use std::net::{Ipv4Addr, SocketAddr};
 use std::path::{Path, PathBuf};
@@ -75,36 +74,11 @@ enum Feeds {
 /// on each.
 struct Inputs {
     watched: Vec<(PathBuf, Feeds)>,
-    events: mpsc::Receiver<DebounceEventResult>,
-    _debouncer: Debouncer<ChangesOnly>,
-}
-
-/// The native watcher without access events. inotify reports every file
-/// opened, and the debouncer forgets what an event was: reading the inputs
-/// for a build would trigger the next build.
-struct ChangesOnly(RecommendedWatcher);
-
-impl Watcher for ChangesOnly {
-    fn new<F: EventHandler>(mut handler: F, config: notify::Config) -> notify::Result<Self> {
-        let changes = move |event: notify::Result<notify::Event>| {
-            if !event.as_ref().is_ok_and(|event| event.kind.is_access()) {
-                handler.handle_event(event);
-            }
-        };
-        RecommendedWatcher::new(changes, config).map(ChangesOnly)
-    }
-
-    fn watch(&mut self, path: &Path, mode: RecursiveMode) -> notify::Result<()> {
-        self.0.watch(path, mode)
-    }
-
-    fn unwatch(&mut self, path: &Path) -> notify::Result<()> {
-        self.0.unwatch(path)
-    }
-
-    fn kind() -> WatcherKind {
-        RecommendedWatcher::kind()
-    }
+    /// The paths of each change (access events left out: inotify reports
+    /// every file opened, so reading the inputs for a build would trigger
+    /// the next build).
+    events: mpsc::Receiver<Vec<PathBuf>>,
+    _watcher: RecommendedWatcher,
 }
 
 /// What changed, and what to rebuild.
@@ -129,40 +103,39 @@ impl Inputs {
             watched.push((language.tree, Feeds::Language(language.code)));
         }
         let (sender, events) = mpsc::channel();
-        let config = Config::default().with_timeout(SETTLE);
-        let mut debouncer = new_debouncer_opt::<_, ChangesOnly>(config, sender)?;
+        let mut watcher =
+            notify::recommended_watcher(move |event: notify::Result<notify::Event>| match event {
+                Ok(event) if event.kind.is_access() => {}
+                Ok(event) => drop(sender.send(event.paths)),
+                Err(error) => eprintln!("watch error: {error}"),
+            })?;
         for (path, feeds) in &watched {
             let mode = match feeds {
                 Feeds::RootFiles => RecursiveMode::NonRecursive,
                 _ => RecursiveMode::Recursive,
             };
             if path.exists() {
-                let watching = debouncer.watcher().watch(path, mode);
+                let watching = watcher.watch(path, mode);
                 watching.with_context(|| format!("watching {}", path.display()))?;
             }
         }
         Ok(Inputs {
             watched,
             events,
-            _debouncer: debouncer,
+            _watcher: watcher,
         })
     }
 
     /// Waits up to `timeout` for changed files, then takes every change
-    /// already reported with them.
+    /// until the inputs stay unchanged for [`SETTLE`].
     fn wait(&self, timeout: Duration, plan: &SitePlan) -> Changes {
         let mut changes = Changes::default();
         let mut next = self.events.recv_timeout(timeout).ok();
-        while let Some(batch) = next {
-            match batch {
-                Ok(events) => {
-                    for event in events {
-                        self.classify(event.path, plan, &mut changes);
-                    }
-                }
-                Err(error) => eprintln!("watch error: {error}"),
+        while let Some(paths) = next {
+            for path in paths {
+                self.classify(path, plan, &mut changes);
             }
-            next = self.events.try_recv().ok();
+            next = self.events.recv_timeout(SETTLE).ok();
         }
         changes
     }
@@ -323,22 +296,16 @@ impl Session {
 mod tests {
     use super::*;
     use crate::bench::site::{mark_a_message, marked_pages, EDIT_MARK};
+    use booktools::server::http_client::{read_until_closed, send_raw};
     use booktools::site::static_server::LIVE_RELOAD_ENDPOINT;
-    use std::io::{Read, Write};
 
     /// `GET path`, answered and closed; the body of a `200 OK`.
     fn get(address: SocketAddr, path: &str) -> String {
-        let mut stream = std::net::TcpStream::connect(address).unwrap();
-        stream
-            .set_read_timeout(Some(Duration::from_secs(10)))
-            .unwrap();
-        write!(
-            stream,
-            "GET {path} HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n"
-        )
-        .unwrap();
-        let mut answer = String::new();
-        stream.read_to_string(&mut answer).unwrap();
+        let request = format!("GET {path} HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n");
+        let mut stream = send_raw(address, request.as_bytes(), false).unwrap();
+        let deadline = Instant::now() + Duration::from_secs(10);
+        let answer = read_until_closed(&mut stream, deadline).unwrap().bytes;
+        let answer = String::from_utf8(answer).unwrap();
         let (head, body) = answer.split_once("\r\n\r\n").unwrap();
         assert!(head.starts_with("HTTP/1.1 200 OK"), "GET {path}: {head}");
         body.to_string()
@@ -384,14 +351,14 @@ mod tests {
             "reload"
         );
         for language in &plan.languages {
-            let rebuilt = session.built_dir(language) != Some(&before[language]);
+            let rebuilt = session.built[language] != before[language];
             assert_eq!(
                 rebuilt,
                 language == edited,
                 "`{language}` rebuilt: {rebuilt}"
             );
         }
-        let marked = marked_pages(session.built_dir(edited).unwrap()).unwrap();
+        let marked = marked_pages(&session.built[edited]).unwrap();
         let (page, _) = marked.first().expect("the edit shows on a page");
         let page = page.to_string_lossy();
         let edited_url = format!("/{}{page}", plan.url_path(edited));
@@ -401,7 +368,7 @@ mod tests {
 
         // A catalog broken while serving: the error names the file and
         // line, and the last good pages stay served.
-        let served = session.built_dir(edited).unwrap().to_path_buf();
+        let served = session.built[edited].clone();
         let text = std::fs::read_to_string(&catalog).unwrap();
         let (line, broken) = text
             .lines()
@@ -417,7 +384,7 @@ mod tests {
         let error = &session.failed[edited.as_str()];
         let at = format!("{}:{}", catalog.display(), line + 1);
         assert!(error.contains(&at), "{at} not in {error}");
-        assert_eq!(session.built_dir(edited), Some(served.as_path()));
+        assert_eq!(session.built[edited], served);
         assert!(get(address, &edited_url).contains(EDIT_MARK));
     }
 

@@ -41,8 +41,6 @@ pub struct HtmlCodeBlock {
     /// The text shown to the reader: the lines mdBook hides
     /// (`<span class="boring">`) left out.
     pub visible: String,
-    /// The whole text, hidden lines included.
-    pub full: String,
 }
 
 /// Every `<pre><code>` block of `html`, in page order. The parser keeps no
@@ -68,7 +66,6 @@ pub fn html_code_blocks(html: &str) -> Vec<HtmlCodeBlock> {
                 line,
                 class: code.attr("class").unwrap_or_default().to_string(),
                 visible: text_of(code, |element| element.value().has_class("boring", CASE)),
-                full: text_of(code, |_| false),
             })
         })
         .collect()
@@ -183,7 +180,6 @@ mod tests {
             blocks[0].visible,
             "impl Drop for ThreadPool {}\nlet v: Vec<u8> = a && b;''\n"
         );
-        assert!(blocks[0].full.starts_with("use std::thread;\nimpl Drop"));
     }
 
     #[test]

@@ -8,16 +8,13 @@
 //! temporary copy or a tiny book ([`TempBook`]) and break it on purpose.
 
 pub mod html;
-pub(crate) mod pipeline;
+mod pipeline;
 mod rendered_check;
 mod summary;
 mod temp;
 
 pub use html::{html_code_blocks, HtmlCodeBlock};
-pub use pipeline::{
-    build_checked_html, build_html, build_html_with, chapters_before_links, load,
-    preprocessed_chapters, RenderedChapter,
-};
+pub use pipeline::{build_html, chapters_before_links, preprocessed_chapters, RenderedChapter};
 pub use rendered_check::{check_rendered, check_rendered_html};
 pub use summary::check_summary;
 pub use temp::{copy_book_to, repository_root, TempBook};

@@ -1,6 +1,7 @@
 //! Loading the book for one language and running its preprocessors and the
 //! HTML renderer in-process.
 
+use super::{check_rendered, check_rendered_html};
 use crate::languages::BookLayout;
 use anyhow::{bail, Context, Result};
 use mdbook_driver::book::Book;
@@ -38,19 +39,16 @@ impl RenderedChapter {
 }
 
 /// Loads the book at `root` in `language` the way `MDBook::load` does
-/// (`book.toml`, then `MDBOOK_*` environment overrides), with
-/// `book.language` set to `language`, and the `gettext` and `listings`
-/// command preprocessors replaced by their library code, in the order
-/// `book.toml` gives.
+/// (`book.toml`, then `MDBOOK_*` environment overrides, then `adjust`),
+/// with the `gettext` and `listings` command preprocessors replaced by
+/// their library code, in the order `book.toml` gives.
 ///
 /// A language other than the source language needs its gettext catalog and
 /// the `gettext` preprocessor: without them the book would silently stay
 /// untranslated, so this fails instead.
-pub fn load(root: &Path, language: &str) -> Result<MDBook> {
-    load_with(root, language, |_| {})
-}
-
-fn read_config(root: &Path) -> Result<Config> {
+fn load(root: &Path, language: &str, adjust: impl FnOnce(&mut Config)) -> Result<MDBook> {
+    let root = std::path::absolute(root)
+        .with_context(|| format!("cannot make {} absolute", root.display()))?;
     let book_toml = root.join("book.toml");
     if !book_toml.is_file() {
         bail!("no book at {}: book.toml is missing", root.display());
@@ -60,13 +58,6 @@ fn read_config(root: &Path) -> Result<Config> {
     config
         .update_from_env()
         .context("applying the MDBOOK_* environment variables to book.toml")?;
-    Ok(config)
-}
-
-fn load_with(root: &Path, language: &str, adjust: impl FnOnce(&mut Config)) -> Result<MDBook> {
-    let root = std::path::absolute(root)
-        .with_context(|| format!("cannot make {} absolute", root.display()))?;
-    let mut config = read_config(&root)?;
     let source = book_language(&config).to_string();
     if language != source {
         if !config.contains_key("preprocessor.gettext") {
@@ -169,12 +160,15 @@ fn preprocess(book: &MDBook, language: &str) -> Result<(Book, PreprocessorContex
         .with_context(|| format!("preprocessing the `{language}` book"))
 }
 
+fn chapters(book: MDBook, language: &str) -> Result<Vec<RenderedChapter>> {
+    let (preprocessed, _) = preprocess(&book, language)?;
+    Ok(chapters_of(&preprocessed, &book.config))
+}
+
 /// Every chapter of the `language` book after the whole pipeline (gettext,
 /// listings, links, index): the Markdown the HTML renderer receives.
 pub fn preprocessed_chapters(root: &Path, language: &str) -> Result<Vec<RenderedChapter>> {
-    let book = load(root, language)?;
-    let (preprocessed, _) = preprocess(&book, language)?;
-    Ok(chapters_of(&preprocessed, &book.config))
+    chapters(load(root, language, |_| {})?, language)
 }
 
 /// Every chapter of the `language` book after gettext and listings but
@@ -183,23 +177,19 @@ pub fn preprocessed_chapters(root: &Path, language: &str) -> Result<Vec<Rendered
 /// `{{#rustdoc_include ...}}` of the listing, pointed at the tree of
 /// `language`. Broken includes fail here too.
 pub fn chapters_before_links(root: &Path, language: &str) -> Result<Vec<RenderedChapter>> {
-    let mut book = load(root, language)?;
+    let mut book = load(root, language, |_| {})?;
     book.with_preprocessor(Skipped("links"));
-    let (preprocessed, _) = preprocess(&book, language)?;
-    Ok(chapters_of(&preprocessed, &book.config))
+    chapters(book, language)
 }
 
 /// Renders the `language` book to HTML in `dest_dir` (emptied first by
 /// mdBook's renderer, so it must be a folder of its own, outside the book's
-/// sources), and returns the chapters as the renderer received them.
-pub fn build_html(root: &Path, language: &str, dest_dir: &Path) -> Result<Vec<RenderedChapter>> {
-    build_html_with(root, language, dest_dir, |_| {})
-}
-
-/// [`build_html`], with `adjust` applied to the configuration once
-/// `book.toml` and the `MDBOOK_*` overrides are read (the bilingual site
-/// sets each language's `output.html.site-url` this way).
-pub fn build_html_with(
+/// sources), with `adjust` applied to the configuration once `book.toml`
+/// and the `MDBOOK_*` overrides are read (the site sets each language's
+/// `output.html.site-url` this way). Then runs the rendered checks
+/// ([`check_rendered`], [`check_rendered_html`]) and returns the chapters as
+/// the renderer received them.
+pub fn build_html(
     root: &Path,
     language: &str,
     dest_dir: &Path,
@@ -208,11 +198,10 @@ pub fn build_html_with(
     let root = std::path::absolute(root)?;
     let dest_dir = std::path::absolute(dest_dir)?;
     refuse_unsafe_destination(&root, &dest_dir)?;
-    let book = load_with(&root, language, |config| {
+    let book = load(&root, language, |config| {
         config.build.build_dir = dest_dir.clone();
         adjust(config);
     })?;
-    let renderer = HtmlHandlebars::new();
     let (preprocessed, preprocess_ctx) = preprocess(&book, language)?;
     let chapters = chapters_of(&preprocessed, &book.config);
     let mut render_ctx = RenderContext::new(
@@ -224,23 +213,12 @@ pub fn build_html_with(
     render_ctx
         .chapter_titles
         .extend(preprocess_ctx.chapter_titles.borrow_mut().drain());
-    renderer
+    HtmlHandlebars::new()
         .render(&render_ctx)
         .with_context(|| format!("rendering the `{language}` book to {}", dest_dir.display()))?;
-    Ok(chapters)
-}
-
-/// [`build_html`], then [`check_rendered`](super::check_rendered) and
-/// [`check_rendered_html`](super::check_rendered_html) on the result.
-pub fn build_checked_html(
-    root: &Path,
-    language: &str,
-    dest_dir: &Path,
-) -> Result<Vec<RenderedChapter>> {
-    let chapters = build_html(root, language, dest_dir)?;
-    super::check_rendered(&chapters)
+    check_rendered(&chapters)
         .with_context(|| format!("checking the Markdown of the `{language}` book"))?;
-    super::check_rendered_html(dest_dir, &chapters)
+    check_rendered_html(&dest_dir, &chapters)
         .with_context(|| format!("checking the HTML of the `{language}` book"))?;
     Ok(chapters)
 }
@@ -274,138 +252,22 @@ fn refuse_unsafe_destination(root: &Path, dest_dir: &Path) -> Result<()> {
 }
 
 #[cfg(test)]
-pub(crate) mod tests {
+mod tests {
     use super::*;
-    use std::fs;
+    use crate::book::TempBook;
 
-    /// A small bilingual book with one listing per tree.
-    pub(crate) fn small_book(root: &Path) {
-        fs::create_dir_all(root.join("src")).unwrap();
-        fs::write(
-            root.join("book.toml"),
-            "[book]\ntitle = \"Small\"\nlanguage = \"en\"\n[build]\ncreate-missing = false\n\
-             [preprocessor.gettext]\nbefore = [\"listings\"]\n\
-             [preprocessor.listings]\ncommand = \"false\"\nafter = [\"gettext\"]\n\
-             before = [\"links\"]\n\
-             [preprocessor.listings.trees]\nen = \"listings-sources\"\nfr = \"listings\"\n",
-        )
-        .unwrap();
-        fs::write(
-            root.join("src/SUMMARY.md"),
-            "# Summary\n\n[About](README.md)\n\n- [Chapter](chapter.md)\n",
-        )
-        .unwrap();
-        fs::write(root.join("src/README.md"), "# About\n\nA small book.\n").unwrap();
-        fs::write(
-            root.join("src/chapter.md"),
-            "# Chapter\n\nThe code:\n\n```rust,ignore\n\
-             {{#rustdoc_include ../listings-sources/one/src/lib.rs:here}}\n```\n",
-        )
-        .unwrap();
-        for (tree, function) in [("listings-sources", "hello"), ("listings", "salutations")] {
-            let src = root.join(tree).join("one/src");
-            fs::create_dir_all(&src).unwrap();
-            fs::write(
-                src.join("lib.rs"),
-                format!("use std::thread;\n// ANCHOR: here\npub fn {function}() {{}}\n// ANCHOR_END: here\n"),
-            )
-            .unwrap();
-        }
-        fs::create_dir_all(root.join("po")).unwrap();
-        fs::write(
-            root.join("po/fr.po"),
-            "msgid \"\"\nmsgstr \"\"\n\
-             \"Project-Id-Version: small\\n\"\n\"POT-Creation-Date: 2024-01-01 00:00+0000\\n\"\n\
-             \"PO-Revision-Date: 2024-01-01 00:00+0000\\n\"\n\"Last-Translator: A <a@example.org>\\n\"\n\
-             \"Language-Team: French\\n\"\n\"Language: fr\\n\"\n\"MIME-Version: 1.0\\n\"\n\
-             \"Content-Type: text/plain; charset=UTF-8\\n\"\n\"Content-Transfer-Encoding: 8bit\\n\"\n\
-             \"Plural-Forms: nplurals=2; plural=(n > 1);\\n\"\n\n\
-             msgid \"The code:\"\nmsgstr \"Le code :\"\n\n\
-             msgid \"Chapter\"\nmsgstr \"Chapitre\"\n\n\
-             msgid \"Small\"\nmsgstr \"Petit\"\n",
-        )
-        .unwrap();
-    }
-
-    #[test]
-    fn english_pipeline_expands_the_english_listing() {
-        let root = tempfile::tempdir().unwrap();
-        small_book(root.path());
-        let chapters = preprocessed_chapters(root.path(), "en").unwrap();
-        let chapter = &chapters[1];
-        assert_eq!(chapter.source_path, PathBuf::from("src/chapter.md"));
-        assert_eq!(chapter.path, PathBuf::from("chapter.md"));
-        assert!(chapter.content.contains("pub fn hello() {}"));
-        assert!(chapter.content.contains("# use std::thread;"));
-        assert!(!chapter.content.contains("{{#"));
-        assert_eq!(chapters[0].path, PathBuf::from("index.md"));
-        assert_eq!(chapters[0].source_path, PathBuf::from("src/README.md"));
-    }
-
-    #[test]
-    fn french_pipeline_translates_and_uses_the_french_tree() {
-        let root = tempfile::tempdir().unwrap();
-        small_book(root.path());
-        let chapters = preprocessed_chapters(root.path(), "fr").unwrap();
-        let chapter = &chapters[1];
-        assert_eq!(chapter.name, "Chapitre");
-        assert!(chapter.content.contains("Le code :"));
-        assert!(chapter.content.contains("pub fn salutations() {}"));
-        assert!(!chapter.content.contains("hello"));
-        assert_eq!(
-            load(root.path(), "fr")
-                .unwrap()
-                .config
-                .book
-                .title
-                .as_deref(),
-            Some("Petit")
-        );
-        assert_eq!(
-            load(root.path(), "en")
-                .unwrap()
-                .config
-                .book
-                .title
-                .as_deref(),
-            Some("Small")
-        );
-    }
-
-    #[test]
-    fn before_links_keeps_the_directive_pointed_at_the_language_tree() {
-        let root = tempfile::tempdir().unwrap();
-        small_book(root.path());
-        let chapters = chapters_before_links(root.path(), "fr").unwrap();
-        assert!(chapters[1]
-            .content
-            .contains("```rust,ignore\n{{#rustdoc_include ../listings/one/src/lib.rs:here}}\n```"));
-    }
-
-    #[test]
-    fn missing_catalog_fails_a_translated_book() {
-        let root = tempfile::tempdir().unwrap();
-        small_book(root.path());
-        fs::remove_file(root.path().join("po/fr.po")).unwrap();
-        let error = preprocessed_chapters(root.path(), "fr").unwrap_err();
-        assert!(
-            format!("{error:#}").contains("fr.po is missing"),
-            "{error:#}"
-        );
-        // English needs no catalog.
-        preprocessed_chapters(root.path(), "en").unwrap();
+    fn bilingual() -> TempBook {
+        let languages = [("en", "listings-sources"), ("fr", "listings")];
+        TempBook::tiny(&languages, "# Chapter\n").unwrap()
     }
 
     #[test]
     fn incomplete_po_header_is_an_error_not_a_crash() {
-        let root = tempfile::tempdir().unwrap();
-        small_book(root.path());
-        fs::write(
-            root.path().join("po/fr.po"),
-            "msgid \"\"\nmsgstr \"Language: fr\\n\"\n\nmsgid \"Chapter\"\nmsgstr \"Chapitre\"\n",
-        )
-        .unwrap();
-        let error = preprocessed_chapters(root.path(), "fr").unwrap_err();
+        let book = bilingual();
+        let po =
+            "msgid \"\"\nmsgstr \"Language: fr\\n\"\n\nmsgid \"Chapter\"\nmsgstr \"Chapitre\"\n";
+        book.write("po/fr.po", po).unwrap();
+        let error = preprocessed_chapters(book.root(), "fr").unwrap_err();
         assert!(
             format!("{error:#}").contains("fr.po:1: the header has no `Project-Id-Version` field"),
             "{error:#}"
@@ -413,46 +275,12 @@ pub(crate) mod tests {
     }
 
     #[test]
-    fn broken_anchor_fails_the_pipeline() {
-        let root = tempfile::tempdir().unwrap();
-        small_book(root.path());
-        fs::write(
-            root.path().join("listings/one/src/lib.rs"),
-            "pub fn salutations() {}\n",
-        )
-        .unwrap();
-        let error = preprocessed_chapters(root.path(), "fr").unwrap_err();
-        let message = format!("{error:#}");
-        assert!(
-            message.contains(
-                "src/chapter.md:6: {{#rustdoc_include ../listings/one/src/lib.rs:here}}: \
-                 anchor `here` not found in listings/one/src/lib.rs"
-            ),
-            "{message}"
-        );
-        preprocessed_chapters(root.path(), "en").unwrap();
-    }
-
-    #[test]
-    fn renders_html_into_the_given_folder_only() {
-        let root = tempfile::tempdir().unwrap();
-        small_book(root.path());
-        let out = tempfile::tempdir().unwrap();
-        let chapters = build_checked_html(root.path(), "fr", &out.path().join("fr")).unwrap();
-        let page = fs::read_to_string(out.path().join("fr").join(chapters[1].html_file())).unwrap();
-        assert!(page.contains("salutations"));
-        assert!(page.contains("lang=\"fr\""));
-        assert!(!root.path().join("book").exists());
-    }
-
-    #[test]
     fn refuses_to_render_over_the_book() {
-        let root = tempfile::tempdir().unwrap();
-        small_book(root.path());
-        for dest in [root.path().to_path_buf(), root.path().join("src/out")] {
-            let error = build_html(root.path(), "en", &dest).unwrap_err();
+        let book = bilingual();
+        for dest in [book.root().to_path_buf(), book.root().join("src/out")] {
+            let error = build_html(book.root(), "en", &dest, |_| {}).unwrap_err();
             assert!(error.to_string().starts_with("refusing to render into"));
         }
-        assert!(root.path().join("src/chapter.md").is_file());
+        assert!(book.root().join("src/chapter.md").is_file());
     }
 }

@@ -174,10 +174,9 @@ mod tests {
 
     #[test]
     fn the_title_is_a_message_of_the_template_with_its_book_toml_line() {
-        let root = tempfile::tempdir().unwrap();
-        crate::book::pipeline::tests::small_book(root.path());
-        let catalog = extract_pot(root.path()).unwrap();
-        let title = catalog.messages().find(|m| m.msgid() == "Small").unwrap();
+        let book = crate::book::TempBook::tiny(&[("en", "s"), ("fr", "l")], "# C\n").unwrap();
+        let catalog = extract_pot(book.root()).unwrap();
+        let title = catalog.messages().find(|m| m.msgid() == "Tiny").unwrap();
         assert_eq!(title.source(), "book.toml:2");
     }
 

@@ -11,7 +11,6 @@
 
 use crate::book::html::{html_pages, page_links, Link, PageLinks};
 use anyhow::{bail, Result};
-use percent_encoding::percent_decode_str;
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 use url::Url;
@@ -36,7 +35,8 @@ pub fn check_site_links(site_dir: &Path, site_url: &str) -> Result<usize> {
     let mut problems = Vec::new();
     let mut checked = 0;
     for (page, links) in &pages {
-        let page_url = origin.join(&format!("{site_url}{}", url_of(page)))?;
+        let url_path = page.to_string_lossy().replace('\\', "/");
+        let page_url = origin.join(&format!("{site_url}{url_path}"))?;
         let base = match &links.base {
             Some(base) => match page_url.join(base) {
                 Ok(base) => base,
@@ -90,12 +90,7 @@ fn check_link(
     target: &Url,
     pages: &BTreeMap<PathBuf, PageLinks>,
 ) -> std::result::Result<(), String> {
-    let decode = |text: &str| {
-        percent_decode_str(text)
-            .decode_utf8()
-            .map(|text| text.into_owned())
-            .map_err(|_| "bad percent-encoding".to_string())
-    };
+    let decode = |text| super::percent_decode(text).ok_or("bad percent-encoding".to_string());
     let path = decode(target.path())?;
     let Some(inside) = path.strip_prefix(site_url) else {
         return Err(format!("leaves the site (resolves to {path})"));
@@ -120,14 +115,6 @@ fn check_link(
     } else {
         Err(format!("{} has no id `{fragment}`", file.display()))
     }
-}
-
-/// The URL path of a page relative to the site root (`fr/index.html`).
-fn url_of(page: &Path) -> String {
-    page.components()
-        .map(|part| part.as_os_str().to_string_lossy())
-        .collect::<Vec<_>>()
-        .join("/")
 }
 
 #[cfg(test)]

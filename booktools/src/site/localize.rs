@@ -22,51 +22,77 @@ use crate::languages::BookLayout;
 use anyhow::{bail, Context, Result};
 use lol_html::html_content::{ContentType, Element};
 use lol_html::{element, rewrite_str, ElementContentHandlers, RewriteStrSettings, Selector};
-use serde::Deserialize;
+use serde_json::Value;
 use std::borrow::Cow;
 use std::cell::Cell;
-use std::collections::BTreeMap;
 use std::path::Path;
 
-/// The strings of `theme/chrome/<language>.json` the build writes into the
-/// pages. The other keys of that file (`switchTitle`, `titles`, `texts`,
-/// `results`) are for `theme/language-switch.js` only.
-#[derive(Debug, Clone, Deserialize)]
-#[serde(rename_all = "camelCase")]
+/// The strings of `theme/chrome/<language>.json` written into every page
+/// in place of mdBook's English (the ids and classes of mdBook 0.5's
+/// `index.hbs`): a selector, the attributes set (the text when none) and
+/// the key. Besides these, `themeNames` (by button id), `help` (the
+/// keyboard help's paragraphs, HTML) and the 404 page's strings are written;
+/// `switchTitle`, `titles`, `texts` and `results` are for
+/// `theme/language-switch.js` only.
+pub const CHROME: &[(&str, &[&str], &str)] = &[
+    ("#mdbook-sidebar", &["aria-label"], "tableOfContents"),
+    (
+        "#mdbook-sidebar-toggle",
+        &["title", "aria-label"],
+        "toggleTableOfContents",
+    ),
+    (
+        "#mdbook-theme-toggle",
+        &["title", "aria-label"],
+        "changeTheme",
+    ),
+    ("#mdbook-theme-list", &["aria-label"], "themes"),
+    ("#mdbook-search-toggle", &["title"], "searchTitle"),
+    ("#mdbook-search-toggle", &["aria-label"], "toggleSearch"),
+    ("#mdbook-searchbar", &["placeholder"], "searchPlaceholder"),
+    (
+        ".right-buttons a[href$='print.html']",
+        &["title", "aria-label"],
+        "print",
+    ),
+    (
+        ".right-buttons a[rel=edit]",
+        &["title", "aria-label"],
+        "suggestEdit",
+    ),
+    (
+        ".right-buttons a:not([rel=edit]):not([href$='print.html'])",
+        &["title", "aria-label"],
+        "gitRepository",
+    ),
+    ("a[rel~=prev]", &["title", "aria-label"], "previousChapter"),
+    ("a[rel~=next]", &["title", "aria-label"], "nextChapter"),
+    (
+        "nav.nav-wrapper, nav.nav-wide-wrapper",
+        &["aria-label"],
+        "pageNavigation",
+    ),
+    (".mdbook-help-title", &[], "helpTitle"),
+];
+
+/// The strings of the 404 page: mdBook writes `Page not found - <book
+/// title>` and its default 404 Markdown (a heading and a paragraph).
+const NOT_FOUND: [&str; 3] = ["pageNotFound", "notFoundHeading", "notFoundText"];
+
+/// One language's `theme/chrome/<language>.json`.
 pub struct Chrome {
-    pub table_of_contents: String,
-    pub toggle_table_of_contents: String,
-    pub change_theme: String,
-    pub themes: String,
-    /// By the id of mdBook's theme button (`mdbook-theme-light`).
-    pub theme_names: BTreeMap<String, String>,
-    pub search_title: String,
-    pub toggle_search: String,
-    pub search_placeholder: String,
-    pub print: String,
-    pub git_repository: String,
-    pub suggest_edit: String,
-    pub previous_chapter: String,
-    pub next_chapter: String,
-    pub page_navigation: String,
-    pub page_not_found: String,
-    pub not_found_heading: String,
-    pub not_found_text: String,
-    pub help_title: String,
-    /// The paragraphs of the keyboard help, in mdBook's order (HTML).
-    pub help: Vec<String>,
     /// The file as written, for `chrome.js`.
-    #[serde(skip)]
-    pub json: String,
+    pub(super) json: String,
+    strings: Value,
     /// The book's title in this language (from its catalog, not this file),
     /// for the 404 page's `<title>`, which mdBook writes in English.
-    #[serde(skip)]
     pub book_title: String,
 }
 
 impl Chrome {
     /// `theme/chrome/<language>.json` of the book at `root`; `None` without
-    /// that file (the language keeps mdBook's English chrome).
+    /// that file (the language keeps mdBook's English chrome). Fails naming
+    /// the file when one of its strings is missing.
     pub fn load(root: &Path, language: &str) -> Result<Option<Chrome>> {
         let path = BookLayout::load(root)?
             .theme_dir
@@ -77,19 +103,23 @@ impl Chrome {
             Err(error) if error.kind() == std::io::ErrorKind::NotFound => return Ok(None),
             Err(error) => return Err(error).with_context(|| format!("reading {}", path.display())),
         };
-        let chrome: Chrome =
+        let strings: Value =
             serde_json::from_str(&json).with_context(|| format!("reading {}", path.display()))?;
-        Ok(Some(Chrome { json, ..chrome }))
+        let keys = CHROME.iter().map(|(_, _, key)| *key).chain(NOT_FOUND);
+        if let Some(key) = keys.into_iter().find(|key| !strings[key].is_string()) {
+            bail!("{}: no string `{key}`", path.display());
+        }
+        let book_title = String::new();
+        Ok(Some(Chrome {
+            json,
+            strings,
+            book_title,
+        }))
     }
-}
 
-/// Writes `chrome.js` into `language_dir`: the chrome data of its language
-/// for `theme/language-switch.js` (`null`: mdBook's chrome).
-pub fn write_chrome_js(language_dir: &Path, chrome: Option<&Chrome>) -> Result<()> {
-    let json = chrome.map_or("null", |chrome| chrome.json.trim());
-    let path = language_dir.join("chrome.js");
-    std::fs::write(&path, format!("window.bookChrome = {json};\n"))
-        .with_context(|| format!("writing {}", path.display()))
+    fn get(&self, key: &str) -> &str {
+        self.strings[key].as_str().unwrap_or_default()
+    }
 }
 
 /// Rewrites every page of the language built into `language_dir` (the folders of other
@@ -108,19 +138,13 @@ pub fn localize(language_dir: &Path, plan: &SitePlan, chrome: Option<&Chrome>) -
         {
             continue;
         }
-        let url_path = page
-            .components()
-            .map(|c| c.as_os_str().to_string_lossy())
-            .collect::<Vec<_>>()
-            .join("/");
+        let url_path = page.to_string_lossy().replace('\\', "/");
         let rewritten = localize_page(&html, &url_path, plan, chrome)
             .with_context(|| format!("localizing {}", language_dir.join(&page).display()))?;
         std::fs::write(language_dir.join(&page), rewritten)?;
     }
     Ok(())
 }
-
-type Handlers<'h> = Vec<(Cow<'h, Selector>, ElementContentHandlers<'h>)>;
 
 /// One page rewritten; `page` is its path in its language's folder.
 fn localize_page(
@@ -144,10 +168,11 @@ fn localize_page(
             format!("    <link rel=\"alternate\" hreflang=\"{hreflang}\" href=\"{href}\">\n")
         })
         .collect();
-    let mut handlers: Handlers = vec![element!("head", move |head| {
-        head.append(&std::mem::take(&mut alternates), ContentType::Html);
-        Ok(())
-    })];
+    let mut handlers: Vec<(Cow<Selector>, ElementContentHandlers)> =
+        vec![element!("head", move |head| {
+            head.append(&std::mem::take(&mut alternates), ContentType::Html);
+            Ok(())
+        })];
     let not_found = page == NOT_FOUND_PAGE;
     if not_found {
         handlers.push(element!("a[href^='#']", |link| {
@@ -157,8 +182,43 @@ fn localize_page(
         }));
     }
     let help_lines = Cell::new(0);
-    if let Some(chrome) = chrome {
-        chrome_handlers(&mut handlers, chrome, not_found, &help_lines);
+    if let Some(c) = chrome {
+        for &(css, attributes, key) in CHROME {
+            handlers.push(element!(css, move |e| {
+                if attributes.is_empty() {
+                    text(e, c.get(key))?;
+                }
+                for attribute in attributes {
+                    e.set_attribute(attribute, c.get(key))?;
+                }
+                Ok(())
+            }));
+        }
+        handlers.push(element!("#mdbook-theme-list button[id]", move |e| {
+            let id = e.get_attribute("id").unwrap_or_default();
+            match c.strings["themeNames"][&id].as_str() {
+                Some(name) => text(e, name),
+                None => Err(format!("no theme name for `{id}` in themeNames").into()),
+            }
+        }));
+        let help_lines = &help_lines;
+        handlers.push(element!("#mdbook-help-popup p", move |e| {
+            let html = c.strings["help"][help_lines.get()]
+                .as_str()
+                .unwrap_or_default();
+            help_lines.set(help_lines.get() + 1);
+            e.set_inner_content(html, ContentType::Html);
+            Ok(())
+        }));
+        if not_found {
+            let [page_not_found, heading, paragraph] = NOT_FOUND.map(|key| c.get(key));
+            let title = format!("{page_not_found} - {}", c.book_title);
+            handlers.extend([
+                element!("title", move |e| text(e, &title)),
+                element!("main h1 a.header", move |e| text(e, heading)),
+                element!("main p", move |e| text(e, paragraph)),
+            ]);
+        }
     }
     let rewritten = rewrite_str(
         html,
@@ -169,110 +229,20 @@ fn localize_page(
     )?;
     if let Some(chrome) = chrome {
         // `toc.html` has no help; every other page must have all of it.
-        if help_lines.get() != 0 && help_lines.get() != chrome.help.len() {
+        let translated = chrome.strings["help"].as_array().map_or(0, Vec::len);
+        if help_lines.get() != 0 && help_lines.get() != translated {
             bail!(
-                "the keyboard help has {} lines, its translation {}",
-                help_lines.get(),
-                chrome.help.len()
+                "the keyboard help has {} lines, its translation {translated}",
+                help_lines.get()
             );
         }
     }
     Ok(rewritten)
 }
 
-/// Sets `title` and `aria-label`.
-fn label(element: &mut Element, text: &str) -> lol_html::HandlerResult {
-    element.set_attribute("title", text)?;
-    element.set_attribute("aria-label", text)?;
-    Ok(())
-}
-
-fn set(element: &mut Element, attribute: &str, text: &str) -> lol_html::HandlerResult {
-    element.set_attribute(attribute, text)?;
-    Ok(())
-}
-
 fn text(element: &mut Element, text: &str) -> lol_html::HandlerResult {
     element.set_inner_content(text, ContentType::Text);
     Ok(())
-}
-
-/// The handlers that put `chrome` in place of mdBook's English chrome (the
-/// ids and classes of mdBook 0.5's `index.hbs`).
-fn chrome_handlers<'h>(
-    handlers: &mut Handlers<'h>,
-    chrome: &'h Chrome,
-    not_found: bool,
-    help_lines: &'h Cell<usize>,
-) {
-    let c = chrome;
-    handlers.extend([
-        element!("#mdbook-sidebar", move |e| set(
-            e,
-            "aria-label",
-            &c.table_of_contents
-        )),
-        element!("#mdbook-sidebar-toggle", move |e| label(
-            e,
-            &c.toggle_table_of_contents
-        )),
-        element!("#mdbook-theme-toggle", move |e| label(e, &c.change_theme)),
-        element!("#mdbook-theme-list", move |e| set(
-            e,
-            "aria-label",
-            &c.themes
-        )),
-        element!("#mdbook-theme-list button[id]", move |e| {
-            let id = e.get_attribute("id").unwrap_or_default();
-            match c.theme_names.get(&id) {
-                Some(name) => text(e, name),
-                None => Err(format!("no theme name for `{id}` in themeNames").into()),
-            }
-        }),
-        element!("#mdbook-search-toggle", move |e| {
-            set(e, "title", &c.search_title)?;
-            set(e, "aria-label", &c.toggle_search)
-        }),
-        element!("#mdbook-searchbar", move |e| set(
-            e,
-            "placeholder",
-            &c.search_placeholder
-        )),
-        element!(".right-buttons a", move |e| {
-            let href = e.get_attribute("href").unwrap_or_default();
-            if href.ends_with("print.html") {
-                label(e, &c.print)
-            } else if e.get_attribute("rel").as_deref() == Some("edit") {
-                label(e, &c.suggest_edit)
-            } else {
-                label(e, &c.git_repository)
-            }
-        }),
-        element!("a[rel~='prev']", move |e| label(e, &c.previous_chapter)),
-        element!("a[rel~='next']", move |e| label(e, &c.next_chapter)),
-        element!("nav.nav-wrapper, nav.nav-wide-wrapper", move |e| {
-            set(e, "aria-label", &c.page_navigation)
-        }),
-        element!(".mdbook-help-title", move |e| text(e, &c.help_title)),
-        element!("#mdbook-help-popup p", move |e| {
-            let line = help_lines.get();
-            help_lines.set(line + 1);
-            let html = c.help.get(line).map_or("", String::as_str);
-            e.set_inner_content(html, ContentType::Html);
-            Ok(())
-        }),
-    ]);
-    if not_found {
-        // mdBook writes `Page not found - <book title>` and renders its
-        // default 404 Markdown (a heading and a paragraph) into `main`.
-        handlers.extend([
-            element!("title", move |e| {
-                text(e, &format!("{} - {}", c.page_not_found, c.book_title))
-            }),
-            element!("main h1 a.header", move |e| text(e, &c.not_found_heading)),
-            element!("main p", move |e| text(e, &c.not_found_text)),
-        ]);
-    }
 }
 
 #[cfg(test)]
@@ -290,17 +260,5 @@ mod tests {
         ] {
             assert!(html.contains(link), "no {link} in {html}");
         }
-    }
-
-    #[test]
-    fn fragment_links_of_the_not_found_page_point_at_itself() {
-        let plan = SitePlan::new("en", ["en"], "/").unwrap();
-        let html = "<base href=\"/fr/\"><h1 id=\"x\"><a class=\"header\" href=\"#x\">T</a></h1>\
-             <a href=\"index.html\">";
-        let text = localize_page(html, NOT_FOUND_PAGE, &plan, None).unwrap();
-        assert!(text.contains("href=\"404.html#x\""), "{text}");
-        assert!(text.contains("href=\"index.html\""), "{text}");
-        let elsewhere = localize_page(html, "index.html", &plan, None).unwrap();
-        assert!(elsewhere.contains("href=\"#x\""), "{elsewhere}");
     }
 }

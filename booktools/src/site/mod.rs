@@ -23,12 +23,9 @@ pub mod static_server;
 use crate::book::RenderedChapter;
 use crate::languages::BookLayout;
 use anyhow::{bail, Context, Result};
+use serde_json::json;
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
-
-/// The manifest written at the root of every language: the site's languages
-/// and where each one lives, relative to the site root.
-pub const LANGUAGES_FILE: &str = "languages.js";
 
 /// The languages of the site and where each one is published.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -132,34 +129,6 @@ impl SitePlan {
     pub fn language_site_url(&self, language: &str) -> String {
         format!("{}{}", self.site_url, self.url_path(language))
     }
-
-    /// The content of [`LANGUAGES_FILE`].
-    pub fn manifest(&self) -> String {
-        let entries: Vec<String> = self
-            .languages
-            .iter()
-            .map(|code| {
-                format!(
-                    "{{\"code\":\"{code}\",\"path\":\"{}\"}}",
-                    self.url_path(code)
-                )
-            })
-            .collect();
-        format!(
-            "// Written by `booktools::site`: the languages of this site, read by the\n\
-             // language switch (theme/language-switch.js). Paths are relative to the site root.\n\
-             window.bookLanguages = {{\"source\":\"{}\",\"languages\":[{}]}};\n",
-            self.source_language,
-            entries.join(",")
-        )
-    }
-
-    /// Writes [`LANGUAGES_FILE`] into the output folder of one language.
-    pub fn write_manifest(&self, language_dir: &Path) -> Result<()> {
-        let path = language_dir.join(LANGUAGES_FILE);
-        std::fs::write(&path, self.manifest())
-            .with_context(|| format!("writing {}", path.display()))
-    }
 }
 
 /// Builds every language of `plan` into `site_dir` in-process
@@ -186,12 +155,10 @@ pub fn build_site_in_process(
 
 /// Builds one language of the site into `dest` through the book pipeline of
 /// [`crate::book`] (the real gettext and listings preprocessors and mdBook's
-/// HTML renderer) with its site URL, runs the rendered checks
-/// ([`crate::book::check_rendered`], [`crate::book::check_rendered_html`]),
-/// then writes what the site adds: the search index in the language's
+/// HTML renderer, with the rendered checks) with its site URL, then writes what the site adds: the search index in the language's
 /// analysis ([`search`]), the language's chrome in every page
-/// ([`localize`]), the language manifest and `chrome.js`. With `live_reload`, the pages listen on the
-/// server's [`static_server::LIVE_RELOAD_ENDPOINT`].
+/// ([`localize`]), the language manifest and `chrome.js`. With
+/// `live_reload`, the pages listen on [`static_server::LIVE_RELOAD_ENDPOINT`].
 pub fn build_language(
     root: &Path,
     plan: &SitePlan,
@@ -203,7 +170,7 @@ pub fn build_language(
     let analysis = search::Analysis::load(root, language)?;
     let mut configured = Ok(());
     let mut title = None;
-    let chapters = crate::book::build_html_with(root, language, dest, |config| {
+    let chapters = crate::book::build_html(root, language, dest, |config| {
         title = config.book.title.clone();
         let mut settings = vec![("output.html.site-url", plan.language_site_url(language))];
         if live_reload {
@@ -218,14 +185,26 @@ pub fn build_language(
     if let Some(chrome) = &mut chrome {
         chrome.book_title = title.unwrap_or_default();
     }
-    crate::book::check_rendered(&chapters)?;
-    crate::book::check_rendered_html(dest, &chapters)?;
     if let Some(analysis) = &analysis {
         search::rebuild_index(dest, &BookLayout::load(root)?.theme_dir, analysis)?;
     }
     localize::localize(dest, plan, chrome.as_ref())?;
-    plan.write_manifest(dest)?;
-    localize::write_chrome_js(dest, chrome.as_ref())?;
+    // For `theme/language-switch.js`: the site's languages and where each
+    // one lives relative to the site root, and this language's chrome
+    // (`null`: mdBook's).
+    let languages = plan.languages.iter();
+    let languages: Vec<_> =
+        (languages.map(|code| json!({"code": code, "path": plan.url_path(code)}))).collect();
+    let manifest = json!({"source": plan.source_language, "languages": languages});
+    let chrome = chrome.as_ref().map_or("null", |chrome| chrome.json.trim());
+    for (file, global, value) in [
+        ("languages.js", "bookLanguages", manifest.to_string()),
+        ("chrome.js", "bookChrome", chrome.to_string()),
+    ] {
+        let path = dest.join(file);
+        std::fs::write(&path, format!("window.{global} = {value};\n"))
+            .with_context(|| format!("writing {}", path.display()))?;
+    }
     Ok(chapters)
 }
 
@@ -252,14 +231,6 @@ mod tests {
         assert_eq!(plan.language_site_url("fr"), "/book/fr/");
         assert_eq!(plan.language_dir(Path::new("/s"), "en"), Path::new("/s"));
         assert_eq!(plan.language_dir(Path::new("/s"), "fr"), Path::new("/s/fr"));
-    }
-
-    #[test]
-    fn manifest_lists_every_language_with_its_path() {
-        let plan = SitePlan::new("en", ["en", "fr"], "/").unwrap();
-        assert!(plan.manifest().contains(
-            r#"window.bookLanguages = {"source":"en","languages":[{"code":"en","path":""},{"code":"fr","path":"fr/"}]};"#
-        ));
     }
 
     #[test]

@@ -1,40 +1,27 @@
-//! Search in the language of each page: after mdBook renders a language,
-//! its search index is rebuilt with that language's analysis, and the same
-//! analysis is installed in the browser before the index is loaded.
+//! Search in the language of each page. mdBook 0.5 indexes every book with
+//! elasticlunr's English pipeline: a French reader typing `arret` (for
+//! « arrêt ») or `interblocage` (written « d’interblocage ») finds nothing.
+//! So after mdBook renders a language, its index is rebuilt with the
+//! language's analysis, data in `theme/search/<language>.toml`
+//! ([`ANALYSIS_DIR`]): a Snowball stemmer, elisions, stop words and
+//! foldings. A token is:
 //!
-//! mdBook 0.5 indexes every book with elasticlunr's English pipeline (ASCII
-//! trimmer, English stop words, Porter stemmer): a French reader typing
-//! `arret` (for « arrêt »), `interblocage` (written « d’interblocage ») or
-//! another form of a word finds nothing. Each language's analysis is data,
-//! `theme/search/<language>.toml` ([`ANALYSIS_DIR`]): its Snowball stemmer,
-//! its elisions, its stop words and the letters to fold beyond Unicode
-//! decomposition. For every language, a token is:
+//! 1. cut at anything but a letter, a digit, a mark, `_` or an apostrophe,
+//!    and lower-cased ([`tokenize`]);
+//! 2. composed (NFC), apostrophes made `'` and trimmed, an elided word of
+//!    the language (`d'`, `qu'`...) stripped;
+//! 3. dropped if a stop word (compared folded);
+//! 4. stemmed (`rust-stemmers`; in the browser, the same Snowball
+//!    algorithms from lunr-languages, vendored in `theme/search/`), then
+//!    folded: NFKD without its marks, plus the language's `folding`.
+//!    Stemming first lets the stemmer see the words it was written for
+//!    (`requêtes` → `requêt` → `requet`, and `requetes` → `requet`).
 //!
-//! 1. cut from the text at anything but a letter, a digit, a mark, `_` or an
-//!    apostrophe (`GroupeTaches::new(4)` gives `groupetaches`, `new`, `4`),
-//!    and lower-cased;
-//! 2. composed (NFC), its apostrophes made `'`, trimmed of apostrophes, and
-//!    stripped of an elided word of the language (`d'`, `qu'`...);
-//! 3. dropped if it is a stop word (compared without accents);
-//! 4. stemmed (`rust-stemmers`; in the browser, the Snowball code of the
-//!    same algorithms that lunr-languages ships, vendored in
-//!    `theme/search/lunr-languages/`), then folded: compatibility
-//!    decomposition (NFKD) without its marks, plus the language's `folding`.
-//!
-//! Stemming comes before folding so that the stemmer sees the words it was
-//! written for (`requêtes` → `requêt` → `requet`); a query typed without
-//! accents stems to the same (`requetes` → `requet`).
-//!
-//! The index is rebuilt from the documents mdBook put in it (each section's
-//! title, text and breadcrumbs, with its URL and mdBook's search options),
-//! so the sections are exactly mdBook's. The browser side,
-//! `theme/search/analysis.js`, goes into the language's `searchindex.js`
-//! ahead of the index itself, with the vendored stemmer and this
-//! language's data ([`Analysis::browser_data`]): nothing more is loaded
-//! until the reader opens the search bar, and elasticlunr finds the
-//! analysis registered when it loads the index. The browser test checks
-//! that both sides give the same tokens for every word of the book and for
-//! a list of test words.
+//! The index is rebuilt from mdBook's own documents, so the sections are
+//! mdBook's. `theme/search/analysis.js`, the stemmer and the language's
+//! data ([`Analysis::browser_data`]) go into `searchindex.js` ahead of the
+//! index, so elasticlunr finds the analysis registered when it loads the
+//! index. The browser test checks that both sides give the same tokens.
 
 use crate::languages::BookLayout;
 use crate::Problem;
@@ -52,36 +39,22 @@ use unicode_normalization::UnicodeNormalization;
 /// side and the vendored stemmers.
 pub const ANALYSIS_DIR: &str = "search";
 
-/// The browser side of the analysis, in [`ANALYSIS_DIR`].
-pub const BROWSER_SCRIPT: &str = "analysis.js";
-
-/// The vendored Snowball stemmers (lunr-languages), in [`ANALYSIS_DIR`].
-pub const STEMMERS_DIR: &str = "lunr-languages";
-
-/// The index mdBook writes at the root of a language's output is
-/// `searchindex.js`, or `searchindex-<hash>.js` when it hashes file names
-/// (its default): the rebuilt index keeps that name, which the pages and
-/// `searcher.js` refer to.
-const INDEX_FILE: (&str, &str) = ("searchindex", ".js");
-
-/// The search index file of the language built into `language_dir`.
+/// The search index of the language built into `language_dir`:
+/// `searchindex.js`, or `searchindex-<hash>.js` when mdBook hashes file
+/// names (its default); the rebuilt index keeps that name, which the pages
+/// and `searcher.js` refer to.
 pub fn index_file(language_dir: &Path) -> Result<PathBuf> {
-    let mut found = Vec::new();
-    for entry in std::fs::read_dir(language_dir)
-        .with_context(|| format!("listing {}", language_dir.display()))?
-    {
-        let name = entry?.file_name();
-        let name = name.to_string_lossy();
-        let (prefix, suffix) = INDEX_FILE;
-        if let Some(middle) = name
-            .strip_prefix(prefix)
-            .and_then(|rest| rest.strip_suffix(suffix))
-        {
-            if middle.is_empty() || middle.starts_with('-') {
-                found.push(language_dir.join(name.as_ref()));
-            }
-        }
-    }
+    let listing = std::fs::read_dir(language_dir)
+        .with_context(|| format!("listing {}", language_dir.display()))?;
+    let found: Vec<PathBuf> = (listing.flatten().map(|entry| entry.path()))
+        .filter(|path| {
+            let name = path.file_name().unwrap_or_default().to_string_lossy();
+            let middle = name
+                .strip_prefix("searchindex")
+                .and_then(|n| n.strip_suffix(".js"));
+            middle.is_some_and(|middle| middle.is_empty() || middle.starts_with('-'))
+        })
+        .collect();
     match found.as_slice() {
         [one] => Ok(one.clone()),
         _ => bail!(
@@ -159,21 +132,15 @@ impl Analysis {
     /// the book at `root`; `None` without that file (the language keeps
     /// mdBook's English index).
     pub fn load(root: &Path, language: &str) -> Result<Option<Analysis>> {
-        let path = Self::file(root, language)?;
+        let path = (BookLayout::load(root)?.theme_dir)
+            .join(ANALYSIS_DIR)
+            .join(format!("{language}.toml"));
         let text = match std::fs::read_to_string(&path) {
             Ok(text) => text,
             Err(error) if error.kind() == std::io::ErrorKind::NotFound => return Ok(None),
             Err(error) => return Err(error).with_context(|| format!("reading {}", path.display())),
         };
         Self::parse(&text, &path, language).map(Some)
-    }
-
-    /// The analysis file of `language` (which may not exist).
-    pub fn file(root: &Path, language: &str) -> Result<PathBuf> {
-        Ok(BookLayout::load(root)?
-            .theme_dir
-            .join(ANALYSIS_DIR)
-            .join(format!("{language}.toml")))
     }
 
     /// Reads an analysis file's `text` (`path` names it in errors).
@@ -223,18 +190,12 @@ impl Analysis {
         Ok(Analysis(Rc::new(inner)))
     }
 
-    /// The tokens of `text`: [`tokenize`], then [`Analysis::analyze_token`].
+    /// The tokens of `text` as the index holds them.
     pub fn analyze(&self, text: &str) -> Vec<String> {
         tokenize(text)
             .iter()
-            .filter_map(|token| self.analyze_token(token))
+            .filter_map(|token| self.0.analyze_token(token))
             .collect()
-    }
-
-    /// One token of [`tokenize`] as the index holds it; `None` when it is
-    /// dropped (a stop word, nothing left once trimmed).
-    pub fn analyze_token(&self, token: &str) -> Option<String> {
-        self.0.analyze_token(token)
     }
 
     /// The label of the analysis in the index's pipeline, under which the
@@ -269,7 +230,7 @@ impl Analysis {
             Stemmer::Porter(_) => Vec::new(),
             Stemmer::Snowball { lunr_code, .. } => ["stemmer.support", lunr_code]
                 .iter()
-                .map(|name| format!("{ANALYSIS_DIR}/{STEMMERS_DIR}/lunr.{name}.min.js"))
+                .map(|name| format!("{ANALYSIS_DIR}/lunr-languages/lunr.{name}.min.js"))
                 .collect(),
         }
     }
@@ -291,6 +252,8 @@ fn is_word_char(c: char) -> bool {
 }
 
 impl Inner {
+    /// One token of [`tokenize`] as the index holds it; `None` when it is
+    /// dropped (a stop word, nothing left once trimmed).
     fn analyze_token(&self, token: &str) -> Option<String> {
         let token: String = token
             .to_lowercase()
@@ -357,18 +320,8 @@ impl PipelineFn for Analysis {
     }
 
     fn filter(&self, token: String) -> Option<String> {
-        self.analyze_token(&token)
+        self.0.analyze_token(&token)
     }
-}
-
-/// The size of a language's search index before and after
-/// [`rebuild_index`].
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct IndexSizes {
-    /// `searchindex.js` as mdBook wrote it, in bytes.
-    pub mdbook: u64,
-    /// The rebuilt `searchindex.js`, analysis and stemmer included.
-    pub rebuilt: u64,
 }
 
 /// mdBook's `searchindex.js`: `window.search = Object.assign(window.search,
@@ -379,11 +332,7 @@ const INDEX_END: &str = "'));";
 /// Rebuilds the search index mdBook wrote into `language_dir` with
 /// `analysis`, and puts the browser side of the analysis in front of it
 /// (`theme_dir` holds `analysis.js` and the vendored stemmers).
-pub fn rebuild_index(
-    language_dir: &Path,
-    theme_dir: &Path,
-    analysis: &Analysis,
-) -> Result<IndexSizes> {
+pub fn rebuild_index(language_dir: &Path, theme_dir: &Path, analysis: &Analysis) -> Result<()> {
     let path = index_file(language_dir)?;
     let written =
         std::fs::read_to_string(&path).with_context(|| format!("reading {}", path.display()))?;
@@ -416,7 +365,7 @@ pub fn rebuild_index(
     search["index"] = serde_json::to_value(&index)?;
 
     let mut script = String::new();
-    let mut sources = vec![format!("{ANALYSIS_DIR}/{BROWSER_SCRIPT}")];
+    let mut sources = vec![format!("{ANALYSIS_DIR}/analysis.js")];
     sources.extend(analysis.stemmer_scripts());
     for source in sources {
         let file = theme_dir.join(&source);
@@ -433,11 +382,7 @@ pub fn rebuild_index(
     script.push_str(INDEX_START);
     script.push_str(&json.replace('\\', "\\\\").replace('\'', "\\'"));
     script.push_str(INDEX_END);
-    std::fs::write(&path, &script).with_context(|| format!("writing {}", path.display()))?;
-    Ok(IndexSizes {
-        mdbook: written.len() as u64,
-        rebuilt: script.len() as u64,
-    })
+    std::fs::write(&path, &script).with_context(|| format!("writing {}", path.display()))
 }
 
 /// The JSON of mdBook's `searchindex.js`.

@@ -40,16 +40,14 @@ pub fn trials() -> Vec<Trial> {
     )]
 }
 
-/// What Lighthouse says of one page.
-struct Report {
-    /// The ids of the audits the page fails, with their titles.
-    failed: BTreeSet<(String, String)>,
-    /// The SEO score, 0 to 1.
-    seo: f64,
-}
-
-/// Runs Lighthouse on `url` with `chromium`, its report written to `json`.
-fn lighthouse(lighthouse: &Path, chromium: &Path, url: &str, json: &Path) -> Result<Report> {
+/// Runs Lighthouse on `url` with `chromium`, its report written to `json`:
+/// the audits the page fails (id and title), and its SEO score (0 to 1).
+fn lighthouse(
+    lighthouse: &Path,
+    chromium: &Path,
+    url: &str,
+    json: &Path,
+) -> Result<(BTreeSet<(String, String)>, f64)> {
     let mut command = Command::new(lighthouse);
     command
         .arg(url)
@@ -64,12 +62,9 @@ fn lighthouse(lighthouse: &Path, chromium: &Path, url: &str, json: &Path) -> Res
         "Lighthouse failed on {url}:\n{}",
         finished.output
     );
-    let report: Value = serde_json::from_str(
-        &std::fs::read_to_string(json).with_context(|| format!("reading {}", json.display()))?,
-    )
-    .with_context(|| format!("parsing {}", json.display()))?;
-    let failed = report["audits"]
-        .as_object()
+    let report: Value = serde_json::from_str(&std::fs::read_to_string(json)?)
+        .with_context(|| format!("reading {}", json.display()))?;
+    let failed = (report["audits"].as_object())
         .context("no audits in the report")?
         .values()
         .filter(|audit| {
@@ -77,21 +72,23 @@ fn lighthouse(lighthouse: &Path, chromium: &Path, url: &str, json: &Path) -> Res
             ["binary", "numeric", "metricSavings"].contains(&mode)
                 && audit["score"].as_f64().is_some_and(|score| score < 1.0)
         })
-        .map(|audit| {
-            let text = |key: &str| audit[key].as_str().unwrap_or_default().to_string();
-            (text("id"), text("title"))
-        })
+        .map(|audit| ["id", "title"].map(|key| audit[key].as_str().unwrap_or_default().to_string()))
+        .map(|[id, title]| (id, title))
         .collect();
-    let seo = report["categories"]["seo"]["score"]
-        .as_f64()
-        .context("no SEO score in the report")?;
-    Ok(Report { failed, seo })
+    let seo = report["categories"]["seo"]["score"].as_f64();
+    Ok((failed, seo.context("no SEO score in the report")?))
 }
 
-/// A plain mdBook in `dir`: a book.toml with a title and a language, one
-/// chapter, mdBook's own theme, nothing of this project's.
-fn plain_book(dir: &Path) -> Result<()> {
-    std::fs::create_dir_all(dir.join("src"))?;
+fn audit(lighthouse_path: &Path, chromium: &Path) -> Result<()> {
+    let root = repository_root();
+    let server = StaticServer::start("127.0.0.1:0".parse()?, Vec::new(), false)?;
+    let plan = SitePlan::load(&root, Some(&server.url("/")))?;
+    let work = tempfile::tempdir()?;
+    let site = work.path().join("site");
+    build_site_in_process(&root, &plan, &site)?;
+    // A plain mdBook: a title, a language, one chapter, mdBook's own theme.
+    let plain = work.path().join("plain");
+    std::fs::create_dir_all(plain.join("src"))?;
     for (file, text) in [
         (
             "book.toml",
@@ -103,34 +100,18 @@ fn plain_book(dir: &Path) -> Result<()> {
         ),
         ("src/chapter_1.md", "# Chapter 1\n\nSome text.\n"),
     ] {
-        std::fs::write(dir.join(file), text)?;
+        std::fs::write(plain.join(file), text)?;
     }
-    Ok(())
-}
-
-fn audit(lighthouse_path: &Path, chromium: &Path) -> Result<()> {
-    let root = repository_root();
-    let server = StaticServer::start("127.0.0.1:0".parse()?, Vec::new(), false)?;
-    let plan = SitePlan::load(&root, Some(&server.url("/")))?;
-    let work = tempfile::tempdir()?;
-    let site = work.path().join("site");
-    build_site_in_process(&root, &plan, &site)?;
-    let plain = work.path().join("plain");
-    plain_book(&plain)?;
     mdbook_driver::MDBook::load(&plain)?.build()?;
-    let plain_site = plain.join("book");
     server.set_mounts(vec![
         Mount::new("/", &site),
-        Mount::new("/plain-mdbook/", &plain_site),
+        Mount::new("/plain-mdbook/", plain.join("book")),
     ]);
-
-    let mut pages: Vec<(String, String)> = plan
-        .languages
-        .iter()
-        .map(|language| {
+    let mut pages: Vec<(String, String)> = (plan.languages.iter())
+        .map(|code| {
             (
-                language.clone(),
-                server.url(&format!("/{}{CHAPTER}", plan.url_path(language))),
+                code.clone(),
+                server.url(&format!("/{}{CHAPTER}", plan.url_path(code))),
             )
         })
         .collect();
@@ -138,35 +119,30 @@ fn audit(lighthouse_path: &Path, chromium: &Path) -> Result<()> {
         "plain mdBook".into(),
         server.url("/plain-mdbook/chapter_1.html"),
     ));
-    let reports: Vec<(String, Result<Report>)> = std::thread::scope(|scope| {
-        let runs: Vec<_> = pages
-            .iter()
-            .enumerate()
+    let mut reports = std::thread::scope(|scope| {
+        let runs: Vec<_> = (pages.iter().enumerate())
             .map(|(index, (what, url))| {
                 let json: PathBuf = work.path().join(format!("report-{index}.json"));
                 let run = scope.spawn(move || lighthouse(lighthouse_path, chromium, url, &json));
                 (what.clone(), run)
             })
             .collect();
-        runs.into_iter()
+        (runs.into_iter())
             .map(|(what, run)| (what, run.join().expect("a Lighthouse run panicked")))
-            .collect()
+            .collect::<Vec<_>>()
     });
-    let mut reports = reports.into_iter();
-    let (_, plain_report) = reports.next_back().context("the plain page's report")?;
-    let plain_report = plain_report?;
+    let (plain_failed, _) = reports.pop().context("the plain page's report")?.1?;
     for (language, report) in reports {
-        let report = report?;
-        let beyond: Vec<_> = report.failed.difference(&plain_report.failed).collect();
+        let (failed, seo) = report?;
+        let beyond: Vec<_> = failed.difference(&plain_failed).collect();
         ensure!(
             beyond.is_empty(),
             "the `{language}` chapter fails audits a plain mdBook page passes: {beyond:?}"
         );
         ensure!(
-            report.seo == 1.0,
-            "the `{language}` chapter scores {} in SEO, failing {:?}",
-            report.seo * 100.0,
-            report.failed
+            seo == 1.0,
+            "the `{language}` chapter scores {} in SEO, failing {failed:?}",
+            seo * 100.0
         );
     }
     Ok(())

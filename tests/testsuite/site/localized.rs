@@ -7,54 +7,11 @@
 
 use anyhow::{ensure, Context, Result};
 use booktools::book::html::{html_pages, ParsedPage};
+use booktools::site::localize::CHROME;
 use graceful_shutdown_book::book_fixture::{book_metadata, repository_root};
 use graceful_shutdown_book::site_fixture::BuiltSite;
 use serde_json::Value;
 use std::collections::BTreeSet;
-
-/// What the chrome data puts in every page: a selector, the attribute read
-/// (the text for `None`) and the key of `theme/chrome/<language>.json`.
-const CHROME: &[(&str, Option<&str>, &str)] = &[
-    ("#mdbook-sidebar", Some("aria-label"), "tableOfContents"),
-    (
-        "#mdbook-sidebar-toggle",
-        Some("title"),
-        "toggleTableOfContents",
-    ),
-    (
-        "#mdbook-sidebar-toggle",
-        Some("aria-label"),
-        "toggleTableOfContents",
-    ),
-    ("#mdbook-theme-toggle", Some("title"), "changeTheme"),
-    ("#mdbook-theme-toggle", Some("aria-label"), "changeTheme"),
-    ("#mdbook-theme-list", Some("aria-label"), "themes"),
-    ("#mdbook-search-toggle", Some("title"), "searchTitle"),
-    ("#mdbook-search-toggle", Some("aria-label"), "toggleSearch"),
-    (
-        "#mdbook-searchbar",
-        Some("placeholder"),
-        "searchPlaceholder",
-    ),
-    (
-        ".right-buttons a[href$='print.html']",
-        Some("aria-label"),
-        "print",
-    ),
-    (
-        ".right-buttons a[href^='https:']",
-        Some("aria-label"),
-        "gitRepository",
-    ),
-    ("a[rel~=prev]", Some("aria-label"), "previousChapter"),
-    ("a[rel~=next]", Some("aria-label"), "nextChapter"),
-    (
-        "nav.nav-wrapper, nav.nav-wide-wrapper",
-        Some("aria-label"),
-        "pageNavigation",
-    ),
-    (".mdbook-help-title", None, "helpTitle"),
-];
 
 /// Pages every language has, in the menu bar's chrome (`toc.html`, the
 /// sidebar of pages read without JavaScript, is a frame of links only).
@@ -144,19 +101,25 @@ fn every_page_of_every_language_is_in_its_language_without_javascript() -> Resul
             }
             let Some(chrome) = &chrome else { continue };
             let string = |key: &str| chrome[key].as_str().with_context(|| format!("no `{key}`"));
-            for &(css, attribute, key) in CHROME {
-                let shown = page.values(css, attribute)?;
-                let english = source.values(css, attribute)?;
-                ensure!(
-                    shown.len() == english.len(),
-                    "{at}: `{css}` {shown:?} vs {english:?}"
-                );
-                for (shown, english) in shown.iter().zip(&english) {
+            for &(css, attributes, key) in CHROME {
+                let attributes: Vec<Option<&str>> = match attributes {
+                    [] => vec![None],
+                    some => some.iter().copied().map(Some).collect(),
+                };
+                for attribute in attributes {
+                    let shown = page.values(css, attribute)?;
+                    let english = source.values(css, attribute)?;
                     ensure!(
-                        shown == string(key)?,
-                        "{at}: `{css}` shows `{shown}`, not {key}"
+                        shown.len() == english.len(),
+                        "{at}: `{css}` {shown:?} vs {english:?}"
                     );
-                    ensure!(shown != english, "{at}: `{css}` left as `{english}`");
+                    for (shown, english) in shown.iter().zip(&english) {
+                        ensure!(
+                            shown == string(key)?,
+                            "{at}: `{css}` shows `{shown}`, not {key}"
+                        );
+                        ensure!(shown != english, "{at}: `{css}` left as `{english}`");
+                    }
                 }
             }
             for (what, attribute) in [
