@@ -1,24 +1,11 @@
-//! Checks of the translations and of the text files of the book.
-//!
-//! Every language of `[preprocessor.listings.trees]` other than the source
-//! language (`[book] language`) is translated with gettext, from the
-//! catalog `po/<language>.po`; nothing here names a language. For each:
-//!
-//! - the catalog is well-formed and polib (the `gettext` preprocessor's
-//!   parser) reads it ([`read_po`]);
-//! - it translates every message of a template extracted afresh from the
-//!   English sources, with no fuzzy, empty, stale or obsolete entry
-//!   ([`check_completeness`]);
-//! - its translations follow the typography of the language
-//!   ([`check_typography`]).
-//!
-//! And every text file of the sources, the catalogs and the listing trees
-//! is clean UTF-8 ([`check_mojibake`]). Each problem names its file and line.
+//! Checks of the gettext catalog `po/<language>.po` of every translated
+//! language of `book.toml` (nothing here names a language), and of the
+//! text files of the book. Each problem names its file and line.
 
 mod anchors;
 mod completeness;
 mod mojibake;
-mod po_file;
+pub(crate) mod po_file;
 pub mod spelling;
 mod twins;
 mod typography;
@@ -37,9 +24,7 @@ use std::path::{Path, PathBuf};
 /// One translated language and its gettext catalog.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Translation {
-    /// Language code (`book.toml`).
     pub language: String,
-    /// Its catalog, `<po-dir>/<language>.po`.
     pub catalog: PathBuf,
 }
 
@@ -83,9 +68,7 @@ pub fn check_catalog_files(root: &Path) -> Result<Vec<Problem>> {
     Ok(problems)
 }
 
-/// The completeness problems of the catalog of `translation` against a
-/// template extracted now from the English sources. A malformed catalog is
-/// an error (with its file and line), not a list of problems.
+/// Against a template extracted now: the committed one may be stale.
 pub fn check_completeness(root: &Path, translation: &Translation) -> Result<Vec<Problem>> {
     let template = crate::i18n::po::extract_pot(root)?;
     let po = read_po(&translation.catalog)?;
@@ -96,8 +79,6 @@ pub fn check_completeness(root: &Path, translation: &Translation) -> Result<Vec<
     ))
 }
 
-/// The typography problems of the translations of `translation` (none for
-/// a language without rules in the table).
 pub fn check_typography(translation: &Translation) -> Result<Vec<Problem>> {
     let Some(rules) = rules_for(&translation.language) else {
         return Ok(Vec::new());
@@ -120,13 +101,10 @@ pub fn text_folders(root: &Path) -> Result<Vec<PathBuf>> {
     Ok(folders)
 }
 
-/// Mojibake, U+FFFD and non-UTF-8 lines in every file of [`text_folders`].
 pub fn check_mojibake(root: &Path) -> Result<Vec<Problem>> {
     mojibake::check_text_files(&text_folders(root)?)
 }
 
-/// The msgstrs of `translation` that do not carry the code spans, numbers,
-/// links, inline HTML and emphasis of their msgid (see [`anchors`]).
 pub fn check_anchors(root: &Path, translation: &Translation) -> Result<Vec<Problem>> {
     let po = read_po(&translation.catalog)?;
     if !po.live_entries().any(PoEntry::is_translated) {
@@ -139,8 +117,7 @@ pub fn check_anchors(root: &Path, translation: &Translation) -> Result<Vec<Probl
     Ok(anchors::check_po(&po, &glossary))
 }
 
-/// Every check above, for every translated language; fails with the list
-/// of all problems.
+/// Every check above; fails with the list of all problems.
 pub fn check_translations(root: &Path) -> Result<()> {
     let mut problems = check_catalog_files(root)?;
     for translation in translations(root)? {
@@ -155,8 +132,7 @@ pub fn check_translations(root: &Path) -> Result<()> {
     ensure_none("translation checks", &problems)
 }
 
-/// A problem at `line` of `po`, followed by the English source of its
-/// entry (`src/chapter.md:12`) when there is one.
+/// A problem at `line` of `po`, with the English source of its entry.
 fn entry_problem(
     po: &PoFile,
     line: Option<usize>,

@@ -1,16 +1,8 @@
-//! The prose of a chapter as `gettext` sees it, and untranslated prose.
-//!
-//! A chapter's messages are those `mdbook-xgettext` extracts
-//! ([`extract_messages`]: paragraphs, headings, list items, table cells),
-//! so a message of a translated chapter is found back in the catalog by
-//! its text, and a problem names the line of the PO entry to fix rather
-//! than a line of the Markdown the `gettext` preprocessor rebuilt. The
-//! messages of code blocks (comments, strings) are not prose.
-//!
-//! A message of a translated chapter is untranslated when it is a message
-//! of the English chapter and holds natural language ([`is_prose`]): a
-//! message made only of code spans, URLs, file or domain names, numbers,
-//! HTML tags and punctuation reads the same in every language.
+//! The prose of a chapter as `gettext` sees it ([`extract_messages`]), so
+//! a message of a translated chapter is found back in the catalog and a
+//! problem names the PO line to fix, not a line of the rebuilt Markdown.
+//! A translated message is untranslated when the English chapter has it
+//! and it holds natural language ([`is_prose`]).
 
 use super::{english, excerpt};
 use crate::book::RenderedChapter;
@@ -65,7 +57,6 @@ pub(super) fn messages(markdown: &str) -> Result<Vec<(usize, String)>> {
         .collect())
 }
 
-/// The inline code spans of a chapter: (line, code).
 pub(super) fn code_spans(markdown: &str) -> Vec<(usize, String)> {
     parse(markdown)
         .filter_map(|(event, lines)| match event {
@@ -75,7 +66,6 @@ pub(super) fn code_spans(markdown: &str) -> Vec<(usize, String)> {
         .collect()
 }
 
-/// The events of a chapter as mdBook parses it, with their lines.
 fn parse(
     markdown: &str,
 ) -> impl Iterator<Item = (Event<'_>, std::ops::RangeInclusive<usize>)> + '_ {
@@ -130,7 +120,6 @@ pub(super) struct Origin {
     pub line: usize,
     /// The `#:` reference of the entry (`src/chapter.md`, 12).
     pub english: Option<(String, usize)>,
-    /// True when the chapter shows the English message.
     pub untranslated: bool,
 }
 

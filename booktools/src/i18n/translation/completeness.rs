@@ -1,11 +1,6 @@
-//! Completeness of a catalog against the English sources as they are now.
-//!
-//! The reference is a template extracted afresh from `src/` (never the
-//! committed `po/messages.pot`, which may be stale). The `gettext`
-//! preprocessor silently keeps the English of a message that is missing,
-//! empty or fuzzy, so each of those is a problem, and so is an entry the
-//! sources no longer have (stale or `#~` obsolete): the catalog must be
-//! exactly the translation of today's sources.
+//! Completeness of a catalog against a template extracted afresh. The
+//! `gettext` preprocessor silently keeps the English of a missing, empty or
+//! fuzzy message, so each is a problem, as is a stale or `#~` entry.
 
 use super::po_file::PoFile;
 use super::{entry_problem, Problem};
@@ -15,7 +10,6 @@ use std::collections::HashSet;
 /// At most this many characters of a msgid in a message.
 const MSGID_EXCERPT: usize = 60;
 
-/// The problems of `po` as a translation of `template`.
 pub fn check_catalog(po: &PoFile, template: &Catalog, language: &str) -> Vec<Problem> {
     // (PO line, English source, what is wrong)
     let mut found: Vec<(Option<usize>, Option<String>, String)> = Vec::new();
@@ -68,7 +62,6 @@ pub fn check_catalog(po: &PoFile, template: &Catalog, language: &str) -> Vec<Pro
         .collect()
 }
 
-/// The `#:` references on one line, or nothing.
 fn sources(references: &str) -> Option<String> {
     let joined = references.split_whitespace().collect::<Vec<_>>().join(" ");
     (!joined.is_empty()).then_some(joined)

@@ -19,8 +19,7 @@ fn is_decoded_continuation_byte(c: char) -> bool {
     ('\u{80}'..='\u{BF}').contains(&c) || CP1252_HIGH.contains(c)
 }
 
-/// The first mojibake sequence of `line`: its character column (1-based)
-/// and the sequence itself.
+/// The first mojibake sequence of `line` and its column (1-based).
 pub fn find_mojibake(line: &str) -> Option<(usize, String)> {
     let chars: Vec<char> = line.chars().collect();
     for (index, &c) in chars.iter().enumerate() {
@@ -48,8 +47,7 @@ pub fn find_mojibake(line: &str) -> Option<(usize, String)> {
     None
 }
 
-/// `sequence` with its invisible characters (spaces, controls, U+FFFD)
-/// written `<U+00A0>`.
+/// `sequence` with its invisible characters written `<U+00A0>`.
 fn visible(sequence: &str) -> String {
     sequence
         .chars()
@@ -63,8 +61,7 @@ fn visible(sequence: &str) -> String {
         .collect()
 }
 
-/// Every file under `folders`, recursively, sorted, skipping `target/`
-/// build folders.
+/// Every file under `folders`, sorted, `target/` folders aside.
 pub fn files_under(folders: &[PathBuf]) -> Result<Vec<PathBuf>> {
     let mut files = Vec::new();
     for folder in folders {
@@ -82,8 +79,7 @@ pub fn files_under(folders: &[PathBuf]) -> Result<Vec<PathBuf>> {
     Ok(files)
 }
 
-/// Checks every file of [`files_under`] `folders`: each text file must be
-/// UTF-8 without mojibake. Binary files (with a NUL byte) are skipped.
+/// Every text file (no NUL byte) of `folders` is UTF-8 without mojibake.
 pub fn check_text_files(folders: &[PathBuf]) -> Result<Vec<Problem>> {
     let mut problems = Vec::new();
     for path in files_under(folders)? {

@@ -1,15 +1,9 @@
-//! Spell checking of the prose, as rust-lang/book does with aspell and
-//! python-docs-fr with pospell: the English Markdown of `src/` and every
-//! translated msgstr of `po/<lang>.po`, each against the Hunspell
-//! dictionary of its language (`spellbook`, a pure Rust Hunspell).
-//!
-//! The dictionaries are data: `dictionaries/<lang>/index.aff` and
-//! `index.dic` (a language is spelled with the folder named after its code),
-//! plus `words.txt`, the project's own words in `.dic` line syntax
-//! (`Rustacean/S` takes the dictionary's plural suffix). Only the text
-//! events of pulldown-cmark are read, so code spans, code blocks, HTML
-//! tags and link destinations are never words; mdBook directives are
-//! blanked before parsing, and chunks shaped like paths or URLs are skipped.
+//! Spell checking of the English Markdown of `src/` and every translated
+//! msgstr, each against the Hunspell dictionary of its language
+//! (`spellbook`): `dictionaries/<lang>/index.{aff,dic}` plus `words.txt`,
+//! the project's words in `.dic` syntax. Only pulldown-cmark's text events
+//! are words (no code, HTML or link destination); directives are blanked
+//! and chunks shaped like paths or URLs skipped.
 
 use crate::languages::BookLayout;
 use crate::Problem;
@@ -74,8 +68,7 @@ pub fn check_book(root: &Path, dictionaries: &Path) -> Result<Vec<Problem>> {
     let layout = BookLayout::load(root)?;
     let mut problems = Vec::new();
     let english = dictionary(dictionaries, &layout.source_language)?;
-    for entry in walkdir::WalkDir::new(&layout.src).sort_by_file_name() {
-        let path = entry?.into_path();
+    for path in super::files_under(std::slice::from_ref(&layout.src))? {
         if path.extension().is_some_and(|extension| extension == "md") {
             let text = std::fs::read_to_string(&path)
                 .with_context(|| format!("reading {}", path.display()))?;

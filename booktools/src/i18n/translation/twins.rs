@@ -1,11 +1,8 @@
-//! Identical twins stay identical in every language. Several listings hold
-//! the very same file (`listing-20-24/src/lib.rs` and `listing-20-25/src/lib.rs`
-//! in English): the book shows one step that changes nothing in that file.
-//! The token comparison of each translated file with its English twin
-//! ignores strings and comments, so a French message edited in only one of
-//! two such files would pass it; this check does not: wherever two files of
-//! the source language's listings are byte for byte the same, the same two
-//! files must be the same in every language.
+//! Identical twins stay identical in every language: where two files of
+//! the source language's listings are the same (a step that changes
+//! nothing in `src/lib.rs`), so are they in every language. The token
+//! comparison with the English ignores strings and comments, so it would
+//! miss a message edited in only one of the two.
 
 use crate::languages::{BookLayout, Language};
 use crate::listings::discover;
@@ -14,23 +11,18 @@ use anyhow::{Context, Result};
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
-/// Build products and generated files, never compared.
-const SKIPPED: &[&str] = &["target", "output.txt", "transcript.txt"];
+/// Generated files, never compared.
+const SKIPPED: &[&str] = &["output.txt", "transcript.txt"];
 
 /// Every file of every listing of `language`, keyed by its path inside the
 /// tree (`ch20-web-server/listing-20-24/src/lib.rs`).
 fn listing_files(language: &Language) -> Result<BTreeMap<PathBuf, PathBuf>> {
     let mut files = BTreeMap::new();
     for listing in discover(language)? {
-        let walk = walkdir::WalkDir::new(&listing.dir).sort_by_file_name();
-        for entry in walk
-            .into_iter()
-            .filter_entry(|entry| !SKIPPED.contains(&entry.file_name().to_string_lossy().as_ref()))
-        {
-            let entry = entry.with_context(|| format!("listing {}", listing.dir.display()))?;
-            if entry.file_type().is_file() {
-                let inside = entry.path().strip_prefix(&language.tree)?.to_path_buf();
-                files.insert(inside, entry.into_path());
+        for file in crate::i18n::translated_code::listing_files(&listing.dir)? {
+            if !SKIPPED.iter().any(|skipped| file.ends_with(skipped)) {
+                let path = listing.dir.join(file);
+                files.insert(path.strip_prefix(&language.tree)?.to_path_buf(), path);
             }
         }
     }
@@ -90,16 +82,4 @@ fn first_difference(a: &str, b: &str) -> Option<usize> {
     let mut lines = a.lines().zip(b.lines());
     let same = lines.position(|(x, y)| x != y);
     Some(same.unwrap_or_else(|| a.lines().count().min(b.lines().count())) + 1)
-}
-
-#[cfg(test)]
-mod tests {
-    use super::first_difference;
-
-    #[test]
-    fn names_the_first_differing_line() {
-        assert_eq!(first_difference("a\nb\n", "a\nb\n"), None);
-        assert_eq!(first_difference("a\nb\nc\n", "a\nx\nc\n"), Some(2));
-        assert_eq!(first_difference("a\n", "a\nb\n"), Some(2));
-    }
 }
