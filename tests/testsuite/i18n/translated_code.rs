@@ -6,30 +6,25 @@
 //! passes; temporary copies broken on purpose fail, naming the file, the
 //! line and what is wrong.
 
-use anyhow::{ensure, Context, Result};
+use anyhow::{Context, Result};
 use booktools::i18n::glossary::Glossary;
 use booktools::i18n::translated_code::{check_translated_code, LanguageReport};
 use booktools::i18n::translation::read_po;
 use booktools::languages::BookLayout;
 use booktools::Problem;
-use graceful_shutdown_book::book_fixture::{fails_before, line_of, repository_root, TempBook};
+use graceful_shutdown_book::book_fixture::{
+    fails_before, glossary_code_name as name, line_of, repository_root, TempBook,
+};
 use std::path::{Path, PathBuf};
 
 /// The chapter whose prose the tests break.
 const CHAPTER: &str = "src/ch20-03-graceful-shutdown-and-cleanup.md";
 
-/// The translated languages of a book; a book with none would make every
-/// check pass without checking anything.
 fn translated(root: &Path) -> Result<Vec<String>> {
-    let layout = BookLayout::load(root)?;
-    let codes: Vec<String> = layout
-        .languages
-        .iter()
-        .map(|language| language.code.clone())
-        .filter(|code| *code != layout.source_language)
-        .collect();
-    ensure!(!codes.is_empty(), "book.toml lists no translated language");
-    Ok(codes)
+    Ok(super::translated(root)?
+        .into_iter()
+        .map(|t| t.language)
+        .collect())
 }
 
 /// The listing tree of `language` (the source language when `None`),
@@ -44,13 +39,6 @@ fn tree(root: &Path, language: Option<&str>) -> Result<String> {
         .clone())
 }
 
-/// The translated name of `english` for `language`.
-fn name(root: &Path, language: &str, english: &str) -> Result<String> {
-    let glossary = Glossary::load(&BookLayout::load(root)?, language)?;
-    ensure!(glossary.has(english), "the glossary has no `{english}`");
-    Ok(glossary.translate(english).to_string())
-}
-
 /// The report of `language` (the source language when `None`).
 fn report(root: &Path, language: Option<&str>) -> Result<LanguageReport> {
     let source = BookLayout::load(root)?.source_language;
@@ -61,8 +49,7 @@ fn report(root: &Path, language: Option<&str>) -> Result<LanguageReport> {
         .context("the language's report")
 }
 
-/// The test of the real book, which bad-input tests name when the real
-/// book already fails it.
+/// The test of the real book, named when the real book already fails.
 const REAL_TEST: &str = "i18n::translated_code::the_real_book_passes_every_check";
 
 /// Whether the unmodified copy at `root` already has problems in the report
@@ -323,8 +310,7 @@ fn a_changed_glossary_entry_is_named_once_at_its_line() -> Result<()> {
             .find(|t| t.language == language)
             .context("the language's catalog")?;
         let anchors = booktools::i18n::translation::check_anchors(root, &translation)?;
-        let messages_test =
-            "i18n::translation::the_real_catalogs_pass_every_check_of_their_messages";
+        let messages_test = "i18n::translation::the_real_book_passes_every_translation_check";
         if fails_before_in(root, Some(&language))? || fails_before(&anchors, messages_test) {
             return Ok(());
         }

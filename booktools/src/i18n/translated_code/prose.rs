@@ -313,31 +313,4 @@ mod tests {
             .locate("Unknown.", None, Path::new("src/a.md"))
             .is_none());
     }
-
-    #[test]
-    fn reports_identical_prose_only() {
-        let chapter = |content: &str| RenderedChapter {
-            source_path: PathBuf::from("src/a.md"),
-            path: PathBuf::from("a.md"),
-            name: "A".to_string(),
-            content: content.to_string(),
-        };
-        let english_chapter = [chapter(
-            "# Title\n\nLeft\nalone.\n\n`Worker::new`\n\n<https://a.org/>\n\nSame.\n",
-        )];
-        let translated = [chapter(
-            "# Titre\n\nLeft alone.\n\n`Worker::new`\n\n<https://a.org/>\n\nSame.\n",
-        )];
-        let catalog = Catalog::new(parse_po(Path::new("xx.po"), PO.as_bytes()).unwrap());
-        let problems =
-            untranslated(Path::new("/b"), &english_chapter, &translated, &catalog).unwrap();
-        let shown: Vec<String> = problems.iter().map(ToString::to_string).collect();
-        assert_eq!(
-            shown,
-            [
-                "xx.po:20: paragraph identical to the English: “Left alone.” (English: /b/src/a.md:3)",
-                "xx.po:25: paragraph identical to the English: “Same.” (English: /b/src/a.md:10)",
-            ]
-        );
-    }
 }
