@@ -65,8 +65,8 @@ pub fn check_translated_code(root: &Path) -> Result<Vec<LanguageReport>> {
         }
         reports.push(report);
     }
-    match load_editions(&layout) {
-        Ok((editions, project)) => check_prose(root, &editions, &project, &mut reports)?,
+    let (editions, project) = match load_editions(&layout) {
+        Ok(loaded) => loaded,
         Err(error) if reports.iter().any(|report| !report.listings.is_empty()) => {
             for report in reports.iter_mut().filter(|r| !r.listings.is_empty()) {
                 let message = format!(
@@ -77,8 +77,21 @@ pub fn check_translated_code(root: &Path) -> Result<Vec<LanguageReport>> {
                     .prose
                     .push(Problem::in_file(root.join(BOOK_TOML), message));
             }
+            return Ok(reports);
         }
         Err(error) => return Err(error),
+    };
+    let source = editions.iter().find(|edition| edition.catalog.is_none());
+    for (edition, report) in editions.iter().zip(&mut reports) {
+        let mut problems = code_names::check(root, &project, edition)?;
+        label(&report.language, "code names in the prose", &mut problems);
+        report.prose.extend(problems);
+        if let (Some(source), Some(catalog)) = (source, &edition.catalog) {
+            let mut problems =
+                prose::untranslated(root, &source.chapters, &edition.chapters, catalog)?;
+            label(&report.language, "untranslated prose", &mut problems);
+            report.prose.extend(problems);
+        }
     }
     Ok(reports)
 }
@@ -117,27 +130,6 @@ fn load_editions(layout: &BookLayout) -> Result<(Vec<Edition>, code_names::Proje
         });
     }
     Ok((editions, project))
-}
-
-fn check_prose(
-    root: &Path,
-    editions: &[Edition],
-    project: &code_names::ProjectNames,
-    reports: &mut [LanguageReport],
-) -> Result<()> {
-    let source = editions.iter().find(|edition| edition.catalog.is_none());
-    for (edition, report) in editions.iter().zip(reports) {
-        let mut problems = code_names::check(root, project, edition)?;
-        label(&report.language, "code names in the prose", &mut problems);
-        report.prose.extend(problems);
-        if let (Some(source), Some(catalog)) = (source, &edition.catalog) {
-            let mut problems =
-                prose::untranslated(root, &source.chapters, &edition.chapters, catalog)?;
-            label(&report.language, "untranslated prose", &mut problems);
-            report.prose.extend(problems);
-        }
-    }
-    Ok(())
 }
 
 /// Puts the language and the check at the head of every message.

@@ -1,10 +1,6 @@
-//! The translated editions agree with their code: every translated listing
-//! is its English twin with the glossary's names (tokens, files, anchors,
-//! package), every code name of the prose of every language is one its
-//! listings declare (and no English name shows in a translation), and no
-//! paragraph of a translated chapter is left in English. The real book
-//! passes; temporary copies broken on purpose fail, naming the file, the
-//! line and what is wrong.
+//! The translated editions agree with their code (listing structure, code
+//! names of the prose, prose left in English): the real book passes, and
+//! copies broken on purpose fail naming the file, the line and what.
 
 use anyhow::{Context, Result};
 use booktools::i18n::glossary::Glossary;
@@ -52,8 +48,6 @@ fn report(root: &Path, language: Option<&str>) -> Result<LanguageReport> {
 /// The test of the real book, named when the real book already fails.
 const REAL_TEST: &str = "i18n::translated_code::the_real_book_passes_every_check";
 
-/// Whether the unmodified copy at `root` already has problems in the report
-/// of `language` (see [`fails_before`]).
 fn fails_before_in(root: &Path, language: Option<&str>) -> Result<bool> {
     let report = report(root, language)?;
     Ok(fails_before(
@@ -62,8 +56,7 @@ fn fails_before_in(root: &Path, language: Option<&str>) -> Result<bool> {
     ))
 }
 
-/// A copy of the book at `real` to break, or `None` (with the precondition
-/// printed once) when its `language` report already has problems.
+/// A copy of the book to break, or `None` when it already fails.
 fn clean_copy(real: &Path, language: &str) -> Result<Option<TempBook>> {
     let book = TempBook::copy_of(real)?;
     Ok((!fails_before_in(book.root(), Some(language))?).then_some(book))

@@ -1,8 +1,5 @@
-//! The translations: every catalog parses, translates every message of the
-//! English sources as they are now, follows the typography of its
-//! language, and no text file of the book holds mojibake. The checks loop
-//! over the translated languages of `book.toml`; the bad-input tests break
-//! a temporary copy of the book and expect the file and line in the error.
+//! The checks of the catalogs and text files: the real book passes them,
+//! and copies broken on purpose fail with the file and line.
 
 use super::translated;
 use anyhow::{Context, Result};

@@ -1,9 +1,7 @@
-//! The translator's workflow, end to end, on temporary copies of the book:
-//! a change to the English text, then `cargo xtask po` (the same merge,
-//! `booktools::i18n::po_update::update_catalogs`), then the translation checks of
-//! the test suite (`booktools::i18n::translation::check_translations`), which must
-//! fail naming the message, its catalog line and its chapter until the
-//! translation is done. And on the unchanged book, the merge is a no-op.
+//! The translator's workflow on copies of the book: an English change,
+//! `cargo xtask po` (`update_catalogs`), then `check_translations`, which
+//! fails naming the message, its catalog line and its chapter until the
+//! translation is done. On the unchanged book, the merge is a no-op.
 
 use anyhow::{Context, Result};
 use booktools::i18n::po::{extract_pot, PotUpdate};

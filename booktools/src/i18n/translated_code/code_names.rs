@@ -65,10 +65,6 @@ impl Declarations {
         Ok(declarations)
     }
 
-    fn declares(&self, name: &str) -> bool {
-        self.names.contains(name)
-    }
-
     fn members<'a>(&mut self, owner: &str, names: impl IntoIterator<Item = &'a syn::Ident>) {
         let names: Vec<String> = names.into_iter().map(ToString::to_string).collect();
         self.names.extend(names.iter().cloned());
@@ -253,7 +249,7 @@ fn check_span(project: &ProjectNames, edition: &Edition, code: &str) -> Option<S
         let translated = edition.glossary.translate(name);
         let place = if in_use { Place::Path } else { place };
         if translated == name
-            || declarations.declares(name)
+            || declarations.names.contains(name)
             || edition.glossary.keeps_english(name, place)
         {
             continue;
@@ -278,7 +274,7 @@ fn check_span(project: &ProjectNames, edition: &Edition, code: &str) -> Option<S
             "the code span `{code}` names `{name}`, which the `{language}` listings do not declare"
         )
     };
-    if !declarations.declares(first) {
+    if !declarations.names.contains(first) {
         return Some(undeclared(first));
     }
     for pair in segments.windows(2) {
@@ -289,7 +285,7 @@ fn check_span(project: &ProjectNames, edition: &Edition, code: &str) -> Option<S
                     "the code span `{code}`: the `{language}` listings declare no `{name}` in `{owner}`"
                 ));
             }
-            None if project.is_project(name, false) && !declarations.declares(name) => {
+            None if project.is_project(name, false) && !declarations.names.contains(name) => {
                 return Some(undeclared(name));
             }
             _ => {}
@@ -365,10 +361,13 @@ mod tests {
         let declarations = edition(source, Glossary::identity("yy")).declarations;
         let declared = "Pool workers sender Job Message NewJob Terminate inner new F size receiver id run job found drop";
         for name in declared.split(' ') {
-            assert!(declarations.declares(name), "{name}: {declarations:?}");
+            assert!(
+                declarations.names.contains(name),
+                "{name}: {declarations:?}"
+            );
         }
         for name in ["thread", "None", "Some", "x", "Worker", "std"] {
-            assert!(!declarations.declares(name), "{name}");
+            assert!(!declarations.names.contains(name), "{name}");
         }
         let pool = &declarations.members["Pool"];
         assert!(pool.contains("new") && pool.contains("drop") && pool.contains("workers"));

@@ -55,30 +55,16 @@ fn anchors(text: &str, map_code: impl Fn(&str) -> String) -> Anchors {
 
 /// `code` through `glossary`, homonyms kept where they stay English.
 fn translate_code(code: &str, glossary: &Glossary) -> String {
-    let mut out = String::new();
-    let mut word = String::new();
-    let chars: Vec<char> = code.chars().collect();
-    for (index, &c) in chars.iter().enumerate() {
-        if c == '_' || c.is_ascii_alphanumeric() {
-            word.push(c);
-            let next = chars.get(index + 1).copied();
-            if next.is_some_and(|n| n == '_' || n.is_ascii_alphanumeric()) {
-                continue;
-            }
-            let start = index + 1 - word.len();
-            let before: String = chars[..start].iter().collect();
-            let after: String = chars[index + 1..].iter().collect();
-            if glossary.keeps_english(&word, Place::between(&before, &after)) {
-                out.push_str(&word);
-            } else {
-                out.push_str(glossary.translate(&word));
-            }
-            word.clear();
-        } else {
-            out.push(c);
+    static WORD: LazyLock<Regex> = LazyLock::new(|| Regex::new(r"[A-Za-z0-9_]+").unwrap());
+    let translate = |word: &regex::Captures| {
+        let (at, word) = (word.get(0).expect("a match"), &word[0]);
+        let place = Place::between(&code[..at.start()], &code[at.end()..]);
+        match glossary.keeps_english(word, place) {
+            true => word.to_string(),
+            false => glossary.translate(word).to_string(),
         }
-    }
-    out
+    };
+    WORD.replace_all(code, translate).into_owned()
 }
 
 /// The items `translation` misses and adds.

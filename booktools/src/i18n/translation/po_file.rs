@@ -454,11 +454,6 @@ pub(crate) mod tests {
         let not_utf8 = [with_header("msgid \"a\"\nmsgstr \""), b"\xe9\"\n".to_vec()].concat();
         for (bytes, line, what) in [
             (
-                with_header("msgid \"a\"\nmsgstr \"b\n"),
-                14,
-                "double quotes",
-            ),
-            (
                 with_header("msgid \"a\"\nmsgstr \"b\\q\"\n"),
                 14,
                 "unknown escape",
