@@ -37,38 +37,37 @@ pub fn extract_pot(root: &Path) -> Result<Catalog> {
             catalogs.len()
         );
     }
-    let (_, catalog) = catalogs
+    let (_, mut catalog) = catalogs
         .drain()
         .next()
         .ok_or_else(|| anyhow!("no template extracted"))?;
-    reject_directives(&catalog)?;
-    let mut catalog = catalog;
-    for (key, text) in metadata_messages(&book.config) {
+    // The translator must never see, nor be able to change, which file a
+    // listing comes from.
+    if let Some(message) = catalog.messages().find(|m| m.msgid().contains("{{#")) {
+        let source = message.source().replace('\n', " ");
+        bail!(
+            "{source}: an mdBook directive was extracted as prose: {:?}",
+            message.msgid()
+        );
+    }
+    let book_toml = std::fs::read_to_string(root.join("book.toml")).unwrap_or_default();
+    let settings = &book.config.book;
+    for (key, text) in [
+        ("title", &settings.title),
+        ("description", &settings.description),
+    ] {
+        let Some(text) = text else { continue };
+        let prefix = format!("{key} =");
+        let line = (book_toml.lines())
+            .position(|line| line.trim_start().starts_with(&prefix))
+            .map_or(1, |index| index + 1);
         let message = Message::build_singular()
-            .with_source(format!("book.toml:{}", config_line(root, key)))
-            .with_msgid(text)
+            .with_source(format!("book.toml:{line}"))
+            .with_msgid(text.clone())
             .done();
         catalog.append_or_update(message);
     }
     Ok(catalog)
-}
-
-/// The `[book]` settings shown on every page: (key, English text).
-fn metadata_messages(config: &Config) -> Vec<(&'static str, String)> {
-    let book = &config.book;
-    [("title", &book.title), ("description", &book.description)]
-        .into_iter()
-        .filter_map(|(key, text)| Some((key, text.clone()?)))
-        .collect()
-}
-
-/// The line of `book.toml` that sets `key` (1 when the file cannot say).
-fn config_line(root: &Path, key: &str) -> usize {
-    let text = std::fs::read_to_string(root.join("book.toml")).unwrap_or_default();
-    let prefix = format!("{key} =");
-    text.lines()
-        .position(|line| line.trim_start().starts_with(&prefix))
-        .map_or(1, |index| index + 1)
 }
 
 /// Sets the book's title and description in `config` to their
@@ -89,22 +88,6 @@ pub fn translated_metadata(config: &mut Config, catalog: &PoFile) {
     }
 }
 
-/// Fails if an mdBook directive (`{{#include ...}}`) became a message: the
-/// translator must never see, nor be able to change, which file a listing
-/// comes from.
-fn reject_directives(catalog: &Catalog) -> Result<()> {
-    for message in catalog.messages() {
-        if message.msgid().contains("{{#") {
-            bail!(
-                "{}: an mdBook directive was extracted as prose: {:?}",
-                message.source().replace('\n', " "),
-                message.msgid()
-            );
-        }
-    }
-    Ok(())
-}
-
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum PotUpdate {
     Written(PathBuf),
@@ -115,18 +98,14 @@ pub fn write_pot(root: &Path) -> Result<PotUpdate> {
     let fresh = render_pot(&extract_pot(root)?)?;
     let layout = BookLayout::load(root)?;
     let path = layout.pot_file();
-    if same_messages(&path, &fresh) {
+    let old = std::fs::read_to_string(&path).unwrap_or_default();
+    if without_creation_date(&old) == without_creation_date(&fresh) {
         return Ok(PotUpdate::Unchanged(path));
     }
     let dir = &layout.po_dir;
     std::fs::create_dir_all(dir).with_context(|| format!("creating {}", dir.display()))?;
     std::fs::write(&path, fresh).with_context(|| format!("writing {}", path.display()))?;
     Ok(PotUpdate::Written(path))
-}
-
-fn same_messages(path: &Path, fresh: &str) -> bool {
-    std::fs::read_to_string(path)
-        .is_ok_and(|old| without_creation_date(&old) == without_creation_date(fresh))
 }
 
 /// The catalog as polib's writer (`mdbook-xgettext`'s) writes it; it

@@ -11,7 +11,7 @@ mod twins;
 mod typography;
 
 pub use crate::{ensure_none, Problem};
-pub use completeness::excerpt;
+pub use completeness::{check_completeness, excerpt};
 pub use mojibake::files_under;
 pub use po_file::{parse_po, read_po, PoEntry, PoFile};
 pub use twins::check_identical_twins;
@@ -66,17 +66,6 @@ pub fn check_catalog_files(root: &Path) -> Result<Vec<Problem>> {
         }
     }
     Ok(problems)
-}
-
-/// Against a template extracted now: the committed one may be stale.
-pub fn check_completeness(root: &Path, translation: &Translation) -> Result<Vec<Problem>> {
-    let template = crate::i18n::po::extract_pot(root)?;
-    let po = read_po(&translation.catalog)?;
-    Ok(completeness::check_catalog(
-        &po,
-        &template,
-        &translation.language,
-    ))
 }
 
 pub fn check_typography(translation: &Translation) -> Result<Vec<Problem>> {

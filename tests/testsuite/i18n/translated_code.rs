@@ -23,18 +23,6 @@ fn translated(root: &Path) -> Result<Vec<String>> {
         .collect())
 }
 
-/// The listing tree of `language` (the source language when `None`),
-/// relative to the book root.
-fn tree(root: &Path, language: Option<&str>) -> Result<String> {
-    let layout = BookLayout::load(root)?;
-    let code = language.unwrap_or(&layout.source_language);
-    Ok(layout
-        .language(code)
-        .context("a language")?
-        .tree_setting
-        .clone())
-}
-
 /// The report of `language` (the source language when `None`).
 fn report(root: &Path, language: Option<&str>) -> Result<LanguageReport> {
     let source = BookLayout::load(root)?.source_language;
@@ -100,8 +88,15 @@ fn broken_translated_listings_are_named_with_file_and_line() -> Result<()> {
             return Ok(());
         };
         let root = book.root();
-        let chapter = format!("{}/ch20-web-server", tree(root, Some(&language))?);
-        let english_chapter = format!("{}/ch20-web-server", tree(root, None)?);
+        let layout = BookLayout::load(root)?;
+        let tree = |code: &str| {
+            layout
+                .language(code)
+                .context("a language")
+                .map(|l| &l.tree_setting)
+        };
+        let chapter = format!("{}/ch20-web-server", tree(&language)?);
+        let english_chapter = format!("{}/ch20-web-server", tree(&layout.source_language)?);
         let at = |relative: &str, line: Option<usize>, needle: String| {
             (root.join(format!("{chapter}/{relative}")), line, needle)
         };

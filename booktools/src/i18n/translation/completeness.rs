@@ -2,15 +2,21 @@
 //! `gettext` preprocessor silently keeps the English of a missing, empty or
 //! fuzzy message, so each is a problem, as is a stale or `#~` entry.
 
-use super::po_file::PoFile;
-use super::{entry_problem, Problem};
-use polib::catalog::Catalog;
+use super::{entry_problem, read_po, Problem, Translation};
+use anyhow::Result;
 use std::collections::HashSet;
+use std::path::Path;
 
 /// At most this many characters of a msgid in a message.
 const MSGID_EXCERPT: usize = 60;
 
-pub fn check_catalog(po: &PoFile, template: &Catalog, language: &str) -> Vec<Problem> {
+/// Against a template extracted now: the committed one may be stale.
+pub fn check_completeness(root: &Path, translation: &Translation) -> Result<Vec<Problem>> {
+    let template = crate::i18n::po::extract_pot(root)?;
+    let (po, language) = (
+        read_po(&translation.catalog)?,
+        translation.language.as_str(),
+    );
     // (PO line, English source, what is wrong)
     let mut found: Vec<(Option<usize>, Option<String>, String)> = Vec::new();
     let header = Some(po.header_line);
@@ -57,9 +63,9 @@ pub fn check_catalog(po: &PoFile, template: &Catalog, language: &str) -> Vec<Pro
             ));
         }
     }
-    (found.into_iter())
-        .map(|(line, source, what)| entry_problem(po, line, source.as_deref(), what))
-        .collect()
+    Ok((found.into_iter())
+        .map(|(line, source, what)| entry_problem(&po, line, source.as_deref(), what))
+        .collect())
 }
 
 fn sources(references: &str) -> Option<String> {

@@ -13,12 +13,6 @@ use walkdir::WalkDir;
 /// bytes of UTF-8 that are not Latin-1 characters).
 const CP1252_HIGH: &str = "€‚ƒ„…†‡ˆ‰Š‹ŒŽ‘’“”•–—˜™š›œžŸ";
 
-/// True for what a UTF-8 continuation byte (0x80..=0xBF) looks like once
-/// decoded as Latin-1 or Windows-1252/1254.
-fn is_decoded_continuation_byte(c: char) -> bool {
-    ('\u{80}'..='\u{BF}').contains(&c) || CP1252_HIGH.contains(c)
-}
-
 /// The first mojibake sequence of `line` and its column (1-based).
 pub fn find_mojibake(line: &str) -> Option<(usize, String)> {
     let chars: Vec<char> = line.chars().collect();
@@ -30,8 +24,10 @@ pub fn find_mojibake(line: &str) -> Option<(usize, String)> {
             ('Ã', Some(n)) if ('\u{80}'..='\u{FF}').contains(&n) || CP1252_HIGH.contains(n) => {
                 Some(format!("{c}{n}"))
             }
-            // `Å` + continuation: œ, Œ, š...
-            ('Å', Some(n)) if is_decoded_continuation_byte(n) => Some(format!("{c}{n}")),
+            // `Å` + a continuation byte (0x80..=0xBF) decoded: œ, Œ, š...
+            ('Å', Some(n)) if ('\u{80}'..='\u{BF}').contains(&n) || CP1252_HIGH.contains(n) => {
+                Some(format!("{c}{n}"))
+            }
             // `â€`: the first two bytes of ’ “ ” – — …
             ('â', Some('€')) => Some("â€".to_string()),
             // `Â` + space or Latin-1 symbol: a no-break space, «, », °...
