@@ -8,7 +8,7 @@ use booktools::i18n::translation::{
     check_anchors, check_completeness, check_mojibake, check_translations, check_typography,
     files_under, read_po, rules_for, text_folders, PoFile, Problem, Translation,
 };
-use graceful_shutdown_book::book_fixture::{fails_before, line_of, repository_root, TempBook};
+use graceful_shutdown_book::book_fixture::{fails_before, repository_root, TempBook};
 use std::path::Path;
 
 /// A check of one catalog: its problems, or the error of a malformed file.
@@ -149,25 +149,9 @@ fn an_ordinary_space_before_a_colon_is_reported_with_the_po_line() -> Result<()>
 }
 
 fn a_changed_english_paragraph_is_reported_as_missing_and_stale() -> Result<()> {
-    // Completeness is checked against the sources as they are now, not
-    // against the committed template.
+    // Checked against the sources as they are now, not the committed template.
     let book = TempBook::copy_of_repository()?;
-    let template = extract_pot(book.root())?;
-    // A message of one chapter whose first 25 characters are plain words,
-    // written the same in the Markdown source.
-    let plain = |msgid: &str| {
-        msgid.chars().count() > 25
-            && (msgid.chars().take(25)).all(|c| c.is_ascii_alphanumeric() || c == ' ')
-    };
-    let message = (template.messages())
-        .filter(|m| !m.source().contains("SUMMARY.md") && !m.source().contains(' '))
-        .find(|m| plain(m.msgid()))
-        .context("a plain message of one chapter")?;
-    let (chapter, _) = message.source().rsplit_once(':').context("file:line")?;
-    let first_words: String = message.msgid().chars().take(25).collect();
-    let line = line_of(&book.read(chapter)?, &first_words).context("the paragraph")?;
-    book.replace_once(chapter, &first_words, &format!("Newly {first_words}"))?;
-
+    let (chapter, _, line) = super::reword(&book, "Newly ")?;
     for translation in translated(book.root())? {
         let problems = check_completeness(book.root(), &translation)?;
         let [missing, stale] = &problems[..] else {

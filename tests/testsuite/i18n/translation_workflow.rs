@@ -3,11 +3,12 @@
 //! fails naming the message, its catalog line and its chapter until the
 //! translation is done. On the unchanged book, the merge is a no-op.
 
+use super::reword;
 use anyhow::{Context, Result};
 use booktools::i18n::po::{extract_pot, PotUpdate};
 use booktools::i18n::po_update::{update_catalogs, CatalogChange, CatalogUpdate, PoUpdate};
 use booktools::i18n::translation::{check_translations, read_po, translations, PoEntry};
-use graceful_shutdown_book::book_fixture::{fails_before, line_of, repository_root, TempBook};
+use graceful_shutdown_book::book_fixture::{fails_before, repository_root, TempBook};
 use std::path::Path;
 
 /// The catalog updates, failing when the book has no translated language
@@ -47,32 +48,6 @@ fn entry(path: &Path, msgid: &str) -> Result<PoEntry> {
         .find(|entry| entry.msgid == msgid)
         .cloned()
         .with_context(|| format!("{} has no entry {msgid:?}", path.display()))
-}
-
-/// Puts `prefix` before a long paragraph of one chapter (not `SUMMARY.md`)
-/// whose start is found once there, as an author rewording it would: its
-/// chapter, its old msgid and its line before the edit.
-fn reword(book: &TempBook, prefix: &str) -> Result<(String, String, usize)> {
-    let template = extract_pot(book.root())?;
-    for message in template.messages() {
-        let source = message.source();
-        let msgid = message.msgid();
-        if source.contains([' ', '\n'])
-            || source.contains("SUMMARY.md")
-            || msgid.split_whitespace().count() <= 30
-        {
-            continue;
-        }
-        let (chapter, _) = source.rsplit_once(':').context("file:line")?;
-        let first_words: String = msgid.chars().take(30).collect();
-        let text = book.read(chapter)?;
-        if text.matches(&first_words).count() == 1 {
-            let line = line_of(&text, &first_words).context("the paragraph")?;
-            book.replace_once(chapter, &first_words, &format!("{prefix}{first_words}"))?;
-            return Ok((chapter.to_string(), msgid.to_string(), line));
-        }
-    }
-    anyhow::bail!("no long one-chapter paragraph")
 }
 
 /// Every string of a PO file on one line, as `msgcat --no-wrap` writes it:

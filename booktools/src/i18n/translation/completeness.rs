@@ -76,11 +76,7 @@ fn sources(references: &str) -> Option<String> {
 /// A msgid, shortened, in quotes.
 pub fn excerpt(msgid: &str) -> String {
     let flat = msgid.replace('\n', " ");
-    let mut chars = flat.chars();
-    let short: String = chars.by_ref().take(MSGID_EXCERPT).collect();
-    if chars.next().is_some() {
-        format!("{short:?}…")
-    } else {
-        format!("{short:?}")
-    }
+    let short: String = flat.chars().take(MSGID_EXCERPT).collect();
+    let cut = if short.len() < flat.len() { "…" } else { "" };
+    format!("{short:?}{cut}")
 }
