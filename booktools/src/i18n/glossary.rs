@@ -231,24 +231,6 @@ mod tests {
     }
 
     #[test]
-    fn each_language_has_its_own_tables() {
-        let glossary = parse(TEXT, "xx").unwrap();
-        assert_eq!(glossary.translate("ThreadPool"), "GroupeTaches");
-        assert_eq!(glossary.translate("Option"), "Option");
-        assert_eq!(
-            (glossary.line("thread"), glossary.line("Option")),
-            (Some(5), None)
-        );
-        assert!(glossary.is_std_homonym("thread"));
-        assert!(!glossary.is_std_homonym("ThreadPool"));
-        let renamed: Vec<_> = glossary.renamed().map(|(e, _)| e).collect();
-        assert_eq!(renamed, ["ThreadPool", "thread"]);
-        let yy = parse(TEXT, "yy").unwrap();
-        assert_eq!(yy.translate("ThreadPool"), "Pool");
-        assert_eq!(yy.translate("thread"), "thread");
-    }
-
-    #[test]
     fn bad_tables_are_named() {
         let error = parse(TEXT, "zz").unwrap_err().to_string();
         assert!(error.contains("no glossary for `zz`"), "{error}");
