@@ -3,22 +3,20 @@
 //! text files of the book. Each problem names its file and line.
 
 mod anchors;
-mod completeness;
 mod mojibake;
 pub(crate) mod po_file;
 pub mod spelling;
-mod twins;
 mod typography;
 
 pub use crate::{ensure_none, Problem};
-pub use completeness::{check_completeness, excerpt};
 pub use mojibake::files_under;
 pub use po_file::{parse_po, read_po, PoEntry, PoFile};
-pub use twins::check_identical_twins;
 pub use typography::{rules_for, TypographyRules};
 
-use crate::languages::BookLayout;
-use anyhow::Result;
+use crate::languages::{BookLayout, Language};
+use crate::listings::discover;
+use anyhow::{Context, Result};
+use std::collections::{BTreeMap, HashSet};
 use std::path::{Path, PathBuf};
 
 /// One translated language and its gettext catalog.
@@ -137,4 +135,157 @@ fn entry_problem(
         line,
         message,
     }
+}
+
+/// At most this many characters of a msgid in a message.
+const MSGID_EXCERPT: usize = 60;
+
+/// Completeness against a template extracted now (the committed one may
+/// be stale). The `gettext` preprocessor silently keeps the English of a
+/// missing, empty or fuzzy message, so each is a problem, as is a stale or
+/// `#~` entry.
+pub fn check_completeness(root: &Path, translation: &Translation) -> Result<Vec<Problem>> {
+    let template = crate::i18n::po::extract_pot(root)?;
+    let (po, language) = (
+        read_po(&translation.catalog)?,
+        translation.language.as_str(),
+    );
+    // (PO line, English source, what is wrong)
+    let mut found: Vec<(Option<usize>, Option<String>, String)> = Vec::new();
+    let header = Some(po.header_line);
+    let code = po.header_field("Language").unwrap_or("");
+    if code != language {
+        let what = format!("header `Language: {code}`, expected `{language}`");
+        found.push((header, None, what));
+    }
+    let content_type = po.header_field("Content-Type").unwrap_or("");
+    if !content_type.to_ascii_lowercase().contains("charset=utf-8") {
+        let what = format!("header `Content-Type: {content_type}`, expected charset=UTF-8");
+        found.push((header, None, what));
+    }
+    for message in template.messages() {
+        let (msgid, short) = (message.msgid(), excerpt(message.msgid()));
+        let entry = (po.live_entries()).find(|e| e.msgctxt.is_none() && e.msgid == msgid);
+        let (line, what) = match entry {
+            None => (None, format!("no entry for {short} (run `cargo xtask po`)")),
+            Some(e) if e.is_fuzzy() => (
+                e.flags_line.or(Some(e.msgid_line)),
+                format!("fuzzy entry {short}: gettext ignores it and shows the English"),
+            ),
+            Some(e) if !e.is_translated() => (
+                Some(e.msgstr_line),
+                format!("untranslated entry {short} (empty msgstr)"),
+            ),
+            Some(_) => continue,
+        };
+        found.push((line, sources(message.source()), what));
+    }
+    let expected: HashSet<&str> = template.messages().map(|m| m.msgid()).collect();
+    for entry in &po.entries {
+        let short = excerpt(&entry.msgid);
+        if entry.obsolete {
+            let what = format!("obsolete `#~` entry {short}: delete it");
+            found.push((Some(entry.line), None, what));
+        } else if entry.msgctxt.is_some() || !expected.contains(entry.msgid.as_str()) {
+            let what =
+                format!("stale entry {short}: the English sources no longer have this message");
+            found.push((
+                Some(entry.msgid_line),
+                sources(&entry.references.join(" ")),
+                what,
+            ));
+        }
+    }
+    Ok((found.into_iter())
+        .map(|(line, source, what)| entry_problem(&po, line, source.as_deref(), what))
+        .collect())
+}
+
+fn sources(references: &str) -> Option<String> {
+    let joined = references.split_whitespace().collect::<Vec<_>>().join(" ");
+    (!joined.is_empty()).then_some(joined)
+}
+
+/// A msgid, shortened, in quotes.
+pub fn excerpt(msgid: &str) -> String {
+    let flat = msgid.replace('\n', " ");
+    let short: String = flat.chars().take(MSGID_EXCERPT).collect();
+    let cut = if short.len() < flat.len() { "…" } else { "" };
+    format!("{short:?}{cut}")
+}
+
+/// Generated files, never compared.
+const SKIPPED: &[&str] = &["output.txt", "transcript.txt"];
+
+/// Every file of every listing of `language`, keyed by its path inside the
+/// tree (`ch20-web-server/listing-20-24/src/lib.rs`).
+fn listing_files(language: &Language) -> Result<BTreeMap<PathBuf, PathBuf>> {
+    let mut files = BTreeMap::new();
+    for listing in discover(language)? {
+        for file in crate::i18n::translated_code::listing_files(&listing.dir)? {
+            if !SKIPPED.iter().any(|skipped| file.ends_with(skipped)) {
+                let path = listing.dir.join(file);
+                files.insert(path.strip_prefix(&language.tree)?.to_path_buf(), path);
+            }
+        }
+    }
+    Ok(files)
+}
+
+fn read(path: &Path) -> Result<String> {
+    std::fs::read_to_string(path).with_context(|| format!("reading {}", path.display()))
+}
+
+/// Identical twins stay identical in every language: where two files of
+/// the source language's listings are the same (a step that changes
+/// nothing in `src/lib.rs`), so are they in every language. The token
+/// comparison with the English ignores strings and comments, so it would
+/// miss a message edited in only one of the two.
+pub fn check_identical_twins(root: &Path) -> Result<Vec<Problem>> {
+    let layout = BookLayout::load(root)?;
+    let source = layout
+        .language(&layout.source_language)
+        .context("no listing tree for the source language")?;
+    let mut by_content: BTreeMap<String, Vec<PathBuf>> = BTreeMap::new();
+    for (inside, path) in listing_files(source)? {
+        by_content.entry(read(&path)?).or_default().push(inside);
+    }
+    let mut problems = Vec::new();
+    for language in layout.translated() {
+        for group in by_content.values().filter(|group| group.len() > 1) {
+            let first = language.tree.join(&group[0]);
+            let Ok(first_text) = read(&first) else {
+                continue; // a missing twin: the structure check names it
+            };
+            for other in &group[1..] {
+                let other = language.tree.join(other);
+                let Ok(other_text) = read(&other) else {
+                    continue;
+                };
+                if let Some(line) = first_difference(&first_text, &other_text) {
+                    problems.push(Problem::at(
+                        &other,
+                        line,
+                        format!(
+                            "differs from {} (line {line}), although their `{}` twins are \
+                             identical: make the same change in both",
+                            first.display(),
+                            layout.source_language
+                        ),
+                    ));
+                }
+            }
+        }
+    }
+    Ok(problems)
+}
+
+/// The first line (1-based) where `a` and `b` differ, if they do.
+fn first_difference(a: &str, b: &str) -> Option<usize> {
+    if a == b {
+        return None;
+    }
+    let mut lines = a.lines().zip(b.lines());
+    let same = lines.position(|(x, y)| x != y);
+    Some(same.unwrap_or_else(|| a.lines().count().min(b.lines().count())) + 1)
 }
