@@ -134,16 +134,7 @@ fn broken_translated_listings_are_named_with_file_and_line() -> Result<()> {
         let folder = |relative: &str| root.join(format!("{chapter}/{relative}"));
         std::fs::remove_dir_all(folder("listing-20-23"))?;
         expected.push(at("listing-20-23", None, "is missing".into()));
-        let extra = folder("listing-20-99");
-        for entry in walkdir::WalkDir::new(folder("listing-20-22")) {
-            let entry = entry?;
-            let target = extra.join(entry.path().strip_prefix(folder("listing-20-22"))?);
-            if entry.file_type().is_dir() {
-                std::fs::create_dir_all(&target)?;
-            } else {
-                std::fs::copy(entry.path(), &target)?;
-            }
-        }
+        super::copy_tree(&folder("listing-20-22"), &folder("listing-20-99"))?;
         expected.push(at("listing-20-99", None, "without an English twin".into()));
         std::fs::remove_file(folder("listing-20-24/output.txt"))?;
         expected.push(at(

@@ -243,14 +243,7 @@ fn a_language_without_a_catalog_gets_one_translating_nothing() -> Result<()> {
         .language(&layout.source_language)
         .context("the source language's tree")?;
     let tree = format!("{}-xx", source.tree_setting);
-    for file in booktools::i18n::translation::files_under(std::slice::from_ref(&source.tree))? {
-        let to = book
-            .root()
-            .join(&tree)
-            .join(file.strip_prefix(&source.tree)?);
-        std::fs::create_dir_all(to.parent().context("a folder")?)?;
-        std::fs::copy(&file, to)?;
-    }
+    super::copy_tree(&source.tree, &book.root().join(&tree))?;
     let trees = "[preprocessor.listings.trees]\n";
     book.replace_once("book.toml", trees, &format!("{trees}xx = \"{tree}\"\n"))?;
 
