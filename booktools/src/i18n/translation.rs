@@ -3,13 +3,11 @@
 //! text files of the book. Each problem names its file and line.
 
 mod anchors;
-mod mojibake;
 pub(crate) mod po_file;
 pub mod spelling;
 mod typography;
 
 pub use crate::{ensure_none, Problem};
-pub use mojibake::files_under;
 pub use po_file::{parse_po, read_po, PoEntry, PoFile};
 pub use typography::{rules_for, TypographyRules};
 
@@ -18,6 +16,7 @@ use crate::listings::discover;
 use anyhow::{Context, Result};
 use std::collections::{BTreeMap, HashSet};
 use std::path::{Path, PathBuf};
+use walkdir::WalkDir;
 
 /// One translated language and its gettext catalog.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -54,7 +53,7 @@ pub fn check_catalog_files(root: &Path) -> Result<Vec<Problem>> {
         .collect();
     let po_dir = BookLayout::load(root)?.po_dir;
     if po_dir.is_dir() {
-        for file in mojibake::files_under(std::slice::from_ref(&po_dir))? {
+        for file in files_under(std::slice::from_ref(&po_dir))? {
             let is_po = file.extension().is_some_and(|extension| extension == "po");
             if is_po && !translations.iter().any(|t| t.catalog == file) {
                 let what = "a catalog for a language without a listing tree in \
@@ -88,8 +87,34 @@ pub fn text_folders(root: &Path) -> Result<Vec<PathBuf>> {
     Ok(folders)
 }
 
+/// Every text file (no NUL byte) of [`text_folders`] is UTF-8 without
+/// mojibake.
 pub fn check_mojibake(root: &Path) -> Result<Vec<Problem>> {
-    mojibake::check_text_files(&text_folders(root)?)
+    let mut problems = Vec::new();
+    for path in files_under(&text_folders(root)?)? {
+        let bytes = std::fs::read(&path).with_context(|| format!("reading {}", path.display()))?;
+        if bytes.contains(&0) {
+            continue;
+        }
+        for (index, raw) in bytes.split(|&byte| byte == b'\n').enumerate() {
+            let message = match std::str::from_utf8(raw) {
+                Err(error) => format!(
+                    "not UTF-8 (byte {:#04x} at byte {} of the line)",
+                    raw[error.valid_up_to()],
+                    error.valid_up_to() + 1
+                ),
+                Ok(line) => match find_mojibake(line) {
+                    Some((column, sequence)) => format!(
+                        "mojibake `{}` at column {column} (UTF-8 decoded as a single-byte code page, or U+FFFD)",
+                        visible(&sequence)
+                    ),
+                    None => continue,
+                },
+            };
+            problems.push(Problem::at(&path, index + 1, message));
+        }
+    }
+    Ok(problems)
 }
 
 pub fn check_anchors(root: &Path, translation: &Translation) -> Result<Vec<Problem>> {
@@ -288,4 +313,106 @@ fn first_difference(a: &str, b: &str) -> Option<usize> {
     let mut lines = a.lines().zip(b.lines());
     let same = lines.position(|(x, y)| x != y);
     Some(same.unwrap_or_else(|| a.lines().count().min(b.lines().count())) + 1)
+}
+
+/// What Windows-1252 shows for the bytes 0x80..=0x9F (the continuation
+/// bytes of UTF-8 that are not Latin-1 characters).
+const CP1252_HIGH: &str = "€‚ƒ„…†‡ˆ‰Š‹ŒŽ‘’“”•–—˜™š›œžŸ";
+
+/// The first mojibake sequence of `line` and its column (1-based):
+/// UTF-8 decoded as a single-byte code page (Windows-1252, -1254, Latin-1)
+/// and saved again, as the seed of this book once was (`Ã©` for `é`), or
+/// U+FFFD, the mark of bytes a decoder could not read.
+pub fn find_mojibake(line: &str) -> Option<(usize, String)> {
+    let chars: Vec<char> = line.chars().collect();
+    for (index, &c) in chars.iter().enumerate() {
+        let next = chars.get(index + 1).copied();
+        let found = match (c, next) {
+            ('\u{FFFD}', _) => Some(c.to_string()),
+            // `Ã` + Latin-1: the two bytes of é, è, à, ç, ô...
+            ('Ã', Some(n)) if ('\u{80}'..='\u{FF}').contains(&n) || CP1252_HIGH.contains(n) => {
+                Some(format!("{c}{n}"))
+            }
+            // `Å` + a continuation byte (0x80..=0xBF) decoded: œ, Œ, š...
+            ('Å', Some(n)) if ('\u{80}'..='\u{BF}').contains(&n) || CP1252_HIGH.contains(n) => {
+                Some(format!("{c}{n}"))
+            }
+            // `â€`: the first two bytes of ’ “ ” – — …
+            ('â', Some('€')) => Some("â€".to_string()),
+            // `Â` + space or Latin-1 symbol: a no-break space, «, », °...
+            ('Â', Some(n)) if n == ' ' || ('\u{A0}'..='\u{BF}').contains(&n) => {
+                Some(format!("{c}{n}"))
+            }
+            _ => None,
+        };
+        if let Some(sequence) = found {
+            return Some((index + 1, sequence));
+        }
+    }
+    None
+}
+
+/// `sequence` with its invisible characters written `<U+00A0>`.
+fn visible(sequence: &str) -> String {
+    sequence
+        .chars()
+        .map(|c| {
+            if c.is_whitespace() || c.is_control() || c == '\u{FFFD}' {
+                format!("<U+{:04X}>", u32::from(c))
+            } else {
+                c.to_string()
+            }
+        })
+        .collect()
+}
+
+/// Every file under `folders`, sorted, `target/` folders aside.
+pub fn files_under(folders: &[PathBuf]) -> Result<Vec<PathBuf>> {
+    let mut files = Vec::new();
+    for folder in folders {
+        let walk = WalkDir::new(folder)
+            .sort_by_file_name()
+            .into_iter()
+            .filter_entry(|entry| entry.file_name() != "target");
+        for entry in walk {
+            let entry = entry.with_context(|| format!("walking {}", folder.display()))?;
+            if entry.file_type().is_file() {
+                files.push(entry.into_path());
+            }
+        }
+    }
+    Ok(files)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn finds_double_encoded_french_and_accepts_clean_text() {
+        for (line, sequence) in [
+            ("Le code de l'encart rÃ©pond", Some("Ã©")),
+            ("Ã€ partir de lÃ ", Some("Ã€")),
+            ("Fichier\u{C2}\u{A0}: src/lib.rs", Some("Â\u{A0}")),
+            ("Fichier Â : src/lib.rs", Some("Â ")),
+            ("we\u{E2}\u{20AC}\u{2122}re", Some("â€")),
+            ("cÅ“ur", Some("Å“")),
+            ("broken \u{FFFD} byte", Some("\u{FFFD}")),
+            (
+                "À partir de là, ils ont tous reçu le message d'extinction.",
+                None,
+            ),
+            (
+                "Fichier\u{A0}: src/lib.rs — « Arrêt propre »\u{A0}; cœur, Ça",
+                None,
+            ),
+            (
+                "We’re “done” – Ã is a letter of Portuguese: SÃO PAULO",
+                None,
+            ),
+        ] {
+            let found = find_mojibake(line).map(|(_, s)| s);
+            assert_eq!(found.as_deref(), sequence, "{line}");
+        }
+    }
 }
