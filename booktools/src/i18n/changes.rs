@@ -1,7 +1,5 @@
-//! What a change (a pull request) does to each translation, against the
-//! catalogs of an earlier commit, and the status as a Markdown summary for
-//! CI (`cargo xtask status --since <ref> --markdown`, written to GitHub's
-//! job summary).
+//! What a change does to each translation since an earlier commit, and the
+//! status as Markdown for CI (`cargo xtask status --since <ref> --markdown`).
 
 use crate::i18n::status::BookStatus;
 use crate::i18n::translation::{parse_po, translations, PoEntry, PoFile};
@@ -19,16 +17,13 @@ const GIT_TIMEOUT: Duration = Duration::from_secs(30);
 /// What happened to the messages of one catalog between two versions.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct TranslationChanges {
-    /// The language.
     pub language: String,
     /// New English messages, not translated yet.
     pub added: usize,
     /// Messages fuzzy now that were not: their English was edited.
     pub edited: usize,
-    /// Messages translated (and not fuzzy) now that were not, or whose
-    /// translation changed.
+    /// Messages newly translated (not fuzzy), or whose translation changed.
     pub translated: usize,
-    /// Messages gone from the catalog.
     pub removed: usize,
 }
 
@@ -67,8 +62,7 @@ pub fn catalog_changes(language: &str, old: Option<&PoFile>, new: &PoFile) -> Tr
     changes
 }
 
-/// Each translation's changes since the git revision `since` (a branch,
-/// a tag, a commit) of the repository holding the book at `root`.
+/// Each translation's changes since the git revision `since`.
 pub fn changes_since(root: &Path, since: &str) -> Result<Vec<TranslationChanges>> {
     let mut all = Vec::new();
     for translation in translations(root)? {
@@ -91,8 +85,8 @@ pub fn changes_since(root: &Path, since: &str) -> Result<Vec<TranslationChanges>
     Ok(all)
 }
 
-/// The status (and, with `since`, the changes since that revision) as
-/// Markdown: a table per purpose, then what is left to do.
+/// The status (and the changes since a revision) as Markdown tables, then
+/// what is left to do.
 pub fn render_markdown(
     root: &Path,
     book: &BookStatus,

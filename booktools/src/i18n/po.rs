@@ -1,24 +1,11 @@
-//! The gettext template `po/messages.pot`: the English prose of the book,
-//! extracted in-process with the real `mdbook-xgettext` code of
-//! mdbook-i18n-helpers.
-//!
-//! The `gettext` preprocessor runs before the `listings` and `links`
-//! preprocessors, so it translates the raw Markdown, where a listing is
-//! still a `{{#rustdoc_include ...}}` line. The template is therefore
-//! extracted from the book as loaded from `src/`, before any preprocessor:
-//! it holds the prose only, never the code of a listing.
-//!
-//! The file is written with polib's writer (the one `mdbook-xgettext`
-//! uses), which wraps lines deterministically. `write_pot` leaves the file
-//! untouched, `POT-Creation-Date` included, when only that date would
-//! change, so regenerating the template produces no diff.
-//!
-//! `mdbook-xgettext` leaves out the book's title and description
-//! (`book.toml`), which every page shows (`<title>`, the menu bar,
-//! `<meta name="description">`). [`extract_pot`] adds them as two more
-//! messages, so a translator finds everything to translate in one file;
-//! the pipeline gives their translations to mdBook
-//! ([`translated_metadata`]).
+//! The gettext template `po/messages.pot`, extracted in-process with the
+//! real `mdbook-xgettext` code. The `gettext` preprocessor runs before
+//! `listings`, so the template is extracted from the book as loaded, before
+//! any preprocessor: prose only, a listing is still a directive line.
+//! `write_pot` leaves the file untouched when only `POT-Creation-Date`
+//! would change, so regenerating it produces no diff. The book's title and
+//! description (shown on every page, left out by `mdbook-xgettext`) are two
+//! more messages, so a translator finds everything in one file.
 
 use crate::i18n::translation::PoFile;
 use crate::languages::BookLayout;
@@ -31,8 +18,7 @@ use polib::catalog::Catalog;
 use polib::message::Message;
 use std::path::{Path, PathBuf};
 
-/// Extracts the catalog of every translatable message of the English book
-/// at `root` (`SUMMARY.md` titles, then each chapter in book order).
+/// Every translatable message of the English book at `root`.
 pub fn extract_pot(root: &Path) -> Result<Catalog> {
     let book =
         MDBook::load(root).with_context(|| format!("loading the book at {}", root.display()))?;
@@ -51,45 +37,42 @@ pub fn extract_pot(root: &Path) -> Result<Catalog> {
             catalogs.len()
         );
     }
-    let (_, catalog) = catalogs
+    let (_, mut catalog) = catalogs
         .drain()
         .next()
         .ok_or_else(|| anyhow!("no template extracted"))?;
-    reject_directives(&catalog)?;
-    let mut catalog = catalog;
-    for (key, text) in metadata_messages(&book.config) {
+    // The translator must never see, nor be able to change, which file a
+    // listing comes from.
+    if let Some(message) = catalog.messages().find(|m| m.msgid().contains("{{#")) {
+        let source = message.source().replace('\n', " ");
+        bail!(
+            "{source}: an mdBook directive was extracted as prose: {:?}",
+            message.msgid()
+        );
+    }
+    let book_toml = std::fs::read_to_string(root.join("book.toml")).unwrap_or_default();
+    let settings = &book.config.book;
+    for (key, text) in [
+        ("title", &settings.title),
+        ("description", &settings.description),
+    ] {
+        let Some(text) = text else { continue };
+        let prefix = format!("{key} =");
+        let line = (book_toml.lines())
+            .position(|line| line.trim_start().starts_with(&prefix))
+            .map_or(1, |index| index + 1);
         let message = Message::build_singular()
-            .with_source(format!("book.toml:{}", config_line(root, key)))
-            .with_msgid(text)
+            .with_source(format!("book.toml:{line}"))
+            .with_msgid(text.clone())
             .done();
         catalog.append_or_update(message);
     }
     Ok(catalog)
 }
 
-/// The `[book]` settings shown on every page, as translatable messages:
-/// (key in `book.toml`, English text).
-fn metadata_messages(config: &Config) -> Vec<(&'static str, String)> {
-    let book = &config.book;
-    [("title", &book.title), ("description", &book.description)]
-        .into_iter()
-        .filter_map(|(key, text)| Some((key, text.clone()?)))
-        .collect()
-}
-
-/// The line of `book.toml` that sets `key` (1 when the file cannot say).
-fn config_line(root: &Path, key: &str) -> usize {
-    let text = std::fs::read_to_string(root.join("book.toml")).unwrap_or_default();
-    let prefix = format!("{key} =");
-    text.lines()
-        .position(|line| line.trim_start().starts_with(&prefix))
-        .map_or(1, |index| index + 1)
-}
-
 /// Sets the book's title and description in `config` to their
-/// translations in `catalog`, the messages [`extract_pot`] adds. An
-/// untranslated or fuzzy one stays English, as gettext leaves prose;
-/// the completeness check reports it.
+/// translations in `catalog`; an untranslated or fuzzy one stays English,
+/// as gettext leaves prose (the completeness check reports it).
 pub fn translated_metadata(config: &mut Config, catalog: &PoFile) {
     let translation = |english: &str| {
         catalog
@@ -105,38 +88,18 @@ pub fn translated_metadata(config: &mut Config, catalog: &PoFile) {
     }
 }
 
-/// Fails if an mdBook directive (`{{#include ...}}`) became a message: the
-/// translator must never see, nor be able to change, which file a listing
-/// comes from.
-fn reject_directives(catalog: &Catalog) -> Result<()> {
-    for message in catalog.messages() {
-        if message.msgid().contains("{{#") {
-            bail!(
-                "{}: an mdBook directive was extracted as prose: {:?}",
-                message.source().replace('\n', " "),
-                message.msgid()
-            );
-        }
-    }
-    Ok(())
-}
-
-/// What `write_pot` did.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum PotUpdate {
-    /// The template was created or its messages changed.
     Written(PathBuf),
-    /// The messages are those already in the file, left as it was.
     Unchanged(PathBuf),
 }
 
-/// Extracts the template of the book at `root` and writes it to
-/// `po/messages.pot`, unless only its creation date would change.
 pub fn write_pot(root: &Path) -> Result<PotUpdate> {
     let fresh = render_pot(&extract_pot(root)?)?;
     let layout = BookLayout::load(root)?;
     let path = layout.pot_file();
-    if same_messages(&path, &fresh) {
+    let old = std::fs::read_to_string(&path).unwrap_or_default();
+    if without_creation_date(&old) == without_creation_date(&fresh) {
         return Ok(PotUpdate::Unchanged(path));
     }
     let dir = &layout.po_dir;
@@ -145,14 +108,8 @@ pub fn write_pot(root: &Path) -> Result<PotUpdate> {
     Ok(PotUpdate::Written(path))
 }
 
-/// True when the file at `path` exists and equals `fresh` but for the date.
-fn same_messages(path: &Path, fresh: &str) -> bool {
-    std::fs::read_to_string(path)
-        .is_ok_and(|old| without_creation_date(&old) == without_creation_date(fresh))
-}
-
-/// The catalog as polib's writer (the one of `mdbook-xgettext`) writes it.
-/// polib writes to a path only: a temporary file, removed at once.
+/// The catalog as polib's writer (`mdbook-xgettext`'s) writes it; it
+/// writes to a path only.
 pub(crate) fn render_pot(catalog: &Catalog) -> Result<String> {
     let scratch = tempfile::Builder::new().suffix(".pot").tempfile()?;
     let path = scratch.path();
@@ -160,7 +117,6 @@ pub(crate) fn render_pot(catalog: &Catalog) -> Result<String> {
     std::fs::read_to_string(path).with_context(|| format!("reading {}", path.display()))
 }
 
-/// The text of a PO/POT file without its `POT-Creation-Date` header line.
 fn without_creation_date(text: &str) -> String {
     text.lines()
         .filter(|line| !line.starts_with("\"POT-Creation-Date: "))
@@ -178,15 +134,5 @@ mod tests {
         let catalog = extract_pot(book.root()).unwrap();
         let title = catalog.messages().find(|m| m.msgid() == "Tiny").unwrap();
         assert_eq!(title.source(), "book.toml:2");
-    }
-
-    #[test]
-    fn creation_date_is_ignored_in_comparisons() {
-        let a =
-            "msgid \"\"\nmsgstr \"\"\n\"POT-Creation-Date: 2024-01-01\\n\"\n\"Language: en\\n\"\n";
-        let b = a.replace("2024-01-01", "2025-06-30");
-        assert_eq!(without_creation_date(a), without_creation_date(&b));
-        let c = a.replace("Language: en", "Language: de");
-        assert_ne!(without_creation_date(a), without_creation_date(&c));
     }
 }

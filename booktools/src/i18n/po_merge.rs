@@ -1,25 +1,10 @@
-//! Merging the template into a translation catalog: what GNU `msgmerge`
-//! does, done with polib (the library of the `gettext` preprocessor), so no
-//! GNU gettext is needed.
-//!
-//! For every message of the template, in template order:
-//!
-//! - the catalog has an entry with the same msgid: it is kept as it is
-//!   (translation, flags, translator comments, and the `#|` previous msgid
-//!   while it is still fuzzy);
-//! - otherwise, a translated entry whose msgid left the template and is
-//!   close enough ([`similarity`]) lends its translation, flagged `fuzzy`,
-//!   with its msgid as the previous msgid (`#| msgid`), so the translator
-//!   sees what changed in the English;
-//! - otherwise the entry is new and untranslated.
-//!
-//! Entries whose msgid left the template are dropped, not kept as `#~`
-//! obsolete entries (the completeness check forbids those). References
-//! (`#:`) and extracted comments (`#.`) come from the template; the header
-//! is the catalog's own, with the template's `POT-Creation-Date`.
-//!
-//! The text is written by polib's writer, like `po/messages.pot`, so the
-//! wrapping is that of the template and merging twice gives the same bytes.
+//! Merging the template into a catalog, as GNU `msgmerge` does, with polib
+//! (no GNU gettext needed). A message with the same msgid keeps its entry;
+//! else a close enough removed translation ([`similarity`]) moves to it,
+//! fuzzy, with a `#|` previous msgid so the translator sees what changed;
+//! else it is new and untranslated. Removed entries are dropped, not kept
+//! as `#~` (the completeness check forbids those). polib writes the text,
+//! as it writes the template, so merging twice gives the same bytes.
 
 use crate::i18n::po::render_pot;
 use crate::i18n::translation::{parse_po, PoEntry, PoFile};
@@ -34,10 +19,8 @@ use std::path::{Path, PathBuf};
 /// marked fuzzy (GNU `msgmerge` uses the same threshold on characters).
 pub const FUZZY_THRESHOLD: f32 = 0.6;
 
-/// How close two messages are, from 0 (nothing in common) to 1 (the same
-/// words in the same order): `similar`'s ratio, `2 × matched / total`, on
-/// words rather than characters, since a reworded sentence keeps most of its
-/// words in order.
+/// From 0 to 1: `similar`'s ratio on words rather than characters, since a
+/// reworded sentence keeps most of its words in order.
 pub fn similarity(a: &str, b: &str) -> f32 {
     let a: Vec<&str> = a.split_whitespace().collect();
     let b: Vec<&str> = b.split_whitespace().collect();
@@ -48,33 +31,27 @@ pub fn similarity(a: &str, b: &str) -> f32 {
 /// What a merge did to the messages of a catalog.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct MergeSummary {
-    /// Entries kept with the same msgid.
     pub kept: usize,
     /// New msgids that inherited the translation of a removed one, fuzzy.
     pub fuzzy: Vec<String>,
-    /// New msgids without a translation.
     pub added: Vec<String>,
-    /// Msgids of the catalog the template no longer has.
     pub dropped: Vec<String>,
 }
 
-/// A merged catalog: its PO text and what changed.
 #[derive(Debug, Clone)]
 pub struct Merged {
     pub text: String,
     pub summary: MergeSummary,
 }
 
-/// What an entry carries that polib neither reads nor writes, as written.
+/// What an entry carries that polib neither reads nor writes, as written:
+/// `# ...` lines and the `#|` previous msgid.
 #[derive(Debug, Clone, Default)]
 struct Extras {
-    /// `# ...` lines.
     translator_comments: Vec<String>,
-    /// The `#|` previous msgid of a fuzzy entry.
     previous: Vec<String>,
 }
 
-/// Merges `template` into the catalog `old`, whose text is `old_text`.
 pub fn merge_catalog(template: &Catalog, old: &PoFile, old_text: &str) -> Result<Merged> {
     let metadata = metadata(&old.header, &template.metadata.pot_creation_date)
         .with_context(|| format!("{}:{}: the header", old.path.display(), old.header_line))?;
@@ -166,8 +143,7 @@ pub fn merge_catalog(template: &Catalog, old: &PoFile, old_text: &str) -> Result
     Ok(Merged { text, summary })
 }
 
-/// A catalog for `language` translating nothing yet: every message of
-/// `template`, untranslated (the merge into an empty catalog).
+/// A catalog for `language` translating nothing yet.
 pub fn new_catalog(template: &Catalog, language: &str) -> Result<Merged> {
     let source = &template.metadata;
     let empty = PoFile {
@@ -202,7 +178,6 @@ pub(crate) fn new_header(project: &str, date: &str, language: &str) -> Vec<(Stri
     .to_vec()
 }
 
-/// The header `fields` for polib, with `pot_creation_date`.
 fn metadata(fields: &[(String, String)], pot_creation_date: &str) -> Result<CatalogMetadata> {
     let text: String = (fields.iter())
         .map(|(key, value)| match key.as_str() {
@@ -213,17 +188,13 @@ fn metadata(fields: &[(String, String)], pot_creation_date: &str) -> Result<Cata
     CatalogMetadata::parse(&text).map_err(|error| anyhow!("{error}"))
 }
 
-/// The translated entry among `candidates` closest to `msgid`, if one
-/// reaches [`FUZZY_THRESHOLD`] (the first one on a tie).
+/// The first closest of `candidates` reaching [`FUZZY_THRESHOLD`].
 fn closest<'a>(msgid: &str, candidates: &[&'a PoEntry]) -> Option<&'a PoEntry> {
-    let mut best: Option<(f32, &PoEntry)> = None;
-    for &entry in candidates {
-        let score = similarity(msgid, &entry.msgid);
-        if score >= FUZZY_THRESHOLD && best.is_none_or(|(best_score, _)| score > best_score) {
-            best = Some((score, entry));
-        }
-    }
-    best.map(|(_, entry)| entry)
+    let scored = candidates.iter().map(|&e| (similarity(msgid, &e.msgid), e));
+    let close = scored.filter(|(score, _)| *score >= FUZZY_THRESHOLD);
+    close
+        .reduce(|best, next| if next.0 > best.0 { next } else { best })
+        .map(|(_, e)| e)
 }
 
 /// The flags of a merged entry: the catalog's (in their order), then the

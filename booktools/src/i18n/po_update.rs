@@ -1,13 +1,7 @@
-//! `cargo xtask po`: regenerates the template from the English sources and
-//! merges it into the catalog of every translated language.
-//!
-//! The languages are those of `[preprocessor.listings.trees]` in
-//! `book.toml` other than the book's own (see
-//! [`crate::i18n::translation::translations`]); a language without a catalog
-//! gets a new one, translating nothing. The merge is [`crate::i18n::po_merge`];
-//! a catalog is rewritten only when its content changes (its wrapping
-//! aside), so running the command on an up-to-date tree touches no file,
-//! whatever gettext tool last wrote it.
+//! `cargo xtask po`: regenerates the template and merges it into the
+//! catalog of every translated language (a new language gets a new one).
+//! A catalog is rewritten only when its content changes, wrapping aside, so
+//! an up-to-date tree is left as its translators' gettext tools wrote it.
 
 use crate::i18n::po::{write_pot, PotUpdate};
 use crate::i18n::po_merge::{merge_catalog, new_catalog, MergeSummary};
@@ -17,43 +11,30 @@ use anyhow::{anyhow, Context, Result};
 use polib::catalog::Catalog;
 use std::path::{Path, PathBuf};
 
-/// What happened to one catalog.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum CatalogChange {
-    /// The language had no catalog: one was written.
     Created,
-    /// The catalog was rewritten.
     Updated,
-    /// The merge gave the text already in the file.
     Unchanged,
 }
 
-/// The merge of the template into the catalog of one language.
 #[derive(Debug, Clone)]
 pub struct CatalogUpdate {
-    /// Language code.
     pub language: String,
-    /// The catalog file.
     pub catalog: PathBuf,
-    /// What happened to the file.
     pub change: CatalogChange,
-    /// What happened to its messages.
     pub summary: MergeSummary,
     /// The first line of the old catalog whose content the merge changed.
     pub first_difference: Option<usize>,
 }
 
-/// Everything `cargo xtask po` did.
 #[derive(Debug, Clone)]
 pub struct PoUpdate {
-    /// The template.
     pub template: PotUpdate,
-    /// One entry per translated language, sorted by language code.
+    /// One per translated language, sorted by language code.
     pub catalogs: Vec<CatalogUpdate>,
 }
 
-/// Regenerates `po/messages.pot` from the English sources of the book at
-/// `root`, then merges it into every catalog.
 pub fn update_catalogs(root: &Path) -> Result<PoUpdate> {
     let template_update = write_pot(root)?;
     // The template as written: its creation date only changes with its
@@ -71,7 +52,6 @@ pub fn update_catalogs(root: &Path) -> Result<PoUpdate> {
     })
 }
 
-/// Merges `template` into the catalog of `translation`, or creates it.
 fn update_catalog(template: &Catalog, translation: &Translation) -> Result<CatalogUpdate> {
     let path = &translation.catalog;
     let (merged, change, first_difference) = if path.exists() {

@@ -1,17 +1,7 @@
-//! The translation status of the book, per language and per chapter: what
-//! `cargo xtask status` prints, and what CI prints at the end of its log.
-//!
-//! The messages are counted against a template extracted afresh from the
-//! English sources (as the completeness check does), so an English change
-//! shows before `cargo xtask po` was run. The problems listed under the
-//! table are those of the checks of the test suite, with their file and
-//! line, called here rather than repeated: completeness and typography of
-//! the catalog, stray catalogs and mojibake ([`crate::i18n::translation`]), and
-//! the consistency of each edition with its code ([`crate::i18n::translated_code`]:
-//! a translated listing missing or out of step with its English twin, a code
-//! name of the prose, a paragraph left in English).
-//!
-//! Nothing here names a language: the languages are those of `book.toml`.
+//! The translation status per language and chapter (`cargo xtask status`,
+//! and the end of CI's log). Messages are counted against a template
+//! extracted afresh, so an English change shows before `cargo xtask po`;
+//! the problems listed are those of the test suite's checks, called here.
 
 use crate::i18n::po::extract_pot;
 use crate::i18n::translated_code::{check_translated_code, LanguageReport};
@@ -24,44 +14,36 @@ use crate::Problem;
 use anyhow::{Context, Result};
 use mdbook_driver::MDBook;
 use polib::catalog::Catalog;
-use std::collections::HashMap;
+use std::collections::{BTreeMap, HashMap};
 use std::fmt::Write as _;
 use std::path::{Path, PathBuf};
 
-/// Message counts of one chapter (a Markdown file of the sources).
+/// Message counts of one chapter (`src/README.md`).
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct ChapterCounts {
-    /// The Markdown file, as the template references it (`src/README.md`).
     pub chapter: String,
-    /// Messages with a translation that is not fuzzy.
     pub translated: usize,
-    /// Messages whose translation is marked fuzzy (the book shows English).
     pub fuzzy: usize,
     /// Messages without a translation, or without an entry at all.
     pub untranslated: usize,
 }
 
-/// Where one translated language stands.
 #[derive(Debug, Clone)]
 pub struct LanguageStatus {
-    /// Its catalog.
     pub catalog: PathBuf,
-    /// Counts per chapter, in book order.
+    /// In book order.
     pub chapters: Vec<ChapterCounts>,
     /// Problems of the catalog (missing, malformed, incomplete, typography).
     pub problems: Vec<Problem>,
-    /// The language, its listings and the problems of its listings and
-    /// prose ([`check_translated_code`]).
+    /// The language, its listings and their problems.
     pub code: LanguageReport,
 }
 
 impl LanguageStatus {
-    /// True when the checks find nothing to do for this language.
     pub fn is_complete(&self) -> bool {
         self.problems.is_empty() && self.code.problems().next().is_none()
     }
 
-    /// The counts of every chapter added up.
     pub fn total(&self) -> ChapterCounts {
         let mut total = ChapterCounts {
             chapter: "total".to_string(),
@@ -76,25 +58,21 @@ impl LanguageStatus {
     }
 }
 
-/// The status of the whole book.
 #[derive(Debug, Clone)]
 pub struct BookStatus {
-    /// Every translated language, sorted by code.
+    /// Sorted by code.
     pub languages: Vec<LanguageStatus>,
-    /// Problems of no translated language: a catalog without a listing
-    /// tree, mojibake, a code name of the English chapters, a check that
-    /// could not run.
+    /// Problems of no translated language (mojibake, a check that could
+    /// not run...).
     pub problems: Vec<Problem>,
 }
 
 impl BookStatus {
-    /// True when the checks find nothing to do.
     pub fn is_complete(&self) -> bool {
         self.problems.is_empty() && self.languages.iter().all(LanguageStatus::is_complete)
     }
 }
 
-/// The status of every translated language of the book at `root`.
 pub fn book_status(root: &Path) -> Result<BookStatus> {
     let template = extract_pot(root)?;
     let mut others = check_catalog_files(root)?;
@@ -163,8 +141,7 @@ pub fn book_status(root: &Path) -> Result<BookStatus> {
     })
 }
 
-/// Counts the messages of `template` by chapter and by state in `po` (all
-/// untranslated without a catalog).
+/// The messages of `template` by chapter and state in `po`.
 pub fn count_by_chapter(template: &Catalog, po: Option<&PoFile>) -> Vec<ChapterCounts> {
     let entries: HashMap<&str, _> = po
         .into_iter()
@@ -172,28 +149,20 @@ pub fn count_by_chapter(template: &Catalog, po: Option<&PoFile>) -> Vec<ChapterC
         .filter(|entry| entry.msgctxt.is_none())
         .map(|entry| (entry.msgid.as_str(), entry))
         .collect();
-    let mut chapters: Vec<ChapterCounts> = Vec::new();
+    let mut chapters: BTreeMap<String, ChapterCounts> = BTreeMap::new();
     for message in template.messages() {
         let chapter = chapter_of(message.source());
-        let index = chapters
-            .iter()
-            .position(|c| c.chapter == chapter)
-            .unwrap_or_else(|| {
-                let counts = ChapterCounts {
-                    chapter,
-                    ..ChapterCounts::default()
-                };
-                chapters.push(counts);
-                chapters.len() - 1
-            });
-        let counts = &mut chapters[index];
+        let counts = chapters.entry(chapter.clone()).or_insert(ChapterCounts {
+            chapter,
+            ..ChapterCounts::default()
+        });
         match entries.get(message.msgid()) {
             Some(entry) if entry.is_fuzzy() => counts.fuzzy += 1,
             Some(entry) if entry.is_translated() => counts.translated += 1,
             _ => counts.untranslated += 1,
         }
     }
-    chapters
+    chapters.into_values().collect()
 }
 
 /// The chapter a message belongs to: the first file of its references that
@@ -214,8 +183,7 @@ fn chapter_of(references: &str) -> String {
         .map_or_else(|| "(no source)".to_string(), |file| file.to_string())
 }
 
-/// The status as a compact table per language, then the problems, with
-/// paths relative to `root`.
+/// A table per language, then the problems, paths relative to `root`.
 pub fn render(root: &Path, book: &BookStatus) -> String {
     // A problem on one line, its further lines indented.
     let show = |out: &mut String, indent: &str, problem: &Problem| {
@@ -296,9 +264,10 @@ mod tests {
             ("src/a.md:5", "Two"),
             ("src/b.md:1", "Three"),
         ]);
+        let header = crate::i18n::translation::po_file::tests::HEADER;
         let po = parse_po(
             Path::new("xx.po"),
-            "msgid \"\"\nmsgstr \"\"\n\"Project-Id-Version: x\\n\"\n\"POT-Creation-Date: \\n\"\n\"PO-Revision-Date: \\n\"\n\"Language-Team: \\n\"\n\"MIME-Version: 1.0\\n\"\n\"Content-Type: text/plain; charset=UTF-8\\n\"\n\"Content-Transfer-Encoding: 8bit\\n\"\n\"Language: xx\\n\"\n\"Plural-Forms: nplurals=2; plural=(n > 1);\\n\"\n\nmsgid \"Summary\"\nmsgstr \"Sommaire\"\n\nmsgid \"Title\"\nmsgstr \"Titre\"\n\n#, fuzzy\nmsgid \"One\"\nmsgstr \"Un\"\n\nmsgid \"Two\"\nmsgstr \"\"\n".as_bytes(),
+            format!("{header}\nmsgid \"Summary\"\nmsgstr \"Sommaire\"\n\nmsgid \"Title\"\nmsgstr \"Titre\"\n\n#, fuzzy\nmsgid \"One\"\nmsgstr \"Un\"\n\nmsgid \"Two\"\nmsgstr \"\"\n").as_bytes(),
         )
         .unwrap();
         let counts = count_by_chapter(&template, Some(&po));

@@ -1,45 +1,27 @@
-//! Checks of the translations and of the text files of the book.
-//!
-//! Every language of `[preprocessor.listings.trees]` other than the source
-//! language (`[book] language`) is translated with gettext, from the
-//! catalog `po/<language>.po`; nothing here names a language. For each:
-//!
-//! - the catalog is well-formed and polib (the `gettext` preprocessor's
-//!   parser) reads it ([`read_po`]);
-//! - it translates every message of a template extracted afresh from the
-//!   English sources, with no fuzzy, empty, stale or obsolete entry
-//!   ([`check_completeness`]);
-//! - its translations follow the typography of the language
-//!   ([`check_typography`]).
-//!
-//! And every text file of the sources, the catalogs and the listing trees
-//! is clean UTF-8 ([`check_mojibake`]). Each problem names its file and line.
+//! Checks of the gettext catalog `po/<language>.po` of every translated
+//! language of `book.toml` (nothing here names a language), and of the
+//! text files of the book. Each problem names its file and line.
 
 mod anchors;
-mod completeness;
-mod mojibake;
-mod po_file;
+pub(crate) mod po_file;
 pub mod spelling;
-mod twins;
 mod typography;
 
 pub use crate::{ensure_none, Problem};
-pub use completeness::excerpt;
-pub use mojibake::files_under;
 pub use po_file::{parse_po, read_po, PoEntry, PoFile};
-pub use twins::check_identical_twins;
 pub use typography::{rules_for, TypographyRules};
 
-use crate::languages::BookLayout;
-use anyhow::Result;
+use crate::languages::{BookLayout, Language};
+use crate::listings::discover;
+use anyhow::{Context, Result};
+use std::collections::{BTreeMap, HashSet};
 use std::path::{Path, PathBuf};
+use walkdir::WalkDir;
 
 /// One translated language and its gettext catalog.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Translation {
-    /// Language code (`book.toml`).
     pub language: String,
-    /// Its catalog, `<po-dir>/<language>.po`.
     pub catalog: PathBuf,
 }
 
@@ -71,7 +53,7 @@ pub fn check_catalog_files(root: &Path) -> Result<Vec<Problem>> {
         .collect();
     let po_dir = BookLayout::load(root)?.po_dir;
     if po_dir.is_dir() {
-        for file in mojibake::files_under(std::slice::from_ref(&po_dir))? {
+        for file in files_under(std::slice::from_ref(&po_dir))? {
             let is_po = file.extension().is_some_and(|extension| extension == "po");
             if is_po && !translations.iter().any(|t| t.catalog == file) {
                 let what = "a catalog for a language without a listing tree in \
@@ -83,21 +65,6 @@ pub fn check_catalog_files(root: &Path) -> Result<Vec<Problem>> {
     Ok(problems)
 }
 
-/// The completeness problems of the catalog of `translation` against a
-/// template extracted now from the English sources. A malformed catalog is
-/// an error (with its file and line), not a list of problems.
-pub fn check_completeness(root: &Path, translation: &Translation) -> Result<Vec<Problem>> {
-    let template = crate::i18n::po::extract_pot(root)?;
-    let po = read_po(&translation.catalog)?;
-    Ok(completeness::check_catalog(
-        &po,
-        &template,
-        &translation.language,
-    ))
-}
-
-/// The typography problems of the translations of `translation` (none for
-/// a language without rules in the table).
 pub fn check_typography(translation: &Translation) -> Result<Vec<Problem>> {
     let Some(rules) = rules_for(&translation.language) else {
         return Ok(Vec::new());
@@ -120,13 +87,36 @@ pub fn text_folders(root: &Path) -> Result<Vec<PathBuf>> {
     Ok(folders)
 }
 
-/// Mojibake, U+FFFD and non-UTF-8 lines in every file of [`text_folders`].
+/// Every text file (no NUL byte) of [`text_folders`] is UTF-8 without
+/// mojibake.
 pub fn check_mojibake(root: &Path) -> Result<Vec<Problem>> {
-    mojibake::check_text_files(&text_folders(root)?)
+    let mut problems = Vec::new();
+    for path in files_under(&text_folders(root)?)? {
+        let bytes = std::fs::read(&path).with_context(|| format!("reading {}", path.display()))?;
+        if bytes.contains(&0) {
+            continue;
+        }
+        for (index, raw) in bytes.split(|&byte| byte == b'\n').enumerate() {
+            let message = match std::str::from_utf8(raw) {
+                Err(error) => format!(
+                    "not UTF-8 (byte {:#04x} at byte {} of the line)",
+                    raw[error.valid_up_to()],
+                    error.valid_up_to() + 1
+                ),
+                Ok(line) => match find_mojibake(line) {
+                    Some((column, sequence)) => format!(
+                        "mojibake `{}` at column {column} (UTF-8 decoded as a single-byte code page, or U+FFFD)",
+                        visible(&sequence)
+                    ),
+                    None => continue,
+                },
+            };
+            problems.push(Problem::at(&path, index + 1, message));
+        }
+    }
+    Ok(problems)
 }
 
-/// The msgstrs of `translation` that do not carry the code spans, numbers,
-/// links, inline HTML and emphasis of their msgid (see [`anchors`]).
 pub fn check_anchors(root: &Path, translation: &Translation) -> Result<Vec<Problem>> {
     let po = read_po(&translation.catalog)?;
     if !po.live_entries().any(PoEntry::is_translated) {
@@ -139,8 +129,7 @@ pub fn check_anchors(root: &Path, translation: &Translation) -> Result<Vec<Probl
     Ok(anchors::check_po(&po, &glossary))
 }
 
-/// Every check above, for every translated language; fails with the list
-/// of all problems.
+/// Every check above; fails with the list of all problems.
 pub fn check_translations(root: &Path) -> Result<()> {
     let mut problems = check_catalog_files(root)?;
     for translation in translations(root)? {
@@ -155,8 +144,7 @@ pub fn check_translations(root: &Path) -> Result<()> {
     ensure_none("translation checks", &problems)
 }
 
-/// A problem at `line` of `po`, followed by the English source of its
-/// entry (`src/chapter.md:12`) when there is one.
+/// A problem at `line` of `po`, with the English source of its entry.
 fn entry_problem(
     po: &PoFile,
     line: Option<usize>,
@@ -171,5 +159,260 @@ fn entry_problem(
         file: po.path.clone(),
         line,
         message,
+    }
+}
+
+/// At most this many characters of a msgid in a message.
+const MSGID_EXCERPT: usize = 60;
+
+/// Completeness against a template extracted now (the committed one may
+/// be stale). The `gettext` preprocessor silently keeps the English of a
+/// missing, empty or fuzzy message, so each is a problem, as is a stale or
+/// `#~` entry.
+pub fn check_completeness(root: &Path, translation: &Translation) -> Result<Vec<Problem>> {
+    let template = crate::i18n::po::extract_pot(root)?;
+    let (po, language) = (
+        read_po(&translation.catalog)?,
+        translation.language.as_str(),
+    );
+    // (PO line, English source, what is wrong)
+    let mut found: Vec<(Option<usize>, Option<String>, String)> = Vec::new();
+    let header = Some(po.header_line);
+    let code = po.header_field("Language").unwrap_or("");
+    if code != language {
+        let what = format!("header `Language: {code}`, expected `{language}`");
+        found.push((header, None, what));
+    }
+    let content_type = po.header_field("Content-Type").unwrap_or("");
+    if !content_type.to_ascii_lowercase().contains("charset=utf-8") {
+        let what = format!("header `Content-Type: {content_type}`, expected charset=UTF-8");
+        found.push((header, None, what));
+    }
+    for message in template.messages() {
+        let (msgid, short) = (message.msgid(), excerpt(message.msgid()));
+        let entry = (po.live_entries()).find(|e| e.msgctxt.is_none() && e.msgid == msgid);
+        let (line, what) = match entry {
+            None => (None, format!("no entry for {short} (run `cargo xtask po`)")),
+            Some(e) if e.is_fuzzy() => (
+                e.flags_line.or(Some(e.msgid_line)),
+                format!("fuzzy entry {short}: gettext ignores it and shows the English"),
+            ),
+            Some(e) if !e.is_translated() => (
+                Some(e.msgstr_line),
+                format!("untranslated entry {short} (empty msgstr)"),
+            ),
+            Some(_) => continue,
+        };
+        found.push((line, sources(message.source()), what));
+    }
+    let expected: HashSet<&str> = template.messages().map(|m| m.msgid()).collect();
+    for entry in &po.entries {
+        let short = excerpt(&entry.msgid);
+        if entry.obsolete {
+            let what = format!("obsolete `#~` entry {short}: delete it");
+            found.push((Some(entry.line), None, what));
+        } else if entry.msgctxt.is_some() || !expected.contains(entry.msgid.as_str()) {
+            let what =
+                format!("stale entry {short}: the English sources no longer have this message");
+            found.push((
+                Some(entry.msgid_line),
+                sources(&entry.references.join(" ")),
+                what,
+            ));
+        }
+    }
+    Ok((found.into_iter())
+        .map(|(line, source, what)| entry_problem(&po, line, source.as_deref(), what))
+        .collect())
+}
+
+fn sources(references: &str) -> Option<String> {
+    let joined = references.split_whitespace().collect::<Vec<_>>().join(" ");
+    (!joined.is_empty()).then_some(joined)
+}
+
+/// A msgid, shortened, in quotes.
+pub fn excerpt(msgid: &str) -> String {
+    let flat = msgid.replace('\n', " ");
+    let short: String = flat.chars().take(MSGID_EXCERPT).collect();
+    let cut = if short.len() < flat.len() { "…" } else { "" };
+    format!("{short:?}{cut}")
+}
+
+/// Generated files, never compared.
+const SKIPPED: &[&str] = &["output.txt", "transcript.txt"];
+
+/// Every file of every listing of `language`, keyed by its path inside the
+/// tree (`ch20-web-server/listing-20-24/src/lib.rs`).
+fn listing_files(language: &Language) -> Result<BTreeMap<PathBuf, PathBuf>> {
+    let mut files = BTreeMap::new();
+    for listing in discover(language)? {
+        for file in crate::i18n::translated_code::listing_files(&listing.dir)? {
+            if !SKIPPED.iter().any(|skipped| file.ends_with(skipped)) {
+                let path = listing.dir.join(file);
+                files.insert(path.strip_prefix(&language.tree)?.to_path_buf(), path);
+            }
+        }
+    }
+    Ok(files)
+}
+
+fn read(path: &Path) -> Result<String> {
+    std::fs::read_to_string(path).with_context(|| format!("reading {}", path.display()))
+}
+
+/// Identical twins stay identical in every language: where two files of
+/// the source language's listings are the same (a step that changes
+/// nothing in `src/lib.rs`), so are they in every language. The token
+/// comparison with the English ignores strings and comments, so it would
+/// miss a message edited in only one of the two.
+pub fn check_identical_twins(root: &Path) -> Result<Vec<Problem>> {
+    let layout = BookLayout::load(root)?;
+    let source = layout
+        .language(&layout.source_language)
+        .context("no listing tree for the source language")?;
+    let mut by_content: BTreeMap<String, Vec<PathBuf>> = BTreeMap::new();
+    for (inside, path) in listing_files(source)? {
+        by_content.entry(read(&path)?).or_default().push(inside);
+    }
+    let mut problems = Vec::new();
+    for language in layout.translated() {
+        for group in by_content.values().filter(|group| group.len() > 1) {
+            let first = language.tree.join(&group[0]);
+            let Ok(first_text) = read(&first) else {
+                continue; // a missing twin: the structure check names it
+            };
+            for other in &group[1..] {
+                let other = language.tree.join(other);
+                let Ok(other_text) = read(&other) else {
+                    continue;
+                };
+                if let Some(line) = first_difference(&first_text, &other_text) {
+                    problems.push(Problem::at(
+                        &other,
+                        line,
+                        format!(
+                            "differs from {} (line {line}), although their `{}` twins are \
+                             identical: make the same change in both",
+                            first.display(),
+                            layout.source_language
+                        ),
+                    ));
+                }
+            }
+        }
+    }
+    Ok(problems)
+}
+
+/// The first line (1-based) where `a` and `b` differ, if they do.
+fn first_difference(a: &str, b: &str) -> Option<usize> {
+    if a == b {
+        return None;
+    }
+    let mut lines = a.lines().zip(b.lines());
+    let same = lines.position(|(x, y)| x != y);
+    Some(same.unwrap_or_else(|| a.lines().count().min(b.lines().count())) + 1)
+}
+
+/// What Windows-1252 shows for the bytes 0x80..=0x9F (the continuation
+/// bytes of UTF-8 that are not Latin-1 characters).
+const CP1252_HIGH: &str = "€‚ƒ„…†‡ˆ‰Š‹ŒŽ‘’“”•–—˜™š›œžŸ";
+
+/// The first mojibake sequence of `line` and its column (1-based):
+/// UTF-8 decoded as a single-byte code page (Windows-1252, -1254, Latin-1)
+/// and saved again, as the seed of this book once was (`Ã©` for `é`), or
+/// U+FFFD, the mark of bytes a decoder could not read.
+pub fn find_mojibake(line: &str) -> Option<(usize, String)> {
+    let chars: Vec<char> = line.chars().collect();
+    for (index, &c) in chars.iter().enumerate() {
+        let next = chars.get(index + 1).copied();
+        let found = match (c, next) {
+            ('\u{FFFD}', _) => Some(c.to_string()),
+            // `Ã` + Latin-1: the two bytes of é, è, à, ç, ô...
+            ('Ã', Some(n)) if ('\u{80}'..='\u{FF}').contains(&n) || CP1252_HIGH.contains(n) => {
+                Some(format!("{c}{n}"))
+            }
+            // `Å` + a continuation byte (0x80..=0xBF) decoded: œ, Œ, š...
+            ('Å', Some(n)) if ('\u{80}'..='\u{BF}').contains(&n) || CP1252_HIGH.contains(n) => {
+                Some(format!("{c}{n}"))
+            }
+            // `â€`: the first two bytes of ’ “ ” – — …
+            ('â', Some('€')) => Some("â€".to_string()),
+            // `Â` + space or Latin-1 symbol: a no-break space, «, », °...
+            ('Â', Some(n)) if n == ' ' || ('\u{A0}'..='\u{BF}').contains(&n) => {
+                Some(format!("{c}{n}"))
+            }
+            _ => None,
+        };
+        if let Some(sequence) = found {
+            return Some((index + 1, sequence));
+        }
+    }
+    None
+}
+
+/// `sequence` with its invisible characters written `<U+00A0>`.
+fn visible(sequence: &str) -> String {
+    sequence
+        .chars()
+        .map(|c| {
+            if c.is_whitespace() || c.is_control() || c == '\u{FFFD}' {
+                format!("<U+{:04X}>", u32::from(c))
+            } else {
+                c.to_string()
+            }
+        })
+        .collect()
+}
+
+/// Every file under `folders`, sorted, `target/` folders aside.
+pub fn files_under(folders: &[PathBuf]) -> Result<Vec<PathBuf>> {
+    let mut files = Vec::new();
+    for folder in folders {
+        let walk = WalkDir::new(folder)
+            .sort_by_file_name()
+            .into_iter()
+            .filter_entry(|entry| entry.file_name() != "target");
+        for entry in walk {
+            let entry = entry.with_context(|| format!("walking {}", folder.display()))?;
+            if entry.file_type().is_file() {
+                files.push(entry.into_path());
+            }
+        }
+    }
+    Ok(files)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn finds_double_encoded_french_and_accepts_clean_text() {
+        for (line, sequence) in [
+            ("Le code de l'encart rÃ©pond", Some("Ã©")),
+            ("Ã€ partir de lÃ ", Some("Ã€")),
+            ("Fichier\u{C2}\u{A0}: src/lib.rs", Some("Â\u{A0}")),
+            ("Fichier Â : src/lib.rs", Some("Â ")),
+            ("we\u{E2}\u{20AC}\u{2122}re", Some("â€")),
+            ("cÅ“ur", Some("Å“")),
+            ("broken \u{FFFD} byte", Some("\u{FFFD}")),
+            (
+                "À partir de là, ils ont tous reçu le message d'extinction.",
+                None,
+            ),
+            (
+                "Fichier\u{A0}: src/lib.rs — « Arrêt propre »\u{A0}; cœur, Ça",
+                None,
+            ),
+            (
+                "We’re “done” – Ã is a letter of Portuguese: SÃO PAULO",
+                None,
+            ),
+        ] {
+            let found = find_mojibake(line).map(|(_, s)| s);
+            assert_eq!(found.as_deref(), sequence, "{line}");
+        }
     }
 }

@@ -99,15 +99,10 @@ fn a_misspelling_in_the_sources_is_caught_with_its_line_and_a_suggestion() -> Re
 }
 
 fn a_misspelling_in_each_translation_is_caught_with_its_po_line_and_a_suggestion() -> Result<()> {
-    let layout = BookLayout::load(&repository_root())?;
-    anyhow::ensure!(
-        layout.translated().next().is_some(),
-        "no translated language"
-    );
-    for language in layout.translated() {
+    for translation in super::translated(&repository_root())? {
         let book = TempBook::copy_of_repository()?;
-        let catalog = BookLayout::load(book.root())?.po_file(&language.code);
-        let dictionary = dictionary(&repository_root().join(DICTIONARIES), &language.code)?;
+        let catalog = BookLayout::load(book.root())?.po_file(&translation.language);
+        let dictionary = dictionary(&repository_root().join(DICTIONARIES), &translation.language)?;
         let text = std::fs::read_to_string(&catalog)?;
         let po = read_po(&catalog)?;
         let typo = po

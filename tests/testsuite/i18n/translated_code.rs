@@ -1,54 +1,26 @@
-//! The translated editions agree with their code: every translated listing
-//! is its English twin with the glossary's names (tokens, files, anchors,
-//! package), every code name of the prose of every language is one its
-//! listings declare (and no English name shows in a translation), and no
-//! paragraph of a translated chapter is left in English. The real book
-//! passes; temporary copies broken on purpose fail, naming the file, the
-//! line and what is wrong.
+//! The translated editions agree with their code (listing structure, code
+//! names of the prose, prose left in English): the real book passes, and
+//! copies broken on purpose fail naming the file, the line and what.
 
-use anyhow::{ensure, Context, Result};
+use anyhow::{Context, Result};
 use booktools::i18n::glossary::Glossary;
 use booktools::i18n::translated_code::{check_translated_code, LanguageReport};
 use booktools::i18n::translation::read_po;
 use booktools::languages::BookLayout;
 use booktools::Problem;
-use graceful_shutdown_book::book_fixture::{fails_before, line_of, repository_root, TempBook};
+use graceful_shutdown_book::book_fixture::{
+    fails_before, glossary_code_name as name, line_of, repository_root, TempBook,
+};
 use std::path::{Path, PathBuf};
 
 /// The chapter whose prose the tests break.
 const CHAPTER: &str = "src/ch20-03-graceful-shutdown-and-cleanup.md";
 
-/// The translated languages of a book; a book with none would make every
-/// check pass without checking anything.
 fn translated(root: &Path) -> Result<Vec<String>> {
-    let layout = BookLayout::load(root)?;
-    let codes: Vec<String> = layout
-        .languages
-        .iter()
-        .map(|language| language.code.clone())
-        .filter(|code| *code != layout.source_language)
-        .collect();
-    ensure!(!codes.is_empty(), "book.toml lists no translated language");
-    Ok(codes)
-}
-
-/// The listing tree of `language` (the source language when `None`),
-/// relative to the book root.
-fn tree(root: &Path, language: Option<&str>) -> Result<String> {
-    let layout = BookLayout::load(root)?;
-    let code = language.unwrap_or(&layout.source_language);
-    Ok(layout
-        .language(code)
-        .context("a language")?
-        .tree_setting
-        .clone())
-}
-
-/// The translated name of `english` for `language`.
-fn name(root: &Path, language: &str, english: &str) -> Result<String> {
-    let glossary = Glossary::load(&BookLayout::load(root)?, language)?;
-    ensure!(glossary.has(english), "the glossary has no `{english}`");
-    Ok(glossary.translate(english).to_string())
+    Ok(super::translated(root)?
+        .into_iter()
+        .map(|t| t.language)
+        .collect())
 }
 
 /// The report of `language` (the source language when `None`).
@@ -61,12 +33,9 @@ fn report(root: &Path, language: Option<&str>) -> Result<LanguageReport> {
         .context("the language's report")
 }
 
-/// The test of the real book, which bad-input tests name when the real
-/// book already fails it.
+/// The test of the real book, named when the real book already fails.
 const REAL_TEST: &str = "i18n::translated_code::the_real_book_passes_every_check";
 
-/// Whether the unmodified copy at `root` already has problems in the report
-/// of `language` (see [`fails_before`]).
 fn fails_before_in(root: &Path, language: Option<&str>) -> Result<bool> {
     let report = report(root, language)?;
     Ok(fails_before(
@@ -75,8 +44,7 @@ fn fails_before_in(root: &Path, language: Option<&str>) -> Result<bool> {
     ))
 }
 
-/// A copy of the book at `real` to break, or `None` (with the precondition
-/// printed once) when its `language` report already has problems.
+/// A copy of the book to break, or `None` when it already fails.
 fn clean_copy(real: &Path, language: &str) -> Result<Option<TempBook>> {
     let book = TempBook::copy_of(real)?;
     Ok((!fails_before_in(book.root(), Some(language))?).then_some(book))
@@ -120,8 +88,15 @@ fn broken_translated_listings_are_named_with_file_and_line() -> Result<()> {
             return Ok(());
         };
         let root = book.root();
-        let chapter = format!("{}/ch20-web-server", tree(root, Some(&language))?);
-        let english_chapter = format!("{}/ch20-web-server", tree(root, None)?);
+        let layout = BookLayout::load(root)?;
+        let tree = |code: &str| {
+            layout
+                .language(code)
+                .context("a language")
+                .map(|l| &l.tree_setting)
+        };
+        let chapter = format!("{}/ch20-web-server", tree(&language)?);
+        let english_chapter = format!("{}/ch20-web-server", tree(&layout.source_language)?);
         let at = |relative: &str, line: Option<usize>, needle: String| {
             (root.join(format!("{chapter}/{relative}")), line, needle)
         };
@@ -159,16 +134,7 @@ fn broken_translated_listings_are_named_with_file_and_line() -> Result<()> {
         let folder = |relative: &str| root.join(format!("{chapter}/{relative}"));
         std::fs::remove_dir_all(folder("listing-20-23"))?;
         expected.push(at("listing-20-23", None, "is missing".into()));
-        let extra = folder("listing-20-99");
-        for entry in walkdir::WalkDir::new(folder("listing-20-22")) {
-            let entry = entry?;
-            let target = extra.join(entry.path().strip_prefix(folder("listing-20-22"))?);
-            if entry.file_type().is_dir() {
-                std::fs::create_dir_all(&target)?;
-            } else {
-                std::fs::copy(entry.path(), &target)?;
-            }
-        }
+        super::copy_tree(&folder("listing-20-22"), &folder("listing-20-99"))?;
         expected.push(at("listing-20-99", None, "without an English twin".into()));
         std::fs::remove_file(folder("listing-20-24/output.txt"))?;
         expected.push(at(
@@ -323,8 +289,7 @@ fn a_changed_glossary_entry_is_named_once_at_its_line() -> Result<()> {
             .find(|t| t.language == language)
             .context("the language's catalog")?;
         let anchors = booktools::i18n::translation::check_anchors(root, &translation)?;
-        let messages_test =
-            "i18n::translation::the_real_catalogs_pass_every_check_of_their_messages";
+        let messages_test = "i18n::translation::the_real_book_passes_every_translation_check";
         if fails_before_in(root, Some(&language))? || fails_before(&anchors, messages_test) {
             return Ok(());
         }

@@ -1,26 +1,15 @@
-//! The translations: every catalog parses, translates every message of the
-//! English sources as they are now, follows the typography of its
-//! language, and no text file of the book holds mojibake. The checks loop
-//! over the translated languages of `book.toml`; the bad-input tests break
-//! a temporary copy of the book and expect the file and line in the error.
+//! The checks of the catalogs and text files: the real book passes them,
+//! and copies broken on purpose fail with the file and line.
 
+use super::translated;
 use anyhow::{Context, Result};
 use booktools::i18n::po::extract_pot;
 use booktools::i18n::translation::{
-    check_anchors, check_catalog_files, check_completeness, check_mojibake, check_typography,
-    ensure_none, files_under, read_po, rules_for, text_folders, translations, PoFile, Problem,
-    Translation,
+    check_anchors, check_completeness, check_mojibake, check_translations, check_typography,
+    files_under, read_po, rules_for, text_folders, PoFile, Problem, Translation,
 };
-use graceful_shutdown_book::book_fixture::{fails_before, line_of, repository_root, TempBook};
+use graceful_shutdown_book::book_fixture::{fails_before, repository_root, TempBook};
 use std::path::Path;
-
-/// The translated languages of a book; a book with none would make every
-/// check here pass without checking anything.
-fn translated(root: &Path) -> Result<Vec<Translation>> {
-    let found = translations(root)?;
-    anyhow::ensure!(!found.is_empty(), "book.toml lists no translated language");
-    Ok(found)
-}
 
 /// A check of one catalog: its problems, or the error of a malformed file.
 type Check = fn(&Path, &Translation) -> Result<Vec<Problem>>;
@@ -29,15 +18,13 @@ type Check = fn(&Path, &Translation) -> Result<Vec<Problem>>;
 /// the report says.
 type Planted = Option<(usize, Vec<String>)>;
 
+/// The test of the real catalogs, named when the real book already fails.
+const MESSAGES_TEST: &str = "i18n::translation::the_real_book_passes_every_translation_check";
+
 /// In a copy of the book, `plant` edits the lines of each translated
 /// catalog (`None`: the language has no such rule); `check` must then
 /// report one problem (or fail with one error) at that file and line,
 /// saying each of its words.
-/// The test of the real catalogs, which bad-input tests name when the
-/// real book already fails it.
-const MESSAGES_TEST: &str =
-    "i18n::translation::the_real_catalogs_pass_every_check_of_their_messages";
-
 fn assert_planted_problem_caught(
     check: Check,
     plant: impl Fn(&Translation, &PoFile, &mut Vec<String>) -> Result<Planted>,
@@ -45,8 +32,6 @@ fn assert_planted_problem_caught(
     let book = TempBook::copy_of_repository()?;
     let mut planted = 0;
     for translation in translated(book.root())? {
-        // Only what was planted: a real book that already fails is one
-        // failure, of the test of the real catalogs.
         let before = match check(book.root(), &translation) {
             Ok(problems) => problems.iter().map(ToString::to_string).collect(),
             Err(error) => vec![format!("{error:#}")],
@@ -84,18 +69,6 @@ fn parse(_: &Path, translation: &Translation) -> Result<Vec<Problem>> {
     read_po(&translation.catalog).map(|_| Vec::new())
 }
 
-fn every_catalog_parses_with_polib() -> Result<()> {
-    let root = repository_root();
-    ensure_none("catalog files", &check_catalog_files(&root)?)?;
-    for translation in translated(&root)? {
-        let po = read_po(&translation.catalog)?;
-        let catalog = translation.catalog.display();
-        assert!(po.live_entries().count() > 0, "{catalog} has no entry");
-        assert_eq!(po.header_field("Language"), Some(&*translation.language));
-    }
-    Ok(())
-}
-
 fn a_catalog_with_an_unterminated_string_fails_with_its_file_and_line() -> Result<()> {
     assert_planted_problem_caught(parse, |_, po, lines| {
         let entry = (po.live_entries())
@@ -115,23 +88,17 @@ fn a_catalog_missing_a_blank_line_between_entries_fails_with_its_file_and_line()
     })
 }
 
-/// Each catalog of the real book passes the checks of its messages: every
-/// message of the English sources translated (not fuzzy, not obsolete), the
-/// typography of its language, and the anchors of each English message
-/// carried over.
-fn the_real_catalogs_pass_every_check_of_their_messages() -> Result<()> {
+/// The real book passes every translation check: its catalog files parse
+/// (polib too) and translate today's sources, with the typography of their
+/// language and the anchors of each English message; no text file holds
+/// mojibake; identical listing files stay identical in every language.
+fn the_real_book_passes_every_translation_check() -> Result<()> {
     let root = repository_root();
-    for translation in translated(&root)? {
-        for (check, problems) in [
-            ("completeness", check_completeness(&root, &translation)?),
-            ("typography", check_typography(&translation)?),
-            ("anchors", check_anchors(&root, &translation)?),
-        ] {
-            let what = format!("{check} of {}", translation.catalog.display());
-            ensure_none(&what, &problems)?;
-        }
+    translated(&root)?;
+    for folder in &text_folders(&root)? {
+        assert!(folder.is_dir(), "{} is not a folder", folder.display());
     }
-    Ok(())
+    check_translations(&root)
 }
 
 fn a_fuzzy_entry_is_reported_with_its_line_and_chapter() -> Result<()> {
@@ -182,25 +149,9 @@ fn an_ordinary_space_before_a_colon_is_reported_with_the_po_line() -> Result<()>
 }
 
 fn a_changed_english_paragraph_is_reported_as_missing_and_stale() -> Result<()> {
-    // Completeness is checked against the sources as they are now, not
-    // against the committed template.
+    // Checked against the sources as they are now, not the committed template.
     let book = TempBook::copy_of_repository()?;
-    let template = extract_pot(book.root())?;
-    // A message of one chapter whose first 25 characters are plain words,
-    // written the same in the Markdown source.
-    let plain = |msgid: &str| {
-        msgid.chars().count() > 25
-            && (msgid.chars().take(25)).all(|c| c.is_ascii_alphanumeric() || c == ' ')
-    };
-    let message = (template.messages())
-        .filter(|m| !m.source().contains("SUMMARY.md") && !m.source().contains(' '))
-        .find(|m| plain(m.msgid()))
-        .context("a plain message of one chapter")?;
-    let (chapter, _) = message.source().rsplit_once(':').context("file:line")?;
-    let first_words: String = message.msgid().chars().take(25).collect();
-    let line = line_of(&book.read(chapter)?, &first_words).context("the paragraph")?;
-    book.replace_once(chapter, &first_words, &format!("Newly {first_words}"))?;
-
+    let (chapter, _, line) = super::reword(&book, "Newly ")?;
     for translation in translated(book.root())? {
         let problems = check_completeness(book.root(), &translation)?;
         let [missing, stale] = &problems[..] else {
@@ -267,11 +218,6 @@ fn two_swapped_translations_are_caught_naming_both_po_lines() -> Result<()> {
     Ok(())
 }
 
-fn identical_listing_files_are_identical_in_every_language() -> Result<()> {
-    let problems = booktools::i18n::translation::check_identical_twins(&repository_root())?;
-    ensure_none("identical twins", &problems)
-}
-
 /// Listings 20-24 and 20-25 share their `src/lib.rs` in English; a French
 /// message changed in only one of them is named with both files.
 fn a_translated_file_drifting_from_its_identical_twin_is_named() -> Result<()> {
@@ -305,14 +251,6 @@ fn a_translated_file_drifting_from_its_identical_twin_is_named() -> Result<()> {
         );
     }
     Ok(())
-}
-
-fn no_text_file_holds_mojibake() -> Result<()> {
-    let root = repository_root();
-    for folder in &text_folders(&root)? {
-        assert!(folder.is_dir(), "{} is not a folder", folder.display());
-    }
-    ensure_none("mojibake", &check_mojibake(&root)?)
 }
 
 fn mojibake_is_reported_with_its_file_and_line() -> Result<()> {
@@ -391,11 +329,9 @@ fn a_directive_extracted_as_prose_is_an_error_naming_the_chapter() -> Result<()>
 }
 
 crate::trials!(
-    the_real_catalogs_pass_every_check_of_their_messages,
-    identical_listing_files_are_identical_in_every_language,
+    the_real_book_passes_every_translation_check,
     a_translated_file_drifting_from_its_identical_twin_is_named,
     two_swapped_translations_are_caught_naming_both_po_lines,
-    every_catalog_parses_with_polib,
     a_catalog_with_an_unterminated_string_fails_with_its_file_and_line,
     a_catalog_missing_a_blank_line_between_entries_fails_with_its_file_and_line,
     a_fuzzy_entry_is_reported_with_its_line_and_chapter,
@@ -403,7 +339,6 @@ crate::trials!(
     an_obsolete_entry_is_reported_with_its_line,
     a_changed_english_paragraph_is_reported_as_missing_and_stale,
     an_ordinary_space_before_a_colon_is_reported_with_the_po_line,
-    no_text_file_holds_mojibake,
     mojibake_is_reported_with_its_file_and_line,
     the_template_holds_prose_and_no_listing_code,
     a_directive_extracted_as_prose_is_an_error_naming_the_chapter

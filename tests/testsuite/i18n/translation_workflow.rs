@@ -1,15 +1,14 @@
-//! The translator's workflow, end to end, on temporary copies of the book:
-//! a change to the English text, then `cargo xtask po` (the same merge,
-//! `booktools::i18n::po_update::update_catalogs`), then the translation checks of
-//! the test suite (`booktools::i18n::translation::check_translations`), which must
-//! fail naming the message, its catalog line and its chapter until the
-//! translation is done. And on the unchanged book, the merge is a no-op.
+//! The translator's workflow on copies of the book: an English change,
+//! `cargo xtask po` (`update_catalogs`), then `check_translations`, which
+//! fails naming the message, its catalog line and its chapter until the
+//! translation is done. On the unchanged book, the merge is a no-op.
 
+use super::reword;
 use anyhow::{Context, Result};
 use booktools::i18n::po::{extract_pot, PotUpdate};
 use booktools::i18n::po_update::{update_catalogs, CatalogChange, CatalogUpdate, PoUpdate};
 use booktools::i18n::translation::{check_translations, read_po, translations, PoEntry};
-use graceful_shutdown_book::book_fixture::{fails_before, line_of, repository_root, TempBook};
+use graceful_shutdown_book::book_fixture::{fails_before, repository_root, TempBook};
 use std::path::Path;
 
 /// The catalog updates, failing when the book has no translated language
@@ -49,38 +48,6 @@ fn entry(path: &Path, msgid: &str) -> Result<PoEntry> {
         .find(|entry| entry.msgid == msgid)
         .cloned()
         .with_context(|| format!("{} has no entry {msgid:?}", path.display()))
-}
-
-/// A long paragraph of a chapter (not of `SUMMARY.md`) that appears once
-/// in the template and starts with text found once in its chapter: its
-/// file, its msgid and that starting text.
-fn long_paragraph(book: &TempBook) -> Result<(String, String, String)> {
-    let template = extract_pot(book.root())?;
-    for message in template.messages() {
-        let source = message.source();
-        let msgid = message.msgid();
-        if source.contains([' ', '\n'])
-            || source.contains("SUMMARY.md")
-            || msgid.split_whitespace().count() <= 30
-        {
-            continue;
-        }
-        let (chapter, _) = source.rsplit_once(':').context("file:line")?;
-        let first_words: String = msgid.chars().take(30).collect();
-        if book.read(chapter)?.matches(&first_words).count() == 1 {
-            return Ok((chapter.to_string(), msgid.to_string(), first_words));
-        }
-    }
-    anyhow::bail!("no long one-chapter paragraph")
-}
-
-/// Puts `prefix` before a [`long_paragraph`], as an author rewording it
-/// would: its chapter, its old msgid and its line before the edit.
-fn reword(book: &TempBook, prefix: &str) -> Result<(String, String, usize)> {
-    let (chapter, msgid, first_words) = long_paragraph(book)?;
-    let line = line_of(&book.read(&chapter)?, &first_words).context("the paragraph")?;
-    book.replace_once(&chapter, &first_words, &format!("{prefix}{first_words}"))?;
-    Ok((chapter, msgid, line))
 }
 
 /// Every string of a PO file on one line, as `msgcat --no-wrap` writes it:
@@ -131,7 +98,8 @@ fn git(dir: &Path, args: &[&str]) -> Result<()> {
 
 /// The summary of a pull request: in a temporary git repository, one
 /// English paragraph edited (its translation now fuzzy), one new paragraph
-/// (untranslated) and one paragraph dropped, against the committed base.
+/// (untranslated, failing the checks with its chapter) and one paragraph
+/// dropped, against the committed base.
 fn the_changes_since_a_revision_count_added_edited_translated_and_removed() -> Result<()> {
     use booktools::i18n::changes::{changes_since, render_markdown};
     let book = TempBook::copy_of_repository()?;
@@ -143,11 +111,20 @@ fn the_changes_since_a_revision_count_added_edited_translated_and_removed() -> R
         .iter()
         .all(|c| c.added + c.edited + c.translated + c.removed == 0));
 
-    reword(
-        &book,
-        "A paragraph the translators have not seen yet.\n\nAs a result, ",
-    )?;
-    update_catalogs(book.root())?;
+    let paragraph = "A paragraph the translators have not seen yet.";
+    let (chapter, _, line) = reword(&book, &format!("{paragraph}\n\nAs a result, "))?;
+    let update = update_catalogs(book.root())?;
+    let error = format!("{:#}", check_translations(book.root()).unwrap_err());
+    for catalog in catalog_updates(&update) {
+        assert_eq!(catalog.summary.added, [paragraph]);
+        let added = entry(&catalog.catalog, paragraph)?;
+        let expected = format!(
+            "{}:{}: untranslated entry {paragraph:?} (empty msgstr) (English source: {chapter}:{line})",
+            catalog.catalog.display(),
+            added.msgstr_line
+        );
+        assert!(error.contains(&expected), "{expected} not in:\n{error}");
+    }
     let changes = changes_since(book.root(), "HEAD")?;
     for c in &changes {
         let counts = (c.added, c.edited, c.translated, c.removed);
@@ -257,36 +234,6 @@ fn an_edited_english_paragraph_fails_the_checks_until_its_translation_is_updated
     Ok(())
 }
 
-fn a_new_english_paragraph_fails_the_checks_as_untranslated_with_its_chapter() -> Result<()> {
-    let book = TempBook::copy_of_repository()?;
-    let (chapter, _, _) = long_paragraph(&book)?;
-    let mut text = book.read(&chapter)?;
-    let paragraph = "Zebras never appear in this chapter before this sentence.";
-    text.push_str(&format!("\n{paragraph}\n"));
-    let line = text.lines().count();
-    std::fs::write(book.root().join(&chapter), text)?;
-
-    let update = update_catalogs(book.root())?;
-    for catalog in catalog_updates(&update) {
-        assert_eq!(catalog.summary.added, [paragraph]);
-        assert!(catalog.summary.fuzzy.is_empty(), "{:?}", catalog.summary);
-        assert!(catalog.summary.dropped.is_empty(), "{:?}", catalog.summary);
-    }
-    let error = format!("{:#}", check_translations(book.root()).unwrap_err());
-    for catalog in catalog_updates(&update) {
-        let added = entry(&catalog.catalog, paragraph)?;
-        assert!(!added.is_translated());
-        let expected = format!(
-            "{}:{}: untranslated entry {paragraph:?}",
-            catalog.catalog.display(),
-            added.msgstr_line
-        );
-        assert!(error.contains(&expected), "{expected} not in:\n{error}");
-        assert!(error.contains(&format!("{chapter}:{line}")), "{error}");
-    }
-    Ok(())
-}
-
 fn a_language_without_a_catalog_gets_one_translating_nothing() -> Result<()> {
     // Adding a language: a listing tree and one line in book.toml; the
     // catalog is written by `cargo xtask po`.
@@ -296,14 +243,7 @@ fn a_language_without_a_catalog_gets_one_translating_nothing() -> Result<()> {
         .language(&layout.source_language)
         .context("the source language's tree")?;
     let tree = format!("{}-xx", source.tree_setting);
-    for file in booktools::i18n::translation::files_under(std::slice::from_ref(&source.tree))? {
-        let to = book
-            .root()
-            .join(&tree)
-            .join(file.strip_prefix(&source.tree)?);
-        std::fs::create_dir_all(to.parent().context("a folder")?)?;
-        std::fs::copy(&file, to)?;
-    }
+    super::copy_tree(&source.tree, &book.root().join(&tree))?;
     let trees = "[preprocessor.listings.trees]\n";
     book.replace_once("book.toml", trees, &format!("{trees}xx = \"{tree}\"\n"))?;
 
@@ -319,6 +259,7 @@ fn a_language_without_a_catalog_gets_one_translating_nothing() -> Result<()> {
     let template = extract_pot(book.root())?;
     assert_eq!(po.live_entries().count(), template.count());
     assert!(po.live_entries().all(|e| !e.is_translated()));
+    assert_all_unchanged(&update_catalogs(book.root())?);
     let error = format!("{:#}", check_translations(book.root()).unwrap_err());
     assert!(
         error.contains(&format!("{}:", created.catalog.display())),
@@ -437,7 +378,6 @@ crate::trials!(
     a_catalog_wrapped_by_another_gettext_tool_passes_and_is_left_as_it_is,
     merging_the_template_into_the_unchanged_book_changes_nothing,
     an_edited_english_paragraph_fails_the_checks_until_its_translation_is_updated,
-    a_new_english_paragraph_fails_the_checks_as_untranslated_with_its_chapter,
     a_language_without_a_catalog_gets_one_translating_nothing,
     the_french_guide_for_translators_follows_french_typography,
     the_status_counts_fuzzy_messages_and_names_missing_and_out_of_step_listings

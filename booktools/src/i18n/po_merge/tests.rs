@@ -39,19 +39,6 @@ fn read_back(text: &str) -> PoFile {
 /// A catalog translating "Title" (src/a.md:1) and [`LONG`] (src/a.md:3).
 const IN_STEP: &str = "#: src/a.md:1\nmsgid \"Title\"\nmsgstr \"Titre\"\n\n#: src/a.md:3\nmsgid \"\"\n\"The worker threads each take a job from the channel, run it, and go back to \"\n\"waiting for the next job until the channel closes.\"\nmsgstr \"Les opérateurs prennent une mission.\"\n\n";
 
-#[test]
-fn a_catalog_in_step_with_the_template_is_left_byte_for_byte() {
-    let template = template(
-        "2024-01-01T00:00:00Z",
-        &[("src/a.md:1", "Title"), ("src/a.md:3", LONG)],
-    );
-    let text = format!("{HEADER}{IN_STEP}");
-    let merged = merge(&template, &text);
-    assert_eq!(merged.text, text);
-    assert_eq!((merged.summary.kept, merged.summary.fuzzy.len()), (2, 0));
-    assert!(merged.summary.added.is_empty() && merged.summary.dropped.is_empty());
-}
-
 /// One merge: its label, the template's (reference, msgid) messages, the
 /// old catalog's entries, a fragment of the merged text, and the summary
 /// as (kept, fuzzy, added, dropped). Every merge takes the template's
@@ -159,25 +146,6 @@ fn merges_keep_translations_comments_and_previous_msgids() {
 
 fn to_vec(texts: &[&str]) -> Vec<String> {
     texts.iter().map(|text| text.to_string()).collect()
-}
-
-#[test]
-fn a_new_catalog_translates_nothing_and_reads_back() {
-    let template = template(
-        "2024-01-01T00:00:00Z",
-        &[("src/a.md:1", "Title"), ("src/a.md:3", LONG)],
-    );
-    let merged = new_catalog(&template, "de").unwrap();
-    assert_eq!(merged.summary.added.len(), 2);
-    let back = read_back(&merged.text);
-    assert_eq!(back.header_field("Language"), Some("de"));
-    assert_eq!(
-        back.header_field("POT-Creation-Date"),
-        Some("2024-01-01T00:00:00Z")
-    );
-    assert!(back.live_entries().all(|entry| !entry.is_translated()));
-    // And merging the template into it changes nothing.
-    assert_eq!(merge(&template, &merged.text).text, merged.text);
 }
 
 #[test]

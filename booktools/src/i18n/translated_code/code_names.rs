@@ -1,27 +1,11 @@
-//! The code names of the prose: every inline code span of a chapter that
-//! names an item of the project must name one the listings of its own
-//! language declare, and a translated chapter holds no English name of the
-//! glossary.
-//!
-//! What the check reads in a code span:
-//!
-//! - a span holding a `/`, or the name of a file of a listing tree
-//!   (`hello.html`), is a path, not code: skipped;
-//! - every identifier of any other span is looked at for English names: a
-//!   key of the glossary's `[code]` whose name changes (`ThreadPool`) is an
-//!   error, unless the listings of the language declare that name too, or
-//!   it is a homonym where it names something not ours
-//!   ([`crate::i18n::glossary::Place`]: `Option<thread::JoinHandle<()>>`,
-//!   `.build()`, `#[path]`);
-//! - a *name span* is identifiers joined by `::` or `.`, optionally ending
-//!   in `()` or `!` (`Worker::new`, `self.workers`); leading `self`, `Self`,
-//!   `crate`, `super` are dropped. It names a project item when its first
-//!   identifier is a *project name*: a name some language's listings
-//!   declare, or a name of a glossary (a std homonym followed by `::` is the
-//!   std module). Such a span must resolve in the language's listings: its
-//!   first name is declared there, a name after `Type::` is a member of that
-//!   type, and any other project name in it is declared there. Spans of std
-//!   names only (`Drop`, `Vec::new`, `if let`) pass.
+//! The code names of the prose: a code span naming a project item names
+//! one the listings of its language declare, and a translated chapter
+//! shows no English name of the glossary (a homonym aside where it names
+//! something not ours). A span with `/` or a listing file's name is a path.
+//! A *name span* (`Worker::new`, `self.workers`) whose first name is a
+//! project name (declared by some language, or in a glossary) must resolve
+//! in the language's listings, members of `Type::` included; spans of std
+//! names only (`Drop`, `Vec::new`) pass.
 
 use super::{listing_files, prose, Edition};
 use crate::i18n::glossary::Place;
@@ -37,11 +21,9 @@ use syn::visit::{self, Visit};
 /// Segments that only say where a path starts.
 const PATH_HEADS: &[&str] = &["self", "Self", "crate", "super"];
 
-/// The names the listings of one language declare, read with syn: items,
-/// enum variants, fields, associated items, type parameters and local
-/// bindings, and the package names. Each type and package also knows its
-/// members, so a path such as `Worker::new` resolves. `use` items
-/// declare nothing; code inside macro calls is not parsed.
+/// The names the listings of one language declare (syn; `use` items and
+/// macro calls declare nothing), and the members of each type and package,
+/// so `Worker::new` resolves.
 #[derive(Debug, Default)]
 pub(super) struct Declarations {
     names: BTreeSet<String>,
@@ -50,8 +32,6 @@ pub(super) struct Declarations {
 }
 
 impl Declarations {
-    /// The names declared by every `.rs` file of `listings` (one language).
-    /// A file syn cannot parse is an error naming its file and line.
     pub(super) fn of_listings(listings: &[Listing]) -> Result<Self> {
         let mut declarations = Self::default();
         for listing in listings {
@@ -85,10 +65,6 @@ impl Declarations {
         Ok(declarations)
     }
 
-    fn declares(&self, name: &str) -> bool {
-        self.names.contains(name)
-    }
-
     fn members<'a>(&mut self, owner: &str, names: impl IntoIterator<Item = &'a syn::Ident>) {
         let names: Vec<String> = names.into_iter().map(ToString::to_string).collect();
         self.names.extend(names.iter().cloned());
@@ -99,7 +75,6 @@ impl Declarations {
     }
 }
 
-/// The name an item declares, if any.
 fn item_name(item: &syn::Item) -> Option<String> {
     let ident = match item {
         syn::Item::Const(item) => &item.ident,
@@ -189,7 +164,6 @@ pub(super) struct ProjectNames {
 }
 
 impl ProjectNames {
-    /// Adds the listings, the declarations and the glossary of a language.
     pub(super) fn add(
         &mut self,
         listings: &[Listing],
@@ -219,13 +193,9 @@ impl ProjectNames {
     }
 }
 
-/// The problems of the code spans of the chapters of `edition`.
-///
-/// A chapter of the source language is its own file: a problem names the
-/// line of the span. A translated chapter is rebuilt by `gettext` from the
-/// catalog: a problem names the line of the span in the msgstr of its
-/// message (or the msgid line when the message is not translated), with the
-/// English source line of the message.
+/// The problems of the code spans of `edition`: at the line of a source
+/// chapter, or, for a chapter `gettext` rebuilt, at the line of its PO
+/// entry with the English source line.
 pub(super) fn check(
     root: &Path,
     project: &ProjectNames,
@@ -267,7 +237,6 @@ pub(super) fn check(
     Ok(problems)
 }
 
-/// What is wrong with the code span `code` of a chapter of `edition`.
 fn check_span(project: &ProjectNames, edition: &Edition, code: &str) -> Option<String> {
     let code = code.trim();
     if code.contains('/') || project.file_names.contains(code) {
@@ -280,7 +249,7 @@ fn check_span(project: &ProjectNames, edition: &Edition, code: &str) -> Option<S
         let translated = edition.glossary.translate(name);
         let place = if in_use { Place::Path } else { place };
         if translated == name
-            || declarations.declares(name)
+            || declarations.names.contains(name)
             || edition.glossary.keeps_english(name, place)
         {
             continue;
@@ -305,7 +274,7 @@ fn check_span(project: &ProjectNames, edition: &Edition, code: &str) -> Option<S
             "the code span `{code}` names `{name}`, which the `{language}` listings do not declare"
         )
     };
-    if !declarations.declares(first) {
+    if !declarations.names.contains(first) {
         return Some(undeclared(first));
     }
     for pair in segments.windows(2) {
@@ -316,7 +285,7 @@ fn check_span(project: &ProjectNames, edition: &Edition, code: &str) -> Option<S
                     "the code span `{code}`: the `{language}` listings declare no `{name}` in `{owner}`"
                 ));
             }
-            None if project.is_project(name, false) && !declarations.declares(name) => {
+            None if project.is_project(name, false) && !declarations.names.contains(name) => {
                 return Some(undeclared(name));
             }
             _ => {}
@@ -392,10 +361,13 @@ mod tests {
         let declarations = edition(source, Glossary::identity("yy")).declarations;
         let declared = "Pool workers sender Job Message NewJob Terminate inner new F size receiver id run job found drop";
         for name in declared.split(' ') {
-            assert!(declarations.declares(name), "{name}: {declarations:?}");
+            assert!(
+                declarations.names.contains(name),
+                "{name}: {declarations:?}"
+            );
         }
         for name in ["thread", "None", "Some", "x", "Worker", "std"] {
-            assert!(!declarations.declares(name), "{name}");
+            assert!(!declarations.names.contains(name), "{name}");
         }
         let pool = &declarations.members["Pool"];
         assert!(pool.contains("new") && pool.contains("drop") && pool.contains("workers"));

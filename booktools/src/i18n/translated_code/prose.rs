@@ -1,16 +1,8 @@
-//! The prose of a chapter as `gettext` sees it, and untranslated prose.
-//!
-//! A chapter's messages are those `mdbook-xgettext` extracts
-//! ([`extract_messages`]: paragraphs, headings, list items, table cells),
-//! so a message of a translated chapter is found back in the catalog by
-//! its text, and a problem names the line of the PO entry to fix rather
-//! than a line of the Markdown the `gettext` preprocessor rebuilt. The
-//! messages of code blocks (comments, strings) are not prose.
-//!
-//! A message of a translated chapter is untranslated when it is a message
-//! of the English chapter and holds natural language ([`is_prose`]): a
-//! message made only of code spans, URLs, file or domain names, numbers,
-//! HTML tags and punctuation reads the same in every language.
+//! The prose of a chapter as `gettext` sees it ([`extract_messages`]), so
+//! a message of a translated chapter is found back in the catalog and a
+//! problem names the PO line to fix, not a line of the rebuilt Markdown.
+//! A translated message is untranslated when the English chapter has it
+//! and it holds natural language ([`is_prose`]).
 
 use super::{english, excerpt};
 use crate::book::RenderedChapter;
@@ -65,7 +57,6 @@ pub(super) fn messages(markdown: &str) -> Result<Vec<(usize, String)>> {
         .collect())
 }
 
-/// The inline code spans of a chapter: (line, code).
 pub(super) fn code_spans(markdown: &str) -> Vec<(usize, String)> {
     parse(markdown)
         .filter_map(|(event, lines)| match event {
@@ -75,7 +66,6 @@ pub(super) fn code_spans(markdown: &str) -> Vec<(usize, String)> {
         .collect()
 }
 
-/// The events of a chapter as mdBook parses it, with their lines.
 fn parse(
     markdown: &str,
 ) -> impl Iterator<Item = (Event<'_>, std::ops::RangeInclusive<usize>)> + '_ {
@@ -130,7 +120,6 @@ pub(super) struct Origin {
     pub line: usize,
     /// The `#:` reference of the entry (`src/chapter.md`, 12).
     pub english: Option<(String, usize)>,
-    /// True when the chapter shows the English message.
     pub untranslated: bool,
 }
 
@@ -323,32 +312,5 @@ mod tests {
         assert!(catalog
             .locate("Unknown.", None, Path::new("src/a.md"))
             .is_none());
-    }
-
-    #[test]
-    fn reports_identical_prose_only() {
-        let chapter = |content: &str| RenderedChapter {
-            source_path: PathBuf::from("src/a.md"),
-            path: PathBuf::from("a.md"),
-            name: "A".to_string(),
-            content: content.to_string(),
-        };
-        let english_chapter = [chapter(
-            "# Title\n\nLeft\nalone.\n\n`Worker::new`\n\n<https://a.org/>\n\nSame.\n",
-        )];
-        let translated = [chapter(
-            "# Titre\n\nLeft alone.\n\n`Worker::new`\n\n<https://a.org/>\n\nSame.\n",
-        )];
-        let catalog = Catalog::new(parse_po(Path::new("xx.po"), PO.as_bytes()).unwrap());
-        let problems =
-            untranslated(Path::new("/b"), &english_chapter, &translated, &catalog).unwrap();
-        let shown: Vec<String> = problems.iter().map(ToString::to_string).collect();
-        assert_eq!(
-            shown,
-            [
-                "xx.po:20: paragraph identical to the English: “Left alone.” (English: /b/src/a.md:3)",
-                "xx.po:25: paragraph identical to the English: “Same.” (English: /b/src/a.md:10)",
-            ]
-        );
     }
 }

@@ -1,18 +1,10 @@
-//! The listing structure of a translated language: every listing crate of
-//! the source language has a twin at the same place in the language's tree,
-//! with the same files; each `.rs` file is its English counterpart token
-//! for token once identifiers go through the glossary (string literal and
-//! comment text aside), with its `ANCHOR` lines at the same lines; and the
-//! package is the glossary's name of the English one.
-//!
-//! Tokens come from proc-macro2 (the compiler's proc-macro tokenizer, whose
-//! `span-locations` feature gives lines), flattened: a group is its opening
-//! delimiter, its tokens and its closing one. Comments are not tokens; doc
-//! comments are `#[doc = "..."]` attributes, whose text is a string literal.
-//!
-//! When the listings write an English name of the glossary the same other
-//! way everywhere, the glossary entry is what changed: one problem at its
-//! line stands for the dozens of places ([`unfollowed_glossary_entries`]).
+//! The listing structure of a translated language: every English listing
+//! has its twin with the same files and package (through the glossary);
+//! each `.rs` file is its English counterpart token for token (proc-macro2,
+//! whose spans give lines) once identifiers go through the glossary, the
+//! text of strings and comments aside, with its `ANCHOR` lines in place.
+//! A name written the same other way everywhere is one problem at the
+//! glossary line ([`unfollowed_glossary_entries`]).
 
 use super::{english, excerpt, listing_files, LanguageReport};
 use crate::i18n::glossary::{Glossary, Place};
@@ -20,7 +12,7 @@ use crate::languages::Language;
 use crate::listings::{discover, Listing};
 use crate::Problem;
 use anyhow::{Context, Result};
-use proc_macro2::{Delimiter, LexError, Spacing, TokenStream, TokenTree};
+use proc_macro2::{Delimiter, LexError, TokenStream, TokenTree};
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 use std::str::FromStr;
@@ -29,8 +21,7 @@ use std::str::FromStr;
 /// English name -> name written -> (how many times, first file and line).
 type Uses = BTreeMap<String, BTreeMap<String, (usize, PathBuf, usize)>>;
 
-/// The structure problems of the listings of `translated` against the
-/// `originals` listings of the `source` language, and their counts.
+/// The listings of `translated` against the `originals` of `source`.
 pub(super) fn check(
     source: &Language,
     originals: &[Listing],
@@ -329,45 +320,24 @@ enum Kind {
     Ident { path: Place },
     /// A string literal, by its prefix (`""`, `b`, `c`): its text is free.
     Str(String),
-    /// `joint` when glued to the next punctuation (`::`).
-    Punct { joint: bool },
-    /// Delimiters, other literals: compared by their text.
+    /// Punctuation, delimiters, other literals: compared by their text.
     Other,
 }
 
-impl Token {
-    fn is_colon(&self, joint: bool) -> bool {
-        self.text == ":" && (!joint || self.kind == Kind::Punct { joint: true })
-    }
-}
-
-/// The flat tokens of Rust source.
+/// The flat tokens of Rust source: a group is its delimiters around its
+/// tokens; comments are not tokens, doc comments are string literals.
 fn tokenize(source: &str) -> Result<Vec<Token>, LexError> {
-    let stream = TokenStream::from_str(source)?;
     let mut tokens = Vec::new();
-    flatten(stream, false, &mut tokens);
-    let path_separator = |tokens: &[Token], at: usize| {
-        tokens.get(at).is_some_and(|t| t.is_colon(true))
-            && tokens.get(at + 1).is_some_and(|t| t.is_colon(false))
-    };
+    flatten(TokenStream::from_str(source)?, false, &mut tokens);
     for index in 0..tokens.len() {
-        let before = |back: usize| {
-            let at = index.checked_sub(back)?;
-            tokens.get(at).map(|token| token.text.as_str())
+        let text = |range: std::ops::Range<usize>| -> String {
+            tokens[range]
+                .iter()
+                .map(|token| token.text.as_str())
+                .collect()
         };
-        let place = if path_separator(&tokens, index + 1)
-            || (index >= 2 && path_separator(&tokens, index - 2))
-        {
-            Place::Path
-        } else if before(1) == Some("[")
-            && (before(2) == Some("#") || (before(2) == Some("!") && before(3) == Some("#")))
-        {
-            Place::Attribute
-        } else if before(1) == Some(".") && before(2) != Some(".") {
-            Place::Method
-        } else {
-            Place::Other
-        };
+        let after = index + 1..(index + 3).min(tokens.len());
+        let place = Place::between(&text(index.saturating_sub(3)..index), &text(after));
         if let Kind::Ident { path } = &mut tokens[index].kind {
             if *path == Place::Other {
                 *path = place;
@@ -387,21 +357,14 @@ fn flatten(stream: TokenStream, in_use: bool, out: &mut Vec<Token>) {
             TokenTree::Ident(ident) => {
                 let text = ident.to_string();
                 in_use_here |= text == "use";
-                (
-                    text,
-                    Kind::Ident {
-                        path: if in_use_here {
-                            Place::Path
-                        } else {
-                            Place::Other
-                        },
-                    },
-                )
+                let path = if in_use_here {
+                    Place::Path
+                } else {
+                    Place::Other
+                };
+                (text, Kind::Ident { path })
             }
-            TokenTree::Punct(punct) => {
-                let joint = punct.spacing() == Spacing::Joint;
-                (punct.as_char().to_string(), Kind::Punct { joint })
-            }
+            TokenTree::Punct(punct) => (punct.as_char().to_string(), Kind::Other),
             TokenTree::Literal(literal) => {
                 let text = literal.to_string();
                 let kind = match text.find(['"', '\'']) {

@@ -1,21 +1,11 @@
-//! What ties a translation to its own source: the things a msgstr must
-//! carry over from its msgid, whatever the language. Without this check a
-//! translation moved onto another message (two paragraphs' msgstrs swapped)
-//! stays translated and not fuzzy, and nothing notices.
-//!
-//! The anchors of a message are read with pulldown-cmark, as mdBook reads
-//! the page: its code spans (each identifier mapped through the language's
-//! glossary, a std homonym such as `thread` may stay English), its numbers
-//! (listing numbers such as 20-22, counts), its link destinations, its
-//! inline HTML tags and its emphasis. Each must match as a multiset, with
-//! two allowances: a translation may add emphasis (a translator's note such
-//! as « (N.d.T. : *thread pool*) ») but not lose any, and may set as code a
-//! word that its source has in the prose, in any form ("threads should
-//! all join", "Joining each thread" -> « faire appel à `join` »).
-//!
-//! A paragraph with none of these anchors (no code, number, link, tag or
-//! emphasis) cannot be tied to its source mechanically: TRANSLATING.md
-//! tells reviewers so.
+//! What ties a translation to its own source: without this check, two
+//! paragraphs' msgstrs swapped stay translated and not fuzzy. A msgstr
+//! carries the code spans (through the glossary), numbers, link
+//! destinations, inline HTML and emphasis of its msgid, each as a multiset
+//! (read with pulldown-cmark); it may add emphasis (a translator's note),
+//! and set as code a word its source has in the prose ("Joining each
+//! thread" -> « faire appel à `join` »). A paragraph with none of these
+//! cannot be tied mechanically: TRANSLATING.md tells reviewers so.
 
 use super::po_file::{PoEntry, PoFile};
 use super::{entry_problem, Problem};
@@ -63,37 +53,21 @@ fn anchors(text: &str, map_code: impl Fn(&str) -> String) -> Anchors {
     found
 }
 
-/// `code` with every identifier translated through `glossary`, but where a
-/// homonym keeps its English name (`thread::spawn`, `.build()`).
+/// `code` through `glossary`, homonyms kept where they stay English.
 fn translate_code(code: &str, glossary: &Glossary) -> String {
-    let mut out = String::new();
-    let mut word = String::new();
-    let chars: Vec<char> = code.chars().collect();
-    for (index, &c) in chars.iter().enumerate() {
-        if c == '_' || c.is_ascii_alphanumeric() {
-            word.push(c);
-            let next = chars.get(index + 1).copied();
-            if next.is_some_and(|n| n == '_' || n.is_ascii_alphanumeric()) {
-                continue;
-            }
-            let start = index + 1 - word.len();
-            let before: String = chars[..start].iter().collect();
-            let after: String = chars[index + 1..].iter().collect();
-            if glossary.keeps_english(&word, Place::between(&before, &after)) {
-                out.push_str(&word);
-            } else {
-                out.push_str(glossary.translate(&word));
-            }
-            word.clear();
-        } else {
-            out.push(c);
+    static WORD: LazyLock<Regex> = LazyLock::new(|| Regex::new(r"[A-Za-z0-9_]+").unwrap());
+    let translate = |word: &regex::Captures| {
+        let (at, word) = (word.get(0).expect("a match"), &word[0]);
+        let place = Place::between(&code[..at.start()], &code[at.end()..]);
+        match glossary.keeps_english(word, place) {
+            true => word.to_string(),
+            false => glossary.translate(word).to_string(),
         }
-    }
-    out
+    };
+    WORD.replace_all(code, translate).into_owned()
 }
 
-/// `what` differs between `source` and `translation`: the items missing
-/// from the translation and those it adds.
+/// The items `translation` misses and adds.
 fn difference(
     what: &str,
     source: &BTreeMap<String, usize>,
@@ -120,14 +94,10 @@ fn difference(
     Some(format!("{what}: {}", parts.join("; ")))
 }
 
-/// Every translated, non-fuzzy entry of `po` whose msgstr does not carry the
-/// anchors of its msgid; each problem names the PO line of the msgstr and
-/// the English source.
-///
-/// A name of the glossary that no translation writes, where two or more
-/// English messages have its English name, is one problem at the glossary line
-/// (the entry changed, not the catalog), and the messages with that name
-/// are not compared.
+/// Every translated, non-fuzzy entry whose msgstr does not carry the
+/// anchors of its msgid. A glossary name no translation writes, where two
+/// or more English messages have it, is one problem at the glossary line
+/// (the entry changed), and those messages are not compared.
 pub fn check_po(po: &PoFile, glossary: &Glossary) -> Vec<Problem> {
     let checked: Vec<&PoEntry> = po
         .live_entries()
@@ -238,23 +208,8 @@ mod tests {
     }
 
     fn po(msgid: &str, msgstr: &str) -> PoFile {
-        let header: String = [
-            "Project-Id-Version: Book",
-            "POT-Creation-Date: 2024-01-01 00:00+0000",
-            "PO-Revision-Date: 2024-01-01 00:00+0000",
-            "Language-Team: xx",
-            "MIME-Version: 1.0",
-            "Content-Type: text/plain; charset=UTF-8",
-            "Content-Transfer-Encoding: 8bit",
-            "Language: xx",
-            "Plural-Forms: nplurals=2; plural=(n > 1);",
-        ]
-        .iter()
-        .map(|field| format!("\"{field}\\n\"\n"))
-        .collect();
-        let text = format!(
-            "msgid \"\"\nmsgstr \"\"\n{header}\n#: src/a.md:7\nmsgid \"{msgid}\"\nmsgstr \"{msgstr}\"\n"
-        );
+        let header = super::super::po_file::tests::HEADER;
+        let text = format!("{header}\n#: src/a.md:7\nmsgid \"{msgid}\"\nmsgstr \"{msgstr}\"\n");
         super::super::parse_po(Path::new("xx.po"), text.as_bytes()).unwrap()
     }
 

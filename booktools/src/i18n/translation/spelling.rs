@@ -1,15 +1,9 @@
-//! Spell checking of the prose, as rust-lang/book does with aspell and
-//! python-docs-fr with pospell: the English Markdown of `src/` and every
-//! translated msgstr of `po/<lang>.po`, each against the Hunspell
-//! dictionary of its language (`spellbook`, a pure Rust Hunspell).
-//!
-//! The dictionaries are data: `dictionaries/<lang>/index.aff` and
-//! `index.dic` (a language is spelled with the folder named after its code),
-//! plus `words.txt`, the project's own words in `.dic` line syntax
-//! (`Rustacean/S` takes the dictionary's plural suffix). Only the text
-//! events of pulldown-cmark are read, so code spans, code blocks, HTML
-//! tags and link destinations are never words; mdBook directives are
-//! blanked before parsing, and chunks shaped like paths or URLs are skipped.
+//! Spell checking of the English Markdown of `src/` and every translated
+//! msgstr, each against the Hunspell dictionary of its language
+//! (`spellbook`): `dictionaries/<lang>/index.{aff,dic}` plus `words.txt`,
+//! the project's words in `.dic` syntax. Only pulldown-cmark's text events
+//! are words (no code, HTML or link destination); directives are blanked
+//! and chunks shaped like paths or URLs skipped.
 
 use crate::languages::BookLayout;
 use crate::Problem;
@@ -74,8 +68,7 @@ pub fn check_book(root: &Path, dictionaries: &Path) -> Result<Vec<Problem>> {
     let layout = BookLayout::load(root)?;
     let mut problems = Vec::new();
     let english = dictionary(dictionaries, &layout.source_language)?;
-    for entry in walkdir::WalkDir::new(&layout.src).sort_by_file_name() {
-        let path = entry?.into_path();
+    for path in super::files_under(std::slice::from_ref(&layout.src))? {
         if path.extension().is_some_and(|extension| extension == "md") {
             let text = std::fs::read_to_string(&path)
                 .with_context(|| format!("reading {}", path.display()))?;
@@ -217,11 +210,6 @@ fn blank_directives(markdown: &str) -> String {
 mod tests {
     use super::*;
 
-    fn repository_dictionary(language: &str) -> Arc<Dictionary> {
-        let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("..");
-        dictionary(&root.join(DICTIONARIES), language).expect("a vendored dictionary")
-    }
-
     #[test]
     fn spelling_reads_only_the_prose() {
         let markdown =
@@ -233,25 +221,5 @@ mod tests {
             .map(|(_, word)| word)
             .collect();
         assert_eq!(found, ["Use", "and", "the", "link", "shown", "at", "in"]);
-    }
-
-    #[test]
-    fn spelling_knows_elisions_and_compounds_and_names_the_offset_and_suggestions() {
-        let french = repository_dictionary("fr");
-        let text = "L’encart qu'il lance s’arrête : placez-vous jusqu’à aujourd’hui, l'encrat.";
-        let found = misspellings(&french, text);
-        assert_eq!(found.len(), 1, "{found:?}");
-        assert_eq!(found[0].0, text.find("encrat").unwrap() - 2);
-        assert!(
-            found[0].1.contains("`l'encrat`") && found[0].1.contains("encart"),
-            "{found:?}"
-        );
-        let english = repository_dictionary("en");
-        let found = misspellings(
-            &english,
-            "We’re shutting down the worker’s thread-pool gracefuly.",
-        );
-        assert_eq!(found.len(), 1, "{found:?}");
-        assert!(found[0].1.contains("gracefully"), "{found:?}");
     }
 }
