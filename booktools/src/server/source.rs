@@ -19,10 +19,8 @@ use std::time::Duration;
 const LIB_FILE: &str = "src/lib.rs";
 const MAIN_FILE: &str = "src/bin/main.rs";
 
-/// The messages of the graceful shutdown (the keys of a
-/// `[server.messages.<language>]` table).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Deserialize)]
-#[serde(rename_all = "snake_case")]
+/// The messages of the graceful shutdown.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Kind {
     /// A worker got a job (`Worker 0 got a job; executing.`).
     Job,
@@ -38,28 +36,17 @@ pub enum Kind {
     ShuttingDownAll,
 }
 
-const KINDS: [Kind; 6] = [
-    Kind::Job,
-    Kind::Terminated,
-    Kind::Joining,
-    Kind::ShuttingDown,
-    Kind::SendingTerminate,
-    Kind::ShuttingDownAll,
+/// Each message and its key in a `[server.messages.<language>]` table.
+const KINDS: [(Kind, &str); 6] = [
+    (Kind::Job, "job"),
+    (Kind::Terminated, "terminated"),
+    (Kind::Joining, "joining"),
+    (Kind::ShuttingDown, "shutting_down"),
+    (Kind::SendingTerminate, "sending_terminate"),
+    (Kind::ShuttingDownAll, "shutting_down_all"),
 ];
 
 impl Kind {
-    /// Its key in a `[server.messages.<language>]` table.
-    fn key(self) -> &'static str {
-        match self {
-            Kind::Job => "job",
-            Kind::Terminated => "terminated",
-            Kind::Joining => "joining",
-            Kind::ShuttingDown => "shutting_down",
-            Kind::SendingTerminate => "sending_terminate",
-            Kind::ShuttingDownAll => "shutting_down_all",
-        }
-    }
-
     fn names_a_worker(self) -> bool {
         matches!(self, Kind::Job | Kind::Terminated | Kind::Joining)
     }
@@ -82,7 +69,7 @@ struct ServerData {
     workers: usize,
     connections: usize,
     slow_request_secs: u64,
-    messages: BTreeMap<String, BTreeMap<Kind, String>>,
+    messages: BTreeMap<String, BTreeMap<String, String>>,
 }
 
 /// Reads section `name` of the book's `listing-expectations.toml`.
@@ -117,8 +104,8 @@ pub struct ServerSource {
     data_file: PathBuf,
     /// The listing's language, the table of its messages.
     language: String,
-    /// Each message: the format string and its line matcher.
-    messages: Vec<(Kind, String, Regex)>,
+    /// Each message: its key, the format string and its line matcher.
+    messages: Vec<(Kind, &'static str, String, Regex)>,
 }
 
 impl ServerSource {
@@ -134,11 +121,14 @@ impl ServerSource {
         let Some(formats) = data.messages.get(&listing.language) else {
             bail!("{origin}: no such table (every language needs its messages)");
         };
+        if let Some(key) = (formats.keys()).find(|key| !KINDS.iter().any(|(_, k)| k == key)) {
+            bail!("{origin}: unknown message `{key}`");
+        }
         let placeholder = Regex::new(r"\{[^}]*\}")?;
         let mut messages = Vec::new();
-        for kind in KINDS {
-            let Some(format) = formats.get(&kind) else {
-                bail!("{origin}: no `{kind:?}` message");
+        for (kind, key) in KINDS {
+            let Some(format) = formats.get(key) else {
+                bail!("{origin}: no `{key}` message");
             };
             let pieces: Vec<&str> = placeholder.split(format).collect();
             if pieces.len() != 1 + usize::from(kind.names_a_worker()) {
@@ -146,7 +136,7 @@ impl ServerSource {
             }
             let escaped: Vec<String> = pieces.iter().map(|piece| regex::escape(piece)).collect();
             let matcher = Regex::new(&format!("^{}$", escaped.join(r"(\d+)")))?;
-            messages.push((kind, format.clone(), matcher));
+            messages.push((kind, key, format.clone(), matcher));
         }
         Ok(Self {
             crate_dir: listing.dir.clone(),
@@ -167,13 +157,13 @@ impl ServerSource {
     pub fn message(&self, kind: Kind) -> &str {
         self.messages
             .iter()
-            .find(|(k, _, _)| *k == kind)
-            .map_or("", |(_, format, _)| format.as_str())
+            .find(|(k, ..)| *k == kind)
+            .map_or("", |(_, _, format, _)| format.as_str())
     }
 
     /// The event of one line of the server's standard output.
     pub fn event(&self, line: &str) -> Option<Event> {
-        self.messages.iter().find_map(|(kind, _, matcher)| {
+        self.messages.iter().find_map(|(kind, _, _, matcher)| {
             let captures = matcher.captures(line)?;
             let worker = match captures.get(1) {
                 Some(number) => Some(number.as_str().parse().ok()?),
@@ -232,13 +222,13 @@ impl ServerSource {
                 &server,
                 "connections",
             ));
-            for (kind, format, _) in &self.messages {
+            for (kind, key, format, _) in &self.messages {
                 let file = if *kind == Kind::ShuttingDown {
                     MAIN_FILE
                 } else {
                     LIB_FILE
                 };
-                expected.push((file, format!("println!(\"{format}\""), &table, kind.key()));
+                expected.push((file, format!("println!(\"{format}\""), &table, key));
             }
         }
         Ok(expected
@@ -349,7 +339,7 @@ mod tests {
         source.crate_dir = dir.path().to_path_buf();
         assert_eq!(source.source_problems(true).unwrap(), Vec::<String>::new());
         source.workers = 4;
-        source.messages[0].1 = "W{id} job;".to_string();
+        source.messages[0].2 = "W{id} job;".to_string();
         let problems = source.source_problems(true).unwrap();
         assert_eq!(problems.len(), 2, "{problems:?}");
         assert!(

@@ -14,7 +14,7 @@
 use crate::languages::{BookLayout, Language};
 use crate::listings::expectations::EXPECTATIONS_FILE;
 use crate::listings::normalize::{self, MachinePaths, FIXED_DURATION};
-use crate::listings::{self, Listing};
+use crate::listings::Listing;
 use crate::server::listing_binary::{self, BUILD_TIMEOUT};
 use crate::server::port::{PortLock, DEFAULT_LOCK_WAIT};
 use crate::server::shutdown_run::{self, Outcome, Pacing};
@@ -90,19 +90,8 @@ impl TranscriptSpec {
 
     /// The listing of `language` the transcript belongs to.
     pub fn listing(&self, language: &Language) -> Result<Listing> {
-        let found = listings::discover(language)?
-            .into_iter()
-            .find(|listing| listing.name == self.listing);
-        match found {
-            Some(listing) => Ok(listing),
-            None => bail!(
-                "language `{}` has no listing `{}` in {} (named by {} [transcript])",
-                language.code,
-                self.listing,
-                language.tree.display(),
-                EXPECTATIONS_FILE
-            ),
-        }
+        listing_binary::find(language, &self.listing)
+            .with_context(|| format!("named by {EXPECTATIONS_FILE} [transcript]"))
     }
 
     /// The transcript file of `listing`.

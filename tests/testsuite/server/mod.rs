@@ -15,11 +15,10 @@ mod pool_crate;
 mod shutdown;
 mod transcript;
 
-use anyhow::{bail, Context, Result};
+use anyhow::{bail, Result};
 use booktools::languages::{BookLayout, Language};
-use booktools::listings::{self, Listing};
 use booktools::process;
-use booktools::server::listing_binary::BUILD_TIMEOUT;
+use booktools::server::listing_binary::{find as listing, BUILD_TIMEOUT};
 use booktools::server::port::{self, PortLock, DEFAULT_LOCK_WAIT};
 use libtest_mimic::{Failed, Trial};
 use std::net::SocketAddr;
@@ -83,7 +82,6 @@ fn failed(error: anyhow::Error) -> Failed {
     format!("{error:#}").into()
 }
 
-/// The listing `name` of `language`.
 /// The longest wait for a started binary to accept its first connection.
 const STARTUP: Duration = Duration::from_secs(30);
 
@@ -94,39 +92,6 @@ fn verdict(what: &str, problems: &[String], server: &process::Running) -> Result
         return Ok(());
     }
     bail!("{what}:\n- {}\n{}", problems.join("\n- "), server.report())
-}
-
-/// Starts the server `binary` of `listing` and sends it `GET <path>` as
-/// soon as it listens on `address` (within [`STARTUP`]): the server, the
-/// request's connection and when the request was sent.
-fn start_and_get(
-    listing: &Listing,
-    binary: &Path,
-    address: SocketAddr,
-    path: &str,
-) -> Result<(process::Running, std::net::TcpStream, Instant)> {
-    let command = booktools::server::listing_binary::server_command(listing, binary);
-    let mut server = process::Running::start(command, false)?;
-    let stream = booktools::server::http_client::send_get_when_listening(
-        address,
-        path,
-        Instant::now() + STARTUP,
-        || server.ensure_running(),
-    )?;
-    Ok((server, stream, Instant::now()))
-}
-
-fn listing(language: &Language, name: &str) -> Result<Listing> {
-    listings::discover(language)?
-        .into_iter()
-        .find(|listing| listing.name == name)
-        .with_context(|| {
-            format!(
-                "language `{}` has no listing `{name}` in {}",
-                language.code,
-                language.tree.display()
-            )
-        })
 }
 
 /// Runs `run` (the body of trial `trial`) with `address` to itself: in a

@@ -71,16 +71,38 @@ pub fn graceful_shutdown(layout: &BookLayout, language: &Language, trial: &str) 
     let Some((binary, source)) = built(layout, &listing, true)? else {
         return Ok(());
     };
+    let what = listing.id();
+    run_story(
+        layout,
+        &listing,
+        &binary,
+        &source,
+        trial,
+        &what,
+        Pacing::BackToBack,
+    )
+}
+
+/// One [`shutdown_run`] of `listing`'s server (`binary`, set up as `source`
+/// says) paced as `pacing` says; fails naming `what` with every problem.
+pub fn run_story(
+    layout: &BookLayout,
+    listing: &Listing,
+    binary: &Path,
+    source: &ServerSource,
+    trial: &str,
+    what: &str,
+    pacing: Pacing,
+) -> Result<()> {
     with_own_address(trial, &layout.root, source.address, || {
-        let command = listing_binary::server_command(&listing, &binary);
-        let Outcome::Finished(run) =
-            shutdown_run::run(&source, command, STARTUP, Pacing::BackToBack, |_| true)?
+        let command = listing_binary::server_command(listing, binary);
+        let Outcome::Finished(run) = shutdown_run::run(source, command, STARTUP, pacing, |_| true)?
         else {
             bail!("the run was abandoned although every run is kept");
         };
-        let problems = run.problems(&source)?;
+        let problems = run.problems(source)?;
         if !problems.is_empty() {
-            bail!("{}:\n- {}", listing.id(), problems.join("\n- "));
+            bail!("{what}:\n- {}", problems.join("\n- "));
         }
         Ok(())
     })
@@ -110,8 +132,9 @@ pub fn serves_concurrently(
 ) -> Result<()> {
     let address = source.address;
     with_own_address(trial, &layout.root, address, || {
+        let command = listing_binary::server_command(listing, binary);
         let (mut server, mut slow, slow_sent_at) =
-            super::start_and_get(listing, binary, address, "/sleep")?;
+            shutdown_run::start_and_get(command, address, "/sleep", STARTUP)?;
         let mut fast = http_client::send_get(address, "/")?;
         // Bounded by the pause: a server handling one request at a time
         // would answer only after the slow request.

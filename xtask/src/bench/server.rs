@@ -11,7 +11,7 @@
 //! Timing lives here only; the tests never assert a duration.
 
 use super::{libtest_time, report, timed, Row};
-use anyhow::{bail, Result};
+use anyhow::{bail, Context, Result};
 use booktools::languages::BookLayout;
 use booktools::listings::compile;
 use booktools::process;
@@ -65,7 +65,8 @@ pub fn run(root: &Path, runs: usize) -> Result<()> {
                 run.exited_at
                     .saturating_duration_since(run.last_response_at()),
             );
-            fast_answers.push(run.fast.at.saturating_duration_since(run.slow_sent_at));
+            let fast = run.fast.as_ref().context("a run with GET /")?;
+            fast_answers.push(fast.at.saturating_duration_since(run.slow_sent_at));
         }
         drop(lock);
         let id = listing.id();
