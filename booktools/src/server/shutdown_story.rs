@@ -10,7 +10,7 @@ use crate::server::source::{Event, Kind, ServerSource};
 use serde::Deserialize;
 use std::collections::BTreeSet;
 
-/// The events of a run, with the index of the line of each.
+/// The events of a run, with the line number of each.
 struct Story(Vec<(usize, Event)>);
 
 impl Story {
@@ -21,48 +21,43 @@ impl Story {
         first_line: usize,
         source: &ServerSource,
     ) -> (Self, Vec<String>) {
-        let mut events = Vec::new();
-        let mut problems = Vec::new();
-        for (index, line) in lines.iter().map(AsRef::as_ref).enumerate() {
-            match source.event(line) {
-                Some(event) => events.push((first_line + index, event)),
+        let (mut events, mut problems) = (Vec::new(), Vec::new());
+        for (line, text) in (first_line..).zip(lines.iter().map(AsRef::as_ref)) {
+            match source.event(text) {
+                Some(event) => events.push((line, event)),
                 None => problems.push(format!(
-                    "line {} {line:?} is none of the listing's messages",
-                    first_line + index
+                    "line {line} {text:?} is none of the listing's messages"
                 )),
             }
         }
         (Self(events), problems)
     }
 
-    /// The line numbers and workers of the `kind` messages (of `worker`
-    /// only, if given).
-    fn find(&self, kind: Kind, worker: Option<usize>) -> Vec<(usize, Option<usize>)> {
-        self.0
-            .iter()
-            .filter(|(_, event)| event.kind == kind && (worker.is_none() || event.worker == worker))
+    /// The `kind` events (of `worker` only, if given): line and worker.
+    fn find(
+        &self,
+        kind: Kind,
+        worker: Option<usize>,
+    ) -> impl Iterator<Item = (usize, Option<usize>)> + '_ {
+        (self.0.iter())
+            .filter(move |(_, e)| e.kind == kind && (worker.is_none() || e.worker == worker))
             .map(|(line, event)| (*line, event.worker))
-            .collect()
     }
 
     fn lines(&self, kind: Kind, worker: Option<usize>) -> Vec<usize> {
-        self.find(kind, worker)
-            .into_iter()
-            .map(|(line, _)| line)
-            .collect()
+        self.find(kind, worker).map(|(line, _)| line).collect()
     }
 
     fn workers(&self, kind: Kind) -> Vec<usize> {
         self.find(kind, None)
-            .into_iter()
-            .filter_map(|(_, w)| w)
+            .filter_map(|(_, worker)| worker)
             .collect()
     }
 
-    /// The line of the only `kind` message (of `worker`), if it is the only one.
+    /// The line of the `kind` message (of `worker`), if there is exactly one.
     fn only(&self, kind: Kind, worker: Option<usize>) -> Option<usize> {
-        match self.lines(kind, worker).as_slice() {
-            [only] => Some(*only),
+        match self.lines(kind, worker)[..] {
+            [only] => Some(only),
             _ => None,
         }
     }
@@ -70,8 +65,7 @@ impl Story {
 
 /// Line numbers, for messages.
 fn numbers(lines: &[Option<usize>]) -> String {
-    let shown: Vec<String> = lines
-        .iter()
+    let shown: Vec<String> = (lines.iter())
         .map(|line| line.map_or("none".to_string(), |l| l.to_string()))
         .collect();
     shown.join(" and ")
@@ -86,13 +80,12 @@ pub fn story_problems<S: AsRef<str>>(
     source: &ServerSource,
 ) -> Vec<String> {
     let (story, mut problems) = Story::read(lines, first_line, source);
-    let workers = source.workers;
+    let (workers, connections) = (source.workers, source.connections);
     let jobs = story.workers(Kind::Job);
     let distinct: BTreeSet<usize> = jobs.iter().copied().collect();
-    if jobs.len() != source.connections || distinct.len() != jobs.len() {
+    if jobs.len() != connections || distinct.len() != jobs.len() {
         problems.push(format!(
-            "expected {} job lines from as many workers, found workers {jobs:?}",
-            source.connections
+            "expected {connections} job lines from as many workers, found workers {jobs:?}"
         ));
     }
     if jobs.iter().any(|worker| *worker >= workers) {
@@ -103,9 +96,9 @@ pub fn story_problems<S: AsRef<str>>(
     let mut single = |kind| {
         let found = story.lines(kind, None);
         if found.len() != 1 {
+            let message = source.message(kind);
             problems.push(format!(
-                "expected one line {:?}, found {}",
-                source.message(kind),
+                "expected one line {message:?}, found {}",
                 found.len()
             ));
         }
@@ -114,18 +107,18 @@ pub fn story_problems<S: AsRef<str>>(
     let notice = single(Kind::ShuttingDown);
     let sending = single(Kind::SendingTerminate);
     let all = single(Kind::ShuttingDownAll);
-    let joins = story.find(Kind::Joining, None);
-    let join_order: Vec<usize> = joins.iter().filter_map(|(_, w)| *w).collect();
-    let first_join = joins.first().map(|(line, _)| *line);
+    let join_order = story.workers(Kind::Joining);
+    if join_order != (0..workers).collect::<Vec<_>>() {
+        problems.push(format!(
+            "the pool joins workers 0..{workers} in order, found {join_order:?}"
+        ));
+    }
     // Each pair: the first line must come before the second.
+    let first_join = story.lines(Kind::Joining, None).first().copied();
+    let terminates = "the terminate messages";
     let mut order = vec![
-        (
-            "main's shutdown notice",
-            notice,
-            "the terminate messages",
-            sending,
-        ),
-        ("the terminate messages", sending, "the joins", all),
+        ("main's shutdown notice", notice, terminates, sending),
+        (terminates, sending, "the joins", all),
         (
             "\"shutting down all workers\"",
             all,
@@ -133,27 +126,16 @@ pub fn story_problems<S: AsRef<str>>(
             first_join,
         ),
     ];
-    if join_order != (0..workers).collect::<Vec<_>>() {
-        problems.push(format!(
-            "the pool joins workers 0..{workers} in order, found {join_order:?}"
-        ));
-    }
     for worker in 0..workers {
-        let told = story.lines(Kind::Terminated, Some(worker));
-        let [told] = told[..] else {
+        let [told] = story.lines(Kind::Terminated, Some(worker))[..] else {
+            let times = story.lines(Kind::Terminated, Some(worker)).len();
             problems.push(format!(
-                "worker {worker} must be told to terminate exactly once, found {} times",
-                told.len()
+                "worker {worker} must be told to terminate exactly once, found {times} times"
             ));
             continue;
         };
-        order.push((
-            "the terminate messages",
-            sending,
-            "a worker terminates",
-            Some(told),
-        ));
         let next_join = story.only(Kind::Joining, Some(worker + 1));
+        order.push((terminates, sending, "a worker terminates", Some(told)));
         order.push((
             "a worker terminates",
             Some(told),
@@ -173,8 +155,7 @@ pub fn story_problems<S: AsRef<str>>(
         if let (Some(a), Some(b)) = (first_line, second_line) {
             if a > b {
                 problems.push(format!(
-                    "{first} must come before {second} (lines {})",
-                    numbers(&[first_line, second_line])
+                    "{first} must come before {second} (lines {a} and {b})"
                 ));
             }
         }

@@ -193,70 +193,49 @@ impl ServerSource {
         };
         let (lib, main) = (read(LIB_FILE)?, read(MAIN_FILE)?);
         let data = std::fs::read_to_string(&self.data_file).unwrap_or_default();
-        let server = "[server]".to_string();
-        let mut expected = vec![
+        let settings = [
+            ("address", format!("bind(\"{}\")", self.address)),
+            ("workers", format!("::new({})", self.workers)),
             (
-                MAIN_FILE,
-                format!("bind(\"{}\")", self.address),
-                &server,
-                "address",
-            ),
-            (
-                MAIN_FILE,
-                format!("::new({})", self.workers),
-                &server,
-                "workers",
-            ),
-            (
-                MAIN_FILE,
-                format!("from_secs({})", self.pause.as_secs()),
-                &server,
                 "slow_request_secs",
+                format!("from_secs({})", self.pause.as_secs()),
             ),
+            ("connections", format!(".take({})", self.connections)),
         ];
+        let settings = settings.into_iter().take(if shuts_down { 4 } else { 3 });
+        let mut expected: Vec<_> =
+            (settings.map(|(key, code)| (MAIN_FILE, code, "[server]", key))).collect();
         let table = format!("[server.messages.{}]", self.language);
-        if shuts_down {
-            expected.push((
-                MAIN_FILE,
-                format!(".take({})", self.connections),
-                &server,
-                "connections",
-            ));
-            for (kind, key, format, _) in &self.messages {
-                let file = if *kind == Kind::ShuttingDown {
-                    MAIN_FILE
-                } else {
-                    LIB_FILE
-                };
-                expected.push((file, format!("println!(\"{format}\""), &table, key));
-            }
+        for (kind, key, format, _) in self.messages.iter().filter(|_| shuts_down) {
+            let file = if *kind == Kind::ShuttingDown {
+                MAIN_FILE
+            } else {
+                LIB_FILE
+            };
+            expected.push((file, format!("println!(\"{format}\""), &table, key));
         }
-        Ok(expected
-            .into_iter()
-            .filter(|(file, code, _, _)| {
-                !if *file == LIB_FILE { &lib } else { &main }.contains(code.as_str())
-            })
-            .map(|(file, code, section, key)| {
-                let text = if file == LIB_FILE { &lib } else { &main };
-                // The line that has the call, when only one has it.
-                let call = &code[..code.find('(').map_or(code.len(), |at| at + 1)];
-                let mut lines = text
-                    .lines()
-                    .enumerate()
-                    .filter(|(_, line)| line.contains(call));
-                let at = match (lines.next(), lines.next()) {
-                    (Some((index, line)), None) => format!(":{}: `{}`", index + 1, line.trim()),
-                    _ => String::new(),
-                };
-                let data_line = line_in_section(&data, section, key)
-                    .map_or(String::new(), |line| format!(":{line}"));
-                format!(
-                    "{}/{file}{at}, where {}{data_line} ({section} {key}) expects `{code}`",
-                    self.crate_dir.display(),
-                    self.data_file.display(),
-                )
-            })
-            .collect())
+        let mut problems = Vec::new();
+        for (file, code, section, key) in expected {
+            let text = if file == LIB_FILE { &lib } else { &main };
+            if text.contains(code.as_str()) {
+                continue;
+            }
+            // The line that has the call, when only one has it.
+            let call = &code[..code.find('(').map_or(code.len(), |at| at + 1)];
+            let mut lines = (text.lines().enumerate()).filter(|(_, line)| line.contains(call));
+            let at = match (lines.next(), lines.next()) {
+                (Some((index, line)), None) => format!(":{}: `{}`", index + 1, line.trim()),
+                _ => String::new(),
+            };
+            let data_line = line_in_section(&data, section, key)
+                .map_or(String::new(), |line| format!(":{line}"));
+            problems.push(format!(
+                "{}/{file}{at}, where {}{data_line} ({section} {key}) expects `{code}`",
+                self.crate_dir.display(),
+                self.data_file.display(),
+            ));
+        }
+        Ok(problems)
     }
 }
 

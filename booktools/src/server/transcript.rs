@@ -1,15 +1,10 @@
-//! The console transcript the chapter shows after Listing 20-25: `$ cargo
-//! run`, cargo's lines, then what the server printed while it served two
-//! requests and shut down. The text narrates that one run ("workers 0 and 3
-//! got the first two requests", "we tried to join worker 0" before any
-//! worker received a terminate message): [`regenerate`] repeats real runs
-//! made the way the text tells the reader to ([`Pacing::LikeAReader`]), a
-//! bounded number of times, until one is the run the claims of
-//! `[transcript]` (`listing-expectations.toml`) describe;
-//! [`committed_problems`] checks a committed transcript against the rules
-//! every run obeys and against those claims. cargo's lines are normalized
-//! like every `output.txt`, the binary shown relative to the crate
-//! (`Running `target/debug/main``).
+//! The console transcript the chapter shows after Listing 20-25 (`$ cargo
+//! run`, cargo's lines, the server's). The text narrates that one run
+//! ("workers 0 and 3 got the first two requests"), so [`regenerate`]
+//! repeats real runs paced like the reader ([`Pacing::LikeAReader`]) until
+//! one is the run the `[transcript]` claims describe; [`committed_problems`]
+//! holds a committed transcript to the rules of every run and to the claims.
+//! cargo's lines are normalized like every `output.txt`.
 
 use crate::languages::{BookLayout, Language};
 use crate::listings::expectations::EXPECTATIONS_FILE;
@@ -41,15 +36,12 @@ pub struct TranscriptSpec {
     pub file: String,
     /// How many real runs a regeneration may try.
     pub attempts: usize,
-    /// Why the section exists.
     pub reason: String,
-    /// What the text says about the run it shows.
     #[serde(default)]
     pub claim: Vec<NarratedClaim>,
 }
 
 impl TranscriptSpec {
-    /// Reads the `[transcript]` section of the book's claims file.
     pub fn load(layout: &BookLayout) -> Result<Self> {
         read_section(&layout.root, "transcript")
     }
@@ -88,13 +80,11 @@ impl TranscriptSpec {
         Ok(problems)
     }
 
-    /// The listing of `language` the transcript belongs to.
     pub fn listing(&self, language: &Language) -> Result<Listing> {
         listing_binary::find(language, &self.listing)
             .with_context(|| format!("named by {EXPECTATIONS_FILE} [transcript]"))
     }
 
-    /// The transcript file of `listing`.
     pub fn path(&self, listing: &Listing) -> PathBuf {
         listing.dir.join(&self.file)
     }
