@@ -9,7 +9,7 @@
 //! the same code token for token (the translated-code check proves it),
 //! and a French page must not show English, so each tree gets the same
 //! figures rendered with its own words. The last line of each file is a
-//! [`fingerprint`]: a SHA-256 of the benchmarked servers' files, the load
+//! fingerprint: a SHA-256 of the benchmarked servers' files, the load
 //! generator's sources, the `[pool_bench]` data and the file's own text
 //! above it. The suite recomputes it: a hand edit, a changed server or a
 //! changed benchmark shows as a stale file.
@@ -33,9 +33,6 @@ pub const GENERATOR_SOURCES: [&str; 2] =
 /// The command that makes the recorded files, their first line.
 pub const COMMAND: &str = "$ cargo xtask bench pools";
 
-/// Starts the fingerprint line.
-const FINGERPRINT_PREFIX: &str = "sha256:";
-
 /// One language's words for the table.
 #[derive(Debug, Clone, Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -55,7 +52,6 @@ pub struct Labels {
     pub servers: BTreeMap<String, String>,
 }
 
-/// The `[pool_bench]` section.
 #[derive(Debug, Clone, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct PoolBench {
@@ -106,7 +102,6 @@ impl Row {
     }
 }
 
-/// The figures of one benchmark.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Recorded {
     /// The machine's cores.
@@ -178,10 +173,11 @@ impl PoolBench {
             .join(&self.file)
     }
 
-    /// What the fingerprint covers besides the file's text: this data, the
-    /// generator's sources, and the servers of the source language (each
-    /// file but `output.txt`, `target/` and the recorded file).
-    fn inputs(&self, layout: &BookLayout) -> Result<Vec<Vec<u8>>> {
+    /// The fingerprint of a recorded file whose text above its last line is
+    /// `body`: a hash of this data, the generator's sources, the servers of
+    /// the source language (each file but `output.txt`, `target/` and the
+    /// recorded file) and `body`.
+    fn fingerprint(&self, layout: &BookLayout, body: &str) -> Result<String> {
         let source = layout
             .language(&layout.source_language)
             .context("the source language")?;
@@ -196,19 +192,9 @@ impl PoolBench {
             let hash = compile::files_hash(&[listing.name.as_bytes()], &listing.dir, &skipped)?;
             inputs.push(hash.into_bytes());
         }
-        Ok(inputs)
-    }
-
-    /// The fingerprint of a recorded file whose text above its last line is
-    /// `body`.
-    pub fn fingerprint(&self, layout: &BookLayout, body: &str) -> Result<String> {
-        let mut inputs = self.inputs(layout)?;
         inputs.push(body.as_bytes().to_vec());
         let fields: Vec<&[u8]> = inputs.iter().map(Vec::as_slice).collect();
-        Ok(format!(
-            "{FINGERPRINT_PREFIX}{}",
-            compile::fields_hash(&fields)
-        ))
+        Ok(format!("sha256:{}", compile::fields_hash(&fields)))
     }
 
     /// The file of `language` for `recorded`: the command, the heading, the

@@ -25,7 +25,6 @@ use std::time::{Duration, Instant};
 /// What the exit may take beyond the slow request's pause.
 pub const EXIT_MARGIN: Duration = Duration::from_secs(4);
 
-/// A finished run.
 #[derive(Debug)]
 pub struct ShutdownRun {
     /// The server's standard output, line by line.
@@ -47,7 +46,6 @@ pub struct ShutdownRun {
     pub exited_at: Instant,
 }
 
-/// How a run ended.
 #[derive(Debug)]
 pub enum Outcome {
     /// The server shut down by itself.

@@ -61,7 +61,6 @@ pub struct Event {
     pub worker: Option<usize>,
 }
 
-/// The `[server]` section, as written.
 #[derive(Debug, Clone, Deserialize)]
 #[serde(deny_unknown_fields)]
 struct ServerData {

@@ -20,13 +20,11 @@ use serde::Deserialize;
 use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant};
 
-/// The first line of a transcript.
 pub const COMMAND_LINE: &str = "$ cargo run";
 
 /// The command that rewrites the transcripts (with every `output.txt`).
 pub const REGENERATE_COMMAND: &str = "cargo xtask outputs";
 
-/// The `[transcript]` section of `listing-expectations.toml`.
 #[derive(Debug, Clone, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct TranscriptSpec {
@@ -390,34 +388,6 @@ mod tests {
         assert_eq!(cargo_line_problems(&cargo_lines, "salutations").len(), 1);
         assert!(split("$ cargo build\n").is_err());
         assert!(split("$ cargo run\nWorker 0\n").is_err());
-    }
-
-    #[test]
-    fn a_run_is_stopped_only_on_what_the_hand_out_settles() {
-        let source = crate::server::source::sample_source();
-        let spec: TranscriptSpec = toml::from_str(
-            "listing = 'l'\nfile = 't'\nattempts = 1\nreason = 'r'\n\
-             [[claim]]\nquote = 'workers'\nworkers_with_a_job = [0, 2]\n\
-             [[claim]]\nquote = 'order'\njob_lines_before_shutdown_notice = 2\n\
-             [[claim]]\nquote = 'pool'\nnot_terminated_when_joined = 1\n",
-        )
-        .unwrap();
-        let lines =
-            |texts: &[&str]| -> Vec<String> { texts.iter().map(|text| text.to_string()).collect() };
-        // The pool claim cannot hold yet (no join line): it is left out.
-        let narrated = lines(&["W0 job\u{a0};", "W2 job\u{a0};", "Bye."]);
-        assert_eq!(
-            spec.unmet_when_jobs_are_handed_out(&narrated, &source),
-            Vec::<String>::new()
-        );
-        let late_job = lines(&["W0 job\u{a0};", "Bye.", "W2 job\u{a0};"]);
-        let unmet = spec.unmet_when_jobs_are_handed_out(&late_job, &source);
-        assert_eq!(unmet.len(), 1, "{unmet:?}");
-        assert!(unmet[0].contains("\"order\""), "{unmet:?}");
-        let other_workers = lines(&["W0 job\u{a0};", "W1 job\u{a0};", "Bye."]);
-        let unmet = spec.unmet_when_jobs_are_handed_out(&other_workers, &source);
-        assert_eq!(unmet.len(), 1, "{unmet:?}");
-        assert!(unmet[0].contains("\"workers\""), "{unmet:?}");
     }
 
     #[test]

@@ -19,7 +19,7 @@
 //!   listings' code.
 
 use super::{listing, with_own_address, STARTUP};
-use anyhow::{bail, Result};
+use anyhow::{ensure, Result};
 use booktools::languages::{BookLayout, Language};
 use booktools::listings::Listing;
 use booktools::server::going_further::GoingFurther;
@@ -44,9 +44,7 @@ fn built(
     let data = GoingFurther::load(&layout.root)?;
     let listing = listing(language, name(&data))?;
     let problems = data.source_problems(&listing)?;
-    if !problems.is_empty() {
-        bail!("{}", problems.join("\n"));
-    }
+    ensure!(problems.is_empty(), "{}", problems.join("\n"));
     let source = ServerSource::load(&layout.root, &listing)?;
     let target_dir = listing_binary::target_dir(&layout.root, listing_binary::SERVERS, &listing);
     let binary = listing_binary::build(&listing, &target_dir)?;
@@ -59,9 +57,7 @@ pub fn messages_are_in_the_source(layout: &BookLayout, language: &Language, _: &
     for name in [&data.errors_listing, &data.signals_listing] {
         problems.extend(data.source_problems(&listing(language, name)?)?);
     }
-    if !problems.is_empty() {
-        bail!("{}", problems.join("\n"));
-    }
+    ensure!(problems.is_empty(), "{}", problems.join("\n"));
     Ok(())
 }
 

@@ -13,7 +13,6 @@ mod final_code_pool;
 mod going_further;
 mod pool_crate;
 mod shutdown;
-mod transcript;
 
 use anyhow::{bail, Result};
 use booktools::languages::{BookLayout, Language};
@@ -27,10 +26,8 @@ use std::process::Command;
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
-/// A test of one language.
 type LanguageTest = fn(&BookLayout, &Language, &str) -> Result<()>;
 
-/// The tests of each language, by name.
 const PER_LANGUAGE: [(&str, LanguageTest); 12] = [
     ("graceful_shutdown", shutdown::graceful_shutdown),
     (
@@ -39,7 +36,7 @@ const PER_LANGUAGE: [(&str, LanguageTest); 12] = [
     ),
     ("messages", shutdown::messages_are_in_the_source),
     ("final_code_pool", final_code_pool::pool_drains_and_joins),
-    ("transcript", transcript::committed_transcript),
+    ("transcript", shutdown::committed_transcript),
     ("bad_input", going_further::bad_input),
     ("signal_shutdown", going_further::signal_shutdown),
     ("sigterm_shutdown", going_further::sigterm_shutdown),
@@ -64,7 +61,7 @@ pub fn trials(root: &Path) -> Vec<Trial> {
     };
     let shared = Arc::clone(&layout);
     let mut trials = vec![Trial::test("server::transcript::claims", move || {
-        transcript::claims_quote_the_text(&shared).map_err(failed)
+        shutdown::claims_quote_the_text(&shared).map_err(failed)
     })];
     for language in &layout.languages {
         for (test, run) in PER_LANGUAGE {

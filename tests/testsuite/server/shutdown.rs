@@ -11,23 +11,28 @@
 //!   answers `GET /` while `GET /sleep` is still in flight. It has no
 //!   shutdown path (it serves forever by design), so the test kills it;
 //! - `server::messages::<language>`: the `[server]` data the runs are read
-//!   with (setup and messages) is, word for word, in both listings' code.
+//!   with (setup and messages) is, word for word, in both listings' code;
+//! - `server::transcript::claims`: the `[transcript]` claims quote the
+//!   English text word for word and each states something;
+//! - `server::transcript::<language>`: the committed transcript (made from
+//!   real runs by `cargo xtask outputs`) is a `cargo run` of the listing's
+//!   package, its server lines obey every rule of a live run
+//!   ([`booktools::server::shutdown_story`]) and it is the narrated run.
 
 use super::{listing, with_own_address, STARTUP};
-use anyhow::{bail, Result};
+use anyhow::{bail, ensure, Result};
 use booktools::languages::{BookLayout, Language};
 use booktools::listings::Listing;
 use booktools::server::http_client;
 use booktools::server::listing_binary;
 use booktools::server::shutdown_run::{self, Outcome, Pacing, EXIT_MARGIN};
 use booktools::server::source::ServerSource;
-use booktools::server::transcript::TranscriptSpec;
+use booktools::server::transcript::{self, TranscriptSpec};
 use std::path::{Path, PathBuf};
 
 /// The chapter's final code, which serves forever.
 pub const FINAL_CODE: &str = "no-listing-08-final-code";
 
-/// The shutdown listing of `language`.
 fn shutdown_listing(layout: &BookLayout, language: &Language) -> Result<Listing> {
     TranscriptSpec::load(layout)?.listing(language)
 }
@@ -101,9 +106,7 @@ pub fn run_story(
             bail!("the run was abandoned although every run is kept");
         };
         let problems = run.problems(source)?;
-        if !problems.is_empty() {
-            bail!("{what}:\n- {}", problems.join("\n- "));
-        }
+        ensure!(problems.is_empty(), "{what}:\n- {}", problems.join("\n- "));
         Ok(())
     })
 }
@@ -175,8 +178,24 @@ pub fn messages_are_in_the_source(layout: &BookLayout, language: &Language, _: &
     ] {
         problems.extend(ServerSource::load(&layout.root, &listing)?.source_problems(shuts_down)?);
     }
+    ensure!(problems.is_empty(), "{}", problems.join("\n"));
+    Ok(())
+}
+
+pub fn claims_quote_the_text(layout: &BookLayout) -> Result<()> {
+    let problems = TranscriptSpec::load(layout)?.problems(layout)?;
+    ensure!(problems.is_empty(), "{}", problems.join("\n"));
+    Ok(())
+}
+
+pub fn committed_transcript(layout: &BookLayout, language: &Language, _: &str) -> Result<()> {
+    let spec = TranscriptSpec::load(layout)?;
+    let listing = spec.listing(language)?;
+    let source = ServerSource::load(&layout.root, &listing)?;
+    let problems = transcript::committed_problems(&spec, &listing, &source);
     if !problems.is_empty() {
-        bail!("{}", problems.join("\n"));
+        let command = transcript::REGENERATE_COMMAND;
+        bail!("{}\n(regenerate with `{command}`)", problems.join("\n"));
     }
     Ok(())
 }
