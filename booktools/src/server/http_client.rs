@@ -158,9 +158,7 @@ pub fn has_answered(stream: &TcpStream) -> Result<bool> {
     Ok(answered)
 }
 
-/// Problems that keep `received` (the answer to `name`) from being a
-/// complete `200 OK` carrying exactly `body`, with the right
-/// `Content-Length`, on a connection the server then closed.
+/// The [`response_problems`] of a `200 OK` carrying `body`.
 pub fn ok_response_problems(name: &str, received: &Received, body: &[u8]) -> Vec<String> {
     response_problems(name, received, "HTTP/1.1 200 OK", Some(body))
 }

@@ -1,8 +1,11 @@
 //! What a web-server listing prints and how it is set up, as data: the
 //! `[server]` section of `listing-expectations.toml` (address, pool size,
 //! connections served, pause of `GET /sleep`, and each language's six
-//! shutdown messages). [`ServerSource::source_problems`] holds the data to
-//! the listing's code, so a run is read with the listing's own messages.
+//! shutdown messages) and the `[going_further]` section (the listings of
+//! ch20-04 that handle errors and signals, the status line of a malformed
+//! request, each language's message for a failed connection). Each
+//! `source_problems` holds the data to the listing's code, so a run is read
+//! with the listing's own messages.
 
 use crate::listings::expectations::EXPECTATIONS_FILE;
 use crate::listings::Listing;
@@ -235,6 +238,77 @@ impl ServerSource {
             ));
         }
         Ok(problems)
+    }
+}
+
+/// The `[going_further]` section.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct GoingFurther {
+    /// The listing whose server answers bad input and logs failures.
+    pub errors_listing: String,
+    /// The listing whose server shuts down on `SIGINT` or `SIGTERM`.
+    pub signals_listing: String,
+    /// The status line of the answer to a malformed request line.
+    pub bad_request: String,
+    /// Per language: what the server logs when a connection fails.
+    messages: BTreeMap<String, Messages>,
+}
+
+/// The messages of one language.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct Messages {
+    /// The `eprintln!` format string of a failed connection.
+    connection_failed: String,
+}
+
+impl GoingFurther {
+    /// The section of the book at `root`.
+    pub fn load(root: &Path) -> Result<Self> {
+        read_section(root, "going_further")
+    }
+
+    /// The format string `language` logs a failed connection with.
+    pub fn connection_failed(&self, language: &str) -> Result<&str> {
+        (self.messages.get(language))
+            .map(|messages| messages.connection_failed.as_str())
+            .with_context(|| {
+                format!("{EXPECTATIONS_FILE} [going_further.messages.{language}]: no such table")
+            })
+    }
+
+    /// The text a logged failure starts with: the format string up to its
+    /// first `{`.
+    pub fn connection_failed_prefix(&self, language: &str) -> Result<&str> {
+        let format = self.connection_failed(language)?;
+        Ok(&format[..format.find('{').unwrap_or(format.len())])
+    }
+
+    /// Where `listing`'s `src/bin/main.rs` does not have what the data
+    /// says: the `eprintln!` of a failed connection and, for the errors
+    /// listing, the status line of a malformed request.
+    pub fn source_problems(&self, listing: &Listing) -> Result<Vec<String>> {
+        let path = listing.dir.join(MAIN_FILE);
+        let code = std::fs::read_to_string(&path)
+            .with_context(|| format!("reading {}", path.display()))?;
+        let mut expected = vec![format!(
+            "eprintln!(\"{}\"",
+            self.connection_failed(&listing.language)?
+        )];
+        if listing.name == self.errors_listing {
+            expected.push(format!("\"{}\"", self.bad_request));
+        }
+        Ok(expected
+            .into_iter()
+            .filter(|needle| !code.contains(needle.as_str()))
+            .map(|needle| {
+                format!(
+                    "{}: no `{needle}`, which {EXPECTATIONS_FILE} [going_further] expects",
+                    path.display()
+                )
+            })
+            .collect())
     }
 }
 

@@ -22,11 +22,10 @@ use super::{listing, with_own_address, STARTUP};
 use anyhow::{ensure, Result};
 use booktools::languages::{BookLayout, Language};
 use booktools::listings::Listing;
-use booktools::server::going_further::GoingFurther;
 use booktools::server::http_client::{self, Ending, Received};
 use booktools::server::listing_binary;
 use booktools::server::shutdown_run::{start_and_get, Pacing, EXIT_MARGIN};
-use booktools::server::source::ServerSource;
+use booktools::server::source::{GoingFurther, ServerSource};
 use std::path::PathBuf;
 use std::time::{Duration, Instant};
 

@@ -14,12 +14,13 @@ mod going_further;
 mod pool_crate;
 mod shutdown;
 
+use crate::Outcome;
 use anyhow::{bail, Result};
 use booktools::languages::{BookLayout, Language};
 use booktools::process;
 use booktools::server::listing_binary::{find as listing, BUILD_TIMEOUT};
 use booktools::server::port::{self, PortLock, DEFAULT_LOCK_WAIT};
-use libtest_mimic::{Failed, Trial};
+use libtest_mimic::Trial;
 use std::net::SocketAddr;
 use std::path::Path;
 use std::process::Command;
@@ -61,22 +62,18 @@ pub fn trials(root: &Path) -> Vec<Trial> {
     };
     let shared = Arc::clone(&layout);
     let mut trials = vec![Trial::test("server::transcript::claims", move || {
-        shutdown::claims_quote_the_text(&shared).map_err(failed)
+        shutdown::claims_quote_the_text(&shared).into_result()
     })];
     for language in &layout.languages {
         for (test, run) in PER_LANGUAGE {
             let name = format!("server::{test}::{}", language.code);
             let (layout, language) = (Arc::clone(&layout), language.clone());
             trials.push(Trial::test(name.clone(), move || {
-                run(&layout, &language, &name).map_err(failed)
+                run(&layout, &language, &name).into_result()
             }));
         }
     }
     trials
-}
-
-fn failed(error: anyhow::Error) -> Failed {
-    format!("{error:#}").into()
 }
 
 /// The longest wait for a started binary to accept its first connection.
