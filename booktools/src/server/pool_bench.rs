@@ -212,42 +212,43 @@ impl PoolBench {
         let mut table = vec![labels.columns.to_vec()];
         for row in &recorded.rows {
             let server = labels.servers.get(&row.server).with_context(|| {
-                format!(
-                    "[pool_bench.labels.{language}.servers]: no name for `{}`",
-                    row.server
-                )
+                let server = &row.server;
+                format!("[pool_bench.labels.{language}.servers]: no name for `{server}`")
             })?;
+            let mix = match row.slow_every {
+                0 => labels.no_slow.clone(),
+                n => labels.slow.replace("{n}", &n.to_string()),
+            };
             table.push(vec![
                 server.clone(),
                 row.clients.to_string(),
-                mix_label(labels, row.slow_every),
+                mix,
                 number(row.per_second, 1),
                 number(row.p50_ms, 2),
                 number(row.p99_ms, 2),
                 row.failed.to_string(),
             ]);
         }
-        let widths: Vec<usize> = (0..7)
-            .map(|column| {
-                table
-                    .iter()
-                    .map(|cells| cells[column].chars().count())
-                    .max()
-                    .unwrap_or(0)
-            })
-            .collect();
-        let mut body = format!("{COMMAND}\n{}\n\n", self.heading(labels, recorded));
-        for cells in &table {
-            let padded: Vec<String> = cells
+        let width = |column: usize| {
+            table
                 .iter()
-                .enumerate()
+                .map(|cells| cells[column].chars().count())
+                .max()
+        };
+        let heading = (labels.heading)
+            .replace("{cores}", &recorded.cores.to_string())
+            .replace("{date}", &recorded.date)
+            .replace("{seconds}", &self.seconds.to_string())
+            .replace("{max_requests}", &self.max_requests.to_string());
+        let mut body = format!("{COMMAND}\n{heading}\n\n");
+        for cells in &table {
+            let padded: Vec<String> = (cells.iter().enumerate())
                 .map(|(column, cell)| {
-                    let width = widths[column];
+                    let width = width(column).unwrap_or(0);
                     // Names and mixes to the left, numbers to the right.
-                    if column == 0 || column == 2 {
-                        format!("{cell:<width$}")
-                    } else {
-                        format!("{cell:>width$}")
+                    match column {
+                        0 | 2 => format!("{cell:<width$}"),
+                        _ => format!("{cell:>width$}"),
                     }
                 })
                 .collect();
@@ -256,15 +257,6 @@ impl PoolBench {
         }
         let fingerprint = self.fingerprint(layout, &body)?;
         Ok(format!("{body}{fingerprint}\n"))
-    }
-
-    fn heading(&self, labels: &Labels, recorded: &Recorded) -> String {
-        labels
-            .heading
-            .replace("{cores}", &recorded.cores.to_string())
-            .replace("{date}", &recorded.date)
-            .replace("{seconds}", &self.seconds.to_string())
-            .replace("{max_requests}", &self.max_requests.to_string())
     }
 
     /// Reads back the figures of a recorded file of `language` (`path`
@@ -343,13 +335,5 @@ impl PoolBench {
             "{}",
             crate::Problem::at(path, line + 1, format!("{message}; {remake}"))
         )
-    }
-}
-
-/// The `GET /sleep` cell of a mix.
-fn mix_label(labels: &Labels, slow_every: usize) -> String {
-    match slow_every {
-        0 => labels.no_slow.clone(),
-        n => labels.slow.replace("{n}", &n.to_string()),
     }
 }

@@ -106,15 +106,12 @@ impl TranscriptSpec {
 
 /// A transcript: `$ cargo run`, cargo's lines, the server's lines.
 pub fn compose(cargo_lines: &str, server_lines: &[String]) -> String {
-    let mut text = format!("{COMMAND_LINE}\n{cargo_lines}");
-    if !text.ends_with('\n') {
-        text.push('\n');
-    }
-    for line in server_lines {
-        text.push_str(line);
-        text.push('\n');
-    }
-    text
+    let cargo_lines = cargo_lines.trim_end_matches('\n');
+    let server: String = server_lines
+        .iter()
+        .map(|line| format!("{line}\n"))
+        .collect();
+    format!("{COMMAND_LINE}\n{cargo_lines}\n{server}")
 }
 
 /// Splits a transcript into cargo's lines (through `Running`) and the
