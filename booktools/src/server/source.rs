@@ -269,20 +269,13 @@ impl GoingFurther {
         read_section(root, "going_further")
     }
 
-    /// The format string `language` logs a failed connection with.
+    /// The `eprintln!` format string `language` logs a failed connection with.
     pub fn connection_failed(&self, language: &str) -> Result<&str> {
         (self.messages.get(language))
             .map(|messages| messages.connection_failed.as_str())
             .with_context(|| {
                 format!("{EXPECTATIONS_FILE} [going_further.messages.{language}]: no such table")
             })
-    }
-
-    /// The text a logged failure starts with: the format string up to its
-    /// first `{`.
-    pub fn connection_failed_prefix(&self, language: &str) -> Result<&str> {
-        let format = self.connection_failed(language)?;
-        Ok(&format[..format.find('{').unwrap_or(format.len())])
     }
 
     /// Where `listing`'s `src/bin/main.rs` does not have what the data
@@ -292,22 +285,16 @@ impl GoingFurther {
         let path = listing.dir.join(MAIN_FILE);
         let code = std::fs::read_to_string(&path)
             .with_context(|| format!("reading {}", path.display()))?;
-        let mut expected = vec![format!(
-            "eprintln!(\"{}\"",
-            self.connection_failed(&listing.language)?
-        )];
+        let failed = self.connection_failed(&listing.language)?;
+        let mut expected = vec![format!("eprintln!(\"{failed}\"")];
         if listing.name == self.errors_listing {
             expected.push(format!("\"{}\"", self.bad_request));
         }
-        Ok(expected
-            .into_iter()
-            .filter(|needle| !code.contains(needle.as_str()))
-            .map(|needle| {
-                format!(
-                    "{}: no `{needle}`, which {EXPECTATIONS_FILE} [going_further] expects",
-                    path.display()
-                )
-            })
+        expected.retain(|needle| !code.contains(needle.as_str()));
+        let file = path.display();
+        let expects = format!("which {EXPECTATIONS_FILE} [going_further] expects");
+        Ok((expected.iter())
+            .map(|needle| format!("{file}: no `{needle}`, {expects}"))
             .collect())
     }
 }

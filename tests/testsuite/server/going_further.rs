@@ -62,7 +62,9 @@ pub fn messages_are_in_the_source(layout: &BookLayout, language: &Language, _: &
 
 pub fn bad_input(layout: &BookLayout, language: &Language, trial: &str) -> Result<()> {
     let (listing, binary, source, data) = built(layout, language, |d| &d.errors_listing)?;
-    let failed = data.connection_failed_prefix(&language.code)?.to_string();
+    // A logged failure starts with the format string up to its first `{`.
+    let format = data.connection_failed(&language.code)?;
+    let failed = format.split('{').next().unwrap_or_default().to_string();
     let address = source.address;
     with_own_address(trial, &layout.root, address, || {
         let command = listing_binary::server_command(&listing, &binary);
