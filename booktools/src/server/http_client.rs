@@ -71,27 +71,9 @@ pub fn send_raw(address: SocketAddr, bytes: &[u8], then_close_writing: bool) -> 
 /// Closes `stream` with a reset (`SO_LINGER` of zero), as a client that
 /// vanishes does: the server's next read or write on it fails.
 pub fn reset(stream: TcpStream) -> Result<()> {
-    use std::os::fd::AsRawFd;
-    let linger = libc::linger {
-        l_onoff: 1,
-        l_linger: 0,
-    };
-    // SAFETY: `setsockopt` on a socket we own, with a `linger` value of
-    // the size we pass.
-    let done = unsafe {
-        libc::setsockopt(
-            stream.as_raw_fd(),
-            libc::SOL_SOCKET,
-            libc::SO_LINGER,
-            (&linger as *const libc::linger).cast(),
-            std::mem::size_of::<libc::linger>() as libc::socklen_t,
-        )
-    };
-    if done != 0 {
-        return Err(std::io::Error::last_os_error()).context("setting SO_LINGER");
-    }
-    drop(stream);
-    Ok(())
+    (socket2::SockRef::from(&stream))
+        .set_linger(Some(Duration::ZERO))
+        .context("setting SO_LINGER")
 }
 
 /// How a connection ended.
