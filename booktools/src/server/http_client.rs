@@ -71,33 +71,9 @@ pub fn send_raw(address: SocketAddr, bytes: &[u8], then_close_writing: bool) -> 
 /// Closes `stream` with a reset (`SO_LINGER` of zero), as a client that
 /// vanishes does: the server's next read or write on it fails.
 pub fn reset(stream: TcpStream) -> Result<()> {
-    use std::os::fd::AsRawFd;
-    let linger = libc::linger {
-        l_onoff: 1,
-        l_linger: 0,
-    };
-    // SAFETY: `setsockopt` on a socket we own, with a `linger` value of
-    // the size we pass.
-    let done = unsafe {
-        libc::setsockopt(
-            stream.as_raw_fd(),
-            libc::SOL_SOCKET,
-            libc::SO_LINGER,
-            (&linger as *const libc::linger).cast(),
-            std::mem::size_of::<libc::linger>() as libc::socklen_t,
-        )
-    };
-    if done != 0 {
-        return Err(std::io::Error::last_os_error()).context("setting SO_LINGER");
-    }
-    drop(stream);
-    Ok(())
-}
-
-/// The status line of a response (`HTTP/1.1 200 OK`), if it has one.
-pub fn status_line(bytes: &[u8]) -> Option<String> {
-    let end = bytes.windows(2).position(|window| window == b"\r\n")?;
-    Some(String::from_utf8_lossy(&bytes[..end]).into_owned())
+    (socket2::SockRef::from(&stream))
+        .set_linger(Some(Duration::ZERO))
+        .context("setting SO_LINGER")
 }
 
 /// How a connection ended.
@@ -164,10 +140,20 @@ pub fn has_answered(stream: &TcpStream) -> Result<bool> {
     Ok(answered)
 }
 
-/// Problems that keep `received` (the answer to `name`) from being a
-/// complete `200 OK` carrying exactly `body`, with the right
-/// `Content-Length`, on a connection the server then closed.
+/// The [`response_problems`] of a `200 OK` carrying `body`.
 pub fn ok_response_problems(name: &str, received: &Received, body: &[u8]) -> Vec<String> {
+    response_problems(name, received, "HTTP/1.1 200 OK", Some(body))
+}
+
+/// Problems that keep `received` (the answer to `name`) from being a
+/// response with `status`, on a connection the server then closed, and
+/// when `body` is given, carrying exactly it with the right `Content-Length`.
+pub fn response_problems(
+    name: &str,
+    received: &Received,
+    status: &str,
+    body: Option<&[u8]>,
+) -> Vec<String> {
     let mut problems = Vec::new();
     if received.ending != Ending::Closed {
         problems.push(format!(
@@ -176,42 +162,36 @@ pub fn ok_response_problems(name: &str, received: &Received, body: &[u8]) -> Vec
         ));
     }
     let bytes = &received.bytes;
-    let Some(head_end) = bytes.windows(4).position(|window| window == b"\r\n\r\n") else {
-        problems.push(format!(
-            "no complete response: {:?}",
-            String::from_utf8_lossy(bytes)
-        ));
-        return problems
-            .into_iter()
-            .map(|p| format!("{name}: {p}"))
-            .collect();
-    };
-    let head = String::from_utf8_lossy(&bytes[..head_end]);
+    let head_end = bytes.windows(4).position(|window| window == b"\r\n\r\n");
+    let head = String::from_utf8_lossy(&bytes[..head_end.unwrap_or(bytes.len())]);
     let mut lines = head.split("\r\n");
     let status_line = lines.next().unwrap_or_default();
-    if status_line != "HTTP/1.1 200 OK" {
+    if head_end.is_none() || status_line != status {
         problems.push(format!(
-            "status line {status_line:?}, expected \"HTTP/1.1 200 OK\""
+            "expected a response with the status line {status:?}, got {:?}",
+            String::from_utf8_lossy(bytes)
         ));
     }
-    let received_body = &bytes[head_end + 4..];
-    let length = lines
-        .filter_map(|line| line.split_once(':'))
-        .find(|(name, _)| name.trim().eq_ignore_ascii_case("Content-Length"))
-        .and_then(|(_, value)| value.trim().parse::<usize>().ok());
-    if length != Some(received_body.len()) {
-        problems.push(format!(
-            "Content-Length {length:?} for a body of {} bytes",
-            received_body.len()
-        ));
-    }
-    if received_body != body {
-        problems.push(format!(
-            "the body ({} bytes) differs from the expected file ({} bytes): {:?}",
-            received_body.len(),
-            body.len(),
-            String::from_utf8_lossy(received_body)
-        ));
+    if let (Some(head_end), Some(body)) = (head_end, body) {
+        let received_body = &bytes[head_end + 4..];
+        let length = lines
+            .filter_map(|line| line.split_once(':'))
+            .find(|(name, _)| name.trim().eq_ignore_ascii_case("Content-Length"))
+            .and_then(|(_, value)| value.trim().parse::<usize>().ok());
+        if length != Some(received_body.len()) {
+            problems.push(format!(
+                "Content-Length {length:?} for a body of {} bytes",
+                received_body.len()
+            ));
+        }
+        if received_body != body {
+            problems.push(format!(
+                "the body ({} bytes) differs from the expected file ({} bytes): {:?}",
+                received_body.len(),
+                body.len(),
+                String::from_utf8_lossy(received_body)
+            ));
+        }
     }
     problems
         .into_iter()
@@ -247,6 +227,12 @@ mod tests {
         assert_eq!(ok_response_problems("g", &short, b"hello").len(), 2);
         let head = received(b"HTTP/1.1 200 OK\r\n", Ending::Closed);
         assert_eq!(ok_response_problems("g", &head, b"hello").len(), 1);
+        let bad = received(b"HTTP/1.1 400 BAD\r\n\r\n", Ending::Closed);
+        assert!(response_problems("g", &bad, "HTTP/1.1 400 BAD", None).is_empty());
+        assert_eq!(
+            response_problems("g", &bad, "HTTP/1.1 200 OK", None).len(),
+            1
+        );
     }
 
     #[test]

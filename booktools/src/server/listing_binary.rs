@@ -3,8 +3,8 @@
 //! the scrubbed environment of [`crate::listings::compile`] and a target folder of its
 //! own under the book's `target/`.
 
-use crate::listings::compile;
-use crate::listings::Listing;
+use crate::languages::Language;
+use crate::listings::{self, compile, Listing};
 use crate::process;
 use anyhow::{bail, Context, Result};
 use std::path::{Path, PathBuf};
@@ -21,6 +21,19 @@ pub const BUILD_TIMEOUT: Duration = Duration::from_secs(300);
 /// transcripts, the benches): one build per listing, shared, since they all
 /// run the same `cargo build` (cargo's lock orders concurrent builds).
 pub const SERVERS: &str = "servers";
+
+/// The listing `name` of `language`.
+pub fn find(language: &Language, name: &str) -> Result<Listing> {
+    (listings::discover(language)?.into_iter())
+        .find(|listing| listing.name == name)
+        .with_context(|| {
+            let tree = language.tree.display();
+            format!(
+                "language `{}` has no listing `{name}` in {tree}",
+                language.code
+            )
+        })
+}
 
 /// `<root>/target/<purpose>/<language>/<chapter>/<listing>`.
 pub fn target_dir(root: &Path, purpose: &str, listing: &Listing) -> PathBuf {

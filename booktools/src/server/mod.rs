@@ -1,7 +1,6 @@
 //! Real runs of the listings' web servers: the binary, the address to
 //! oneself, an HTTP client that tells a reset from a close, and the story.
 
-pub mod going_further;
 pub mod http_client;
 pub mod listing_binary;
 pub mod load;

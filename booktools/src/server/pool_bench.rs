@@ -9,7 +9,7 @@
 //! the same code token for token (the translated-code check proves it),
 //! and a French page must not show English, so each tree gets the same
 //! figures rendered with its own words. The last line of each file is a
-//! [`fingerprint`]: a SHA-256 of the benchmarked servers' files, the load
+//! fingerprint: a SHA-256 of the benchmarked servers' files, the load
 //! generator's sources, the `[pool_bench]` data and the file's own text
 //! above it. The suite recomputes it: a hand edit, a changed server or a
 //! changed benchmark shows as a stale file.
@@ -19,7 +19,7 @@ use crate::listings::compile;
 use crate::listings::Listing;
 use crate::server::load::{Load, Measured};
 use crate::server::source::read_section;
-use anyhow::{Context, Result};
+use anyhow::{bail, Context, Result};
 use serde::Deserialize;
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
@@ -32,9 +32,6 @@ pub const GENERATOR_SOURCES: [&str; 2] =
 
 /// The command that makes the recorded files, their first line.
 pub const COMMAND: &str = "$ cargo xtask bench pools";
-
-/// Starts the fingerprint line.
-const FINGERPRINT_PREFIX: &str = "sha256:";
 
 /// One language's words for the table.
 #[derive(Debug, Clone, Deserialize)]
@@ -55,7 +52,6 @@ pub struct Labels {
     pub servers: BTreeMap<String, String>,
 }
 
-/// The `[pool_bench]` section.
 #[derive(Debug, Clone, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct PoolBench {
@@ -106,7 +102,6 @@ impl Row {
     }
 }
 
-/// The figures of one benchmark.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Recorded {
     /// The machine's cores.
@@ -178,10 +173,11 @@ impl PoolBench {
             .join(&self.file)
     }
 
-    /// What the fingerprint covers besides the file's text: this data, the
-    /// generator's sources, and the servers of the source language (each
-    /// file but `output.txt`, `target/` and the recorded file).
-    fn inputs(&self, layout: &BookLayout) -> Result<Vec<Vec<u8>>> {
+    /// The fingerprint of a recorded file whose text above its last line is
+    /// `body`: a hash of this data, the generator's sources, the servers of
+    /// the source language (each file but `output.txt`, `target/` and the
+    /// recorded file) and `body`.
+    fn fingerprint(&self, layout: &BookLayout, body: &str) -> Result<String> {
         let source = layout
             .language(&layout.source_language)
             .context("the source language")?;
@@ -196,19 +192,9 @@ impl PoolBench {
             let hash = compile::files_hash(&[listing.name.as_bytes()], &listing.dir, &skipped)?;
             inputs.push(hash.into_bytes());
         }
-        Ok(inputs)
-    }
-
-    /// The fingerprint of a recorded file whose text above its last line is
-    /// `body`.
-    pub fn fingerprint(&self, layout: &BookLayout, body: &str) -> Result<String> {
-        let mut inputs = self.inputs(layout)?;
         inputs.push(body.as_bytes().to_vec());
         let fields: Vec<&[u8]> = inputs.iter().map(Vec::as_slice).collect();
-        Ok(format!(
-            "{FINGERPRINT_PREFIX}{}",
-            compile::fields_hash(&fields)
-        ))
+        Ok(format!("sha256:{}", compile::fields_hash(&fields)))
     }
 
     /// The file of `language` for `recorded`: the command, the heading, the
@@ -226,42 +212,43 @@ impl PoolBench {
         let mut table = vec![labels.columns.to_vec()];
         for row in &recorded.rows {
             let server = labels.servers.get(&row.server).with_context(|| {
-                format!(
-                    "[pool_bench.labels.{language}.servers]: no name for `{}`",
-                    row.server
-                )
+                let server = &row.server;
+                format!("[pool_bench.labels.{language}.servers]: no name for `{server}`")
             })?;
+            let mix = match row.slow_every {
+                0 => labels.no_slow.clone(),
+                n => labels.slow.replace("{n}", &n.to_string()),
+            };
             table.push(vec![
                 server.clone(),
                 row.clients.to_string(),
-                mix_label(labels, row.slow_every),
+                mix,
                 number(row.per_second, 1),
                 number(row.p50_ms, 2),
                 number(row.p99_ms, 2),
                 row.failed.to_string(),
             ]);
         }
-        let widths: Vec<usize> = (0..7)
-            .map(|column| {
-                table
-                    .iter()
-                    .map(|cells| cells[column].chars().count())
-                    .max()
-                    .unwrap_or(0)
-            })
-            .collect();
-        let mut body = format!("{COMMAND}\n{}\n\n", self.heading(labels, recorded));
-        for cells in &table {
-            let padded: Vec<String> = cells
+        let width = |column: usize| {
+            table
                 .iter()
-                .enumerate()
+                .map(|cells| cells[column].chars().count())
+                .max()
+        };
+        let heading = (labels.heading)
+            .replace("{cores}", &recorded.cores.to_string())
+            .replace("{date}", &recorded.date)
+            .replace("{seconds}", &self.seconds.to_string())
+            .replace("{max_requests}", &self.max_requests.to_string());
+        let mut body = format!("{COMMAND}\n{heading}\n\n");
+        for cells in &table {
+            let padded: Vec<String> = (cells.iter().enumerate())
                 .map(|(column, cell)| {
-                    let width = widths[column];
+                    let width = width(column).unwrap_or(0);
                     // Names and mixes to the left, numbers to the right.
-                    if column == 0 || column == 2 {
-                        format!("{cell:<width$}")
-                    } else {
-                        format!("{cell:>width$}")
+                    match column {
+                        0 | 2 => format!("{cell:<width$}"),
+                        _ => format!("{cell:>width$}"),
                     }
                 })
                 .collect();
@@ -272,19 +259,12 @@ impl PoolBench {
         Ok(format!("{body}{fingerprint}\n"))
     }
 
-    fn heading(&self, labels: &Labels, recorded: &Recorded) -> String {
-        labels
-            .heading
-            .replace("{cores}", &recorded.cores.to_string())
-            .replace("{date}", &recorded.date)
-            .replace("{seconds}", &self.seconds.to_string())
-            .replace("{max_requests}", &self.max_requests.to_string())
-    }
-
     /// Reads back the figures of a recorded file of `language` (`path`
-    /// names it in errors), checking its structure: the command, the
-    /// heading, the column titles, one row per server and load in the
-    /// order of the data, and the fingerprint of the current sources.
+    /// names it in errors): the figures are read from where [`Self::render`]
+    /// puts them, rendered again and compared line by line, so the command,
+    /// the heading, the column titles, one row per server and load in the
+    /// order of the data, and the fingerprint of the current sources are
+    /// all checked, and the first line that differs is named.
     pub fn parse(
         &self,
         layout: &BookLayout,
@@ -293,112 +273,67 @@ impl PoolBench {
         text: &str,
     ) -> Result<Recorded> {
         let labels = self.labels(language)?;
-        let at = |line: usize, message: String| {
-            anyhow::anyhow!("{}", crate::Problem::at(path, line, message))
-        };
         let lines: Vec<&str> = text.lines().collect();
-        if lines.first() != Some(&COMMAND) {
-            return Err(at(1, format!("the first line must be `{COMMAND}`")));
-        }
         let template = regex::escape(&labels.heading)
             .replace(r"\{cores\}", r"(\d+)")
             .replace(r"\{date\}", r"(\d{4}-\d{2}-\d{2})")
-            .replace(r"\{seconds\}", &self.seconds.to_string())
-            .replace(r"\{max_requests\}", &self.max_requests.to_string());
+            .replace(r"\{seconds\}", r"\d+")
+            .replace(r"\{max_requests\}", r"\d+");
         let heading = regex::Regex::new(&format!("^{template}$"))?;
-        let Some(captures) = lines.get(1).and_then(|line| heading.captures(line)) else {
-            return Err(at(
-                2,
-                format!(
-                    "expected the heading `{}` (with this data's bounds)",
-                    labels.heading
-                ),
-            ));
-        };
-        let cores = captures[1].parse()?;
-        let date = captures[2].to_string();
-        let cells = |line: &str| {
-            line.split('|')
-                .map(|cell| cell.trim().to_string())
-                .collect::<Vec<_>>()
-        };
-        if lines.get(3).map(|line| cells(line)) != Some(labels.columns.to_vec()) {
-            return Err(at(
-                4,
-                format!("expected the column titles {:?}", labels.columns),
-            ));
-        }
-        let number = |line: usize, cell: &str| -> Result<f64> {
-            cell.replace(&labels.decimal, ".")
-                .parse()
-                .map_err(|_| at(line, format!("`{cell}` is not a number")))
-        };
+        let captures = lines.get(1).and_then(|line| heading.captures(line));
+        let (cores, date) = captures.map_or((0, String::new()), |found| {
+            (found[1].parse().unwrap_or(0), found[2].to_string())
+        });
         let mut rows = Vec::new();
-        let expected: Vec<(&String, Load)> = self
-            .servers
-            .iter()
-            .flat_map(|server| self.loads().into_iter().map(move |load| (server, load)))
-            .collect();
-        let row_lines = lines.len().saturating_sub(5);
-        if row_lines != expected.len() {
-            return Err(at(
-                lines.len(),
-                format!("{row_lines} rows between the titles and the fingerprint, expected {} (servers × loads of the data)", expected.len()),
-            ));
-        }
-        for (index, (server, load)) in expected.into_iter().enumerate() {
-            let line = index + 5;
-            let cells = cells(lines[line - 1]);
-            let name = labels.servers.get(server).map(String::as_str).unwrap_or("");
-            let mix = mix_label(labels, load.slow_every);
-            if cells.len() != 7
-                || cells[0] != name
-                || cells[1] != load.clients.to_string()
-                || cells[2] != mix
-            {
-                return Err(at(
-                    line,
-                    format!(
-                        "expected the row of `{name}` with {} clients and `{mix}`",
-                        load.clients
-                    ),
-                ));
+        for server in &self.servers {
+            for load in self.loads() {
+                let line = lines.get(4 + rows.len()).copied().unwrap_or_default();
+                let cells: Vec<&str> = line.split('|').map(str::trim).collect();
+                let number = |column: usize| {
+                    let cell = cells.get(column).unwrap_or(&"");
+                    cell.replace(&labels.decimal, ".")
+                        .parse()
+                        .unwrap_or(f64::NAN)
+                };
+                rows.push(Row {
+                    server: server.clone(),
+                    clients: load.clients,
+                    slow_every: load.slow_every,
+                    per_second: number(3),
+                    p50_ms: number(4),
+                    p99_ms: number(5),
+                    failed: cells
+                        .get(6)
+                        .and_then(|cell| cell.parse().ok())
+                        .unwrap_or(u64::MAX),
+                });
             }
-            rows.push(Row {
-                server: server.clone(),
-                clients: load.clients,
-                slow_every: load.slow_every,
-                per_second: number(line, &cells[3])?,
-                p50_ms: number(line, &cells[4])?,
-                p99_ms: number(line, &cells[5])?,
-                failed: cells[6]
-                    .parse()
-                    .map_err(|_| at(line, format!("`{}` is not a count", cells[6])))?,
-            });
         }
-        let last = lines.len();
-        let body_end = text
-            .trim_end_matches('\n')
-            .rfind('\n')
-            .map_or(0, |end| end + 1);
-        let expected = self.fingerprint(layout, &text[..body_end])?;
-        if lines[last - 1] != expected {
-            return Err(at(
-                last,
-                format!(
-                    "the fingerprint is not the one of the current servers, benchmark and text \
-                     ({expected}): the file is stale or was edited by hand; remake it with `cargo xtask bench pools`"
-                ),
-            ));
-        }
-        Ok(Recorded { cores, date, rows })
-    }
-}
-
-/// The `GET /sleep` cell of a mix.
-fn mix_label(labels: &Labels, slow_every: usize) -> String {
-    match slow_every {
-        0 => labels.no_slow.clone(),
-        n => labels.slow.replace("{n}", &n.to_string()),
+        let recorded = Recorded { cores, date, rows };
+        let expected = self.render(layout, language, &recorded)?;
+        let expected: Vec<&str> = expected.lines().collect();
+        let Some(line) = (0..lines.len().max(expected.len()))
+            .find(|&index| lines.get(index) != expected.get(index))
+        else {
+            return Ok(recorded);
+        };
+        let message = if line + 1 == expected.len() && line + 1 == lines.len() {
+            format!(
+                "the fingerprint is not the one of the current servers, benchmark and text \
+                 ({}): the file is stale or was edited by hand",
+                expected[line]
+            )
+        } else {
+            format!(
+                "expected `{}` (the command, the heading with this data's bounds, the column \
+                 titles, one row per server and load of the data, the fingerprint)",
+                expected.get(line).unwrap_or(&"")
+            )
+        };
+        let remake = "remake it with `cargo xtask bench pools`";
+        bail!(
+            "{}",
+            crate::Problem::at(path, line + 1, format!("{message}; {remake}"))
+        )
     }
 }

@@ -1,12 +1,11 @@
-//! One real run of a graceful-shutdown server (Listing 20-25): start it,
-//! make the three requests of the book, watch it shut down by itself.
+//! One real run of a graceful-shutdown server: start it, make the requests
+//! of the book, watch it shut down.
 //!
 //! 1. `GET /sleep` as soon as the server accepts connections (that first
 //!    connection is the readiness probe: any other would count as one of
 //!    the connections the server accepts);
-//! 2. `GET /`: right after ([`Pacing::BackToBack`]), or once the server
-//!    printed that a worker got the first job ([`Pacing::LikeAReader`]);
-//! 3. a third `GET /` once both requests were handed to workers and `main`
+//! 2. as [`Pacing`] says, `GET /` or a signal;
+//! 3. a last `GET /` once the jobs were handed to workers and `main`
 //!    announced the shutdown, so it reaches a server that stopped accepting.
 //!
 //! [`ShutdownRun::problems`] then lists everything that contradicts the
@@ -18,7 +17,7 @@ use crate::server::http_client::{self, Ending, Received};
 use crate::server::shutdown_story;
 use crate::server::source::{Kind, ServerSource};
 use anyhow::{bail, Context, Result};
-use std::net::TcpStream;
+use std::net::{SocketAddr, TcpStream};
 use std::process::{Command, ExitStatus};
 use std::sync::mpsc;
 use std::time::{Duration, Instant};
@@ -26,7 +25,6 @@ use std::time::{Duration, Instant};
 /// What the exit may take beyond the slow request's pause.
 pub const EXIT_MARGIN: Duration = Duration::from_secs(4);
 
-/// A finished run.
 #[derive(Debug)]
 pub struct ShutdownRun {
     /// The server's standard output, line by line.
@@ -35,49 +33,68 @@ pub struct ShutdownRun {
     pub stderr: String,
     /// When `GET /sleep` was sent.
     pub slow_sent_at: Instant,
-    /// The answers to `GET /sleep` and `GET /`.
+    /// The answers to `GET /sleep` and to `GET /` (none when signalled).
     pub slow: Received,
-    pub fast: Received,
-    /// What came back on the third request; `None`: it was refused.
+    pub fast: Option<Received>,
+    /// What came back on the last request; `None`: it was refused.
     pub late: Option<Received>,
     /// When the terminate-send line was read, if it was.
     pub terminate_sent_seen_at: Option<Instant>,
-    /// How the process exited.
     pub status: ExitStatus,
     /// When it exited: the earlier of the exit seen by polling and of its
     /// standard output closing (which the kernel does at the exit).
     pub exited_at: Instant,
 }
 
-/// How a run ended.
 #[derive(Debug)]
 pub enum Outcome {
     /// The server shut down by itself.
     Finished(Box<ShutdownRun>),
-    /// `keep` gave up on the run once both jobs were handed to workers
-    /// and `main` announced the shutdown (the server was killed); the
-    /// standard output up to then.
+    /// `keep` gave up on the run once the jobs were handed to workers and
+    /// `main` announced the shutdown (the server was killed); the standard
+    /// output up to then.
     Abandoned(Vec<String>),
 }
 
-/// When the second request (`GET /`) is sent.
+/// What follows `GET /sleep`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Pacing {
-    /// Right after `GET /sleep`: both connections wait in the listener's
-    /// queue together, so `main` may hand both out and leave its loop
-    /// before any worker has woken up.
+    /// `GET /` right away: both connections wait in the listener's queue
+    /// together, so `main` may hand both out and leave its loop before any
+    /// worker has woken up.
     BackToBack,
-    /// Like a reader with a browser or `curl`: once the server printed that
-    /// a worker got the job of `GET /sleep` (bounded wait).
+    /// `GET /` like a reader with a browser or `curl`: once the server
+    /// printed that a worker got the job of `GET /sleep` (bounded wait).
     LikeAReader,
+    /// No `GET /`: this signal (`SIGINT`, `SIGTERM`), once a worker got the
+    /// job of `GET /sleep` (the Ctrl-C server of "Going further").
+    Signal(libc::c_int),
 }
 
-/// Runs `command` (which starts the server of `source`) through the three
-/// requests, the second one sent as `pacing` says; `startup` bounds the
-/// wait for the first connection (a `cargo run` compiles first).
-/// `keep(lines)` may end the run early, once both jobs were handed to
-/// workers and `main` announced the shutdown (`lines`: the standard output
-/// so far): the server is then killed and the run reported as abandoned.
+/// Starts `command` and sends `GET <path>` as soon as it listens on
+/// `address`, within `startup`: the server, the request's connection and
+/// when the request was sent.
+pub fn start_and_get(
+    command: Command,
+    address: SocketAddr,
+    path: &str,
+    startup: Duration,
+) -> Result<(Running, TcpStream, Instant)> {
+    let mut server = Running::start(command, false)?;
+    let stream =
+        http_client::send_get_when_listening(address, path, Instant::now() + startup, || {
+            server.ensure_running()
+        })
+        .with_context(|| format!("waiting for the server\n{}", server.report()))?;
+    Ok((server, stream, Instant::now()))
+}
+
+/// Runs `command` (which starts the server of `source`) through the
+/// requests, paced as `pacing` says; `startup` bounds the wait for the
+/// first connection (a `cargo run` compiles first). `keep(lines)` may end
+/// the run early, once the jobs were handed to workers and `main` announced
+/// the shutdown (`lines`: the standard output so far): the server is then
+/// killed and the run reported as abandoned.
 pub fn run(
     source: &ServerSource,
     command: Command,
@@ -86,13 +103,7 @@ pub fn run(
     keep: impl Fn(&[String]) -> bool,
 ) -> Result<Outcome> {
     let address = source.address;
-    let mut server = Running::start(command, false)?;
-    let slow =
-        http_client::send_get_when_listening(address, "/sleep", Instant::now() + startup, || {
-            server.ensure_running()
-        })
-        .with_context(|| format!("waiting for the server\n{}", server.report()))?;
-    let slow_sent_at = Instant::now();
+    let (mut server, slow, slow_sent_at) = start_and_get(command, address, "/sleep", startup)?;
     let deadline = slow_sent_at + source.pause + EXIT_MARGIN;
     // Each answer is read as it arrives, so its instant is exact.
     let slow_answer = read_in_background(&slow, deadline)?;
@@ -100,13 +111,21 @@ pub fn run(
         let of_kind = |line: &&TimedLine| source.event(&line.text).is_some_and(|e| e.kind == kind);
         lines.iter().filter(of_kind).count()
     };
-    if pacing == Pacing::LikeAReader {
+    if pacing != Pacing::BackToBack {
         server.wait_for_lines(deadline, "job line for GET /sleep", |lines| {
             count(lines, Kind::Job) >= 1
         })?;
     }
-    let fast = http_client::send_get(address, "/")?;
-    let fast_answer = read_in_background(&fast, deadline)?;
+    let fast_answer = match pacing {
+        Pacing::Signal(signal) => {
+            server.signal(signal);
+            None
+        }
+        _ => Some(read_in_background(
+            &http_client::send_get(address, "/")?,
+            deadline,
+        )?),
+    };
     let jobs = source.connections;
     server.wait_for_lines(
         deadline,
@@ -119,14 +138,14 @@ pub fn run(
         return Ok(Outcome::Abandoned(lines_so_far));
     }
 
-    let late = late_request(source, deadline)?;
+    let late = late_request(address, deadline)?;
     let reader_deadline = deadline + Duration::from_secs(1);
-    let fast = fast_answer
-        .recv_timeout(reader_deadline.saturating_duration_since(Instant::now()))
-        .context("the reader of GET / did not finish")??;
-    let slow = slow_answer
-        .recv_timeout(reader_deadline.saturating_duration_since(Instant::now()))
-        .context("the reader of GET /sleep did not finish")??;
+    let answer = |receiver: mpsc::Receiver<Result<Received>>| {
+        (receiver.recv_timeout(reader_deadline.saturating_duration_since(Instant::now())))
+            .context("a reader of an answer did not finish")?
+    };
+    let fast = fast_answer.map(answer).transpose()?;
+    let slow = answer(slow_answer)?;
     let Some((status, exited_at)) = server.wait_for_exit(deadline)? else {
         bail!(
             "the server did not exit by itself within {}s of the slow request (pause + {}s)\n{}",
@@ -135,14 +154,8 @@ pub fn run(
             server.report()
         );
     };
-    let terminate_sent_seen_at = server
-        .lines
-        .iter()
-        .find(|line| {
-            source
-                .event(&line.text)
-                .is_some_and(|e| e.kind == Kind::SendingTerminate)
-        })
+    let terminate_sent_seen_at = (server.lines.iter())
+        .find(|line| (source.event(&line.text)).is_some_and(|e| e.kind == Kind::SendingTerminate))
         .map(|line| line.at);
     Ok(Outcome::Finished(Box::new(ShutdownRun {
         lines: texts(&server),
@@ -153,9 +166,7 @@ pub fn run(
         late,
         terminate_sent_seen_at,
         status,
-        exited_at: server
-            .stdout_closed_at()
-            .map_or(exited_at, |at| at.min(exited_at)),
+        exited_at: (server.stdout_closed_at()).map_or(exited_at, |at| at.min(exited_at)),
     })))
 }
 
@@ -172,15 +183,15 @@ fn read_in_background(
     Ok(receiver)
 }
 
-/// Sends the third request; `None` when the connection is refused.
-fn late_request(source: &ServerSource, deadline: Instant) -> Result<Option<Received>> {
-    let mut stream = match TcpStream::connect_timeout(&source.address, Duration::from_secs(2)) {
+/// Sends the last request; `None` when the connection is refused.
+fn late_request(address: SocketAddr, deadline: Instant) -> Result<Option<Received>> {
+    let mut stream = match TcpStream::connect_timeout(&address, Duration::from_secs(2)) {
         Ok(stream) => stream,
         Err(error) if error.kind() == std::io::ErrorKind::ConnectionRefused => return Ok(None),
-        Err(error) => return Err(error).context("connecting for the third request"),
+        Err(error) => return Err(error).context("connecting for the last request"),
     };
     // The server never reads it: a failed write is part of the answer.
-    let request = http_client::get_request("/", source.address);
+    let request = http_client::get_request("/", address);
     let _ = std::io::Write::write_all(&mut stream, request.as_bytes());
     http_client::read_until_closed(&mut stream, deadline).map(Some)
 }
@@ -188,20 +199,19 @@ fn late_request(source: &ServerSource, deadline: Instant) -> Result<Option<Recei
 impl ShutdownRun {
     /// When the last response was complete.
     pub fn last_response_at(&self) -> Instant {
-        self.slow.at.max(self.fast.at)
+        self.fast
+            .as_ref()
+            .map_or(self.slow.at, |fast| fast.at.max(self.slow.at))
     }
 
     /// Everything in this run that contradicts the listing.
     pub fn problems(&self, source: &ServerSource) -> Result<Vec<String>> {
         let page = source.hello_page()?;
         let mut problems = http_client::ok_response_problems("GET /sleep", &self.slow, &page);
-        problems.extend(http_client::ok_response_problems(
-            "GET /", &self.fast, &page,
-        ));
-        if self
-            .terminate_sent_seen_at
-            .is_none_or(|at| at >= self.slow.at)
-        {
+        if let Some(fast) = &self.fast {
+            problems.extend(http_client::ok_response_problems("GET /", fast, &page));
+        }
+        if (self.terminate_sent_seen_at).is_none_or(|at| at >= self.slow.at) {
             problems.push(
                 "the shutdown did not begin while GET /sleep was in flight \
                  (no terminate-send line before its response)"
@@ -211,8 +221,8 @@ impl ShutdownRun {
         if let Some(late) = &self.late {
             if !late.bytes.is_empty() || late.ending == Ending::TimedOut {
                 problems.push(format!(
-                    "the third request got {} byte(s) and ended with {:?}: it should get no \
-                     response (refused, reset, or closed without a byte)",
+                    "the last request, after the shutdown notice, got {} byte(s) and ended with \
+                     {:?}: it should get no response (refused, reset, or closed without a byte)",
                     late.bytes.len(),
                     late.ending
                 ));

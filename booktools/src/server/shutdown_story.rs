@@ -10,7 +10,7 @@ use crate::server::source::{Event, Kind, ServerSource};
 use serde::Deserialize;
 use std::collections::BTreeSet;
 
-/// The events of a run, with the index of the line of each.
+/// The events of a run, with the line number of each.
 struct Story(Vec<(usize, Event)>);
 
 impl Story {
@@ -21,48 +21,43 @@ impl Story {
         first_line: usize,
         source: &ServerSource,
     ) -> (Self, Vec<String>) {
-        let mut events = Vec::new();
-        let mut problems = Vec::new();
-        for (index, line) in lines.iter().map(AsRef::as_ref).enumerate() {
-            match source.event(line) {
-                Some(event) => events.push((first_line + index, event)),
+        let (mut events, mut problems) = (Vec::new(), Vec::new());
+        for (line, text) in (first_line..).zip(lines.iter().map(AsRef::as_ref)) {
+            match source.event(text) {
+                Some(event) => events.push((line, event)),
                 None => problems.push(format!(
-                    "line {} {line:?} is none of the listing's messages",
-                    first_line + index
+                    "line {line} {text:?} is none of the listing's messages"
                 )),
             }
         }
         (Self(events), problems)
     }
 
-    /// The line numbers and workers of the `kind` messages (of `worker`
-    /// only, if given).
-    fn find(&self, kind: Kind, worker: Option<usize>) -> Vec<(usize, Option<usize>)> {
-        self.0
-            .iter()
-            .filter(|(_, event)| event.kind == kind && (worker.is_none() || event.worker == worker))
+    /// The `kind` events (of `worker` only, if given): line and worker.
+    fn find(
+        &self,
+        kind: Kind,
+        worker: Option<usize>,
+    ) -> impl Iterator<Item = (usize, Option<usize>)> + '_ {
+        (self.0.iter())
+            .filter(move |(_, e)| e.kind == kind && (worker.is_none() || e.worker == worker))
             .map(|(line, event)| (*line, event.worker))
-            .collect()
     }
 
     fn lines(&self, kind: Kind, worker: Option<usize>) -> Vec<usize> {
-        self.find(kind, worker)
-            .into_iter()
-            .map(|(line, _)| line)
-            .collect()
+        self.find(kind, worker).map(|(line, _)| line).collect()
     }
 
     fn workers(&self, kind: Kind) -> Vec<usize> {
         self.find(kind, None)
-            .into_iter()
-            .filter_map(|(_, w)| w)
+            .filter_map(|(_, worker)| worker)
             .collect()
     }
 
-    /// The line of the only `kind` message (of `worker`), if it is the only one.
+    /// The line of the `kind` message (of `worker`), if there is exactly one.
     fn only(&self, kind: Kind, worker: Option<usize>) -> Option<usize> {
-        match self.lines(kind, worker).as_slice() {
-            [only] => Some(*only),
+        match self.lines(kind, worker)[..] {
+            [only] => Some(only),
             _ => None,
         }
     }
@@ -70,8 +65,7 @@ impl Story {
 
 /// Line numbers, for messages.
 fn numbers(lines: &[Option<usize>]) -> String {
-    let shown: Vec<String> = lines
-        .iter()
+    let shown: Vec<String> = (lines.iter())
         .map(|line| line.map_or("none".to_string(), |l| l.to_string()))
         .collect();
     shown.join(" and ")
@@ -86,13 +80,12 @@ pub fn story_problems<S: AsRef<str>>(
     source: &ServerSource,
 ) -> Vec<String> {
     let (story, mut problems) = Story::read(lines, first_line, source);
-    let workers = source.workers;
+    let (workers, connections) = (source.workers, source.connections);
     let jobs = story.workers(Kind::Job);
     let distinct: BTreeSet<usize> = jobs.iter().copied().collect();
-    if jobs.len() != source.connections || distinct.len() != jobs.len() {
+    if jobs.len() != connections || distinct.len() != jobs.len() {
         problems.push(format!(
-            "expected {} job lines from as many workers, found workers {jobs:?}",
-            source.connections
+            "expected {connections} job lines from as many workers, found workers {jobs:?}"
         ));
     }
     if jobs.iter().any(|worker| *worker >= workers) {
@@ -103,9 +96,9 @@ pub fn story_problems<S: AsRef<str>>(
     let mut single = |kind| {
         let found = story.lines(kind, None);
         if found.len() != 1 {
+            let message = source.message(kind);
             problems.push(format!(
-                "expected one line {:?}, found {}",
-                source.message(kind),
+                "expected one line {message:?}, found {}",
                 found.len()
             ));
         }
@@ -114,18 +107,18 @@ pub fn story_problems<S: AsRef<str>>(
     let notice = single(Kind::ShuttingDown);
     let sending = single(Kind::SendingTerminate);
     let all = single(Kind::ShuttingDownAll);
-    let joins = story.find(Kind::Joining, None);
-    let join_order: Vec<usize> = joins.iter().filter_map(|(_, w)| *w).collect();
-    let first_join = joins.first().map(|(line, _)| *line);
+    let join_order = story.workers(Kind::Joining);
+    if join_order != (0..workers).collect::<Vec<_>>() {
+        problems.push(format!(
+            "the pool joins workers 0..{workers} in order, found {join_order:?}"
+        ));
+    }
     // Each pair: the first line must come before the second.
+    let first_join = story.lines(Kind::Joining, None).first().copied();
+    let terminates = "the terminate messages";
     let mut order = vec![
-        (
-            "main's shutdown notice",
-            notice,
-            "the terminate messages",
-            sending,
-        ),
-        ("the terminate messages", sending, "the joins", all),
+        ("main's shutdown notice", notice, terminates, sending),
+        (terminates, sending, "the joins", all),
         (
             "\"shutting down all workers\"",
             all,
@@ -133,27 +126,16 @@ pub fn story_problems<S: AsRef<str>>(
             first_join,
         ),
     ];
-    if join_order != (0..workers).collect::<Vec<_>>() {
-        problems.push(format!(
-            "the pool joins workers 0..{workers} in order, found {join_order:?}"
-        ));
-    }
     for worker in 0..workers {
-        let told = story.lines(Kind::Terminated, Some(worker));
-        let [told] = told[..] else {
+        let [told] = story.lines(Kind::Terminated, Some(worker))[..] else {
+            let times = story.lines(Kind::Terminated, Some(worker)).len();
             problems.push(format!(
-                "worker {worker} must be told to terminate exactly once, found {} times",
-                told.len()
+                "worker {worker} must be told to terminate exactly once, found {times} times"
             ));
             continue;
         };
-        order.push((
-            "the terminate messages",
-            sending,
-            "a worker terminates",
-            Some(told),
-        ));
         let next_join = story.only(Kind::Joining, Some(worker + 1));
+        order.push((terminates, sending, "a worker terminates", Some(told)));
         order.push((
             "a worker terminates",
             Some(told),
@@ -173,8 +155,7 @@ pub fn story_problems<S: AsRef<str>>(
         if let (Some(a), Some(b)) = (first_line, second_line) {
             if a > b {
                 problems.push(format!(
-                    "{first} must come before {second} (lines {})",
-                    numbers(&[first_line, second_line])
+                    "{first} must come before {second} (lines {a} and {b})"
                 ));
             }
         }
@@ -304,114 +285,99 @@ mod tests {
     use crate::server::source::sample_source;
 
     /// A possible run of the sample listing (3 workers, 2 connections).
-    fn run() -> Vec<String> {
-        [
-            "W0 job\u{a0};",
-            "W2 job\u{a0};",
-            "Bye.",
-            "Send all.",
-            "All.",
-            "Join 0",
-            "W1 stop",
-            "W2 stop",
-            "W0 stop",
-            "Join 1",
-            "Join 2",
-        ]
-        .map(String::from)
-        .to_vec()
+    const RUN: [&str; 11] = [
+        "W0 job\u{a0};",
+        "W2 job\u{a0};",
+        "Bye.",
+        "Send all.",
+        "All.",
+        "Join 0",
+        "W1 stop",
+        "W2 stop",
+        "W0 stop",
+        "Join 1",
+        "Join 2",
+    ];
+
+    /// [`RUN`] with the lines `a` and `b` swapped.
+    fn swapped(a: &str, b: &str) -> Vec<&'static str> {
+        let mut lines = RUN.to_vec();
+        let at = |line| RUN.iter().position(|l| *l == line).unwrap();
+        lines.swap(at(a), at(b));
+        lines
     }
 
     #[test]
-    fn a_possible_run_has_no_problem() {
-        assert_eq!(
-            story_problems(&run(), 1, &sample_source()),
-            Vec::<String>::new()
-        );
-        // `main` may leave its loop before the second worker printed its job.
-        let mut late_job = run();
-        late_job.swap(1, 2);
-        assert_eq!(
-            story_problems(&late_job, 1, &sample_source()),
-            Vec::<String>::new()
-        );
-    }
-
-    #[test]
-    fn impossible_runs_are_caught() {
+    fn possible_runs_pass_and_impossible_ones_are_caught() {
         let source = sample_source();
-        let swapped = |a: &str, b: &str| {
-            let mut lines = run();
-            let i = lines.iter().position(|l| l == a).unwrap();
-            let j = lines.iter().position(|l| l == b).unwrap();
-            lines.swap(i, j);
-            lines
-        };
+        assert_eq!(story_problems(&RUN, 1, &source), Vec::<String>::new());
+        // `main` may leave its loop before the second worker printed its job.
+        let late_job = swapped("W2 job\u{a0};", "Bye.");
+        assert_eq!(story_problems(&late_job, 1, &source), Vec::<String>::new());
         let late = swapped("W0 stop", "Join 1");
         assert_eq!(story_problems(&late, 1, &source).len(), 1, "{late:?}");
-        assert!(!story_problems(&swapped("W1 stop", "Send all."), 1, &source).is_empty());
-        assert!(!story_problems(&swapped("Join 1", "Join 2"), 1, &source).is_empty());
-        assert!(!story_problems(&swapped("Bye.", "Send all."), 1, &source).is_empty());
-        assert!(!story_problems(&swapped("W2 job\u{a0};", "W2 stop"), 1, &source).is_empty());
+        for (a, b) in [
+            ("W1 stop", "Send all."),
+            ("Join 1", "Join 2"),
+            ("Bye.", "Send all."),
+            ("W2 job\u{a0};", "W2 stop"),
+        ] {
+            assert!(
+                !story_problems(&swapped(a, b), 1, &source).is_empty(),
+                "{a} {b}"
+            );
+        }
         for (index, wrong) in [(10, "W1 stop"), (1, "W0 job\u{a0};"), (10, "hello")] {
-            let mut lines = run();
-            lines.insert(index, wrong.to_string());
+            let mut lines = RUN.to_vec();
+            lines.insert(index, wrong);
             assert!(!story_problems(&lines, 1, &source).is_empty(), "{lines:?}");
         }
     }
 
     fn claim(text: &str) -> NarratedClaim {
-        toml::from_str(text).unwrap()
+        toml::from_str(&format!("quote = 'q'\n{text}")).unwrap()
     }
 
     #[test]
     fn claims_are_checked_against_the_run() {
         let source = sample_source();
-        let true_claims = [
-            claim("quote = 'q'\nworkers_with_a_job = [2, 0]"),
-            claim("quote = 'q'\njoined_before_any_terminate = 0"),
-            claim("quote = 'q'\nnot_terminated_when_joined = 0"),
-            claim("quote = 'q'\nall_terminated_before_joining = 1"),
-            claim("quote = 'q'\njob_lines_before_shutdown_notice = 2"),
-        ];
-        assert_eq!(
-            claim_problems(&run(), 1, &source, &true_claims),
-            Vec::<String>::new()
-        );
-        let false_claims = [
-            claim("quote = 'q'\nworkers_with_a_job = [0, 1]"),
-            claim("quote = 'q'\njoined_before_any_terminate = 1"),
-            claim("quote = 'q'\nnot_terminated_when_joined = 2"),
-            claim("quote = 'q'\nall_terminated_before_joining = 0"),
-            claim("quote = 'q'\njob_lines_before_shutdown_notice = 3"),
-        ];
-        let problems = claim_problems(&run(), 1, &source, &false_claims);
-        assert_eq!(problems.len(), 5, "{problems:?}");
-        assert!(problems[0].contains("the text says \"q\""), "{problems:?}");
-
-        let mut late_job = run();
-        late_job.swap(1, 2);
-        let first = [claim("quote = 'q'\njob_lines_before_shutdown_notice = 1")];
+        for (text, holds) in [
+            ("workers_with_a_job = [2, 0]", true),
+            ("workers_with_a_job = [0, 1]", false),
+            ("joined_before_any_terminate = 0", true),
+            ("joined_before_any_terminate = 1", false),
+            ("not_terminated_when_joined = 0", true),
+            ("not_terminated_when_joined = 2", false),
+            ("all_terminated_before_joining = 1", true),
+            ("all_terminated_before_joining = 0", false),
+            ("job_lines_before_shutdown_notice = 2", true),
+            ("job_lines_before_shutdown_notice = 3", false),
+        ] {
+            let problems = claim_problems(&RUN, 1, &source, &[claim(text)]);
+            assert_eq!(problems.is_empty(), holds, "{text}: {problems:?}");
+            assert!(problems.iter().all(|p| p.contains("the text says \"q\"")));
+        }
+        let mut late_job = swapped("W2 job\u{a0};", "Bye.");
+        let first = [claim("job_lines_before_shutdown_notice = 1")];
         assert_eq!(
             claim_problems(&late_job, 1, &source, &first),
             Vec::<String>::new()
         );
-        late_job.retain(|line| line != "Bye.");
+        late_job.retain(|line| *line != "Bye.");
         assert_eq!(claim_problems(&late_job, 1, &source, &first).len(), 1);
     }
 
     #[test]
     fn claims_read_strictly_and_their_settled_part_leaves_out_the_pool() {
-        let mixed =
-            claim("quote = 'q'\nworkers_with_a_job = [0, 2]\njoined_before_any_terminate = 0");
-        let settled = mixed.settled_when_jobs_are_handed_out();
+        let settled = claim("workers_with_a_job = [0, 2]\njoined_before_any_terminate = 0")
+            .settled_when_jobs_are_handed_out();
         assert_eq!(settled.workers_with_a_job, Some(vec![0, 2]));
         assert_eq!(settled.joined_before_any_terminate, None);
-        let pool_only = claim("quote = 'q'\nnot_terminated_when_joined = 0");
+        let pool_only = claim("not_terminated_when_joined = 0");
         assert!(!pool_only
             .settled_when_jobs_are_handed_out()
             .states_something());
         assert!(toml::from_str::<NarratedClaim>("quote = 'q'\nworkers = [1]").is_err());
-        assert!(!claim("quote = 'q'").states_something());
+        assert!(!claim("").states_something());
     }
 }

@@ -1,8 +1,11 @@
 //! What a web-server listing prints and how it is set up, as data: the
 //! `[server]` section of `listing-expectations.toml` (address, pool size,
 //! connections served, pause of `GET /sleep`, and each language's six
-//! shutdown messages). [`ServerSource::source_problems`] holds the data to
-//! the listing's code, so a run is read with the listing's own messages.
+//! shutdown messages) and the `[going_further]` section (the listings of
+//! ch20-04 that handle errors and signals, the status line of a malformed
+//! request, each language's message for a failed connection). Each
+//! `source_problems` holds the data to the listing's code, so a run is read
+//! with the listing's own messages.
 
 use crate::listings::expectations::EXPECTATIONS_FILE;
 use crate::listings::Listing;
@@ -19,10 +22,8 @@ use std::time::Duration;
 const LIB_FILE: &str = "src/lib.rs";
 const MAIN_FILE: &str = "src/bin/main.rs";
 
-/// The messages of the graceful shutdown (the keys of a
-/// `[server.messages.<language>]` table).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Deserialize)]
-#[serde(rename_all = "snake_case")]
+/// The messages of the graceful shutdown.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Kind {
     /// A worker got a job (`Worker 0 got a job; executing.`).
     Job,
@@ -38,28 +39,17 @@ pub enum Kind {
     ShuttingDownAll,
 }
 
-const KINDS: [Kind; 6] = [
-    Kind::Job,
-    Kind::Terminated,
-    Kind::Joining,
-    Kind::ShuttingDown,
-    Kind::SendingTerminate,
-    Kind::ShuttingDownAll,
+/// Each message and its key in a `[server.messages.<language>]` table.
+const KINDS: [(Kind, &str); 6] = [
+    (Kind::Job, "job"),
+    (Kind::Terminated, "terminated"),
+    (Kind::Joining, "joining"),
+    (Kind::ShuttingDown, "shutting_down"),
+    (Kind::SendingTerminate, "sending_terminate"),
+    (Kind::ShuttingDownAll, "shutting_down_all"),
 ];
 
 impl Kind {
-    /// Its key in a `[server.messages.<language>]` table.
-    fn key(self) -> &'static str {
-        match self {
-            Kind::Job => "job",
-            Kind::Terminated => "terminated",
-            Kind::Joining => "joining",
-            Kind::ShuttingDown => "shutting_down",
-            Kind::SendingTerminate => "sending_terminate",
-            Kind::ShuttingDownAll => "shutting_down_all",
-        }
-    }
-
     fn names_a_worker(self) -> bool {
         matches!(self, Kind::Job | Kind::Terminated | Kind::Joining)
     }
@@ -74,7 +64,6 @@ pub struct Event {
     pub worker: Option<usize>,
 }
 
-/// The `[server]` section, as written.
 #[derive(Debug, Clone, Deserialize)]
 #[serde(deny_unknown_fields)]
 struct ServerData {
@@ -82,7 +71,7 @@ struct ServerData {
     workers: usize,
     connections: usize,
     slow_request_secs: u64,
-    messages: BTreeMap<String, BTreeMap<Kind, String>>,
+    messages: BTreeMap<String, BTreeMap<String, String>>,
 }
 
 /// Reads section `name` of the book's `listing-expectations.toml`.
@@ -117,8 +106,8 @@ pub struct ServerSource {
     data_file: PathBuf,
     /// The listing's language, the table of its messages.
     language: String,
-    /// Each message: the format string and its line matcher.
-    messages: Vec<(Kind, String, Regex)>,
+    /// Each message: its key, the format string and its line matcher.
+    messages: Vec<(Kind, &'static str, String, Regex)>,
 }
 
 impl ServerSource {
@@ -134,11 +123,14 @@ impl ServerSource {
         let Some(formats) = data.messages.get(&listing.language) else {
             bail!("{origin}: no such table (every language needs its messages)");
         };
+        if let Some(key) = (formats.keys()).find(|key| !KINDS.iter().any(|(_, k)| k == key)) {
+            bail!("{origin}: unknown message `{key}`");
+        }
         let placeholder = Regex::new(r"\{[^}]*\}")?;
         let mut messages = Vec::new();
-        for kind in KINDS {
-            let Some(format) = formats.get(&kind) else {
-                bail!("{origin}: no `{kind:?}` message");
+        for (kind, key) in KINDS {
+            let Some(format) = formats.get(key) else {
+                bail!("{origin}: no `{key}` message");
             };
             let pieces: Vec<&str> = placeholder.split(format).collect();
             if pieces.len() != 1 + usize::from(kind.names_a_worker()) {
@@ -146,7 +138,7 @@ impl ServerSource {
             }
             let escaped: Vec<String> = pieces.iter().map(|piece| regex::escape(piece)).collect();
             let matcher = Regex::new(&format!("^{}$", escaped.join(r"(\d+)")))?;
-            messages.push((kind, format.clone(), matcher));
+            messages.push((kind, key, format.clone(), matcher));
         }
         Ok(Self {
             crate_dir: listing.dir.clone(),
@@ -167,13 +159,13 @@ impl ServerSource {
     pub fn message(&self, kind: Kind) -> &str {
         self.messages
             .iter()
-            .find(|(k, _, _)| *k == kind)
-            .map_or("", |(_, format, _)| format.as_str())
+            .find(|(k, ..)| *k == kind)
+            .map_or("", |(_, _, format, _)| format.as_str())
     }
 
     /// The event of one line of the server's standard output.
     pub fn event(&self, line: &str) -> Option<Event> {
-        self.messages.iter().find_map(|(kind, _, matcher)| {
+        self.messages.iter().find_map(|(kind, _, _, matcher)| {
             let captures = matcher.captures(line)?;
             let worker = match captures.get(1) {
                 Some(number) => Some(number.as_str().parse().ok()?),
@@ -203,69 +195,106 @@ impl ServerSource {
         };
         let (lib, main) = (read(LIB_FILE)?, read(MAIN_FILE)?);
         let data = std::fs::read_to_string(&self.data_file).unwrap_or_default();
-        let server = "[server]".to_string();
-        let mut expected = vec![
+        let settings = [
+            ("address", format!("bind(\"{}\")", self.address)),
+            ("workers", format!("::new({})", self.workers)),
             (
-                MAIN_FILE,
-                format!("bind(\"{}\")", self.address),
-                &server,
-                "address",
-            ),
-            (
-                MAIN_FILE,
-                format!("::new({})", self.workers),
-                &server,
-                "workers",
-            ),
-            (
-                MAIN_FILE,
-                format!("from_secs({})", self.pause.as_secs()),
-                &server,
                 "slow_request_secs",
+                format!("from_secs({})", self.pause.as_secs()),
             ),
+            ("connections", format!(".take({})", self.connections)),
         ];
+        let settings = settings.into_iter().take(if shuts_down { 4 } else { 3 });
+        let mut expected: Vec<_> =
+            (settings.map(|(key, code)| (MAIN_FILE, code, "[server]", key))).collect();
         let table = format!("[server.messages.{}]", self.language);
-        if shuts_down {
-            expected.push((
-                MAIN_FILE,
-                format!(".take({})", self.connections),
-                &server,
-                "connections",
-            ));
-            for (kind, format, _) in &self.messages {
-                let file = if *kind == Kind::ShuttingDown {
-                    MAIN_FILE
-                } else {
-                    LIB_FILE
-                };
-                expected.push((file, format!("println!(\"{format}\""), &table, kind.key()));
-            }
+        for (kind, key, format, _) in self.messages.iter().filter(|_| shuts_down) {
+            let file = if *kind == Kind::ShuttingDown {
+                MAIN_FILE
+            } else {
+                LIB_FILE
+            };
+            expected.push((file, format!("println!(\"{format}\""), &table, key));
         }
-        Ok(expected
-            .into_iter()
-            .filter(|(file, code, _, _)| {
-                !if *file == LIB_FILE { &lib } else { &main }.contains(code.as_str())
+        let mut problems = Vec::new();
+        for (file, code, section, key) in expected {
+            let text = if file == LIB_FILE { &lib } else { &main };
+            if text.contains(code.as_str()) {
+                continue;
+            }
+            // The line that has the call, when only one has it.
+            let call = &code[..code.find('(').map_or(code.len(), |at| at + 1)];
+            let mut lines = (text.lines().enumerate()).filter(|(_, line)| line.contains(call));
+            let at = match (lines.next(), lines.next()) {
+                (Some((index, line)), None) => format!(":{}: `{}`", index + 1, line.trim()),
+                _ => String::new(),
+            };
+            let data_line = line_in_section(&data, section, key)
+                .map_or(String::new(), |line| format!(":{line}"));
+            problems.push(format!(
+                "{}/{file}{at}, where {}{data_line} ({section} {key}) expects `{code}`",
+                self.crate_dir.display(),
+                self.data_file.display(),
+            ));
+        }
+        Ok(problems)
+    }
+}
+
+/// The `[going_further]` section.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct GoingFurther {
+    /// The listing whose server answers bad input and logs failures.
+    pub errors_listing: String,
+    /// The listing whose server shuts down on `SIGINT` or `SIGTERM`.
+    pub signals_listing: String,
+    /// The status line of the answer to a malformed request line.
+    pub bad_request: String,
+    /// Per language: what the server logs when a connection fails.
+    messages: BTreeMap<String, Messages>,
+}
+
+/// The messages of one language.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct Messages {
+    /// The `eprintln!` format string of a failed connection.
+    connection_failed: String,
+}
+
+impl GoingFurther {
+    /// The section of the book at `root`.
+    pub fn load(root: &Path) -> Result<Self> {
+        read_section(root, "going_further")
+    }
+
+    /// The `eprintln!` format string `language` logs a failed connection with.
+    pub fn connection_failed(&self, language: &str) -> Result<&str> {
+        (self.messages.get(language))
+            .map(|messages| messages.connection_failed.as_str())
+            .with_context(|| {
+                format!("{EXPECTATIONS_FILE} [going_further.messages.{language}]: no such table")
             })
-            .map(|(file, code, section, key)| {
-                let text = if file == LIB_FILE { &lib } else { &main };
-                // The line that has the call, when only one has it.
-                let call = &code[..code.find('(').map_or(code.len(), |at| at + 1)];
-                let mut lines = text
-                    .lines()
-                    .enumerate()
-                    .filter(|(_, line)| line.contains(call));
-                let at = match (lines.next(), lines.next()) {
-                    (Some((index, line)), None) => format!(":{}: `{}`", index + 1, line.trim()),
-                    _ => String::new(),
-                };
-                let data_line = line_in_section(&data, section, key)
-                    .map_or(String::new(), |line| format!(":{line}"));
-                format!(
-                    "{}/{file}{at}, where {}{data_line} ({section} {key}) expects `{code}`",
-                    self.crate_dir.display(),
-                    self.data_file.display(),
-                )
-            })
+    }
+
+    /// Where `listing`'s `src/bin/main.rs` does not have what the data
+    /// says: the `eprintln!` of a failed connection and, for the errors
+    /// listing, the status line of a malformed request.
+    pub fn source_problems(&self, listing: &Listing) -> Result<Vec<String>> {
+        let path = listing.dir.join(MAIN_FILE);
+        let code = std::fs::read_to_string(&path)
+            .with_context(|| format!("reading {}", path.display()))?;
+        let failed = self.connection_failed(&listing.language)?;
+        let mut expected = vec![format!("eprintln!(\"{failed}\"")];
+        if listing.name == self.errors_listing {
+            expected.push(format!("\"{}\"", self.bad_request));
+        }
+        expected.retain(|needle| !code.contains(needle.as_str()));
+        let file = path.display();
+        let expects = format!("which {EXPECTATIONS_FILE} [going_further] expects");
+        Ok((expected.iter())
+            .map(|needle| format!("{file}: no `{needle}`, {expects}"))
             .collect())
     }
 }
@@ -349,7 +378,7 @@ mod tests {
         source.crate_dir = dir.path().to_path_buf();
         assert_eq!(source.source_problems(true).unwrap(), Vec::<String>::new());
         source.workers = 4;
-        source.messages[0].1 = "W{id} job;".to_string();
+        source.messages[0].2 = "W{id} job;".to_string();
         let problems = source.source_problems(true).unwrap();
         assert_eq!(problems.len(), 2, "{problems:?}");
         assert!(

@@ -1,20 +1,15 @@
-//! The console transcript the chapter shows after Listing 20-25: `$ cargo
-//! run`, cargo's lines, then what the server printed while it served two
-//! requests and shut down. The text narrates that one run ("workers 0 and 3
-//! got the first two requests", "we tried to join worker 0" before any
-//! worker received a terminate message): [`regenerate`] repeats real runs
-//! made the way the text tells the reader to ([`Pacing::LikeAReader`]), a
-//! bounded number of times, until one is the run the claims of
-//! `[transcript]` (`listing-expectations.toml`) describe;
-//! [`committed_problems`] checks a committed transcript against the rules
-//! every run obeys and against those claims. cargo's lines are normalized
-//! like every `output.txt`, the binary shown relative to the crate
-//! (`Running `target/debug/main``).
+//! The console transcript the chapter shows after Listing 20-25 (`$ cargo
+//! run`, cargo's lines, the server's). The text narrates that one run
+//! ("workers 0 and 3 got the first two requests"), so [`regenerate`]
+//! repeats real runs paced like the reader ([`Pacing::LikeAReader`]) until
+//! one is the run the `[transcript]` claims describe; [`committed_problems`]
+//! holds a committed transcript to the rules of every run and to the claims.
+//! cargo's lines are normalized like every `output.txt`.
 
 use crate::languages::{BookLayout, Language};
 use crate::listings::expectations::EXPECTATIONS_FILE;
 use crate::listings::normalize::{self, MachinePaths, FIXED_DURATION};
-use crate::listings::{self, Listing};
+use crate::listings::Listing;
 use crate::server::listing_binary::{self, BUILD_TIMEOUT};
 use crate::server::port::{PortLock, DEFAULT_LOCK_WAIT};
 use crate::server::shutdown_run::{self, Outcome, Pacing};
@@ -25,13 +20,11 @@ use serde::Deserialize;
 use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant};
 
-/// The first line of a transcript.
 pub const COMMAND_LINE: &str = "$ cargo run";
 
 /// The command that rewrites the transcripts (with every `output.txt`).
 pub const REGENERATE_COMMAND: &str = "cargo xtask outputs";
 
-/// The `[transcript]` section of `listing-expectations.toml`.
 #[derive(Debug, Clone, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct TranscriptSpec {
@@ -41,15 +34,12 @@ pub struct TranscriptSpec {
     pub file: String,
     /// How many real runs a regeneration may try.
     pub attempts: usize,
-    /// Why the section exists.
     pub reason: String,
-    /// What the text says about the run it shows.
     #[serde(default)]
     pub claim: Vec<NarratedClaim>,
 }
 
 impl TranscriptSpec {
-    /// Reads the `[transcript]` section of the book's claims file.
     pub fn load(layout: &BookLayout) -> Result<Self> {
         read_section(&layout.root, "transcript")
     }
@@ -88,24 +78,11 @@ impl TranscriptSpec {
         Ok(problems)
     }
 
-    /// The listing of `language` the transcript belongs to.
     pub fn listing(&self, language: &Language) -> Result<Listing> {
-        let found = listings::discover(language)?
-            .into_iter()
-            .find(|listing| listing.name == self.listing);
-        match found {
-            Some(listing) => Ok(listing),
-            None => bail!(
-                "language `{}` has no listing `{}` in {} (named by {} [transcript])",
-                language.code,
-                self.listing,
-                language.tree.display(),
-                EXPECTATIONS_FILE
-            ),
-        }
+        listing_binary::find(language, &self.listing)
+            .with_context(|| format!("named by {EXPECTATIONS_FILE} [transcript]"))
     }
 
-    /// The transcript file of `listing`.
     pub fn path(&self, listing: &Listing) -> PathBuf {
         listing.dir.join(&self.file)
     }
@@ -129,15 +106,12 @@ impl TranscriptSpec {
 
 /// A transcript: `$ cargo run`, cargo's lines, the server's lines.
 pub fn compose(cargo_lines: &str, server_lines: &[String]) -> String {
-    let mut text = format!("{COMMAND_LINE}\n{cargo_lines}");
-    if !text.ends_with('\n') {
-        text.push('\n');
-    }
-    for line in server_lines {
-        text.push_str(line);
-        text.push('\n');
-    }
-    text
+    let cargo_lines = cargo_lines.trim_end_matches('\n');
+    let server: String = server_lines
+        .iter()
+        .map(|line| format!("{line}\n"))
+        .collect();
+    format!("{COMMAND_LINE}\n{cargo_lines}\n{server}")
 }
 
 /// Splits a transcript into cargo's lines (through `Running`) and the
@@ -411,34 +385,6 @@ mod tests {
         assert_eq!(cargo_line_problems(&cargo_lines, "salutations").len(), 1);
         assert!(split("$ cargo build\n").is_err());
         assert!(split("$ cargo run\nWorker 0\n").is_err());
-    }
-
-    #[test]
-    fn a_run_is_stopped_only_on_what_the_hand_out_settles() {
-        let source = crate::server::source::sample_source();
-        let spec: TranscriptSpec = toml::from_str(
-            "listing = 'l'\nfile = 't'\nattempts = 1\nreason = 'r'\n\
-             [[claim]]\nquote = 'workers'\nworkers_with_a_job = [0, 2]\n\
-             [[claim]]\nquote = 'order'\njob_lines_before_shutdown_notice = 2\n\
-             [[claim]]\nquote = 'pool'\nnot_terminated_when_joined = 1\n",
-        )
-        .unwrap();
-        let lines =
-            |texts: &[&str]| -> Vec<String> { texts.iter().map(|text| text.to_string()).collect() };
-        // The pool claim cannot hold yet (no join line): it is left out.
-        let narrated = lines(&["W0 job\u{a0};", "W2 job\u{a0};", "Bye."]);
-        assert_eq!(
-            spec.unmet_when_jobs_are_handed_out(&narrated, &source),
-            Vec::<String>::new()
-        );
-        let late_job = lines(&["W0 job\u{a0};", "Bye.", "W2 job\u{a0};"]);
-        let unmet = spec.unmet_when_jobs_are_handed_out(&late_job, &source);
-        assert_eq!(unmet.len(), 1, "{unmet:?}");
-        assert!(unmet[0].contains("\"order\""), "{unmet:?}");
-        let other_workers = lines(&["W0 job\u{a0};", "W1 job\u{a0};", "Bye."]);
-        let unmet = spec.unmet_when_jobs_are_handed_out(&other_workers, &source);
-        assert_eq!(unmet.len(), 1, "{unmet:?}");
-        assert!(unmet[0].contains("\"workers\""), "{unmet:?}");
     }
 
     #[test]

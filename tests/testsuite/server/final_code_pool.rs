@@ -15,10 +15,8 @@ use booktools::languages::{BookLayout, Language};
 use booktools::process;
 use booktools::server::listing_binary::{self, BUILD_TIMEOUT};
 
-/// The tests, in the English names of the final code.
 const TEMPLATE: &str = include_str!("final_code_pool_template.rs");
 
-/// How many tests the template holds.
 const TESTS: usize = 3;
 
 pub fn pool_drains_and_joins(layout: &BookLayout, language: &Language, _: &str) -> Result<()> {

@@ -13,25 +13,22 @@ mod final_code_pool;
 mod going_further;
 mod pool_crate;
 mod shutdown;
-mod transcript;
 
-use anyhow::{bail, Context, Result};
+use crate::Outcome;
+use anyhow::{bail, Result};
 use booktools::languages::{BookLayout, Language};
-use booktools::listings::{self, Listing};
 use booktools::process;
-use booktools::server::listing_binary::BUILD_TIMEOUT;
+use booktools::server::listing_binary::{find as listing, BUILD_TIMEOUT};
 use booktools::server::port::{self, PortLock, DEFAULT_LOCK_WAIT};
-use libtest_mimic::{Failed, Trial};
+use libtest_mimic::Trial;
 use std::net::SocketAddr;
 use std::path::Path;
 use std::process::Command;
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
-/// A test of one language.
 type LanguageTest = fn(&BookLayout, &Language, &str) -> Result<()>;
 
-/// The tests of each language, by name.
 const PER_LANGUAGE: [(&str, LanguageTest); 12] = [
     ("graceful_shutdown", shutdown::graceful_shutdown),
     (
@@ -40,7 +37,7 @@ const PER_LANGUAGE: [(&str, LanguageTest); 12] = [
     ),
     ("messages", shutdown::messages_are_in_the_source),
     ("final_code_pool", final_code_pool::pool_drains_and_joins),
-    ("transcript", transcript::committed_transcript),
+    ("transcript", shutdown::committed_transcript),
     ("bad_input", going_further::bad_input),
     ("signal_shutdown", going_further::signal_shutdown),
     ("sigterm_shutdown", going_further::sigterm_shutdown),
@@ -65,25 +62,20 @@ pub fn trials(root: &Path) -> Vec<Trial> {
     };
     let shared = Arc::clone(&layout);
     let mut trials = vec![Trial::test("server::transcript::claims", move || {
-        transcript::claims_quote_the_text(&shared).map_err(failed)
+        shutdown::claims_quote_the_text(&shared).into_result()
     })];
     for language in &layout.languages {
         for (test, run) in PER_LANGUAGE {
             let name = format!("server::{test}::{}", language.code);
             let (layout, language) = (Arc::clone(&layout), language.clone());
             trials.push(Trial::test(name.clone(), move || {
-                run(&layout, &language, &name).map_err(failed)
+                run(&layout, &language, &name).into_result()
             }));
         }
     }
     trials
 }
 
-fn failed(error: anyhow::Error) -> Failed {
-    format!("{error:#}").into()
-}
-
-/// The listing `name` of `language`.
 /// The longest wait for a started binary to accept its first connection.
 const STARTUP: Duration = Duration::from_secs(30);
 
@@ -94,39 +86,6 @@ fn verdict(what: &str, problems: &[String], server: &process::Running) -> Result
         return Ok(());
     }
     bail!("{what}:\n- {}\n{}", problems.join("\n- "), server.report())
-}
-
-/// Starts the server `binary` of `listing` and sends it `GET <path>` as
-/// soon as it listens on `address` (within [`STARTUP`]): the server, the
-/// request's connection and when the request was sent.
-fn start_and_get(
-    listing: &Listing,
-    binary: &Path,
-    address: SocketAddr,
-    path: &str,
-) -> Result<(process::Running, std::net::TcpStream, Instant)> {
-    let command = booktools::server::listing_binary::server_command(listing, binary);
-    let mut server = process::Running::start(command, false)?;
-    let stream = booktools::server::http_client::send_get_when_listening(
-        address,
-        path,
-        Instant::now() + STARTUP,
-        || server.ensure_running(),
-    )?;
-    Ok((server, stream, Instant::now()))
-}
-
-fn listing(language: &Language, name: &str) -> Result<Listing> {
-    listings::discover(language)?
-        .into_iter()
-        .find(|listing| listing.name == name)
-        .with_context(|| {
-            format!(
-                "language `{}` has no listing `{name}` in {}",
-                language.code,
-                language.tree.display()
-            )
-        })
 }
 
 /// Runs `run` (the body of trial `trial`) with `address` to itself: in a

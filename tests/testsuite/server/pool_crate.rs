@@ -25,7 +25,6 @@ use booktools::server::listing_binary;
 use booktools::server::pool_bench::PoolBench;
 use booktools::server::source::ServerSource;
 
-/// The crate-based server.
 pub const POOL_CRATE: &str = "no-listing-09-pool-crate";
 
 /// Its tests of both pools, in the crate, and the command that runs them.
@@ -85,7 +84,6 @@ pub fn pool_robustness(layout: &BookLayout, language: &Language, _: &str) -> Res
     Ok(())
 }
 
-/// The names of the `#[test]` functions of a test file.
 fn test_names(text: &str) -> Vec<String> {
     let lines: Vec<&str> = text.lines().collect();
     (lines.windows(2))

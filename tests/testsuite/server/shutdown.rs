@@ -11,23 +11,28 @@
 //!   answers `GET /` while `GET /sleep` is still in flight. It has no
 //!   shutdown path (it serves forever by design), so the test kills it;
 //! - `server::messages::<language>`: the `[server]` data the runs are read
-//!   with (setup and messages) is, word for word, in both listings' code.
+//!   with (setup and messages) is, word for word, in both listings' code;
+//! - `server::transcript::claims`: the `[transcript]` claims quote the
+//!   English text word for word and each states something;
+//! - `server::transcript::<language>`: the committed transcript (made from
+//!   real runs by `cargo xtask outputs`) is a `cargo run` of the listing's
+//!   package, its server lines obey every rule of a live run
+//!   ([`booktools::server::shutdown_story`]) and it is the narrated run.
 
 use super::{listing, with_own_address, STARTUP};
-use anyhow::{bail, Result};
+use anyhow::{bail, ensure, Result};
 use booktools::languages::{BookLayout, Language};
 use booktools::listings::Listing;
 use booktools::server::http_client;
 use booktools::server::listing_binary;
 use booktools::server::shutdown_run::{self, Outcome, Pacing, EXIT_MARGIN};
 use booktools::server::source::ServerSource;
-use booktools::server::transcript::TranscriptSpec;
+use booktools::server::transcript::{self, TranscriptSpec};
 use std::path::{Path, PathBuf};
 
 /// The chapter's final code, which serves forever.
 pub const FINAL_CODE: &str = "no-listing-08-final-code";
 
-/// The shutdown listing of `language`.
 fn shutdown_listing(layout: &BookLayout, language: &Language) -> Result<Listing> {
     TranscriptSpec::load(layout)?.listing(language)
 }
@@ -71,17 +76,37 @@ pub fn graceful_shutdown(layout: &BookLayout, language: &Language, trial: &str) 
     let Some((binary, source)) = built(layout, &listing, true)? else {
         return Ok(());
     };
+    let what = listing.id();
+    run_story(
+        layout,
+        &listing,
+        &binary,
+        &source,
+        trial,
+        &what,
+        Pacing::BackToBack,
+    )
+}
+
+/// One [`shutdown_run`] of `listing`'s server (`binary`, set up as `source`
+/// says) paced as `pacing` says; fails naming `what` with every problem.
+pub fn run_story(
+    layout: &BookLayout,
+    listing: &Listing,
+    binary: &Path,
+    source: &ServerSource,
+    trial: &str,
+    what: &str,
+    pacing: Pacing,
+) -> Result<()> {
     with_own_address(trial, &layout.root, source.address, || {
-        let command = listing_binary::server_command(&listing, &binary);
-        let Outcome::Finished(run) =
-            shutdown_run::run(&source, command, STARTUP, Pacing::BackToBack, |_| true)?
+        let command = listing_binary::server_command(listing, binary);
+        let Outcome::Finished(run) = shutdown_run::run(source, command, STARTUP, pacing, |_| true)?
         else {
             bail!("the run was abandoned although every run is kept");
         };
-        let problems = run.problems(&source)?;
-        if !problems.is_empty() {
-            bail!("{}:\n- {}", listing.id(), problems.join("\n- "));
-        }
+        let problems = run.problems(source)?;
+        ensure!(problems.is_empty(), "{what}:\n- {}", problems.join("\n- "));
         Ok(())
     })
 }
@@ -110,8 +135,9 @@ pub fn serves_concurrently(
 ) -> Result<()> {
     let address = source.address;
     with_own_address(trial, &layout.root, address, || {
+        let command = listing_binary::server_command(listing, binary);
         let (mut server, mut slow, slow_sent_at) =
-            super::start_and_get(listing, binary, address, "/sleep")?;
+            shutdown_run::start_and_get(command, address, "/sleep", STARTUP)?;
         let mut fast = http_client::send_get(address, "/")?;
         // Bounded by the pause: a server handling one request at a time
         // would answer only after the slow request.
@@ -152,8 +178,24 @@ pub fn messages_are_in_the_source(layout: &BookLayout, language: &Language, _: &
     ] {
         problems.extend(ServerSource::load(&layout.root, &listing)?.source_problems(shuts_down)?);
     }
+    ensure!(problems.is_empty(), "{}", problems.join("\n"));
+    Ok(())
+}
+
+pub fn claims_quote_the_text(layout: &BookLayout) -> Result<()> {
+    let problems = TranscriptSpec::load(layout)?.problems(layout)?;
+    ensure!(problems.is_empty(), "{}", problems.join("\n"));
+    Ok(())
+}
+
+pub fn committed_transcript(layout: &BookLayout, language: &Language, _: &str) -> Result<()> {
+    let spec = TranscriptSpec::load(layout)?;
+    let listing = spec.listing(language)?;
+    let source = ServerSource::load(&layout.root, &listing)?;
+    let problems = transcript::committed_problems(&spec, &listing, &source);
     if !problems.is_empty() {
-        bail!("{}", problems.join("\n"));
+        let command = transcript::REGENERATE_COMMAND;
+        bail!("{}\n(regenerate with `{command}`)", problems.join("\n"));
     }
     Ok(())
 }

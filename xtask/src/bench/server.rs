@@ -11,7 +11,7 @@
 //! Timing lives here only; the tests never assert a duration.
 
 use super::{libtest_time, report, timed, Row};
-use anyhow::{bail, Result};
+use anyhow::{bail, ensure, Context, Result};
 use booktools::languages::BookLayout;
 use booktools::listings::compile;
 use booktools::process;
@@ -27,7 +27,6 @@ use std::time::{Duration, Instant};
 /// The longest wait for the suite (it builds and runs real servers).
 const SUITE_TIMEOUT: Duration = Duration::from_secs(900);
 
-/// Runs the benchmark.
 pub fn run(root: &Path, runs: usize) -> Result<()> {
     let layout = BookLayout::load(root)?;
     let spec = TranscriptSpec::load(&layout)?;
@@ -54,18 +53,18 @@ pub fn run(root: &Path, runs: usize) -> Result<()> {
                 bail!("{}: a kept run was abandoned", listing.id());
             };
             let problems = run.problems(&source)?;
-            if !problems.is_empty() {
-                bail!(
-                    "{}: a run went wrong:\n- {}",
-                    listing.id(),
-                    problems.join("\n- ")
-                );
-            }
+            ensure!(
+                problems.is_empty(),
+                "{}: a run went wrong:\n- {}",
+                listing.id(),
+                problems.join("\n- ")
+            );
             shutdowns.push(
                 run.exited_at
                     .saturating_duration_since(run.last_response_at()),
             );
-            fast_answers.push(run.fast.at.saturating_duration_since(run.slow_sent_at));
+            let fast = run.fast.as_ref().context("a run with GET /")?;
+            fast_answers.push(fast.at.saturating_duration_since(run.slow_sent_at));
         }
         drop(lock);
         let id = listing.id();
