@@ -154,7 +154,8 @@ fn blocks_that_do_not_compile_fail_for_the_reason_their_listing_shows() -> Resul
     for block in failing {
         let at = format!("{} ({})", block.location, block.language);
         let file = block
-            .listing_file()
+            .origin
+            .as_ref()
             .unwrap_or_else(|| panic!("{at}: a failing block shows a listing"));
         let output_file = file.crate_dir.join("output.txt");
         let expected = error_headers(&fs::read_to_string(&output_file)?);
@@ -228,7 +229,8 @@ fn blocks_of(root: &Path, language: &str, listing: &str, file: &str) -> Result<V
     let blocks = skeptic::collect_language(root, language)?.into_iter();
     Ok(blocks
         .filter(|b| {
-            b.listing_file()
+            b.origin
+                .as_ref()
                 .is_some_and(|f| f.listing == listing && f.file == Path::new(file))
         })
         .collect())
@@ -392,13 +394,13 @@ fn no_translated_page_shows_the_code_of_the_source_language() -> Result<()> {
     let source_language = BookLayout::load(&root)?.source_language;
     let blocks = skeptic::collect(&root)?;
     let shown = |block: &DoctestBlock| {
-        (block.listing_file())
+        (block.origin.as_ref())
             .map(|f| (f.chapter_folder.clone(), f.listing.clone(), f.file.clone()))
     };
     let (source, translated): (Vec<_>, Vec<_>) =
         blocks.iter().partition(|b| b.language == source_language);
     let source: BTreeMap<_, String> = (source.iter())
-        .filter_map(|block| Some((shown(block)?, block.complete_code())))
+        .filter_map(|block| Some((shown(block)?, skeptic::complete_code(&block.code))))
         .collect();
     let mut compared = 0;
     for block in translated {
@@ -413,7 +415,7 @@ fn no_translated_page_shows_the_code_of_the_source_language() -> Result<()> {
             .get(&file)
             .unwrap_or_else(|| panic!("{at} has no `{source_language}` counterpart"));
         assert_ne!(
-            &block.complete_code(),
+            &skeptic::complete_code(&block.code),
             original,
             "{at} shows the very code of the `{source_language}` page"
         );

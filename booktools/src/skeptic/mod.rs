@@ -45,7 +45,7 @@ mod docs;
 mod origin;
 
 pub use docs::{failing_tests_source, inputs, write_skeptic_docs, GeneratedTest, SkepticDocs};
-pub use origin::{ListingFile, Location, Origin};
+pub use origin::{ListingFile, Location};
 
 use crate::book::{chapters_before_links, preprocessed_chapters, RenderedChapter};
 use crate::languages::{BookLayout, BOOK_TOML};
@@ -139,8 +139,9 @@ pub struct DoctestBlock {
     pub info: String,
     /// The block as rendered: shown lines, and hidden lines behind `# `.
     pub code: String,
-    /// Where the code comes from.
-    pub origin: Origin,
+    /// The listing file the code comes from; `None` for code written in
+    /// the chapter.
+    pub origin: Option<ListingFile>,
     /// What the book says the code does.
     pub expectation: Expectation,
     /// Where the book says it: the fence, or the claim that overrides it.
@@ -155,34 +156,19 @@ pub struct DoctestBlock {
 }
 
 impl DoctestBlock {
-    /// The complete code of the block (hidden lines unhidden), as skeptic
-    /// builds it.
-    pub fn complete_code(&self) -> String {
-        complete_code(&self.code)
-    }
-
     /// The program skeptic compiles for this block: the template wrapped
     /// around the complete code.
     pub fn program(&self) -> String {
-        let code = self.complete_code();
+        let code = complete_code(&self.code);
         match &self.template {
             Some(template) => format!("{}{code}{}", template.before, template.after),
             None => code,
         }
     }
 
-    /// The listing file, unless the code is written in the chapter.
-    pub fn listing_file(&self) -> Option<&ListingFile> {
-        match &self.origin {
-            Origin::Listing(file) => Some(file),
-            Origin::Inline => None,
-        }
-    }
-
     /// What the block shows, for messages: the directive or `inline code`.
     pub fn source_description(&self) -> &str {
-        self.listing_file()
-            .map_or("inline code", |file| file.directive.as_str())
+        (self.origin.as_ref()).map_or("inline code", |file| file.directive.as_str())
     }
 }
 
@@ -297,18 +283,18 @@ fn chapter_blocks(
         }
         let origin = origin::origin_of(layout, &trees, language, &location, source)?;
         let file_stem = sanitize_name(&match &origin {
-            Origin::Listing(f) => {
+            Some(f) => {
                 let file = f.file.display();
                 format!("{language}_{}_{}_{file}", f.chapter_folder, f.listing)
             }
-            Origin::Inline => {
+            None => {
                 let stem = chapter.file_stem().unwrap_or_default().to_string_lossy();
                 format!("{language}_{stem}")
             }
         });
-        let template = origin::template_for(&origin, &complete_code(&block.body))?;
-        let claim = (origin.listing_name()).and_then(|listing| {
-            (claims.iter()).find(|c| c.listing() == listing && c.outcome.is_some())
+        let template = origin::template_for(origin.as_ref(), &complete_code(&block.body))?;
+        let claim = (origin.as_ref()).and_then(|file| {
+            (claims.iter()).find(|c| c.listing() == file.listing && c.outcome.is_some())
         });
         let fence = Expectation::from_info(&block.info);
         let (expectation, stated_by) = match claim.and_then(|c| Some((c.outcome?, c))) {
@@ -352,7 +338,7 @@ pub fn check_program(
         .arg(&source)
         .args(["--crate-type=bin", "--emit=metadata", "--color=never", "-o"])
         .arg(scratch.join(format!("{}.rmeta", block.file_stem)));
-    if let Some(file) = block.listing_file() {
+    if let Some(file) = &block.origin {
         rustc.arg(format!("--edition={}", file.edition));
     }
     process::run(rustc, CHECK_TIMEOUT)

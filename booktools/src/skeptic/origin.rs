@@ -5,7 +5,7 @@
 use super::Template;
 use crate::languages::BookLayout;
 use crate::listings::expectations::FencedBlock;
-use crate::listings::{package_field, package_name};
+use crate::listings::{file_name, package_field, package_name};
 use anyhow::{bail, Context, Result};
 use mdbook_listings::directive::find_directives;
 use mdbook_listings::trees::{normalize, ListingTrees};
@@ -57,36 +57,19 @@ pub struct ListingFile {
     pub other_packages: Vec<String>,
 }
 
-/// Where the code of a block comes from.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub enum Origin {
-    /// Written in the chapter itself.
-    Inline,
-    /// Included from a listing crate of the page's language.
-    Listing(ListingFile),
-}
-
-impl Origin {
-    /// The listing folder name, unless the code is written in the chapter.
-    pub fn listing_name(&self) -> Option<&str> {
-        match self {
-            Origin::Listing(file) => Some(&file.listing),
-            Origin::Inline => None,
-        }
-    }
-}
-
-/// Reads where the block comes from in the chapter before `links`.
+/// Reads where the block comes from in the chapter before `links`: the
+/// listing file of the page's language it includes, `None` for code written
+/// in the chapter.
 pub(super) fn origin_of(
     layout: &BookLayout,
     trees: &ListingTrees,
     language: &str,
     location: &Location,
     source: &FencedBlock,
-) -> Result<Origin> {
+) -> Result<Option<ListingFile>> {
     let at = format!("{location} (`{language}` book)");
     let directive = match find_directives(&source.body).as_slice() {
-        [] => return Ok(Origin::Inline),
+        [] => return Ok(None),
         [only] if source.body.trim() == only.text(&source.body) => only.clone(),
         _ => bail!(
             "{at}: a Rust block must hold either code or exactly one include directive, and \
@@ -160,15 +143,9 @@ pub(super) fn origin_of(
             }
         }
     }
-    let name = |path: &Path| {
-        path.file_name()
-            .unwrap_or_default()
-            .to_string_lossy()
-            .into()
-    };
-    Ok(Origin::Listing(ListingFile {
-        chapter_folder: name(crate_dir.parent().unwrap_or(crate_dir)),
-        listing: name(crate_dir),
+    Ok(Some(ListingFile {
+        chapter_folder: file_name(crate_dir.parent().unwrap_or(crate_dir)),
+        listing: file_name(crate_dir),
         file: file.strip_prefix(crate_dir)?.to_path_buf(),
         package,
         edition: package_field(&manifest, "edition")?.unwrap_or_else(|| "2015".into()),
@@ -189,16 +166,13 @@ pub(super) fn origin_of(
 /// language's crate does not compile, even where a crate of that name is
 /// available (skeptic passes every dependency of the root package to rustc;
 /// a local module takes precedence over such a crate).
-pub(super) fn template_for(origin: &Origin, complete: &str) -> Result<Option<Template>> {
-    let file = match origin {
-        Origin::Inline => {
-            return Ok((!complete.contains("fn main")).then(|| Template {
-                name: "main",
-                before: "fn main() {\n".into(),
-                after: "}\n".into(),
-            }))
-        }
-        Origin::Listing(file) => file,
+pub(super) fn template_for(origin: Option<&ListingFile>, complete: &str) -> Result<Option<Template>> {
+    let Some(file) = origin else {
+        return Ok((!complete.contains("fn main")).then(|| Template {
+            name: "main",
+            before: "fn main() {\n".into(),
+            after: "}\n".into(),
+        }));
     };
     // An integration test uses the library as a program does, and has no
     // `main` of its own.
