@@ -191,22 +191,19 @@ impl Claim {
     }
 }
 
+/// The claims file; its other sections are read by [`crate::server`]
+/// (`transcript`, `source`, `going_further`, `pool_bench`).
 #[derive(Debug, Deserialize)]
 #[serde(deny_unknown_fields)]
 struct ClaimsFile {
     #[serde(default)]
     claim: Vec<Claim>,
-    /// The `[transcript]` section, read by [`crate::server::transcript`].
     #[serde(default, rename = "transcript")]
     _transcript: Option<toml::Table>,
-    /// The `[server]` section, read by [`crate::server::source`].
     #[serde(default, rename = "server")]
     _server: Option<toml::Table>,
-    /// The `[going_further]` section, read by
-    /// [`crate::server::going_further`].
     #[serde(default, rename = "going_further")]
     _going_further: Option<toml::Table>,
-    /// The `[pool_bench]` section, read by [`crate::server::pool_bench`].
     #[serde(default, rename = "pool_bench")]
     _pool_bench: Option<toml::Table>,
 }
@@ -418,12 +415,10 @@ mod tests {
         let found: Vec<_> = (rust_blocks(markdown).into_iter())
             .map(|b| (b.info, b.body, b.line))
             .collect();
+        let expected = [("rust,ignore", "fn a() {}\n", 3), ("rust", "```\n", 11)];
         assert_eq!(
             found,
-            [
-                ("rust,ignore".into(), "fn a() {}\n".into(), 3),
-                ("rust".into(), "```\n".into(), 11)
-            ]
+            expected.map(|(i, b, l)| (i.to_string(), b.to_string(), l))
         );
         for (info, rust) in [
             ("rust noplayground", true),

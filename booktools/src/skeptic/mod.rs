@@ -1,20 +1,16 @@
-//! The Rust code blocks of the rendered book, turned into skeptic tests.
-//!
-//! The listing crates are compiled by other tests; this module is about the
-//! code the *reader* sees. Every chapter of every language goes through the
-//! book's own pipeline ([`crate::book`]: gettext, listings, links), and each
-//! fenced Rust block of the result becomes a [`DoctestBlock`]: its code
-//! (hidden `# ` lines included), the listing file it comes from, and what
-//! the book says about it.
+//! The Rust code blocks of the rendered book, turned into skeptic tests:
+//! the code the *reader* sees (the listing crates are compiled by other
+//! tests). Every chapter of every language goes through the book's own
+//! pipeline ([`crate::book`]), and each fenced Rust block of the result
+//! becomes a [`DoctestBlock`]: its code (hidden `# ` lines included), the
+//! listing file it comes from, and what the book says about it.
 //!
 //! Where a block comes from is read in the same chapter before mdBook's
-//! `links` expanded it ([`crate::book::chapters_before_links`]): the n-th
-//! Rust block there is the n-th Rust block of the rendered chapter, and its
-//! only content is the include directive, already pointed at the tree of
-//! the page's language by the `listings` preprocessor. A block of a page
-//! must come from the listing tree of the page's language: anything else
-//! (another language's tree, a folder outside the trees, a symbolic link
-//! out of the tree) is an error naming the chapter file and line.
+//! `links` expanded it: the n-th Rust block there is the n-th of the
+//! rendered chapter, and holds only the include directive, already pointed
+//! at the page language's tree by `listings`. A block from anywhere else
+//! (another language's tree, outside the trees, a symbolic link out of the
+//! tree) is an error naming the chapter file and line.
 //!
 //! | book                         | skeptic                  | test              |
 //! |------------------------------|--------------------------|-------------------|
@@ -24,22 +20,14 @@
 //! | anything else                | (plain)                  | compiles and runs |
 //!
 //! A claim of `listing-expectations.toml` with an `outcome` overrides the
-//! fence, as it does for the listing crates. `ignore` in the book means "not
-//! a standalone playground program", not "untested": no block is ignored.
-//! The code is compiled with a skeptic template ([`Template`]) chosen by the
-//! file it shows: a library file gets an empty `main`; `src/main.rs`,
-//! `src/bin/*.rs`, `examples/*.rs` or `tests/*.rs` (with an empty `main`
-//! too) gets its own listing's library as a
-//! module named like the package (`hello`), so `use hello::ThreadPool;`
-//! resolves, and an empty module for each other language's crate name, so a
-//! program cannot use the other language's crate; code written in the
-//! chapter is wrapped in `fn main` unless it has one, as rustdoc does.
-//!
-//! [`write_skeptic_docs`] writes one Markdown file per language and listing
-//! file, so skeptic's test names say the language, the listing, the file
-//! and the line (`fr_ch20_web_server_listing_20_22_src_lib_rs_line_3`). When the blocks
-//! cannot be collected, [`failing_tests_source`] gives the build script one
-//! failing test carrying the error instead.
+//! fence, as for the listing crates. `ignore` in the book means "not a
+//! standalone playground program", not "untested": no block is ignored.
+//! The [`Template`] wrapped around the code depends on the file it shows
+//! (see `origin::template_for`); code written in the chapter is wrapped in
+//! `fn main` unless it has one, as rustdoc does. One Markdown file per
+//! language and listing file makes skeptic's test names say the language,
+//! the listing, the file and the line
+//! (`fr_ch20_web_server_listing_20_22_src_lib_rs_line_3`).
 
 mod docs;
 mod origin;
