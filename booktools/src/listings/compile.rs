@@ -365,8 +365,7 @@ mod tests {
             std::fs::write(dir.path().join(path), text).unwrap();
         };
         write("src/lib.rs", "pub fn f() {}\n");
-        let key =
-            |field: &str| files_hash(&[field.as_bytes()], dir.path(), &NOT_HASHED);
+        let key = |field: &str| files_hash(&[field.as_bytes()], dir.path(), &NOT_HASHED);
         let first = key("rustc 1").unwrap();
         write(OUTPUT_FILE, "$ cargo check\n");
         write("target/debug/x", "artifact");

@@ -166,7 +166,10 @@ pub(super) fn origin_of(
 /// language's crate does not compile, even where a crate of that name is
 /// available (skeptic passes every dependency of the root package to rustc;
 /// a local module takes precedence over such a crate).
-pub(super) fn template_for(origin: Option<&ListingFile>, complete: &str) -> Result<Option<Template>> {
+pub(super) fn template_for(
+    origin: Option<&ListingFile>,
+    complete: &str,
+) -> Result<Option<Template>> {
     let Some(file) = origin else {
         return Ok((!complete.contains("fn main")).then(|| Template {
             name: "main",
