@@ -13,9 +13,7 @@ use std::path::{Path, PathBuf};
 pub struct BookSetting<'a> {
     /// The book root (where `book.toml` is).
     pub root: &'a Path,
-    /// The book's language.
     pub language: &'a str,
-    /// The listing trees.
     pub trees: &'a ListingTrees,
 }
 

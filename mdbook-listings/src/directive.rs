@@ -24,7 +24,6 @@ pub enum DirectiveKind {
 /// One file-reading directive found in a chapter.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Directive {
-    /// Which directive it is.
     pub kind: DirectiveKind,
     /// Byte range of the whole `{{#...}}` text in the chapter.
     pub span: Range<usize>,
@@ -33,7 +32,6 @@ pub struct Directive {
     pub path_span: Range<usize>,
     /// The file path as written, relative to the chapter's directory.
     pub path: String,
-    /// The part of the file to show.
     pub selection: Selection,
 }
 

@@ -140,70 +140,32 @@ mod tests {
         const FILE: &str = "use std::thread;\n// ANCHOR: here\nfn a() {}\n// ANCHOR: inner\n\
                             fn b() {}\n// ANCHOR_END: inner\n// ANCHOR_END: here\nfn c() {}\n\
                             // ANCHOR: here\nfn d() {}\n// ANCHOR_END: here\n";
+        let take = |text, selection, mode| visible_lines(text, &Selection::parse(selection), mode);
         let (first, every) = (AnchorMode::FirstSection, AnchorMode::EverySection);
-        let anchor = |name: &str| Selection::parse(name);
-        let lines = |first, last| Selection::Lines { first, last };
+        let (ab, abd) = (
+            vec!["fn a() {}", "fn b() {}"],
+            vec!["fn a() {}", "fn b() {}", "fn d() {}"],
+        );
+        assert_eq!(take(FILE, "here", first), Ok(ab));
+        assert_eq!(take(FILE, "here", every), Ok(abd));
+        let error = |text: &str| Err(text.to_string());
+        assert_eq!(
+            take(FILE, "there", first),
+            error("anchor `there` not found")
+        );
+        let unclosed = error("anchor `here` has no `ANCHOR_END: here`");
+        assert_eq!(take("// ANCHOR: here\nx\n", "here", every), unclosed);
+        // `here_too` is another anchor, not `here`.
+        let other = "// ANCHOR: here_too\nx\n// ANCHOR_END: here_too\n";
+        assert_eq!(take(other, "here", first), error("anchor `here` not found"));
         let three = "one\ntwo\nthree\n";
-        let rows: [(&str, Selection, AnchorMode, Result<Vec<&str>, &str>); 10] = [
-            (
-                FILE,
-                anchor("here"),
-                first,
-                Ok(vec!["fn a() {}", "fn b() {}"]),
-            ),
-            (
-                FILE,
-                anchor("here"),
-                every,
-                Ok(vec!["fn a() {}", "fn b() {}", "fn d() {}"]),
-            ),
-            (
-                FILE,
-                anchor("there"),
-                first,
-                Err("anchor `there` not found"),
-            ),
-            (
-                "// ANCHOR: here\nx\n",
-                anchor("here"),
-                every,
-                Err("anchor `here` has no `ANCHOR_END: here`"),
-            ),
-            // `here_too` is another anchor, not `here`.
-            (
-                "// ANCHOR: here_too\nx\n// ANCHOR_END: here_too\n",
-                anchor("here"),
-                first,
-                Err("anchor `here` not found"),
-            ),
-            (three, lines(Some(2), None), first, Ok(vec!["two", "three"])),
-            (three, lines(None, Some(1)), first, Ok(vec!["one"])),
-            (
-                three,
-                lines(Some(4), None),
-                first,
-                Err("lines 4 to 3 are outside the file (3 lines)"),
-            ),
-            (
-                three,
-                lines(Some(3), Some(2)),
-                first,
-                Err("line range 3:2 ends before it starts"),
-            ),
-            (
-                three,
-                lines(Some(0), Some(2)),
-                first,
-                Err("line 0 does not exist (lines start at 1)"),
-            ),
-        ];
-        for (text, selection, mode, expected) in rows {
-            let expected = expected.map_err(String::from);
-            assert_eq!(
-                visible_lines(text, &selection, mode),
-                expected,
-                "{selection:?}"
-            );
-        }
+        assert_eq!(take(three, "2:", first), Ok(vec!["two", "three"]));
+        assert_eq!(take(three, ":1", first), Ok(vec!["one"]));
+        let outside = error("lines 4 to 3 are outside the file (3 lines)");
+        assert_eq!(take(three, "4:", first), outside);
+        let reversed = error("line range 3:2 ends before it starts");
+        assert_eq!(take(three, "3:2", first), reversed);
+        let zero = error("line 0 does not exist (lines start at 1)");
+        assert_eq!(take(three, "0:2", first), zero);
     }
 }

@@ -135,9 +135,7 @@ impl CompileSettings {
 /// The result of compiling a listing.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Compilation {
-    /// The command that was run.
     pub command: CargoCommand,
-    /// Whether cargo succeeded.
     pub succeeded: bool,
     /// What cargo printed, normalized.
     pub output: String,

@@ -33,9 +33,7 @@ pub const EXPECTATIONS_FILE: &str = "listing-expectations.toml";
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum Outcome {
-    /// cargo succeeds.
     Compiles,
-    /// cargo fails.
     DoesNotCompile,
 }
 
@@ -105,7 +103,6 @@ pub fn listing_trees(layout: &BookLayout) -> ListingTrees {
 pub struct FenceStatement {
     /// `(chapter folder, listing folder)`.
     pub listing: (String, String),
-    /// What it states.
     pub outcome: Outcome,
     /// `<chapter file>:<line> (```<info>)`, for messages.
     pub origin: String,
@@ -250,7 +247,6 @@ pub fn load_claims(layout: &BookLayout, language: &str) -> Result<Vec<Claim>> {
 /// Everything the book says about the listings of one language.
 #[derive(Debug, Clone)]
 pub struct Expectations {
-    /// The language.
     pub language: String,
     /// Its fences that include a listing.
     pub fences: Vec<FenceStatement>,
@@ -261,11 +257,9 @@ pub struct Expectations {
 /// What must hold for one listing.
 #[derive(Debug, Clone)]
 pub struct ListingExpectation {
-    /// Whether it compiles.
     pub outcome: Outcome,
     /// Where the outcome is stated (a fence or a claim).
     pub outcome_origin: String,
-    /// The claims about it.
     pub claims: Vec<Claim>,
 }
 

@@ -40,11 +40,8 @@ pub const NORMALIZATION_VERSION: u32 = 2;
 /// The machine-specific paths of one compilation.
 #[derive(Debug, Clone)]
 pub struct MachinePaths {
-    /// The listing crate directory.
     pub crate_dir: PathBuf,
-    /// The cargo target directory used for it.
     pub target_dir: PathBuf,
-    /// Its package name.
     pub package: String,
 }
 

@@ -17,16 +17,13 @@ pub const REGENERATE_COMMAND: &str = "cargo xtask outputs";
 /// Severity of a diagnostic.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Level {
-    /// `error`.
     Error,
-    /// `warning`.
     Warning,
 }
 
 /// One error or warning of a cargo transcript.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Diagnostic {
-    /// Error or warning.
     pub level: Level,
     /// `E0507` in `error[E0507]`, if any.
     pub code: Option<String>,

@@ -16,9 +16,7 @@ use std::time::{Duration, SystemTime};
 pub struct GeneratedTest {
     /// The test function's name (`fr_ch20_web_server_listing_20_22_src_lib_rs_line_3`).
     pub name: String,
-    /// The page's language.
     pub language: String,
-    /// What it checks.
     pub expectation: Expectation,
     /// Where the block is written in the book.
     pub location: Location,

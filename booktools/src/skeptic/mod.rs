@@ -101,9 +101,7 @@ impl Expectation {
 pub struct Template {
     /// The template's name (`library`, `binary`, `main`).
     pub name: &'static str,
-    /// Code put before the block.
     pub before: String,
-    /// Code put after the block.
     pub after: String,
 }
 
@@ -119,22 +117,17 @@ impl Template {
 /// One Rust block of one language's rendered book.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct DoctestBlock {
-    /// The page's language.
     pub language: String,
-    /// Where the block is written.
     pub location: Location,
-    /// The fence info string of the book.
     pub info: String,
     /// The block as rendered: shown lines, and hidden lines behind `# `.
     pub code: String,
     /// The listing file the code comes from; `None` for code written in
     /// the chapter.
     pub origin: Option<ListingFile>,
-    /// What the book says the code does.
     pub expectation: Expectation,
     /// Where the book says it: the fence, or the claim that overrides it.
     pub stated_by: String,
-    /// The code wrapped around it to compile it.
     pub template: Option<Template>,
     /// The name of its skeptic Markdown file (without `.md`), which starts
     /// skeptic's test name: `<language>_<chapter folder>_<listing>_<file>`
