@@ -2,7 +2,7 @@
 //! with their templates), the names of the tests it makes of them, and what
 //! the build script must watch.
 
-use super::{DoctestBlock, Expectation, Location, Template};
+use super::{DoctestBlock, Expectation, Template};
 use crate::i18n::glossary::GLOSSARY_FILE;
 use crate::languages::{BookLayout, BOOK_TOML};
 use crate::listings::expectations::EXPECTATIONS_FILE;
@@ -19,7 +19,7 @@ pub struct GeneratedTest {
     pub language: String,
     pub expectation: Expectation,
     /// Where the block is written in the book.
-    pub location: Location,
+    pub location: String,
 }
 
 /// The Markdown files written for skeptic and the tests it will make of them.

@@ -33,7 +33,7 @@ mod docs;
 mod origin;
 
 pub use docs::{failing_tests_source, inputs, write_skeptic_docs, GeneratedTest, SkepticDocs};
-pub use origin::{ListingFile, Location};
+pub use origin::ListingFile;
 
 use crate::book::{chapters_before_links, preprocessed_chapters, RenderedChapter};
 use crate::languages::{BookLayout, BOOK_TOML};
@@ -118,7 +118,10 @@ impl Template {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct DoctestBlock {
     pub language: String,
-    pub location: Location,
+    /// `<chapter file>:<line>`, a line of the source file, or
+    /// `<chapter file> (`<language>` translated Markdown):<line>` when the
+    /// source file holds a different number of Rust blocks.
+    pub location: String,
     pub info: String,
     /// The block as rendered: shown lines, and hidden lines behind `# `.
     pub code: String,
@@ -247,12 +250,13 @@ fn chapter_blocks(
     let trees = listing_trees(layout);
     let mut blocks = Vec::new();
     for (index, (source, block)) in sources.iter().zip(&shown).enumerate() {
-        let location = Location {
-            chapter: chapter.clone(),
-            line: source_lines
-                .as_ref()
-                .map_or(source.line, |lines| lines[index]),
-            translated: source_lines.is_none().then(|| language.to_string()),
+        let location = match &source_lines {
+            Some(lines) => format!("{}:{}", chapter.display(), lines[index]),
+            None => format!(
+                "{} (`{language}` translated Markdown):{}",
+                chapter.display(),
+                source.line
+            ),
         };
         if source.info != block.info {
             bail!(
@@ -262,7 +266,7 @@ fn chapter_blocks(
                 block.info
             );
         }
-        let origin = origin::origin_of(layout, &trees, language, &location, source)?;
+        let origin = origin::origin_of(layout, &trees, language, chapter, &location, source)?;
         let file_stem = sanitize_name(&match &origin {
             Some(f) => {
                 let file = f.file.display();

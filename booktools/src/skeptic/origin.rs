@@ -9,31 +9,7 @@ use crate::listings::{file_name, package_field, package_name};
 use anyhow::{bail, Context, Result};
 use mdbook_listings::directive::find_directives;
 use mdbook_listings::trees::{normalize, ListingTrees};
-use std::fmt;
 use std::path::{Path, PathBuf};
-
-/// Where a block is written in the book.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Location {
-    /// The chapter's source file, relative to the book root (`src/ch.md`).
-    pub chapter: PathBuf,
-    /// The 1-based line of the block's opening fence.
-    pub line: usize,
-    /// `None` when `line` is a line of the source file; else the language
-    /// whose translated Markdown `line` is counted in (the source file holds
-    /// a different number of Rust blocks).
-    pub translated: Option<String>,
-}
-
-impl fmt::Display for Location {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "{}", self.chapter.display())?;
-        if let Some(language) = &self.translated {
-            write!(f, " (`{language}` translated Markdown)")?;
-        }
-        write!(f, ":{}", self.line)
-    }
-}
 
 /// The listing file a block shows.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -64,7 +40,8 @@ pub(super) fn origin_of(
     layout: &BookLayout,
     trees: &ListingTrees,
     language: &str,
-    location: &Location,
+    chapter: &Path,
+    location: &str,
     source: &FencedBlock,
 ) -> Result<Option<ListingFile>> {
     let at = format!("{location} (`{language}` book)");
@@ -82,13 +59,7 @@ pub(super) fn origin_of(
     let in_root = match written.strip_prefix(&layout.root) {
         Ok(inside) => normalize(inside),
         Err(_) if written.is_absolute() => written.to_path_buf(),
-        Err(_) => normalize(
-            &location
-                .chapter
-                .parent()
-                .unwrap_or(Path::new(""))
-                .join(written),
-        ),
+        Err(_) => normalize(&chapter.parent().unwrap_or(Path::new("")).join(written)),
     };
     let tree_of_page = layout
         .language(language)
