@@ -91,16 +91,16 @@ impl CargoCommand {
     }
 }
 
-/// The command recorded in a listing's `output.txt`; `None` when the file
-/// does not exist. An unknown first line is an error naming the file.
-pub fn recorded_command(listing: &Listing) -> Result<Option<CargoCommand>> {
+/// A listing's `output.txt` and the command it records; `None` when the
+/// file does not exist. An unknown first line is an error naming the file.
+pub fn recorded(listing: &Listing) -> Result<Option<(CargoCommand, String)>> {
     let path = listing.output_path();
     let Ok(text) = std::fs::read_to_string(&path) else {
         return Ok(None);
     };
     let first_line = text.lines().next().unwrap_or("");
     match CargoCommand::parse(first_line) {
-        Some(command) => Ok(Some(command)),
+        Some(command) => Ok(Some((command, text))),
         None => bail!(
             "{}:1: the first line must be `$ cargo <command>` with one of the commands {SUBCOMMANDS:?} \
              (and its arguments), found `{first_line}`",

@@ -7,7 +7,7 @@ use crate::languages::BookLayout;
 use crate::listings::compile::{self, CargoCommand, Compilation, CompileSettings};
 use crate::listings::expectations::{Claim, Expectations, ListingExpectation, Outcome};
 use crate::listings::{line_diff, Listing};
-use anyhow::{anyhow, bail, Context, Result};
+use anyhow::{anyhow, bail, Result};
 use regex::Regex;
 use std::sync::LazyLock;
 
@@ -82,25 +82,17 @@ pub fn verify_listing(
         .map_err(|reason| problems.push(format!("what the book states about it: {reason}")))
         .ok();
     let output_path = listing.output_path();
-    let recorded_command = compile::recorded_command(listing)
+    let recorded = compile::recorded(listing)
         .map_err(|error| problems.push(format!("{error:#}")))
-        .ok()
-        .flatten();
-    let recorded = match recorded_command {
-        Some(_) => Some(
-            std::fs::read_to_string(&output_path)
-                .with_context(|| format!("reading {}", output_path.display()))?,
-        ),
-        None if problems.is_empty() => {
-            problems.push(format!(
-                "{} is missing: create it with `{REGENERATE_COMMAND}`",
-                output_path.display()
-            ));
-            None
-        }
-        None => None,
-    };
-    let command = recorded_command.unwrap_or_else(CargoCommand::default_command);
+        .ok();
+    if let Some(None) = recorded {
+        problems.push(format!(
+            "{} is missing: create it with `{REGENERATE_COMMAND}`",
+            output_path.display()
+        ));
+    }
+    let (command, recorded) = recorded.flatten().unzip();
+    let command = command.unwrap_or_else(CargoCommand::default_command);
     let compilation = compile::compile(listing, &command, settings)?;
     let live = compilation.transcript();
     let stale = recorded.filter(|recorded| *recorded != live);
@@ -229,14 +221,12 @@ pub fn verify_book(
     let mut verdicts = Vec::new();
     let mut work = Vec::new();
     for language in &layout.languages {
+        let id = language.code.clone();
         let listings = match crate::listings::discover(language) {
             Ok(listings) => listings,
             Err(error) => {
-                let id = language.code.clone();
-                verdicts.push(ListingVerdict {
-                    id,
-                    result: Err(error),
-                });
+                let result = Err(error);
+                verdicts.push(ListingVerdict { id, result });
                 continue;
             }
         };
@@ -247,19 +237,12 @@ pub fn verify_book(
             Err(reason) => reason.clone(),
         };
         if !problem.is_empty() {
-            let id = language.code.clone();
-            verdicts.push(ListingVerdict {
-                id,
-                result: Err(anyhow!("{problem}")),
-            });
+            let result = Err(anyhow!("{problem}"));
+            verdicts.push(ListingVerdict { id, result });
         }
         for listing in listings {
-            let expectation = match &expectations {
-                Ok(expectations) => {
-                    (expectations.for_listing(&listing)).map_err(|error| format!("{error:#}"))
-                }
-                Err(reason) => Err(reason.clone()),
-            };
+            let expectation = (expectations.as_ref().map_err(Clone::clone))
+                .and_then(|all| all.for_listing(&listing).map_err(|e| format!("{e:#}")));
             work.push((listing, expectation));
         }
     }
