@@ -172,11 +172,11 @@ pub fn trials(real_root: &Path) -> Vec<Trial> {
         ),
         Trial::test(
             "listings::tiny::cache_reuses_outputs_and_recompiles_a_changed_listing_alone",
-            cache_behaviour,
+            || cache_behaviour().map_err(|e| format!("{e:#}").into()),
         ),
         Trial::test(
             "listings::tiny::outputs_command_rewrites_stale_outputs_and_keeps_their_command",
-            move || outputs_command(&other),
+            move || outputs_command(&other).map_err(|e| format!("{e:#}").into()),
         ),
     ];
     for &(name, edit, needles) in BAD_INPUTS {
@@ -208,108 +208,93 @@ pub fn trials(real_root: &Path) -> Vec<Trial> {
 
 /// With a private cache: the first run compiles both listings, the second
 /// none, and after one file of one listing changes, that listing alone.
-fn cache_behaviour() -> Result<(), Failed> {
+fn cache_behaviour() -> Result<()> {
     let book = TempBook::tiny(&TREES[..1], "# Chapter\n")?;
-    listing(&book, "listings-sources", "one", "one", "pub fn one() {}\n")?;
-    listing(&book, "listings-sources", "two", "two", "pub fn two() {}\n")?;
+    for name in ["one", "two"] {
+        listing(
+            &book,
+            "listings-sources",
+            name,
+            name,
+            &format!("pub fn {name}() {{}}\n"),
+        )?;
+    }
     let settings = settings(&book, &book.root().join("private-cache"));
     let layout = BookLayout::load(book.root())?;
-    let compile_all = || -> Result<Vec<bool>> {
-        let found = listings::discover(&layout.languages[0])?;
+    let compile_all = || -> Result<Vec<(bool, String)>> {
+        let found = listings::discover(&layout.languages[0])?.into_iter();
         let work: Vec<_> = found
-            .into_iter()
             .map(|l| (l, CargoCommand::default_command()))
             .collect();
         let compiled = compile::compile_all(&work, &settings, 2).into_iter();
-        compiled.map(|c| Ok(c?.from_cache)).collect()
+        compiled
+            .map(|c| c.map(|c| (c.from_cache, c.output)))
+            .collect()
     };
-    let first = compile_all()?;
-    let second = compile_all()?;
-    book.write(
-        "listings-sources/ch01-tiny/two/src/lib.rs",
-        "pub fn two() -> u8 {\n    2\n}\n",
-    )?;
+    let from_cache = |runs: Vec<(bool, String)>| runs.into_iter().map(|(cached, _)| cached);
+    let first = from_cache(compile_all()?).collect::<Vec<_>>();
+    let second = from_cache(compile_all()?).collect::<Vec<_>>();
+    let two = "listings-sources/ch01-tiny/two/src/lib.rs";
+    book.write(two, "pub fn two() -> u8 {\n    2\n}\n")?;
     let after_change = compile_all()?;
     let expected = (vec![false, false], vec![true, true], vec![true, false]);
-    if (&first, &second, &after_change) != (&expected.0, &expected.1, &expected.2) {
-        return Err(format!(
-            "from_cache per listing [one, two]: first {first:?}, second {second:?}, after changing two {after_change:?}; expected {expected:?}"
-        ).into());
-    }
-    let two = &listings::discover(&layout.languages[0])?[1];
-    let recompiled = compile::compile(two, &CargoCommand::default_command(), &settings)?;
-    if !recompiled
-        .output
-        .contains("Checking two v0.1.0 (file:///projects/two)")
-    {
-        return Err(format!(
-            "the cached output lacks the Checking line:\n{}",
-            recompiled.output
-        )
-        .into());
-    }
+    let found = (first, second, from_cache(after_change.clone()).collect());
+    anyhow::ensure!(
+        found == expected,
+        "from_cache per listing [one, two] (first, second, after changing two): {found:?}, expected {expected:?}"
+    );
+    let output = &after_change[1].1;
+    let checking = output.contains("Checking two v0.1.0 (file:///projects/two)");
+    anyhow::ensure!(
+        checking,
+        "the recompiled output lacks the Checking line:\n{output}"
+    );
     Ok(())
 }
 
 /// `cargo xtask outputs` (its library code) creates a missing
 /// `output.txt`, rewrites a stale one keeping its `$ cargo build`, and then
 /// leaves everything unchanged; the checks pass afterwards.
-fn outputs_command(cache: &Path) -> Result<(), Failed> {
-    let chapter = format!(
-        "# Chapter\n\n{}\n{}",
-        fence("rust", "checked"),
-        fence("rust", "built")
-    );
-    let book = TempBook::tiny(&TREES[..1], &chapter)?;
-    listing(
-        &book,
-        "listings-sources",
-        "checked",
-        "checked",
-        "pub fn checked() {}\n",
-    )?;
-    listing(
-        &book,
-        "listings-sources",
-        "built",
-        "built",
-        "pub fn built() {}\n",
-    )?;
+fn outputs_command(cache: &Path) -> Result<()> {
+    let fences = format!("{}\n{}", fence("rust", "checked"), fence("rust", "built"));
+    let book = TempBook::tiny(&TREES[..1], &format!("# Chapter\n\n{fences}"))?;
+    for name in ["checked", "built"] {
+        listing(
+            &book,
+            "listings-sources",
+            name,
+            name,
+            &format!("pub fn {name}() {{}}\n"),
+        )?;
+    }
     let built_output = "listings-sources/ch01-tiny/built/output.txt";
     book.write(
         built_output,
         "$ cargo build\n    Compiling an old transcript\n",
     )?;
     let first = regenerate(&book, cache)?;
-    match first
-        .iter()
-        .find(|(id, _)| id == "en/ch01-tiny/built")
-        .map(|(_, c)| c)
-    {
-        Some(OutputChange::Updated(diff)) if diff.contains("-    Compiling an old transcript") => {}
-        other => {
-            return Err(
-                format!("built: expected an update removing the old line, got {other:?}").into(),
-            )
-        }
-    }
-    if !first.contains(&("en/ch01-tiny/checked".into(), OutputChange::Created)) {
-        return Err(format!("checked: expected its output.txt created, got {first:?}").into());
-    }
+    let built = first.iter().find(|(id, _)| id == "en/ch01-tiny/built");
+    let updated = matches!(built, Some((_, OutputChange::Updated(diff)))
+        if diff.contains("-    Compiling an old transcript"));
+    anyhow::ensure!(
+        updated,
+        "built: expected an update removing the old line, got {built:?}"
+    );
+    let created = first.contains(&("en/ch01-tiny/checked".into(), OutputChange::Created));
+    anyhow::ensure!(
+        created,
+        "checked: expected its output.txt created, got {first:?}"
+    );
     let rewritten = book.read(built_output)?;
-    if !rewritten.starts_with("$ cargo build\n   Compiling built v0.1.0 (file:///projects/built)\n")
-    {
-        return Err(format!(
-            "the rewritten output is not the `cargo build` transcript:\n{rewritten}"
-        )
-        .into());
-    }
+    let build = "$ cargo build\n   Compiling built v0.1.0 (file:///projects/built)\n";
+    anyhow::ensure!(
+        rewritten.starts_with(build),
+        "the rewritten output is not the `cargo build` transcript:\n{rewritten}"
+    );
     let second = regenerate(&book, cache)?;
-    if second
+    let unchanged = second
         .iter()
-        .any(|(_, change)| *change != OutputChange::Unchanged)
-    {
-        return Err(format!("a second run changed something: {second:?}").into());
-    }
-    check(&book, cache).map_err(Failed::from)
+        .all(|(_, change)| *change == OutputChange::Unchanged);
+    anyhow::ensure!(unchanged, "a second run changed something: {second:?}");
+    check(&book, cache).map_err(anyhow::Error::msg)
 }
