@@ -200,6 +200,16 @@ mod tests {
         }
     }
 
+    /// Language, chapter, its source file, the edit of the book, and the
+    /// start of each problem.
+    type Row = (
+        &'static str,
+        &'static str,
+        &'static str,
+        fn(&Path),
+        &'static [&'static str],
+    );
+
     #[test]
     fn every_broken_include_names_the_chapter_line_and_cause() {
         let empty: fn(&Path) = |root| {
@@ -213,7 +223,7 @@ mod tests {
         // gettext reflows the Markdown: the line is still the source file's.
         let reflowed = "# Titre\n\n{{#include ../en/a/out.txt}}\n";
         let changed = "{{#include  ../en/a/out.txt}}\n";
-        let rows: [(&str, &str, &str, fn(&Path), &[&str]); 8] = [
+        let rows: [Row; 8] = [
             (
                 "en",
                 CHAPTER,

@@ -155,25 +155,20 @@ pub(super) fn template_for(
         || file.file.starts_with("src/bin")
         || file.file.starts_with("examples")
         || is_test;
+    let main = format!(
+        "\n// Added for the test: {} of `{}` compiled as a program.\nfn main() {{}}\n",
+        file.file.display(),
+        file.package
+    );
     if !is_program {
+        let (name, before) = ("library", String::new());
         return Ok(Some(Template {
-            name: "library",
-            before: String::new(),
-            after: format!(
-                "\n// Added for the test: {} of `{}` compiled as a program.\nfn main() {{}}\n",
-                file.file.display(),
-                file.package
-            ),
+            name,
+            before,
+            after: main,
         }));
     }
-    let mut after = String::new();
-    if is_test {
-        after.push_str(&format!(
-            "\n// Added for the test: {} of `{}` compiled as a program.\nfn main() {{}}\n",
-            file.file.display(),
-            file.package
-        ));
-    }
+    let mut after = if is_test { main } else { String::new() };
     let library = file.crate_dir.join("src/lib.rs");
     if library.is_file() {
         let code = std::fs::read_to_string(&library)
