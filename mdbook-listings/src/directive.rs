@@ -6,7 +6,7 @@
 use crate::selection::Selection;
 use regex::Regex;
 use std::ops::Range;
-use std::sync::OnceLock;
+use std::sync::LazyLock;
 
 /// The directives that read a file.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -24,7 +24,6 @@ pub enum DirectiveKind {
 /// One file-reading directive found in a chapter.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Directive {
-    /// Which directive it is.
     pub kind: DirectiveKind,
     /// Byte range of the whole `{{#...}}` text in the chapter.
     pub span: Range<usize>,
@@ -33,7 +32,6 @@ pub struct Directive {
     pub path_span: Range<usize>,
     /// The file path as written, relative to the chapter's directory.
     pub path: String,
-    /// The part of the file to show.
     pub selection: Selection,
 }
 
@@ -56,28 +54,15 @@ pub fn line_of_offset(text: &str, offset: usize) -> usize {
 
 /// mdBook's link pattern (`mdbook-driver`'s `links` preprocessor): an escaped
 /// directive (`\{{#...}}`, left alone), or `{{#type rest}}`.
-fn link_pattern() -> &'static Regex {
-    static PATTERN: OnceLock<Regex> = OnceLock::new();
-    PATTERN.get_or_init(|| {
-        Regex::new(
-            r"(?x)
-            \\\{\{\#.*\}\}      # escaped directive
-            |
-            \{\{\s*             # opening braces
-            \#([a-zA-Z0-9_]+)   # directive type
-            \s+
-            ([^}]+)             # path and properties
-            \}\}",
-        )
+static LINK: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"\\\{\{\#.*\}\}|\{\{\s*\#([a-zA-Z0-9_]+)\s+([^}]+)\}\}")
         .expect("the directive pattern is valid")
-    })
-}
+});
 
 /// Every file-reading directive of `chapter`, in order. Escaped directives,
 /// `{{#title}}` and directive types mdBook does not know are skipped.
 pub fn find_directives(chapter: &str) -> Vec<Directive> {
-    link_pattern()
-        .captures_iter(chapter)
+    LINK.captures_iter(chapter)
         .filter_map(|captures| {
             let whole = captures.get(0)?;
             let kind = match captures.get(1)?.as_str() {
@@ -113,44 +98,36 @@ mod tests {
     use super::*;
 
     #[test]
-    fn finds_include_and_rustdoc_include_with_their_selection() {
+    fn finds_directives_as_mdbook_does() {
         let chapter = "Text\n\n```rust\n{{#rustdoc_include ../l/a/src/lib.rs:here}}\n```\n\
-                       ```console\n{{#include ../l/a/output.txt}}\n```\n{{#include x.rs:3:10}}\n";
-        let found = find_directives(chapter);
-        assert_eq!(found.len(), 3);
-        assert_eq!(found[0].kind, DirectiveKind::RustdocInclude);
-        assert_eq!(found[0].path, "../l/a/src/lib.rs");
-        assert_eq!(found[0].selection, Selection::Anchor("here".into()));
-        assert_eq!(found[0].line(chapter), 4);
+                       {{#include x.rs:3:10}}\n{{#playground  ../a.rs editable}}\n\
+                       \\{{#include a.rs}}\n{{#title Hi}}\n{{#unknown a.rs}}\n";
+        let found: Vec<_> = (find_directives(chapter).iter())
+            .map(|d| {
+                (
+                    d.kind,
+                    d.line(chapter),
+                    &chapter[d.path_span.clone()],
+                    d.selection.clone(),
+                )
+            })
+            .collect();
+        let lines = Selection::Lines {
+            first: Some(3),
+            last: Some(10),
+        };
         assert_eq!(
-            found[0].text(chapter),
-            "{{#rustdoc_include ../l/a/src/lib.rs:here}}"
+            found,
+            [
+                (
+                    DirectiveKind::RustdocInclude,
+                    4,
+                    "../l/a/src/lib.rs",
+                    Selection::Anchor("here".into())
+                ),
+                (DirectiveKind::Include, 6, "x.rs", lines),
+                (DirectiveKind::Playground, 7, "../a.rs", Selection::Whole),
+            ]
         );
-        assert_eq!(&chapter[found[0].path_span.clone()], "../l/a/src/lib.rs");
-        assert_eq!(found[1].kind, DirectiveKind::Include);
-        assert_eq!(found[1].selection, Selection::Whole);
-        assert_eq!(found[1].line(chapter), 7);
-        assert_eq!(
-            found[2].selection,
-            Selection::Lines {
-                first: Some(3),
-                last: Some(10)
-            }
-        );
-    }
-
-    #[test]
-    fn skips_escaped_title_and_unknown_directives() {
-        let chapter = "\\{{#include a.rs}}\n{{#title Hi}}\n{{#unknown a.rs}}\n";
-        assert!(find_directives(chapter).is_empty());
-    }
-
-    #[test]
-    fn playground_keeps_its_attributes_out_of_the_path() {
-        let chapter = "{{#playground  ../a.rs editable}}";
-        let found = find_directives(chapter);
-        assert_eq!(found[0].kind, DirectiveKind::Playground);
-        assert_eq!(found[0].path, "../a.rs");
-        assert_eq!(&chapter[found[0].path_span.clone()], "../a.rs");
     }
 }

@@ -19,4 +19,4 @@ pub mod selection;
 pub mod trees;
 
 pub use preprocessor::ListingsPreprocessor;
-pub use problem::{ListingProblems, Problem};
+pub use problem::Problem;

@@ -2,7 +2,7 @@
 //! mdBook 0.5 preprocessor protocol (`supports <renderer>`, else the
 //! `[context, book]` JSON on stdin and the book JSON on stdout).
 
-use anyhow::{Context, Result};
+use anyhow::{anyhow, Context, Result};
 use mdbook_listings::ListingsPreprocessor;
 use mdbook_preprocessor::Preprocessor;
 use std::io;
@@ -11,14 +11,18 @@ use std::process::ExitCode;
 fn main() -> ExitCode {
     let arguments: Vec<String> = std::env::args().skip(1).collect();
     let result = match arguments.as_slice() {
-        [command, renderer] if command == "supports" => supports(renderer),
-        [] => preprocess(),
-        _ => Err(anyhow::anyhow!(
+        // The answer is the exit status.
+        [command, renderer] if command == "supports" => {
+            ListingsPreprocessor.supports_renderer(renderer)
+        }
+        [] => preprocess().map(|()| true),
+        _ => Err(anyhow!(
             "usage: mdbook-listings [supports <renderer>] (the book JSON comes on stdin)"
         )),
     };
     match result {
-        Ok(code) => code,
+        Ok(true) => ExitCode::SUCCESS,
+        Ok(false) => ExitCode::FAILURE,
         Err(error) => {
             eprintln!("{error:#}");
             ExitCode::FAILURE
@@ -26,17 +30,8 @@ fn main() -> ExitCode {
     }
 }
 
-/// Exit status 0 when the renderer is supported.
-fn supports(renderer: &str) -> Result<ExitCode> {
-    Ok(if ListingsPreprocessor.supports_renderer(renderer)? {
-        ExitCode::SUCCESS
-    } else {
-        ExitCode::FAILURE
-    })
-}
-
 /// Reads `[context, book]`, writes the processed book.
-fn preprocess() -> Result<ExitCode> {
+fn preprocess() -> Result<()> {
     let (mut ctx, book) = mdbook_preprocessor::parse_input(io::stdin().lock())?;
     if ctx.mdbook_version != mdbook_preprocessor::MDBOOK_VERSION {
         eprintln!(
@@ -50,6 +45,5 @@ fn preprocess() -> Result<ExitCode> {
         ctx.root = std::env::current_dir().context("cannot read the current directory")?;
     }
     let book = ListingsPreprocessor.run(&ctx, book)?;
-    serde_json::to_writer(io::stdout().lock(), &book).context("cannot write the book to stdout")?;
-    Ok(ExitCode::SUCCESS)
+    serde_json::to_writer(io::stdout().lock(), &book).context("cannot write the book to stdout")
 }

@@ -3,8 +3,7 @@
 //! mdBook would silently show too much or nothing.
 
 use regex::Regex;
-use std::fmt;
-use std::sync::OnceLock;
+use std::sync::LazyLock;
 
 /// What follows the first `:` of a directive's file argument.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -27,110 +26,23 @@ impl Selection {
     /// starts a line range, any other word is an anchor name.
     pub fn parse(text: &str) -> Selection {
         let mut parts = text.splitn(3, ':');
-        let first = match parts.next() {
-            Some("") | None => None,
-            Some(word) => match word.parse::<usize>() {
+        let first = match parts.next().unwrap_or("") {
+            "" => None,
+            word => match word.parse::<usize>() {
                 Ok(line) => Some(line),
                 Err(_) => return Selection::Anchor(word.to_string()),
             },
         };
-        let last = parts.next().map(|word| word.parse::<usize>());
+        let last = match parts.next() {
+            // `3` alone is line 3; `3:` runs to the end.
+            None => first,
+            Some(word) => word.parse().ok(),
+        };
         match (first, last) {
-            (Some(first), Some(Ok(last))) => Selection::Lines {
-                first: Some(first),
-                last: Some(last),
-            },
-            (Some(first), Some(Err(_))) => Selection::Lines {
-                first: Some(first),
-                last: None,
-            },
-            (Some(first), None) => Selection::Lines {
-                first: Some(first),
-                last: Some(first),
-            },
-            (None, Some(Ok(last))) => Selection::Lines {
-                first: None,
-                last: Some(last),
-            },
-            (None, None | Some(Err(_))) => Selection::Whole,
+            (None, None) => Selection::Whole,
+            (first, last) => Selection::Lines { first, last },
         }
     }
-}
-
-/// Why a selection yields nothing sensible.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub enum SelectionError {
-    /// No `ANCHOR: name` line.
-    AnchorNotFound(String),
-    /// `ANCHOR: name` is never followed by `ANCHOR_END: name`.
-    AnchorNotClosed(String),
-    /// Line numbers start at 1.
-    LineZero,
-    /// The range goes past the end of the file.
-    OutOfRange {
-        /// The range as written.
-        first: usize,
-        /// The range as written.
-        last: usize,
-        /// How many lines the file has.
-        line_count: usize,
-    },
-    /// The range ends before it starts.
-    Reversed {
-        /// The range as written.
-        first: usize,
-        /// The range as written.
-        last: usize,
-    },
-}
-
-impl fmt::Display for SelectionError {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        match self {
-            SelectionError::AnchorNotFound(name) => write!(f, "anchor `{name}` not found"),
-            SelectionError::AnchorNotClosed(name) => {
-                write!(f, "anchor `{name}` has no `ANCHOR_END: {name}`")
-            }
-            SelectionError::LineZero => write!(f, "line 0 does not exist (lines start at 1)"),
-            SelectionError::OutOfRange {
-                first,
-                last,
-                line_count,
-            } => write!(
-                f,
-                "lines {first} to {last} are outside the file ({line_count} lines)"
-            ),
-            SelectionError::Reversed { first, last } => {
-                write!(f, "line range {first}:{last} ends before it starts")
-            }
-        }
-    }
-}
-
-fn anchor_start() -> &'static Regex {
-    static PATTERN: OnceLock<Regex> = OnceLock::new();
-    PATTERN.get_or_init(|| Regex::new(r"ANCHOR:\s*(?P<name>[\w_-]+)").expect("valid pattern"))
-}
-
-fn anchor_end() -> &'static Regex {
-    static PATTERN: OnceLock<Regex> = OnceLock::new();
-    PATTERN.get_or_init(|| Regex::new(r"ANCHOR_END:\s*(?P<name>[\w_-]+)").expect("valid pattern"))
-}
-
-/// The anchor a line opens, if any (same pattern as mdBook).
-fn opened_anchor(line: &str) -> Option<&str> {
-    anchor_start()
-        .captures(line)
-        .and_then(|captures| captures.name("name"))
-        .map(|name| name.as_str())
-}
-
-/// The anchor a line closes, if any (same pattern as mdBook).
-fn closed_anchor(line: &str) -> Option<&str> {
-    anchor_end()
-        .captures(line)
-        .and_then(|captures| captures.name("name"))
-        .map(|name| name.as_str())
 }
 
 /// How anchored lines are taken.
@@ -144,77 +56,62 @@ pub enum AnchorMode {
     EverySection,
 }
 
+/// mdBook's anchor markers: `ANCHOR: name` and `ANCHOR_END: name`.
+static MARKER: LazyLock<Regex> =
+    LazyLock::new(|| Regex::new(r"ANCHOR(_END)?:\s*([\w_-]+)").expect("valid pattern"));
+
+/// `(is an end marker, name)` of the marker a line holds.
+fn marker(line: &str) -> Option<(bool, &str)> {
+    let captures = MARKER.captures(line)?;
+    Some((captures.get(1).is_some(), captures.get(2)?.as_str()))
+}
+
 /// The lines `selection` shows of `text` (anchor marker lines excluded, as
-/// mdBook drops them).
+/// mdBook drops them); the error says why it shows nothing sensible.
 pub fn visible_lines<'a>(
     text: &'a str,
     selection: &Selection,
     mode: AnchorMode,
-) -> Result<Vec<&'a str>, SelectionError> {
-    match selection {
-        Selection::Whole => Ok(text.lines().collect()),
-        Selection::Lines { first, last } => line_range(text, *first, *last),
-        Selection::Anchor(name) => anchored_lines(text, name, mode),
-    }
-}
-
-fn line_range(
-    text: &str,
-    first: Option<usize>,
-    last: Option<usize>,
-) -> Result<Vec<&str>, SelectionError> {
+) -> Result<Vec<&'a str>, String> {
     let lines: Vec<&str> = text.lines().collect();
-    let line_count = lines.len();
-    let first_line = first.unwrap_or(1);
-    let last_line = last.unwrap_or(line_count);
-    if first_line == 0 || last_line == 0 {
-        return Err(SelectionError::LineZero);
-    }
-    if first_line > line_count || last_line > line_count {
-        return Err(SelectionError::OutOfRange {
-            first: first_line,
-            last: last_line,
-            line_count,
-        });
-    }
-    if last_line < first_line {
-        return Err(SelectionError::Reversed {
-            first: first_line,
-            last: last_line,
-        });
-    }
-    Ok(lines[first_line - 1..last_line].to_vec())
-}
-
-fn anchored_lines<'a>(
-    text: &'a str,
-    name: &str,
-    mode: AnchorMode,
-) -> Result<Vec<&'a str>, SelectionError> {
-    let mut shown = Vec::new();
-    let mut found = false;
-    let mut inside = false;
-    for line in text.lines() {
-        if inside {
-            if closed_anchor(line) == Some(name) {
+    let name = match selection {
+        Selection::Whole => return Ok(lines),
+        Selection::Lines { first, last } => {
+            let (first, last) = (first.unwrap_or(1), last.unwrap_or(lines.len()));
+            return match () {
+                _ if first == 0 || last == 0 => {
+                    Err("line 0 does not exist (lines start at 1)".into())
+                }
+                _ if first.max(last) > lines.len() => Err(format!(
+                    "lines {first} to {last} are outside the file ({} lines)",
+                    lines.len()
+                )),
+                _ if last < first => {
+                    Err(format!("line range {first}:{last} ends before it starts"))
+                }
+                _ => Ok(lines[first - 1..last].to_vec()),
+            };
+        }
+        Selection::Anchor(name) => name,
+    };
+    let (mut shown, mut found, mut inside) = (Vec::new(), false, false);
+    for line in lines {
+        match marker(line) {
+            Some((false, opened)) if !inside && opened == name => (found, inside) = (true, true),
+            Some((true, closed)) if inside && closed == name => {
                 inside = false;
                 if mode == AnchorMode::FirstSection {
                     return Ok(shown);
                 }
-            } else if opened_anchor(line).is_none() && closed_anchor(line).is_none() {
-                shown.push(line);
             }
-        } else if opened_anchor(line) == Some(name) {
-            found = true;
-            inside = true;
+            None if inside => shown.push(line),
+            _ => {}
         }
     }
-    if !found {
-        Err(SelectionError::AnchorNotFound(name.to_string()))
-    } else if inside {
-        Err(SelectionError::AnchorNotClosed(name.to_string()))
-    } else {
-        Ok(shown)
+    match (found, inside) {
+        (false, _) => Err(format!("anchor `{name}` not found")),
+        (true, true) => Err(format!("anchor `{name}` has no `ANCHOR_END: {name}`")),
+        (true, false) => Ok(shown),
     }
 }
 
@@ -222,99 +119,53 @@ fn anchored_lines<'a>(
 mod tests {
     use super::*;
 
-    const FILE: &str = "use std::thread;\n// ANCHOR: here\nfn a() {}\n// ANCHOR: inner\n\
-                        fn b() {}\n// ANCHOR_END: inner\n// ANCHOR_END: here\nfn c() {}\n\
-                        // ANCHOR: here\nfn d() {}\n// ANCHOR_END: here\n";
-
     #[test]
     fn parses_like_mdbook() {
-        assert_eq!(Selection::parse(""), Selection::Whole);
-        assert_eq!(Selection::parse("here"), Selection::Anchor("here".into()));
         let lines = |first, last| Selection::Lines { first, last };
-        assert_eq!(Selection::parse("3"), lines(Some(3), Some(3)));
-        assert_eq!(Selection::parse("3:10"), lines(Some(3), Some(10)));
-        assert_eq!(Selection::parse("3:"), lines(Some(3), None));
-        assert_eq!(Selection::parse(":10"), lines(None, Some(10)));
-        assert_eq!(Selection::parse(":"), Selection::Whole);
+        for (text, expected) in [
+            ("", Selection::Whole),
+            (":", Selection::Whole),
+            ("here", Selection::Anchor("here".into())),
+            ("3", lines(Some(3), Some(3))),
+            ("3:10", lines(Some(3), Some(10))),
+            ("3:", lines(Some(3), None)),
+            (":10", lines(None, Some(10))),
+        ] {
+            assert_eq!(Selection::parse(text), expected, "{text}");
+        }
     }
 
     #[test]
-    fn include_takes_the_first_section_without_markers() {
-        let shown = visible_lines(
-            FILE,
-            &Selection::Anchor("here".into()),
-            AnchorMode::FirstSection,
+    fn selects_lines_as_mdbook_or_says_why_not() {
+        const FILE: &str = "use std::thread;\n// ANCHOR: here\nfn a() {}\n// ANCHOR: inner\n\
+                            fn b() {}\n// ANCHOR_END: inner\n// ANCHOR_END: here\nfn c() {}\n\
+                            // ANCHOR: here\nfn d() {}\n// ANCHOR_END: here\n";
+        let take = |text, selection, mode| visible_lines(text, &Selection::parse(selection), mode);
+        let (first, every) = (AnchorMode::FirstSection, AnchorMode::EverySection);
+        let (ab, abd) = (
+            vec!["fn a() {}", "fn b() {}"],
+            vec!["fn a() {}", "fn b() {}", "fn d() {}"],
         );
-        assert_eq!(shown, Ok(vec!["fn a() {}", "fn b() {}"]));
-    }
-
-    #[test]
-    fn rustdoc_include_takes_every_section() {
-        let shown = visible_lines(
-            FILE,
-            &Selection::Anchor("here".into()),
-            AnchorMode::EverySection,
-        );
-        assert_eq!(shown, Ok(vec!["fn a() {}", "fn b() {}", "fn d() {}"]));
-    }
-
-    #[test]
-    fn missing_or_unclosed_anchor_is_an_error() {
-        let missing = visible_lines(
-            FILE,
-            &Selection::Anchor("there".into()),
-            AnchorMode::FirstSection,
-        );
-        assert_eq!(missing, Err(SelectionError::AnchorNotFound("there".into())));
-        let unclosed = visible_lines(
-            "// ANCHOR: here\nfn a() {}\n",
-            &Selection::Anchor("here".into()),
-            AnchorMode::EverySection,
-        );
+        assert_eq!(take(FILE, "here", first), Ok(ab));
+        assert_eq!(take(FILE, "here", every), Ok(abd));
+        let error = |text: &str| Err(text.to_string());
         assert_eq!(
-            unclosed,
-            Err(SelectionError::AnchorNotClosed("here".into()))
+            take(FILE, "there", first),
+            error("anchor `there` not found")
         );
+        let unclosed = error("anchor `here` has no `ANCHOR_END: here`");
+        assert_eq!(take("// ANCHOR: here\nx\n", "here", every), unclosed);
         // `here_too` is another anchor, not `here`.
-        let other_name = visible_lines(
-            "// ANCHOR: here_too\nx\n// ANCHOR_END: here_too\n",
-            &Selection::Anchor("here".into()),
-            AnchorMode::FirstSection,
-        );
-        assert_eq!(
-            other_name,
-            Err(SelectionError::AnchorNotFound("here".into()))
-        );
-    }
-
-    #[test]
-    fn line_ranges_must_stay_in_the_file() {
-        let text = "one\ntwo\nthree\n";
-        let lines = |first, last| Selection::Lines { first, last };
-        let take = |selection: Selection| visible_lines(text, &selection, AnchorMode::FirstSection);
-        assert_eq!(take(lines(Some(2), Some(3))), Ok(vec!["two", "three"]));
-        assert_eq!(take(lines(Some(2), None)), Ok(vec!["two", "three"]));
-        assert_eq!(take(lines(None, Some(1))), Ok(vec!["one"]));
-        assert_eq!(
-            take(lines(Some(3), Some(10))),
-            Err(SelectionError::OutOfRange {
-                first: 3,
-                last: 10,
-                line_count: 3
-            })
-        );
-        assert_eq!(
-            take(lines(Some(4), None)),
-            Err(SelectionError::OutOfRange {
-                first: 4,
-                last: 3,
-                line_count: 3
-            })
-        );
-        assert_eq!(
-            take(lines(Some(3), Some(2))),
-            Err(SelectionError::Reversed { first: 3, last: 2 })
-        );
-        assert_eq!(take(lines(Some(0), Some(2))), Err(SelectionError::LineZero));
+        let other = "// ANCHOR: here_too\nx\n// ANCHOR_END: here_too\n";
+        assert_eq!(take(other, "here", first), error("anchor `here` not found"));
+        let three = "one\ntwo\nthree\n";
+        assert_eq!(take(three, "2:", first), Ok(vec!["two", "three"]));
+        assert_eq!(take(three, ":1", first), Ok(vec!["one"]));
+        let outside = error("lines 4 to 3 are outside the file (3 lines)");
+        assert_eq!(take(three, "4:", first), outside);
+        let reversed = error("line range 3:2 ends before it starts");
+        assert_eq!(take(three, "3:2", first), reversed);
+        let zero = error("line 0 does not exist (lines start at 1)");
+        assert_eq!(take(three, "0:2", first), zero);
     }
 }

@@ -7,11 +7,7 @@ use mdbook_preprocessor::config::Config;
 use std::collections::BTreeMap;
 use std::path::{Component, Path, PathBuf};
 
-/// The config key of the trees table.
-pub const TREES_KEY: &str = "preprocessor.listings.trees";
-
-/// The language of a book whose `book.language` is not set.
-pub const DEFAULT_LANGUAGE: &str = "en";
+const TREES_KEY: &str = "preprocessor.listings.trees";
 
 /// Language -> listing folder, relative to the book root.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -66,7 +62,7 @@ impl ListingTrees {
 
 /// The book language from `book.language` (`en` when unset).
 pub fn book_language(config: &Config) -> &str {
-    config.book.language.as_deref().unwrap_or(DEFAULT_LANGUAGE)
+    config.book.language.as_deref().unwrap_or("en")
 }
 
 /// Removes `.` and resolves `..` lexically (`a/./b/../c` -> `a/c`); leading
@@ -106,47 +102,31 @@ pub fn relative_path(from_dir: &Path, to: &Path) -> String {
 mod tests {
     use super::*;
 
-    fn trees() -> ListingTrees {
-        ListingTrees::new([("en", "listings-sources"), ("fr", "listings")])
-    }
-
     #[test]
-    fn locates_a_path_by_whole_folder_components() {
-        let trees = trees();
-        let english = Path::new("listings-sources/ch20/listing-20-22/src/lib.rs");
-        assert_eq!(
-            trees.locate(english),
-            Some(("en", Path::new("ch20/listing-20-22/src/lib.rs")))
-        );
-        let french = Path::new("listings/ch20/a.rs");
-        assert_eq!(trees.locate(french), Some(("fr", Path::new("ch20/a.rs"))));
-        assert_eq!(trees.locate(Path::new("listings-other/a.rs")), None);
-        assert_eq!(trees.locate(Path::new("src/a.rs")), None);
-    }
-
-    #[test]
-    fn normalizes_and_relativizes() {
-        assert_eq!(
-            normalize(Path::new("src/./sub/../../listings/a.rs")),
-            PathBuf::from("listings/a.rs")
-        );
-        assert_eq!(normalize(Path::new("src/../../x")), PathBuf::from("../x"));
-        assert_eq!(
-            relative_path(Path::new("src"), Path::new("listings/a.rs")),
-            "../listings/a.rs"
-        );
-        assert_eq!(
-            relative_path(Path::new("src/part"), Path::new("src/a.md")),
-            "../a.md"
-        );
-        assert_eq!(relative_path(Path::new(""), Path::new("a/b")), "a/b");
-    }
-
-    #[test]
-    fn book_language_defaults_to_english() {
-        let mut config = Config::default();
-        assert_eq!(book_language(&config), "en");
-        config.book.language = Some("fr".into());
-        assert_eq!(book_language(&config), "fr");
+    fn locates_normalizes_and_relativizes_paths() {
+        let trees = ListingTrees::new([("en", "listings-sources"), ("fr", "listings")]);
+        for (path, expected) in [
+            ("listings-sources/ch20/a.rs", Some(("en", "ch20/a.rs"))),
+            ("listings/ch20/a.rs", Some(("fr", "ch20/a.rs"))),
+            // Whole folder names only.
+            ("listings-other/a.rs", None),
+            ("src/a.rs", None),
+        ] {
+            let expected = expected.map(|(language, inside)| (language, Path::new(inside)));
+            assert_eq!(trees.locate(Path::new(path)), expected, "{path}");
+        }
+        for (path, expected) in [
+            ("src/./sub/../../listings/a.rs", "listings/a.rs"),
+            ("src/../../x", "../x"),
+        ] {
+            assert_eq!(normalize(Path::new(path)), PathBuf::from(expected));
+        }
+        for (from, to, expected) in [
+            ("src", "listings/a.rs", "../listings/a.rs"),
+            ("src/part", "src/a.md", "../a.md"),
+            ("", "a/b", "a/b"),
+        ] {
+            assert_eq!(relative_path(Path::new(from), Path::new(to)), expected);
+        }
     }
 }

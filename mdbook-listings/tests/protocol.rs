@@ -3,79 +3,30 @@
 //! JSON comes on stdin and the book JSON goes to stdout, or the problems go
 //! to stderr with a failure status.
 
+use booktools::process;
 use mdbook_preprocessor::book::{Book, BookItem, Chapter};
-use mdbook_preprocessor::config::Config;
 use mdbook_preprocessor::PreprocessorContext;
-use std::io::{Read, Write};
-use std::path::Path;
-use std::process::{Child, Command, ExitStatus, Stdio};
-use std::time::{Duration, Instant};
+use std::process::Command;
+use std::time::Duration;
 
-/// Kills the child when the test ends, even on a panic.
-struct KillOnDrop(Child);
-
-impl Drop for KillOnDrop {
-    fn drop(&mut self) {
-        let _ = self.0.kill();
-        let _ = self.0.wait();
-    }
+/// Runs the command with `args` and `input` on stdin (through `sh`'s
+/// redirection: the one process runner gives its children no stdin), killed
+/// after 60 s.
+fn run(args: &str, input: &str) -> process::Finished {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(dir.path().join("input.json"), input).unwrap();
+    let mut command = Command::new("sh");
+    let script = format!("exec \"$0\" {args} < input.json");
+    let binary = env!("CARGO_BIN_EXE_mdbook-listings");
+    command
+        .args(["-c", &script, binary])
+        .current_dir(dir.path());
+    process::run(command, Duration::from_secs(60)).unwrap()
 }
 
-struct Finished {
-    status: ExitStatus,
-    stdout: String,
-    stderr: String,
-}
-
-/// Runs the command with `args` and `input` on stdin, waiting 60 s at most.
-fn run(args: &[&str], input: &str) -> Finished {
-    let child = Command::new(env!("CARGO_BIN_EXE_mdbook-listings"))
-        .args(args)
-        .stdin(Stdio::piped())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .expect("the command starts");
-    let mut child = KillOnDrop(child);
-    let mut stdin = child.0.stdin.take().expect("piped stdin");
-    let input = input.to_string();
-    let writer = std::thread::spawn(move || {
-        let _ = stdin.write_all(input.as_bytes());
-    });
-    let mut stdout = child.0.stdout.take().expect("piped stdout");
-    let mut stderr = child.0.stderr.take().expect("piped stderr");
-    let out_reader = std::thread::spawn(move || {
-        let mut text = String::new();
-        let _ = stdout.read_to_string(&mut text);
-        text
-    });
-    let err_reader = std::thread::spawn(move || {
-        let mut text = String::new();
-        let _ = stderr.read_to_string(&mut text);
-        text
-    });
-    let deadline = Instant::now() + Duration::from_secs(60);
-    let status = loop {
-        if let Some(status) = child.0.try_wait().expect("waiting for the command") {
-            break status;
-        }
-        assert!(
-            Instant::now() < deadline,
-            "mdbook-listings did not finish in 60 s"
-        );
-        std::thread::sleep(Duration::from_millis(20));
-    };
-    writer.join().expect("stdin writer");
-    Finished {
-        status,
-        stdout: out_reader.join().expect("stdout reader"),
-        stderr: err_reader.join().expect("stderr reader"),
-    }
-}
-
-fn input(root: &Path, chapter: &str) -> String {
-    let config: Config = "[book]\nlanguage = \"fr\"\n\
-         [preprocessor.listings.trees]\nen = \"listings-sources\"\nfr = \"listings\"\n"
+/// A French book with one chapter, its trees set by `trees`.
+fn input(root: &std::path::Path, trees: &str, chapter: &str) -> String {
+    let config = format!("[book]\nlanguage = \"fr\"\n{trees}")
         .parse()
         .unwrap();
     let ctx = PreprocessorContext::new(root.to_path_buf(), config, "html".into());
@@ -85,49 +36,32 @@ fn input(root: &Path, chapter: &str) -> String {
 }
 
 #[test]
-fn supports_answers_by_exit_status() {
-    let answer = run(&["supports", "html"], "");
-    assert!(answer.status.success(), "{}", answer.stderr);
-}
-
-#[test]
-fn rewrites_the_book_read_on_stdin() {
+fn rewrites_the_book_read_on_stdin_or_fails_naming_the_problem() {
+    let answer = run("supports html", "");
+    assert!(answer.status.success(), "{}", answer.output);
     let root = tempfile::tempdir().unwrap();
     std::fs::create_dir_all(root.path().join("listings/a")).unwrap();
     std::fs::write(root.path().join("listings/a/output.txt"), "$ cargo run\n").unwrap();
-    let done = run(
-        &[],
-        &input(
-            root.path(),
-            "{{#include ../listings-sources/a/output.txt}}\n",
-        ),
-    );
-    assert!(done.status.success(), "{}", done.stderr);
-    let book: Book = serde_json::from_str(&done.stdout).unwrap();
-    let BookItem::Chapter(chapter) = &book.items[0] else {
+    let trees = "[preprocessor.listings.trees]\nen = \"listings-sources\"\nfr = \"listings\"\n";
+    let chapter = "x\n{{#include ../listings-sources/a/output.txt}}\n";
+    let done = run("", &input(root.path(), trees, chapter));
+    assert!(done.status.success(), "{}", done.output);
+    let book: Book = serde_json::from_str(&done.output).unwrap();
+    let BookItem::Chapter(rewritten) = &book.items[0] else {
         panic!("the first item is a chapter");
     };
-    assert_eq!(chapter.content, "{{#include ../listings/a/output.txt}}\n");
-}
+    assert_eq!(
+        rewritten.content,
+        "x\n{{#include ../listings/a/output.txt}}\n"
+    );
 
-#[test]
-fn broken_include_fails_with_the_problem_on_stderr() {
-    let root = tempfile::tempdir().unwrap();
-    let done = run(
-        &[],
-        &input(
-            root.path(),
-            "x\n{{#include ../listings-sources/a/output.txt}}\n",
-        ),
-    );
-    assert!(!done.status.success());
-    assert!(done.stdout.is_empty());
-    assert!(
-        done.stderr.contains(
-            "src/ch.md:2: {{#include ../listings/a/output.txt}}: \
-             file not found: listings/a/output.txt"
-        ),
-        "{}",
-        done.stderr
-    );
+    std::fs::remove_file(root.path().join("listings/a/output.txt")).unwrap();
+    for (trees, problem) in [
+        (trees, "listings: 1 broken include(s) in the `fr` book:\nsrc/ch.md:2: {{#include ../listings/a/output.txt}}: file not found: listings/a/output.txt"),
+        ("", "book.toml has no `[preprocessor.listings.trees]` table"),
+    ] {
+        let done = run("", &input(root.path(), trees, chapter));
+        assert!(!done.status.success());
+        assert!(done.output.starts_with(problem), "{}", done.output);
+    }
 }

@@ -18,7 +18,7 @@ use booktools::listings::verify::{diagnostics, Level};
 use booktools::skeptic::{self, check_program, DoctestBlock, Expectation};
 use std::collections::BTreeMap;
 use std::fs;
-use std::path::{Path, PathBuf};
+use std::path::Path;
 
 /// The test file `build.rs` generated with skeptic.
 const GENERATED: &str = include_str!(concat!(env!("OUT_DIR"), "/skeptic-tests.rs"));
@@ -83,6 +83,17 @@ fn compiles_under_skeptic(program: &str) -> bool {
         .collect();
     let compile = || ::skeptic::rt::compile_test(arguments[0], arguments[1], arguments[2], program);
     std::panic::catch_unwind(compile).is_ok()
+}
+
+/// Whether `block`'s program compiles, by skeptic's `compile_test` and by
+/// plain rustc, which must agree; rustc's messages.
+fn compiles(block: &DoctestBlock) -> Result<(bool, String)> {
+    let scratch = tempfile::tempdir()?;
+    let checked = check_program(block, scratch.path(), &repository_root())?;
+    let compiled = checked.status.success();
+    let program = block.program();
+    assert_eq!(compiles_under_skeptic(&program), compiled, "{program}");
+    Ok((compiled, checked.output))
 }
 
 #[test]
@@ -154,7 +165,8 @@ fn blocks_that_do_not_compile_fail_for_the_reason_their_listing_shows() -> Resul
     for block in failing {
         let at = format!("{} ({})", block.location, block.language);
         let file = block
-            .listing_file()
+            .origin
+            .as_ref()
             .unwrap_or_else(|| panic!("{at}: a failing block shows a listing"));
         let output_file = file.crate_dir.join("output.txt");
         let expected = error_headers(&fs::read_to_string(&output_file)?);
@@ -228,7 +240,8 @@ fn blocks_of(root: &Path, language: &str, listing: &str, file: &str) -> Result<V
     let blocks = skeptic::collect_language(root, language)?.into_iter();
     Ok(blocks
         .filter(|b| {
-            b.listing_file()
+            b.origin
+                .as_ref()
                 .is_some_and(|f| f.listing == listing && f.file == Path::new(file))
         })
         .collect())
@@ -241,37 +254,34 @@ fn a_block_whose_hidden_lines_were_dropped_no_longer_compiles() -> Result<()> {
     }
     let copy = copy()?;
     let root = copy.book.root();
-    let scratch = tempfile::tempdir()?;
     let languages = BookLayout::load(root)?.languages;
+    let block = |language: &str| -> Result<DoctestBlock> {
+        let mut found = blocks_of(root, language, "listing-20-24", "src/lib.rs")?;
+        assert_eq!(found.len(), 1, "{language}");
+        Ok(found.remove(0))
+    };
     for language in &languages {
-        let before = blocks_of(root, &language.code, "listing-20-24", "src/lib.rs")?;
-        assert_eq!(before.len(), 1, "{}", language.code);
-        assert_eq!(before[0].expectation, Expectation::Compiles);
-        let checked = check_program(&before[0], scratch.path(), &repository_root())?;
-        assert!(checked.status.success(), "{}", checked.output);
-        assert!(compiles_under_skeptic(&before[0].program()));
+        let before = block(&language.code)?;
+        assert_eq!(before.expectation, Expectation::Compiles);
+        let (compiled, output) = compiles(&before)?;
+        assert!(compiled, "{output}");
     }
     // `include` shows the anchored lines only: the rest of the file is gone.
     let include = copy.directive.replace("#rustdoc_include", "#include");
     copy.book
         .replace_once(&copy.chapter, &copy.directive, &include)?;
     for language in &languages {
-        let after = blocks_of(root, &language.code, "listing-20-24", "src/lib.rs")?;
-        assert_eq!(after.len(), 1, "{}", language.code);
-        assert!(!after[0].code.contains("# "), "{}", after[0].code);
-        let checked = check_program(&after[0], scratch.path(), &repository_root())?;
+        let after = block(&language.code)?;
+        assert!(!after.code.contains("# "), "{}", after.code);
+        let (compiled, output) = compiles(&after)?;
         assert!(
-            !checked.status.success(),
+            !compiled,
             "{}: still compiles:\n{}",
             language.code,
-            after[0].program()
+            after.program()
         );
-        let output = &checked.output;
-        assert!(
-            output.contains("error[E0412]") || output.contains("error[E0433]"),
-            "{output}"
-        );
-        assert!(!compiles_under_skeptic(&after[0].program()));
+        let unknown = output.contains("error[E0412]") || output.contains("error[E0433]");
+        assert!(unknown, "{output}");
     }
     Ok(())
 }
@@ -347,39 +357,24 @@ fn a_translated_program_with_english_code_does_not_compile() -> Result<()> {
     }
     let copy = copy()?;
     let (root, (language, tree)) = (copy.book.root(), &copy.translated);
-    let scratch = tempfile::tempdir()?;
     let program = "ch20-web-server/listing-20-25/src/bin/main.rs";
     let before = blocks_of(root, language, "listing-20-25", "src/bin/main.rs")?;
     assert_eq!(before.len(), 1);
-    assert!(
-        check_program(&before[0], scratch.path(), &repository_root())?
-            .status
-            .success()
-    );
-    assert!(compiles_under_skeptic(&before[0].program()));
-    // The English program in the translated tree: it uses the English crate.
-    fs::copy(
-        root.join(&copy.source_tree).join(program),
-        root.join(tree).join(program),
-    )?;
+    assert!(compiles(&before[0])?.0);
+    // The English program in the translated tree: it uses the English crate,
+    // which fails even where skeptic passes a crate of that name to rustc.
+    let english = root.join(&copy.source_tree).join(program);
+    fs::copy(english, root.join(tree).join(program))?;
     let after = blocks_of(root, language, "listing-20-25", "src/bin/main.rs")?;
-    let checked = check_program(&after[0], scratch.path(), &repository_root())?;
-    assert!(
-        !checked.status.success(),
-        "English code compiled against the `{language}` library:\n{}",
+    let (compiled, output) = compiles(&after[0])?;
+    let at = format!(
+        "English code against the `{language}` library:\n{}",
         after[0].program()
     );
-    let manifest: PathBuf = root
-        .join(&copy.source_tree)
-        .join("ch20-web-server/listing-20-25/Cargo.toml");
+    assert!(!compiled, "{at}");
+    let manifest = (root.join(&copy.source_tree)).join("ch20-web-server/listing-20-25/Cargo.toml");
     let english_package = booktools::listings::package_name(&manifest)?;
-    assert!(
-        checked.output.contains(&format!("`{english_package}`")),
-        "{}",
-        checked.output
-    );
-    // Even where skeptic passes a crate of the English name to rustc.
-    assert!(!compiles_under_skeptic(&after[0].program()));
+    assert!(output.contains(&format!("`{english_package}`")), "{output}");
     Ok(())
 }
 
@@ -392,13 +387,13 @@ fn no_translated_page_shows_the_code_of_the_source_language() -> Result<()> {
     let source_language = BookLayout::load(&root)?.source_language;
     let blocks = skeptic::collect(&root)?;
     let shown = |block: &DoctestBlock| {
-        (block.listing_file())
+        (block.origin.as_ref())
             .map(|f| (f.chapter_folder.clone(), f.listing.clone(), f.file.clone()))
     };
     let (source, translated): (Vec<_>, Vec<_>) =
         blocks.iter().partition(|b| b.language == source_language);
     let source: BTreeMap<_, String> = (source.iter())
-        .filter_map(|block| Some((shown(block)?, block.complete_code())))
+        .filter_map(|block| Some((shown(block)?, skeptic::complete_code(&block.code))))
         .collect();
     let mut compared = 0;
     for block in translated {
@@ -413,7 +408,7 @@ fn no_translated_page_shows_the_code_of_the_source_language() -> Result<()> {
             .get(&file)
             .unwrap_or_else(|| panic!("{at} has no `{source_language}` counterpart"));
         assert_ne!(
-            &block.complete_code(),
+            &skeptic::complete_code(&block.code),
             original,
             "{at} shows the very code of the `{source_language}` page"
         );

@@ -31,6 +31,9 @@ use std::time::Duration;
 /// The cache folder, relative to the book root.
 pub const CACHE_DIR: &str = "target/listing-cache";
 
+/// What the cache key leaves out of a crate: its transcript and build products.
+const NOT_HASHED: [&str; 2] = [OUTPUT_FILE, "target"];
+
 /// The default bound on one cargo run.
 pub const DEFAULT_TIMEOUT: Duration = Duration::from_secs(300);
 
@@ -49,12 +52,9 @@ pub struct CargoCommand {
 }
 
 impl CargoCommand {
-    /// The command of a listing that has no `output.txt` yet.
-    pub const DEFAULT: &str = "$ cargo check";
-
-    /// `cargo check`, the command of a new listing.
+    /// `cargo check`, the command of a listing that has no `output.txt` yet.
     pub fn default_command() -> Self {
-        Self::parse(Self::DEFAULT).expect("a valid command")
+        Self::parse("$ cargo check").expect("a valid command")
     }
 
     /// The command of a transcript line (`$ cargo test --doc`); `None`
@@ -68,11 +68,6 @@ impl CargoCommand {
         SUBCOMMANDS
             .contains(&words.first()?.as_str())
             .then_some(Self { words })
-    }
-
-    /// The cargo subcommand (`test`).
-    pub fn subcommand(&self) -> &str {
-        &self.words[0]
     }
 
     /// The arguments cargo is run with: the subcommand, the options that
@@ -96,16 +91,16 @@ impl CargoCommand {
     }
 }
 
-/// The command recorded in a listing's `output.txt`; `None` when the file
-/// does not exist. An unknown first line is an error naming the file.
-pub fn recorded_command(listing: &Listing) -> Result<Option<CargoCommand>> {
+/// A listing's `output.txt` and the command it records; `None` when the
+/// file does not exist. An unknown first line is an error naming the file.
+pub fn recorded(listing: &Listing) -> Result<Option<(CargoCommand, String)>> {
     let path = listing.output_path();
     let Ok(text) = std::fs::read_to_string(&path) else {
         return Ok(None);
     };
     let first_line = text.lines().next().unwrap_or("");
     match CargoCommand::parse(first_line) {
-        Some(command) => Ok(Some(command)),
+        Some(command) => Ok(Some((command, text))),
         None => bail!(
             "{}:1: the first line must be `$ cargo <command>` with one of the commands {SUBCOMMANDS:?} \
              (and its arguments), found `{first_line}`",
@@ -140,9 +135,7 @@ impl CompileSettings {
 /// The result of compiling a listing.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Compilation {
-    /// The command that was run.
     pub command: CargoCommand,
-    /// Whether cargo succeeded.
     pub succeeded: bool,
     /// What cargo printed, normalized.
     pub output: String,
@@ -169,13 +162,14 @@ pub fn compile(
     // The listing tree (above the chapter folder) pins the toolchain.
     let tree = listing.dir.ancestors().nth(2).unwrap_or(&listing.dir);
     let toolchain = toolchain_description(tree, settings.timeout)?;
-    let key = cache_key(
+    let key = files_hash(
         &[
             toolchain.as_bytes(),
             command.transcript_line().as_bytes(),
             &NORMALIZATION_VERSION.to_le_bytes(),
         ],
         &listing.dir,
+        &NOT_HASHED,
     )?;
     let entry = settings
         .cache
@@ -245,12 +239,6 @@ pub fn compile_all(
     super::parallel_map(work, jobs, |(listing, command)| {
         compile(listing, command, settings)
     })
-}
-
-/// The cache key: `fields`, then every file of the crate but `output.txt`
-/// and `target/`.
-fn cache_key(fields: &[&[u8]], crate_dir: &Path) -> Result<String> {
-    files_hash(fields, crate_dir, &[OUTPUT_FILE, "target"])
 }
 
 /// A SHA-256 of `fields`, each length-prefixed (hexadecimal).
@@ -348,14 +336,16 @@ mod tests {
 
     #[test]
     fn scrubbing_removes_build_settings_and_keeps_cargo_home() {
-        for name in [
+        let scrubbed = [
             "CARGO_BUILD_JOBS",
             "CARGO_TARGET_DIR",
             "CARGO_ENCODED_RUSTFLAGS",
-        ] {
-            assert!(is_scrubbed(name), "{name}");
-        }
-        for name in ["__CARGO_FIX_PLZ", "RUSTFLAGS", "RUSTC_WRAPPER", "MAKEFLAGS"] {
+        ];
+        for name in
+            scrubbed
+                .iter()
+                .chain(&["__CARGO_FIX_PLZ", "RUSTFLAGS", "RUSTC_WRAPPER", "MAKEFLAGS"])
+        {
             assert!(is_scrubbed(name), "{name}");
         }
         for name in ["CARGO_HOME", "PATH", "RUSTUP_TOOLCHAIN", "HOME"] {
@@ -363,22 +353,23 @@ mod tests {
         }
     }
 
+    /// The cache key of a crate (as [`compile`] computes it) ignores its
+    /// `output.txt` and `target/`, not its sources.
     #[test]
     fn cache_key_ignores_output_and_target_but_not_sources() {
         let dir = tempfile::tempdir().unwrap();
-        let root = dir.path();
         let write = |path: &str, text: &str| {
-            std::fs::create_dir_all(root.join(path).parent().unwrap()).unwrap();
-            std::fs::write(root.join(path), text).unwrap();
+            std::fs::create_dir_all(dir.path().join(path).parent().unwrap()).unwrap();
+            std::fs::write(dir.path().join(path), text).unwrap();
         };
         write("src/lib.rs", "pub fn f() {}\n");
-        let key = |field: &str| cache_key(&[field.as_bytes()], root).unwrap();
-        let first = key("rustc 1");
+        let key = |field: &str| files_hash(&[field.as_bytes()], dir.path(), &NOT_HASHED);
+        let first = key("rustc 1").unwrap();
         write(OUTPUT_FILE, "$ cargo check\n");
         write("target/debug/x", "artifact");
-        assert_eq!(key("rustc 1"), first);
-        assert_ne!(key("rustc 2"), first);
+        assert_eq!(key("rustc 1").unwrap(), first);
+        assert_ne!(key("rustc 2").unwrap(), first);
         write("src/lib.rs", "pub fn g() {}\n");
-        assert_ne!(key("rustc 1"), first);
+        assert_ne!(key("rustc 1").unwrap(), first);
     }
 }

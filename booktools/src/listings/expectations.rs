@@ -33,9 +33,7 @@ pub const EXPECTATIONS_FILE: &str = "listing-expectations.toml";
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum Outcome {
-    /// cargo succeeds.
     Compiles,
-    /// cargo fails.
     DoesNotCompile,
 }
 
@@ -105,7 +103,6 @@ pub fn listing_trees(layout: &BookLayout) -> ListingTrees {
 pub struct FenceStatement {
     /// `(chapter folder, listing folder)`.
     pub listing: (String, String),
-    /// What it states.
     pub outcome: Outcome,
     /// `<chapter file>:<line> (```<info>)`, for messages.
     pub origin: String,
@@ -191,22 +188,19 @@ impl Claim {
     }
 }
 
+/// The claims file; its other sections are read by [`crate::server`]
+/// (`transcript`, `source`, `going_further`, `pool_bench`).
 #[derive(Debug, Deserialize)]
 #[serde(deny_unknown_fields)]
 struct ClaimsFile {
     #[serde(default)]
     claim: Vec<Claim>,
-    /// The `[transcript]` section, read by [`crate::server::transcript`].
     #[serde(default, rename = "transcript")]
     _transcript: Option<toml::Table>,
-    /// The `[server]` section, read by [`crate::server::source`].
     #[serde(default, rename = "server")]
     _server: Option<toml::Table>,
-    /// The `[going_further]` section, read by
-    /// [`crate::server::going_further`].
     #[serde(default, rename = "going_further")]
     _going_further: Option<toml::Table>,
-    /// The `[pool_bench]` section, read by [`crate::server::pool_bench`].
     #[serde(default, rename = "pool_bench")]
     _pool_bench: Option<toml::Table>,
 }
@@ -253,7 +247,6 @@ pub fn load_claims(layout: &BookLayout, language: &str) -> Result<Vec<Claim>> {
 /// Everything the book says about the listings of one language.
 #[derive(Debug, Clone)]
 pub struct Expectations {
-    /// The language.
     pub language: String,
     /// Its fences that include a listing.
     pub fences: Vec<FenceStatement>,
@@ -264,11 +257,9 @@ pub struct Expectations {
 /// What must hold for one listing.
 #[derive(Debug, Clone)]
 pub struct ListingExpectation {
-    /// Whether it compiles.
     pub outcome: Outcome,
     /// Where the outcome is stated (a fence or a claim).
     pub outcome_origin: String,
-    /// The claims about it.
     pub claims: Vec<Claim>,
 }
 
@@ -418,12 +409,10 @@ mod tests {
         let found: Vec<_> = (rust_blocks(markdown).into_iter())
             .map(|b| (b.info, b.body, b.line))
             .collect();
+        let expected = [("rust,ignore", "fn a() {}\n", 3), ("rust", "```\n", 11)];
         assert_eq!(
             found,
-            [
-                ("rust,ignore".into(), "fn a() {}\n".into(), 3),
-                ("rust".into(), "```\n".into(), 11)
-            ]
+            expected.map(|(i, b, l)| (i.to_string(), b.to_string(), l))
         );
         for (info, rust) in [
             ("rust noplayground", true),

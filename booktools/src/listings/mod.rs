@@ -62,22 +62,24 @@ pub fn discover(language: &Language) -> Result<Vec<Listing>> {
         let dir = entry.with_context(|| format!("listing {}", tree.display()))?;
         let manifest = dir.path().join("Cargo.toml");
         if dir.file_type().is_dir() && manifest.is_file() {
-            let name = |path: &Path| {
-                path.file_name()
-                    .unwrap_or_default()
-                    .to_string_lossy()
-                    .into()
-            };
             listings.push(Listing {
                 language: language.code.clone(),
-                chapter: name(dir.path().parent().unwrap_or(tree)),
-                name: name(dir.path()),
+                chapter: file_name(dir.path().parent().unwrap_or(tree)),
+                name: file_name(dir.path()),
                 package: package_name(&manifest)?,
                 dir: dir.into_path(),
             });
         }
     }
     Ok(listings)
+}
+
+/// The last component of `path` (`listing-20-22`).
+pub(crate) fn file_name(path: &Path) -> String {
+    path.file_name()
+        .unwrap_or_default()
+        .to_string_lossy()
+        .into()
 }
 
 /// `[package] <key>` of a `Cargo.toml`, if set.
@@ -113,46 +115,16 @@ pub fn default_jobs() -> usize {
     std::thread::available_parallelism().map_or(1, usize::from)
 }
 
-/// `items.iter().map(work)` on `jobs` scoped threads, results in input order.
+/// `items.iter().map(work)` on `jobs` threads, results in input order.
 fn parallel_map<T: Sync, R: Send>(
     items: &[T],
     jobs: usize,
-    work: impl Fn(&T) -> R + Sync,
+    work: impl Fn(&T) -> R + Sync + Send,
 ) -> Vec<R> {
-    let next = std::sync::Mutex::new(items.iter().enumerate());
-    let mut done: Vec<(usize, R)> = std::thread::scope(|scope| {
-        let workers: Vec<_> = (0..jobs.max(1))
-            .map(|_| {
-                scope.spawn(|| {
-                    let mut done = Vec::new();
-                    loop {
-                        let item = next.lock().unwrap_or_else(|e| e.into_inner()).next();
-                        let Some((index, item)) = item else {
-                            return done;
-                        };
-                        done.push((index, work(item)));
-                    }
-                })
-            })
-            .collect();
-        workers
-            .into_iter()
-            .flat_map(|worker| worker.join().expect("a listing worker panicked"))
-            .collect()
-    });
-    done.sort_by_key(|(index, _)| *index);
-    done.into_iter().map(|(_, result)| result).collect()
-}
-
-#[cfg(test)]
-mod tests {
-    #[test]
-    fn parallel_map_keeps_order_and_diff_shows_changes() {
-        let items: Vec<u32> = (0..50).collect();
-        let doubled: Vec<u32> = items.iter().map(|n| n * 2).collect();
-        assert_eq!(super::parallel_map(&items, 3, |n| n * 2), doubled);
-        let diff = super::line_diff("a\nb\nc\nd\ne\n", "a\nb\nC\nd\ne\n");
-        assert!(diff.contains("-c\n+C\n"), "{diff}");
-        assert_eq!(super::line_diff("x\n", "x\n"), "");
-    }
+    use rayon::prelude::*;
+    let pool = rayon::ThreadPoolBuilder::new()
+        .num_threads(jobs.max(1))
+        .build();
+    pool.expect("starting the listing threads")
+        .install(|| items.par_iter().map(work).collect())
 }

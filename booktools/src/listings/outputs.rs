@@ -34,32 +34,33 @@ pub struct Regeneration {
 /// `jobs` listings at a time.
 pub fn regenerate(layout: &BookLayout, settings: &CompileSettings, jobs: usize) -> Regeneration {
     let mut regeneration = Regeneration::default();
-    let mut work: Vec<(Listing, CargoCommand)> = Vec::new();
+    let mut work = Vec::new();
+    let mut old_texts = Vec::new();
     for language in &layout.languages {
-        match listings::discover(language) {
-            Ok(found) => {
-                for listing in found {
-                    match compile::recorded_command(&listing) {
-                        Ok(command) => work.push((
-                            listing,
-                            command.unwrap_or_else(CargoCommand::default_command),
-                        )),
-                        Err(error) => regeneration.problems.push(format!("{error:#}")),
-                    }
+        let found =
+            listings::discover(language).map_err(|e| regeneration.problems.push(format!("{e:#}")));
+        for listing in found.unwrap_or_default() {
+            match compile::recorded(&listing) {
+                Ok(recorded) => {
+                    let (command, old) = recorded.unzip();
+                    work.push((
+                        listing,
+                        command.unwrap_or_else(CargoCommand::default_command),
+                    ));
+                    old_texts.push(old);
                 }
+                Err(error) => regeneration.problems.push(format!("{error:#}")),
             }
-            Err(error) => regeneration.problems.push(format!("{error:#}")),
         }
     }
     let results = compile::compile_all(&work, settings, jobs);
-    for ((listing, _), result) in work.into_iter().zip(results) {
+    for (((listing, _), old), result) in work.into_iter().zip(old_texts).zip(results) {
         let written = result.and_then(|compilation| {
-            let path = listing.output_path();
-            let new = compilation.transcript();
-            let change = match std::fs::read_to_string(&path) {
-                Ok(old) if old == new => return Ok(OutputChange::Unchanged),
-                Ok(old) => OutputChange::Updated(line_diff(&old, &new)),
-                Err(_) => OutputChange::Created,
+            let (path, new) = (listing.output_path(), compilation.transcript());
+            let change = match old {
+                Some(old) if old == new => return Ok(OutputChange::Unchanged),
+                Some(old) => OutputChange::Updated(line_diff(&old, &new)),
+                None => OutputChange::Created,
             };
             std::fs::write(&path, &new).with_context(|| format!("writing {}", path.display()))?;
             Ok(change)

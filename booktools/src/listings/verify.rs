@@ -7,7 +7,7 @@ use crate::languages::BookLayout;
 use crate::listings::compile::{self, CargoCommand, Compilation, CompileSettings};
 use crate::listings::expectations::{Claim, Expectations, ListingExpectation, Outcome};
 use crate::listings::{line_diff, Listing};
-use anyhow::{anyhow, bail, Context, Result};
+use anyhow::{anyhow, bail, Result};
 use regex::Regex;
 use std::sync::LazyLock;
 
@@ -17,16 +17,13 @@ pub const REGENERATE_COMMAND: &str = "cargo xtask outputs";
 /// Severity of a diagnostic.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Level {
-    /// `error`.
     Error,
-    /// `warning`.
     Warning,
 }
 
 /// One error or warning of a cargo transcript.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Diagnostic {
-    /// Error or warning.
     pub level: Level,
     /// `E0507` in `error[E0507]`, if any.
     pub code: Option<String>,
@@ -85,25 +82,17 @@ pub fn verify_listing(
         .map_err(|reason| problems.push(format!("what the book states about it: {reason}")))
         .ok();
     let output_path = listing.output_path();
-    let recorded_command = compile::recorded_command(listing)
+    let recorded = compile::recorded(listing)
         .map_err(|error| problems.push(format!("{error:#}")))
-        .ok()
-        .flatten();
-    let recorded = match recorded_command {
-        Some(_) => Some(
-            std::fs::read_to_string(&output_path)
-                .with_context(|| format!("reading {}", output_path.display()))?,
-        ),
-        None if problems.is_empty() => {
-            problems.push(format!(
-                "{} is missing: create it with `{REGENERATE_COMMAND}`",
-                output_path.display()
-            ));
-            None
-        }
-        None => None,
-    };
-    let command = recorded_command.unwrap_or_else(CargoCommand::default_command);
+        .ok();
+    if let Some(None) = recorded {
+        problems.push(format!(
+            "{} is missing: create it with `{REGENERATE_COMMAND}`",
+            output_path.display()
+        ));
+    }
+    let (command, recorded) = recorded.flatten().unzip();
+    let command = command.unwrap_or_else(CargoCommand::default_command);
     let compilation = compile::compile(listing, &command, settings)?;
     let live = compilation.transcript();
     let stale = recorded.filter(|recorded| *recorded != live);
@@ -232,14 +221,12 @@ pub fn verify_book(
     let mut verdicts = Vec::new();
     let mut work = Vec::new();
     for language in &layout.languages {
+        let id = language.code.clone();
         let listings = match crate::listings::discover(language) {
             Ok(listings) => listings,
             Err(error) => {
-                let id = language.code.clone();
-                verdicts.push(ListingVerdict {
-                    id,
-                    result: Err(error),
-                });
+                let result = Err(error);
+                verdicts.push(ListingVerdict { id, result });
                 continue;
             }
         };
@@ -250,19 +237,12 @@ pub fn verify_book(
             Err(reason) => reason.clone(),
         };
         if !problem.is_empty() {
-            let id = language.code.clone();
-            verdicts.push(ListingVerdict {
-                id,
-                result: Err(anyhow!("{problem}")),
-            });
+            let result = Err(anyhow!("{problem}"));
+            verdicts.push(ListingVerdict { id, result });
         }
         for listing in listings {
-            let expectation = match &expectations {
-                Ok(expectations) => {
-                    (expectations.for_listing(&listing)).map_err(|error| format!("{error:#}"))
-                }
-                Err(reason) => Err(reason.clone()),
-            };
+            let expectation = (expectations.as_ref().map_err(Clone::clone))
+                .and_then(|all| all.for_listing(&listing).map_err(|e| format!("{e:#}")));
             work.push((listing, expectation));
         }
     }
@@ -281,44 +261,4 @@ pub fn verify_book(
         });
     }
     verdicts
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn finds_errors_and_warnings_but_not_summaries() {
-        let transcript = "\
-    Checking hello v0.1.0 (file:///projects/hello)
-error[E0599]: no method named `join` found for enum `Option` in the current scope
-  --> src/lib.rs:52:27
-   |
-52 |             worker.thread.join().unwrap();
-
-warning: unused variable: `x`
- --> src/lib.rs:3:9
-
-error[E0308]: mismatched types
-error: cannot find macro `oops` in this scope
-Some errors have detailed explanations: E0308, E0599.
-warning: `hello` (lib) generated 1 warning
-error: could not compile `hello` (lib) due to 3 previous errors; 1 warning emitted
-";
-        let found = diagnostics(transcript);
-        let summary: Vec<_> = (found.iter())
-            .map(|d| (d.level, d.code.as_deref(), d.text.lines().count()))
-            .collect();
-        assert_eq!(
-            summary,
-            [
-                (Level::Error, Some("E0599"), 4),
-                (Level::Warning, None, 2),
-                (Level::Error, Some("E0308"), 1),
-                (Level::Error, None, 2),
-            ]
-        );
-        let clean = "    Finished `dev` profile [unoptimized + debuginfo] target(s) in 0.50s\n";
-        assert!(diagnostics(clean).is_empty());
-    }
 }

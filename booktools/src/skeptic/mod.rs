@@ -1,20 +1,16 @@
-//! The Rust code blocks of the rendered book, turned into skeptic tests.
-//!
-//! The listing crates are compiled by other tests; this module is about the
-//! code the *reader* sees. Every chapter of every language goes through the
-//! book's own pipeline ([`crate::book`]: gettext, listings, links), and each
-//! fenced Rust block of the result becomes a [`DoctestBlock`]: its code
-//! (hidden `# ` lines included), the listing file it comes from, and what
-//! the book says about it.
+//! The Rust code blocks of the rendered book, turned into skeptic tests:
+//! the code the *reader* sees (the listing crates are compiled by other
+//! tests). Every chapter of every language goes through the book's own
+//! pipeline ([`crate::book`]), and each fenced Rust block of the result
+//! becomes a [`DoctestBlock`]: its code (hidden `# ` lines included), the
+//! listing file it comes from, and what the book says about it.
 //!
 //! Where a block comes from is read in the same chapter before mdBook's
-//! `links` expanded it ([`crate::book::chapters_before_links`]): the n-th
-//! Rust block there is the n-th Rust block of the rendered chapter, and its
-//! only content is the include directive, already pointed at the tree of
-//! the page's language by the `listings` preprocessor. A block of a page
-//! must come from the listing tree of the page's language: anything else
-//! (another language's tree, a folder outside the trees, a symbolic link
-//! out of the tree) is an error naming the chapter file and line.
+//! `links` expanded it: the n-th Rust block there is the n-th of the
+//! rendered chapter, and holds only the include directive, already pointed
+//! at the page language's tree by `listings`. A block from anywhere else
+//! (another language's tree, outside the trees, a symbolic link out of the
+//! tree) is an error naming the chapter file and line.
 //!
 //! | book                         | skeptic                  | test              |
 //! |------------------------------|--------------------------|-------------------|
@@ -24,28 +20,20 @@
 //! | anything else                | (plain)                  | compiles and runs |
 //!
 //! A claim of `listing-expectations.toml` with an `outcome` overrides the
-//! fence, as it does for the listing crates. `ignore` in the book means "not
-//! a standalone playground program", not "untested": no block is ignored.
-//! The code is compiled with a skeptic template ([`Template`]) chosen by the
-//! file it shows: a library file gets an empty `main`; `src/main.rs`,
-//! `src/bin/*.rs`, `examples/*.rs` or `tests/*.rs` (with an empty `main`
-//! too) gets its own listing's library as a
-//! module named like the package (`hello`), so `use hello::ThreadPool;`
-//! resolves, and an empty module for each other language's crate name, so a
-//! program cannot use the other language's crate; code written in the
-//! chapter is wrapped in `fn main` unless it has one, as rustdoc does.
-//!
-//! [`write_skeptic_docs`] writes one Markdown file per language and listing
-//! file, so skeptic's test names say the language, the listing, the file
-//! and the line (`fr_ch20_web_server_listing_20_22_src_lib_rs_line_3`). When the blocks
-//! cannot be collected, [`failing_tests_source`] gives the build script one
-//! failing test carrying the error instead.
+//! fence, as for the listing crates. `ignore` in the book means "not a
+//! standalone playground program", not "untested": no block is ignored.
+//! The [`Template`] wrapped around the code depends on the file it shows
+//! (see `origin::template_for`); code written in the chapter is wrapped in
+//! `fn main` unless it has one, as rustdoc does. One Markdown file per
+//! language and listing file makes skeptic's test names say the language,
+//! the listing, the file and the line
+//! (`fr_ch20_web_server_listing_20_22_src_lib_rs_line_3`).
 
 mod docs;
 mod origin;
 
 pub use docs::{failing_tests_source, inputs, write_skeptic_docs, GeneratedTest, SkepticDocs};
-pub use origin::{ListingFile, Location, Origin};
+pub use origin::ListingFile;
 
 use crate::book::{chapters_before_links, preprocessed_chapters, RenderedChapter};
 use crate::languages::{BookLayout, BOOK_TOML};
@@ -113,9 +101,7 @@ impl Expectation {
 pub struct Template {
     /// The template's name (`library`, `binary`, `main`).
     pub name: &'static str,
-    /// Code put before the block.
     pub before: String,
-    /// Code put after the block.
     pub after: String,
 }
 
@@ -131,21 +117,20 @@ impl Template {
 /// One Rust block of one language's rendered book.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct DoctestBlock {
-    /// The page's language.
     pub language: String,
-    /// Where the block is written.
-    pub location: Location,
-    /// The fence info string of the book.
+    /// `<chapter file>:<line>`, a line of the source file, or
+    /// `<chapter file> (`<language>` translated Markdown):<line>` when the
+    /// source file holds a different number of Rust blocks.
+    pub location: String,
     pub info: String,
     /// The block as rendered: shown lines, and hidden lines behind `# `.
     pub code: String,
-    /// Where the code comes from.
-    pub origin: Origin,
-    /// What the book says the code does.
+    /// The listing file the code comes from; `None` for code written in
+    /// the chapter.
+    pub origin: Option<ListingFile>,
     pub expectation: Expectation,
     /// Where the book says it: the fence, or the claim that overrides it.
     pub stated_by: String,
-    /// The code wrapped around it to compile it.
     pub template: Option<Template>,
     /// The name of its skeptic Markdown file (without `.md`), which starts
     /// skeptic's test name: `<language>_<chapter folder>_<listing>_<file>`
@@ -155,34 +140,19 @@ pub struct DoctestBlock {
 }
 
 impl DoctestBlock {
-    /// The complete code of the block (hidden lines unhidden), as skeptic
-    /// builds it.
-    pub fn complete_code(&self) -> String {
-        complete_code(&self.code)
-    }
-
     /// The program skeptic compiles for this block: the template wrapped
     /// around the complete code.
     pub fn program(&self) -> String {
-        let code = self.complete_code();
+        let code = complete_code(&self.code);
         match &self.template {
             Some(template) => format!("{}{code}{}", template.before, template.after),
             None => code,
         }
     }
 
-    /// The listing file, unless the code is written in the chapter.
-    pub fn listing_file(&self) -> Option<&ListingFile> {
-        match &self.origin {
-            Origin::Listing(file) => Some(file),
-            Origin::Inline => None,
-        }
-    }
-
     /// What the block shows, for messages: the directive or `inline code`.
     pub fn source_description(&self) -> &str {
-        self.listing_file()
-            .map_or("inline code", |file| file.directive.as_str())
+        (self.origin.as_ref()).map_or("inline code", |file| file.directive.as_str())
     }
 }
 
@@ -280,12 +250,13 @@ fn chapter_blocks(
     let trees = listing_trees(layout);
     let mut blocks = Vec::new();
     for (index, (source, block)) in sources.iter().zip(&shown).enumerate() {
-        let location = Location {
-            chapter: chapter.clone(),
-            line: source_lines
-                .as_ref()
-                .map_or(source.line, |lines| lines[index]),
-            translated: source_lines.is_none().then(|| language.to_string()),
+        let location = match &source_lines {
+            Some(lines) => format!("{}:{}", chapter.display(), lines[index]),
+            None => format!(
+                "{} (`{language}` translated Markdown):{}",
+                chapter.display(),
+                source.line
+            ),
         };
         if source.info != block.info {
             bail!(
@@ -295,20 +266,20 @@ fn chapter_blocks(
                 block.info
             );
         }
-        let origin = origin::origin_of(layout, &trees, language, &location, source)?;
+        let origin = origin::origin_of(layout, &trees, language, chapter, &location, source)?;
         let file_stem = sanitize_name(&match &origin {
-            Origin::Listing(f) => {
+            Some(f) => {
                 let file = f.file.display();
                 format!("{language}_{}_{}_{file}", f.chapter_folder, f.listing)
             }
-            Origin::Inline => {
+            None => {
                 let stem = chapter.file_stem().unwrap_or_default().to_string_lossy();
                 format!("{language}_{stem}")
             }
         });
-        let template = origin::template_for(&origin, &complete_code(&block.body))?;
-        let claim = (origin.listing_name()).and_then(|listing| {
-            (claims.iter()).find(|c| c.listing() == listing && c.outcome.is_some())
+        let template = origin::template_for(origin.as_ref(), &complete_code(&block.body))?;
+        let claim = (origin.as_ref()).and_then(|file| {
+            (claims.iter()).find(|c| c.listing() == file.listing && c.outcome.is_some())
         });
         let fence = Expectation::from_info(&block.info);
         let (expectation, stated_by) = match claim.and_then(|c| Some((c.outcome?, c))) {
@@ -352,7 +323,7 @@ pub fn check_program(
         .arg(&source)
         .args(["--crate-type=bin", "--emit=metadata", "--color=never", "-o"])
         .arg(scratch.join(format!("{}.rmeta", block.file_stem)));
-    if let Some(file) = block.listing_file() {
+    if let Some(file) = &block.origin {
         rustc.arg(format!("--edition={}", file.edition));
     }
     process::run(rustc, CHECK_TIMEOUT)

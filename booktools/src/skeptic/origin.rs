@@ -5,35 +5,11 @@
 use super::Template;
 use crate::languages::BookLayout;
 use crate::listings::expectations::FencedBlock;
-use crate::listings::{package_field, package_name};
+use crate::listings::{file_name, package_field, package_name};
 use anyhow::{bail, Context, Result};
 use mdbook_listings::directive::find_directives;
 use mdbook_listings::trees::{normalize, ListingTrees};
-use std::fmt;
 use std::path::{Path, PathBuf};
-
-/// Where a block is written in the book.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Location {
-    /// The chapter's source file, relative to the book root (`src/ch.md`).
-    pub chapter: PathBuf,
-    /// The 1-based line of the block's opening fence.
-    pub line: usize,
-    /// `None` when `line` is a line of the source file; else the language
-    /// whose translated Markdown `line` is counted in (the source file holds
-    /// a different number of Rust blocks).
-    pub translated: Option<String>,
-}
-
-impl fmt::Display for Location {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "{}", self.chapter.display())?;
-        if let Some(language) = &self.translated {
-            write!(f, " (`{language}` translated Markdown)")?;
-        }
-        write!(f, ":{}", self.line)
-    }
-}
 
 /// The listing file a block shows.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -57,36 +33,20 @@ pub struct ListingFile {
     pub other_packages: Vec<String>,
 }
 
-/// Where the code of a block comes from.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub enum Origin {
-    /// Written in the chapter itself.
-    Inline,
-    /// Included from a listing crate of the page's language.
-    Listing(ListingFile),
-}
-
-impl Origin {
-    /// The listing folder name, unless the code is written in the chapter.
-    pub fn listing_name(&self) -> Option<&str> {
-        match self {
-            Origin::Listing(file) => Some(&file.listing),
-            Origin::Inline => None,
-        }
-    }
-}
-
-/// Reads where the block comes from in the chapter before `links`.
+/// Reads where the block comes from in the chapter before `links`: the
+/// listing file of the page's language it includes, `None` for code written
+/// in the chapter.
 pub(super) fn origin_of(
     layout: &BookLayout,
     trees: &ListingTrees,
     language: &str,
-    location: &Location,
+    chapter: &Path,
+    location: &str,
     source: &FencedBlock,
-) -> Result<Origin> {
+) -> Result<Option<ListingFile>> {
     let at = format!("{location} (`{language}` book)");
     let directive = match find_directives(&source.body).as_slice() {
-        [] => return Ok(Origin::Inline),
+        [] => return Ok(None),
         [only] if source.body.trim() == only.text(&source.body) => only.clone(),
         _ => bail!(
             "{at}: a Rust block must hold either code or exactly one include directive, and \
@@ -99,13 +59,7 @@ pub(super) fn origin_of(
     let in_root = match written.strip_prefix(&layout.root) {
         Ok(inside) => normalize(inside),
         Err(_) if written.is_absolute() => written.to_path_buf(),
-        Err(_) => normalize(
-            &location
-                .chapter
-                .parent()
-                .unwrap_or(Path::new(""))
-                .join(written),
-        ),
+        Err(_) => normalize(&chapter.parent().unwrap_or(Path::new("")).join(written)),
     };
     let tree_of_page = layout
         .language(language)
@@ -160,15 +114,9 @@ pub(super) fn origin_of(
             }
         }
     }
-    let name = |path: &Path| {
-        path.file_name()
-            .unwrap_or_default()
-            .to_string_lossy()
-            .into()
-    };
-    Ok(Origin::Listing(ListingFile {
-        chapter_folder: name(crate_dir.parent().unwrap_or(crate_dir)),
-        listing: name(crate_dir),
+    Ok(Some(ListingFile {
+        chapter_folder: file_name(crate_dir.parent().unwrap_or(crate_dir)),
+        listing: file_name(crate_dir),
         file: file.strip_prefix(crate_dir)?.to_path_buf(),
         package,
         edition: package_field(&manifest, "edition")?.unwrap_or_else(|| "2015".into()),
@@ -189,16 +137,16 @@ pub(super) fn origin_of(
 /// language's crate does not compile, even where a crate of that name is
 /// available (skeptic passes every dependency of the root package to rustc;
 /// a local module takes precedence over such a crate).
-pub(super) fn template_for(origin: &Origin, complete: &str) -> Result<Option<Template>> {
-    let file = match origin {
-        Origin::Inline => {
-            return Ok((!complete.contains("fn main")).then(|| Template {
-                name: "main",
-                before: "fn main() {\n".into(),
-                after: "}\n".into(),
-            }))
-        }
-        Origin::Listing(file) => file,
+pub(super) fn template_for(
+    origin: Option<&ListingFile>,
+    complete: &str,
+) -> Result<Option<Template>> {
+    let Some(file) = origin else {
+        return Ok((!complete.contains("fn main")).then(|| Template {
+            name: "main",
+            before: "fn main() {\n".into(),
+            after: "}\n".into(),
+        }));
     };
     // An integration test uses the library as a program does, and has no
     // `main` of its own.
@@ -207,25 +155,20 @@ pub(super) fn template_for(origin: &Origin, complete: &str) -> Result<Option<Tem
         || file.file.starts_with("src/bin")
         || file.file.starts_with("examples")
         || is_test;
+    let main = format!(
+        "\n// Added for the test: {} of `{}` compiled as a program.\nfn main() {{}}\n",
+        file.file.display(),
+        file.package
+    );
     if !is_program {
+        let (name, before) = ("library", String::new());
         return Ok(Some(Template {
-            name: "library",
-            before: String::new(),
-            after: format!(
-                "\n// Added for the test: {} of `{}` compiled as a program.\nfn main() {{}}\n",
-                file.file.display(),
-                file.package
-            ),
+            name,
+            before,
+            after: main,
         }));
     }
-    let mut after = String::new();
-    if is_test {
-        after.push_str(&format!(
-            "\n// Added for the test: {} of `{}` compiled as a program.\nfn main() {{}}\n",
-            file.file.display(),
-            file.package
-        ));
-    }
+    let mut after = if is_test { main } else { String::new() };
     let library = file.crate_dir.join("src/lib.rs");
     if library.is_file() {
         let code = std::fs::read_to_string(&library)

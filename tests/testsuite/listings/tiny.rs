@@ -9,7 +9,7 @@ use anyhow::Result;
 use booktools::book::TempBook;
 use booktools::languages::BookLayout;
 use booktools::listings::compile::{self, CargoCommand, CompileSettings, CACHE_DIR};
-use booktools::listings::expectations::{self, Expectations, EXPECTATIONS_FILE};
+use booktools::listings::expectations::{self, EXPECTATIONS_FILE};
 use booktools::listings::outputs::{self, OutputChange};
 use booktools::listings::{self, verify};
 use libtest_mimic::{Failed, Trial};
@@ -57,31 +57,21 @@ fn regenerate(book: &TempBook, cache: &Path) -> Result<Vec<(String, OutputChange
         .collect())
 }
 
-/// Runs the checks of the book tests for `language` (fences, every
-/// listing, the claims file): every problem, or `Ok`.
-fn check(book: &TempBook, cache: &Path, language: &str) -> Result<(), String> {
+/// Runs the checks of the book tests (every language's fences and
+/// listings, the claims file): every problem, or `Ok`.
+fn check(book: &TempBook, cache: &Path) -> Result<(), String> {
     let layout = BookLayout::load(book.root()).map_err(|e| format!("{e:#}"))?;
-    let tree = layout.language(language).expect("a language of the book");
-    let found = listings::discover(tree).map_err(|e| format!("{e:#}"))?;
-    let expectations = Expectations::load(&layout, language).map_err(|e| format!("{e:#}"))?;
-    let mut problems = expectations.dangling_fences(&found);
-    for listing in &found {
-        let expectation = expectations
-            .for_listing(listing)
-            .map_err(|e| format!("{e:#}"));
-        let expectation = expectation.as_ref().map_err(Clone::clone);
-        if let Err(error) = verify::verify_listing(listing, expectation, &settings(book, cache)) {
-            problems.push(format!("{error:#}"));
-        }
-    }
+    let verdicts = verify::verify_book(&layout, &settings(book, cache), 2).into_iter();
+    let mut problems: Vec<String> = (verdicts.filter_map(|verdict| verdict.result.err()))
+        .map(|error| format!("{error:#}"))
+        .collect();
     match expectations::check_claims_file(&layout) {
         Ok(found) => problems.extend(found),
         Err(error) => problems.push(format!("{error:#}")),
     }
-    if problems.is_empty() {
-        Ok(())
-    } else {
-        Err(problems.join("\n"))
+    match problems.is_empty() {
+        true => Ok(()),
+        false => Err(problems.join("\n")),
     }
 }
 
@@ -124,52 +114,51 @@ fn bilingual_book(cache: &Path) -> Result<TempBook> {
 
 const GOOD_OUTPUT: &str = "listings-sources/ch01-tiny/good/output.txt";
 
-/// One bad input: a name, the edit of the correct bilingual book, the
-/// language checked, and what the failure must say (`{root}`: the book).
+/// One bad input: a name, the edit of the correct bilingual book, and what
+/// the failure must say (`{root}`: the book).
 type BadInput = (
     &'static str,
     fn(&TempBook, &Path) -> Result<()>,
-    &'static str,
     &'static [&'static str],
 );
 
 const BAD_INPUTS: &[BadInput] = &[
     ("does_not_compile_fence_on_a_listing_that_compiles",
         |book, _| book.replace_once("src/chapter.md", "rust,noplayground", "rust,ignore,does_not_compile"),
-        "en", &["{root}/src/chapter.md:5 (```rust,ignore,does_not_compile): says good does not compile, but the live output shows it compiles"]),
+        &["{root}/src/chapter.md:5 (```rust,ignore,does_not_compile): says good does not compile, but the live output shows it compiles"]),
     ("stale_output_txt",
         |book, _| book.replace_once(GOOD_OUTPUT, "Checking hello", "Compiling hello"),
-        "en", &["{root}/listings-sources/ch01-tiny/good/output.txt is stale", "-    Compiling hello v0.1.0 (file:///projects/hello)", "+    Checking hello v0.1.0 (file:///projects/hello)", "cargo xtask outputs"]),
+        &["{root}/listings-sources/ch01-tiny/good/output.txt is stale", "-    Compiling hello v0.1.0 (file:///projects/hello)", "+    Checking hello v0.1.0 (file:///projects/hello)", "cargo xtask outputs"]),
     ("missing_output_txt",
         |book, _| Ok(std::fs::remove_file(book.root().join(GOOD_OUTPUT))?),
-        "en", &["{root}/listings-sources/ch01-tiny/good/output.txt is missing", "cargo xtask outputs"]),
+        &["{root}/listings-sources/ch01-tiny/good/output.txt is missing", "cargo xtask outputs"]),
     ("unknown_command_in_output_txt",
         |book, _| book.replace_once(GOOD_OUTPUT, "$ cargo check", "$ cargo fmt"),
-        "en", &["{root}/listings-sources/ch01-tiny/good/output.txt:1: the first line must be"]),
+        &["{root}/listings-sources/ch01-tiny/good/output.txt:1: the first line must be"]),
     ("missing_language_tree",
         |book, _| Ok(std::fs::remove_dir_all(book.root().join("listings"))?),
-        "fr", &["{root}/listings (set in book.toml", "missing"]),
+        &["{root}/listings (set in book.toml", "missing"]),
     ("fence_of_a_missing_listing",
         |book, _| Ok(std::fs::remove_file(book.root().join("listings/ch01-tiny/broken/Cargo.toml"))?),
-        "fr", &["{root}/src/chapter.md (fr translation):", "includes listing ch01-tiny/broken, which the fr tree does not have", "listing `broken` does not exist in the fr tree"]),
+        &["{root}/src/chapter.md (fr translation):", "includes listing ch01-tiny/broken, which the fr tree does not have", "listing `broken` does not exist in the fr tree"]),
     ("quote_not_in_the_chapter",
         |book, _| book.replace_once(EXPECTATIONS_FILE, "This one has a type error", "this sentence is not in the chapter"),
-        "en", &["{root}/listing-expectations.toml:9 (\"this sentence is not in the chapter\"): the quote is not in"]),
+        &["{root}/listing-expectations.toml:9 (\"this sentence is not in the chapter\"): the quote is not in"]),
     ("claimed_error_code_not_shown",
         |book, _| book.replace_once(EXPECTATIONS_FILE, "\"E0308\"", "\"E0599\""),
-        "en", &["{root}/listing-expectations.toml:9", "broken must show the errors [\"E0599\"], the live output has [\"E0308\"]"]),
+        &["{root}/listing-expectations.toml:9", "broken must show the errors [\"E0599\"], the live output has [\"E0308\"]"]),
     ("claim_that_states_nothing",
         |book, _| book.replace_once(EXPECTATIONS_FILE, "errors = [\"E0308\"]\n", ""),
-        "en", &["{root}/listing-expectations.toml:9: the claim states nothing"]),
+        &["{root}/listing-expectations.toml:9: the claim states nothing"]),
     ("outcome_that_repeats_the_fence",
         |book, _| book.replace_once(EXPECTATIONS_FILE, "errors = [\"E0308\"]", "errors = [\"E0308\"]\noutcome = \"does_not_compile\""),
-        "en", &["{root}/listing-expectations.toml:9", "`outcome = DoesNotCompile` repeats what {root}/src/chapter.md:"]),
+        &["{root}/listing-expectations.toml:9", "`outcome = DoesNotCompile` repeats what {root}/src/chapter.md:"]),
     ("untranslated_name_in_a_french_warning",
         |book, cache| {
             listing(book, "listings", "good", "salutations", "fn terminate() {}\n\npub fn run() {}\n")?;
             regenerate(book, cache).map(drop)
         },
-        "fr", &["{root}/listing-expectations.toml:2", "must mention `extinction`"]),
+        &["{root}/listing-expectations.toml:2", "must mention `extinction`"]),
 ];
 
 /// The `listings::tiny::*` tests.
@@ -179,29 +168,25 @@ pub fn trials(real_root: &Path) -> Vec<Trial> {
     let mut trials = vec![
         Trial::test(
             "listings::tiny::correct_listings_pass_in_every_language",
-            move || {
-                let book = bilingual_book(&cache)?;
-                check(&book, &cache, "en").map_err(|e| format!("en: {e}"))?;
-                check(&book, &cache, "fr").map_err(|e| format!("fr: {e}").into())
-            },
+            move || check(&bilingual_book(&cache)?, &cache).map_err(Failed::from),
         ),
         Trial::test(
             "listings::tiny::cache_reuses_outputs_and_recompiles_a_changed_listing_alone",
-            cache_behaviour,
+            || cache_behaviour().map_err(|e| format!("{e:#}").into()),
         ),
         Trial::test(
             "listings::tiny::outputs_command_rewrites_stale_outputs_and_keeps_their_command",
-            move || outputs_command(&other),
+            move || outputs_command(&other).map_err(|e| format!("{e:#}").into()),
         ),
     ];
-    for &(name, edit, language, needles) in BAD_INPUTS {
+    for &(name, edit, needles) in BAD_INPUTS {
         let cache = real_root.join(CACHE_DIR);
         trials.push(Trial::test(
             format!("listings::tiny::bad_input::{name}"),
             move || {
                 let book = bilingual_book(&cache)?;
                 edit(&book, &cache)?;
-                let Err(message) = check(&book, &cache, language) else {
+                let Err(message) = check(&book, &cache) else {
                     return Err("the broken book passed the checks".into());
                 };
                 let root = book.root().display().to_string();
@@ -223,108 +208,93 @@ pub fn trials(real_root: &Path) -> Vec<Trial> {
 
 /// With a private cache: the first run compiles both listings, the second
 /// none, and after one file of one listing changes, that listing alone.
-fn cache_behaviour() -> Result<(), Failed> {
+fn cache_behaviour() -> Result<()> {
     let book = TempBook::tiny(&TREES[..1], "# Chapter\n")?;
-    listing(&book, "listings-sources", "one", "one", "pub fn one() {}\n")?;
-    listing(&book, "listings-sources", "two", "two", "pub fn two() {}\n")?;
+    for name in ["one", "two"] {
+        listing(
+            &book,
+            "listings-sources",
+            name,
+            name,
+            &format!("pub fn {name}() {{}}\n"),
+        )?;
+    }
     let settings = settings(&book, &book.root().join("private-cache"));
     let layout = BookLayout::load(book.root())?;
-    let compile_all = || -> Result<Vec<bool>> {
-        let found = listings::discover(&layout.languages[0])?;
+    let compile_all = || -> Result<Vec<(bool, String)>> {
+        let found = listings::discover(&layout.languages[0])?.into_iter();
         let work: Vec<_> = found
-            .into_iter()
             .map(|l| (l, CargoCommand::default_command()))
             .collect();
         let compiled = compile::compile_all(&work, &settings, 2).into_iter();
-        compiled.map(|c| Ok(c?.from_cache)).collect()
+        compiled
+            .map(|c| c.map(|c| (c.from_cache, c.output)))
+            .collect()
     };
-    let first = compile_all()?;
-    let second = compile_all()?;
-    book.write(
-        "listings-sources/ch01-tiny/two/src/lib.rs",
-        "pub fn two() -> u8 {\n    2\n}\n",
-    )?;
+    let from_cache = |runs: Vec<(bool, String)>| runs.into_iter().map(|(cached, _)| cached);
+    let first = from_cache(compile_all()?).collect::<Vec<_>>();
+    let second = from_cache(compile_all()?).collect::<Vec<_>>();
+    let two = "listings-sources/ch01-tiny/two/src/lib.rs";
+    book.write(two, "pub fn two() -> u8 {\n    2\n}\n")?;
     let after_change = compile_all()?;
     let expected = (vec![false, false], vec![true, true], vec![true, false]);
-    if (&first, &second, &after_change) != (&expected.0, &expected.1, &expected.2) {
-        return Err(format!(
-            "from_cache per listing [one, two]: first {first:?}, second {second:?}, after changing two {after_change:?}; expected {expected:?}"
-        ).into());
-    }
-    let two = &listings::discover(&layout.languages[0])?[1];
-    let recompiled = compile::compile(two, &CargoCommand::default_command(), &settings)?;
-    if !recompiled
-        .output
-        .contains("Checking two v0.1.0 (file:///projects/two)")
-    {
-        return Err(format!(
-            "the cached output lacks the Checking line:\n{}",
-            recompiled.output
-        )
-        .into());
-    }
+    let found = (first, second, from_cache(after_change.clone()).collect());
+    anyhow::ensure!(
+        found == expected,
+        "from_cache per listing [one, two] (first, second, after changing two): {found:?}, expected {expected:?}"
+    );
+    let output = &after_change[1].1;
+    let checking = output.contains("Checking two v0.1.0 (file:///projects/two)");
+    anyhow::ensure!(
+        checking,
+        "the recompiled output lacks the Checking line:\n{output}"
+    );
     Ok(())
 }
 
 /// `cargo xtask outputs` (its library code) creates a missing
 /// `output.txt`, rewrites a stale one keeping its `$ cargo build`, and then
 /// leaves everything unchanged; the checks pass afterwards.
-fn outputs_command(cache: &Path) -> Result<(), Failed> {
-    let chapter = format!(
-        "# Chapter\n\n{}\n{}",
-        fence("rust", "checked"),
-        fence("rust", "built")
-    );
-    let book = TempBook::tiny(&TREES[..1], &chapter)?;
-    listing(
-        &book,
-        "listings-sources",
-        "checked",
-        "checked",
-        "pub fn checked() {}\n",
-    )?;
-    listing(
-        &book,
-        "listings-sources",
-        "built",
-        "built",
-        "pub fn built() {}\n",
-    )?;
+fn outputs_command(cache: &Path) -> Result<()> {
+    let fences = format!("{}\n{}", fence("rust", "checked"), fence("rust", "built"));
+    let book = TempBook::tiny(&TREES[..1], &format!("# Chapter\n\n{fences}"))?;
+    for name in ["checked", "built"] {
+        listing(
+            &book,
+            "listings-sources",
+            name,
+            name,
+            &format!("pub fn {name}() {{}}\n"),
+        )?;
+    }
     let built_output = "listings-sources/ch01-tiny/built/output.txt";
     book.write(
         built_output,
         "$ cargo build\n    Compiling an old transcript\n",
     )?;
     let first = regenerate(&book, cache)?;
-    match first
-        .iter()
-        .find(|(id, _)| id == "en/ch01-tiny/built")
-        .map(|(_, c)| c)
-    {
-        Some(OutputChange::Updated(diff)) if diff.contains("-    Compiling an old transcript") => {}
-        other => {
-            return Err(
-                format!("built: expected an update removing the old line, got {other:?}").into(),
-            )
-        }
-    }
-    if !first.contains(&("en/ch01-tiny/checked".into(), OutputChange::Created)) {
-        return Err(format!("checked: expected its output.txt created, got {first:?}").into());
-    }
+    let built = first.iter().find(|(id, _)| id == "en/ch01-tiny/built");
+    let updated = matches!(built, Some((_, OutputChange::Updated(diff)))
+        if diff.contains("-    Compiling an old transcript"));
+    anyhow::ensure!(
+        updated,
+        "built: expected an update removing the old line, got {built:?}"
+    );
+    let created = first.contains(&("en/ch01-tiny/checked".into(), OutputChange::Created));
+    anyhow::ensure!(
+        created,
+        "checked: expected its output.txt created, got {first:?}"
+    );
     let rewritten = book.read(built_output)?;
-    if !rewritten.starts_with("$ cargo build\n   Compiling built v0.1.0 (file:///projects/built)\n")
-    {
-        return Err(format!(
-            "the rewritten output is not the `cargo build` transcript:\n{rewritten}"
-        )
-        .into());
-    }
+    let build = "$ cargo build\n   Compiling built v0.1.0 (file:///projects/built)\n";
+    anyhow::ensure!(
+        rewritten.starts_with(build),
+        "the rewritten output is not the `cargo build` transcript:\n{rewritten}"
+    );
     let second = regenerate(&book, cache)?;
-    if second
+    let unchanged = second
         .iter()
-        .any(|(_, change)| *change != OutputChange::Unchanged)
-    {
-        return Err(format!("a second run changed something: {second:?}").into());
-    }
-    check(&book, cache, "en").map_err(Failed::from)
+        .all(|(_, change)| *change == OutputChange::Unchanged);
+    anyhow::ensure!(unchanged, "a second run changed something: {second:?}");
+    check(&book, cache).map_err(anyhow::Error::msg)
 }
