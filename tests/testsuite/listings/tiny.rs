@@ -41,6 +41,15 @@ fn listing(book: &TempBook, tree: &str, name: &str, package: &str, lib: &str) ->
     )
 }
 
+/// English listings of one function each, named as their package.
+fn english_listings(book: &TempBook, names: &[&str]) -> Result<()> {
+    for name in names {
+        let lib = format!("pub fn {name}() {{}}\n");
+        listing(book, "listings-sources", name, name, &lib)?;
+    }
+    Ok(())
+}
+
 /// Rewrites every `output.txt` with the code of `cargo xtask outputs`; what
 /// changed, per listing id.
 fn regenerate(book: &TempBook, cache: &Path) -> Result<Vec<(String, OutputChange)>> {
@@ -210,15 +219,7 @@ pub fn trials(real_root: &Path) -> Vec<Trial> {
 /// none, and after one file of one listing changes, that listing alone.
 fn cache_behaviour() -> Result<()> {
     let book = TempBook::tiny(&TREES[..1], "# Chapter\n")?;
-    for name in ["one", "two"] {
-        listing(
-            &book,
-            "listings-sources",
-            name,
-            name,
-            &format!("pub fn {name}() {{}}\n"),
-        )?;
-    }
+    english_listings(&book, &["one", "two"])?;
     let settings = settings(&book, &book.root().join("private-cache"));
     let layout = BookLayout::load(book.root())?;
     let compile_all = || -> Result<Vec<(bool, String)>> {
@@ -258,15 +259,7 @@ fn cache_behaviour() -> Result<()> {
 fn outputs_command(cache: &Path) -> Result<()> {
     let fences = format!("{}\n{}", fence("rust", "checked"), fence("rust", "built"));
     let book = TempBook::tiny(&TREES[..1], &format!("# Chapter\n\n{fences}"))?;
-    for name in ["checked", "built"] {
-        listing(
-            &book,
-            "listings-sources",
-            name,
-            name,
-            &format!("pub fn {name}() {{}}\n"),
-        )?;
-    }
+    english_listings(&book, &["checked", "built"])?;
     let built_output = "listings-sources/ch01-tiny/built/output.txt";
     book.write(
         built_output,
