@@ -59,7 +59,7 @@ pub fn write_skeptic_docs(blocks: &[DoctestBlock], dir: &Path) -> Result<Skeptic
         let file = dir.join(format!("{stem}.md"));
         write_generated(&file, &markdown)?;
         written.insert(file.clone());
-        let templates = skeptic_templates(&members);
+        let templates = skeptic_templates(&members)?;
         if !templates.is_empty() {
             let file = dir.join(format!("{stem}.md.skt.md"));
             write_generated(&file, &templates)?;
@@ -134,12 +134,21 @@ fn skeptic_markdown(stem: &str, members: &[&DoctestBlock]) -> Result<(String, Ve
 
 /// The templates of one file's blocks, as skeptic reads them from
 /// `<name>.md.skt.md`.
-fn skeptic_templates(members: &[&DoctestBlock]) -> String {
-    // A template is made from the file the blocks show: one per name.
-    let by_name: BTreeMap<&str, &Template> = (members.iter())
-        .filter_map(|block| block.template.as_ref())
-        .map(|template| (template.name, template))
-        .collect();
+fn skeptic_templates(members: &[&DoctestBlock]) -> Result<String> {
+    let mut by_name: BTreeMap<&str, &Template> = BTreeMap::new();
+    for block in members {
+        if let Some(template) = &block.template {
+            if let Some(other) = by_name.insert(template.name, template) {
+                if other != template {
+                    bail!(
+                        "{}: two different `{}` templates for the blocks of one file",
+                        block.location,
+                        template.name
+                    );
+                }
+            }
+        }
+    }
     let mut markdown = String::new();
     for (name, template) in by_name {
         let text = template.skeptic_text();
@@ -150,7 +159,7 @@ fn skeptic_templates(members: &[&DoctestBlock]) -> String {
         }
         markdown.push_str(&format!("{fence}\n\n"));
     }
-    markdown
+    Ok(markdown)
 }
 
 /// A backtick fence longer than any backtick run of `code`.
