@@ -25,6 +25,9 @@ use std::time::{Duration, Instant};
 /// editor saving several files, a `git checkout`).
 const SETTLE: Duration = Duration::from_millis(150);
 
+/// The longest a rebuild waits for the inputs to settle.
+const SETTLE_AT_MOST: Duration = Duration::from_secs(2);
+
 /// The serve session's folder, under the target folder.
 const WORK_DIR: &str = "xtask-serve";
 
@@ -127,15 +130,22 @@ impl Inputs {
     }
 
     /// Waits up to `timeout` for changed files, then takes every change
-    /// until the inputs stay unchanged for [`SETTLE`].
+    /// until the inputs stay unchanged for [`SETTLE`], for at most
+    /// [`SETTLE_AT_MOST`]: files that never stop changing (an editor saving
+    /// every second) still get their rebuild.
     fn wait(&self, timeout: Duration, plan: &SitePlan) -> Changes {
         let mut changes = Changes::default();
         let mut next = self.events.recv_timeout(timeout).ok();
+        let settled_by = Instant::now() + SETTLE_AT_MOST;
         while let Some(paths) = next {
             for path in paths {
                 self.classify(path, plan, &mut changes);
             }
-            next = self.events.recv_timeout(SETTLE).ok();
+            let left = settled_by.saturating_duration_since(Instant::now());
+            if left.is_zero() {
+                break; // What is still queued goes to the next rebuild.
+            }
+            next = self.events.recv_timeout(SETTLE.min(left)).ok();
         }
         changes
     }

@@ -275,12 +275,19 @@ mod tests {
     }
 
     #[test]
-    fn refuses_to_render_over_the_book() {
+    fn renders_into_the_given_folder_only_never_over_the_book() {
         let book = bilingual();
         for dest in [book.root().to_path_buf(), book.root().join("src/out")] {
             let error = build_html(book.root(), "en", &dest, |_| {}).unwrap_err();
             assert!(error.to_string().starts_with("refusing to render into"));
         }
         assert!(book.root().join("src/chapter.md").is_file());
+        let out = tempfile::tempdir().unwrap();
+        build_html(book.root(), "fr", out.path(), |_| {}).unwrap();
+        let build_dir = crate::languages::BookLayout::load(book.root())
+            .unwrap()
+            .build_dir;
+        assert!(!build_dir.exists(), "{} was written", build_dir.display());
+        assert!(out.path().join("index.html").is_file());
     }
 }

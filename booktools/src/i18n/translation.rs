@@ -323,7 +323,7 @@ const CP1252_HIGH: &str = "€‚ƒ„…†‡ˆ‰Š‹ŒŽ‘’“”•–�
 /// UTF-8 decoded as a single-byte code page (Windows-1252, -1254, Latin-1)
 /// and saved again, as the seed of this book once was (`Ã©` for `é`), or
 /// U+FFFD, the mark of bytes a decoder could not read.
-pub fn find_mojibake(line: &str) -> Option<(usize, String)> {
+fn find_mojibake(line: &str) -> Option<(usize, String)> {
     let chars: Vec<char> = line.chars().collect();
     for (index, &c) in chars.iter().enumerate() {
         let next = chars.get(index + 1).copied();

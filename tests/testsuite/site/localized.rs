@@ -7,11 +7,48 @@
 
 use anyhow::{ensure, Context, Result};
 use booktools::book::html::{html_pages, ParsedPage};
-use booktools::site::localize::CHROME;
 use graceful_shutdown_book::book_fixture::{book_metadata, repository_root};
 use graceful_shutdown_book::site_fixture::BuiltSite;
 use serde_json::Value;
 use std::collections::BTreeSet;
+
+/// What every page must show from `theme/chrome/<language>.json`: a
+/// selector, the attributes (the text when none) and the key. Written here
+/// from mdBook's `index.hbs`, apart from the rewriting's own table
+/// (`booktools::site::localize::CHROME`), so that a wrong selector or key
+/// there fails here.
+const CHROME: &[(&str, &[&str], &str)] = &[
+    ("#mdbook-sidebar", &["aria-label"], "tableOfContents"),
+    (
+        "#mdbook-sidebar-toggle",
+        &["title", "aria-label"],
+        "toggleTableOfContents",
+    ),
+    (
+        "#mdbook-theme-toggle",
+        &["title", "aria-label"],
+        "changeTheme",
+    ),
+    ("#mdbook-theme-list", &["aria-label"], "themes"),
+    ("#mdbook-search-toggle", &["title"], "searchTitle"),
+    ("#mdbook-search-toggle", &["aria-label"], "toggleSearch"),
+    ("#mdbook-searchbar", &["placeholder"], "searchPlaceholder"),
+    ("a[href$='print.html']", &["title", "aria-label"], "print"),
+    ("a[rel=edit]", &["title", "aria-label"], "suggestEdit"),
+    (
+        ".right-buttons a[href^='https:']:not([rel])",
+        &["title", "aria-label"],
+        "gitRepository",
+    ),
+    ("a[rel~=prev]", &["title", "aria-label"], "previousChapter"),
+    ("a[rel~=next]", &["title", "aria-label"], "nextChapter"),
+    (
+        "nav.nav-wrapper, nav.nav-wide-wrapper",
+        &["aria-label"],
+        "pageNavigation",
+    ),
+    (".mdbook-help-title", &[], "helpTitle"),
+];
 
 /// Pages every language has, in the menu bar's chrome (`toc.html`, the
 /// sidebar of pages read without JavaScript, is a frame of links only).
