@@ -10,8 +10,7 @@
 //!   every test target of the root package (a build script rerun rebuilds
 //!   them all);
 //! - cold runs: `cargo test --test skeptic` with skeptic's caches cleared
-//!   before each (its setup cache and the executables of its
-//!   `binary-cache`);
+//!   before each;
 //! - warm runs: the same, nothing changed; and whether a warm `cargo test`
 //!   reran the build script (it must not).
 //!
@@ -22,7 +21,7 @@ use super::{libtest_time, report, timed, Row};
 use anyhow::{Context, Result};
 use booktools::process::{self, Finished};
 use booktools::skeptic;
-use std::path::{Path, PathBuf};
+use std::path::Path;
 use std::process::Command;
 use std::time::{Duration, SystemTime};
 
@@ -51,13 +50,6 @@ pub fn run(root: &Path, runs: usize) -> Result<()> {
     let (mut cold, mut warm) = (Vec::new(), Vec::new());
     for _ in 0..runs {
         ::skeptic::rt::clear_caches(&root.to_string_lossy());
-        let target =
-            std::env::var_os("CARGO_TARGET_DIR").map_or(root.join("target"), PathBuf::from);
-        let executables = target.join("debug/.skeptic-bin");
-        if executables.exists() {
-            std::fs::remove_dir_all(&executables)
-                .with_context(|| format!("removing {}", executables.display()))?;
-        }
         cold.push(cargo(root, &test_run)?);
     }
     for _ in 0..runs {
