@@ -18,15 +18,12 @@
 //! - `server::going_further_messages::<language>`: the data is in both
 //!   listings' code.
 
-use super::{listing, with_own_address, STARTUP};
+use super::{listing, with_own_address, Server, STARTUP};
 use anyhow::{ensure, Result};
 use booktools::languages::{BookLayout, Language};
-use booktools::listings::Listing;
 use booktools::server::http_client::{self, Ending, Received};
-use booktools::server::listing_binary;
 use booktools::server::shutdown_run::{start_and_get, Pacing, EXIT_MARGIN};
 use booktools::server::source::{GoingFurther, ServerSource};
-use std::path::PathBuf;
 use std::time::{Duration, Instant};
 
 /// The longest the server may take to answer a bad request, or to close a
@@ -39,15 +36,13 @@ fn built(
     layout: &BookLayout,
     language: &Language,
     name: impl Fn(&GoingFurther) -> &str,
-) -> Result<(Listing, PathBuf, ServerSource, GoingFurther)> {
+) -> Result<(Server, GoingFurther)> {
     let data = GoingFurther::load(&layout.root)?;
     let listing = listing(language, name(&data))?;
     let problems = data.source_problems(&listing)?;
     ensure!(problems.is_empty(), "{}", problems.join("\n"));
     let source = ServerSource::load(&layout.root, &listing)?;
-    let target_dir = listing_binary::target_dir(&layout.root, listing_binary::SERVERS, &listing);
-    let binary = listing_binary::build(&listing, &target_dir)?;
-    Ok((listing, binary, source, data))
+    Ok((Server::build(layout, &listing, source)?, data))
 }
 
 pub fn messages_are_in_the_source(layout: &BookLayout, language: &Language, _: &str) -> Result<()> {
@@ -61,14 +56,14 @@ pub fn messages_are_in_the_source(layout: &BookLayout, language: &Language, _: &
 }
 
 pub fn bad_input(layout: &BookLayout, language: &Language, trial: &str) -> Result<()> {
-    let (listing, binary, source, data) = built(layout, language, |d| &d.errors_listing)?;
+    let (built, data) = built(layout, language, |d| &d.errors_listing)?;
+    let (listing, source) = (&built.listing, &built.source);
     // A logged failure starts with the format string up to its first `{`.
     let format = data.connection_failed(&language.code)?;
     let failed = format.split('{').next().unwrap_or_default().to_string();
     let address = source.address;
     with_own_address(trial, &layout.root, address, || {
-        let command = listing_binary::server_command(&listing, &binary);
-        let (mut server, mut first, _) = start_and_get(command, address, "/", STARTUP)?;
+        let (mut server, mut first, _) = start_and_get(built.command(), address, "/", STARTUP)?;
         let page = source.hello_page()?;
         let answer =
             |stream: &mut _| http_client::read_until_closed(stream, Instant::now() + ANSWER);
@@ -151,17 +146,9 @@ fn shutdown_on(
     trial: &str,
     signal: libc::c_int,
 ) -> Result<()> {
-    let (listing, binary, mut source, _) = built(layout, language, |d| &d.signals_listing)?;
+    let (mut server, _) = built(layout, language, |d| &d.signals_listing)?;
     // One job (`GET /sleep`): the story of the shutdown with one connection.
-    source.connections = 1;
-    let what = format!("{} (signal {signal})", listing.id());
-    super::shutdown::run_story(
-        layout,
-        &listing,
-        &binary,
-        &source,
-        trial,
-        &what,
-        Pacing::Signal(signal),
-    )
+    server.source.connections = 1;
+    let what = format!("{} (signal {signal})", server.listing.id());
+    super::shutdown::run_story(layout, &server, trial, &what, Pacing::Signal(signal))
 }

@@ -17,15 +17,45 @@ mod shutdown;
 use crate::Outcome;
 use anyhow::{bail, Result};
 use booktools::languages::{BookLayout, Language};
+use booktools::listings::Listing;
 use booktools::process;
+use booktools::server::listing_binary;
 use booktools::server::listing_binary::{find as listing, BUILD_TIMEOUT};
 use booktools::server::port::{self, PortLock, DEFAULT_LOCK_WAIT};
+use booktools::server::source::ServerSource;
 use libtest_mimic::Trial;
 use std::net::SocketAddr;
-use std::path::Path;
+use std::path::{Path, PathBuf};
 use std::process::Command;
 use std::sync::Arc;
 use std::time::{Duration, Instant};
+
+/// A listing's server: its binary, built under `target/servers/`, and its
+/// `[server]` data.
+pub struct Server {
+    pub listing: Listing,
+    pub binary: PathBuf,
+    pub source: ServerSource,
+}
+
+impl Server {
+    /// Builds `listing`'s binary under `target/servers/`.
+    pub fn build(layout: &BookLayout, listing: &Listing, source: ServerSource) -> Result<Server> {
+        let target_dir = listing_binary::target_dir(&layout.root, listing_binary::SERVERS, listing);
+        let binary = listing_binary::build(listing, &target_dir)?;
+        let listing = listing.clone();
+        Ok(Server {
+            listing,
+            binary,
+            source,
+        })
+    }
+
+    /// The command that starts it, in its crate folder.
+    pub fn command(&self) -> Command {
+        listing_binary::server_command(&self.listing, &self.binary)
+    }
+}
 
 type LanguageTest = fn(&BookLayout, &Language, &str) -> Result<()>;
 

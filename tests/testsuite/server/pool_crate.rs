@@ -21,7 +21,6 @@ use super::shutdown::serves_concurrently;
 use anyhow::{bail, ensure, Context, Result};
 use booktools::languages::{BookLayout, Language};
 use booktools::listings::compile::{self, CargoCommand, CompileSettings};
-use booktools::server::listing_binary;
 use booktools::server::pool_bench::PoolBench;
 use booktools::server::source::ServerSource;
 
@@ -37,9 +36,8 @@ const CHAPTER: &str = "ch20-04-01-pool-crate.md";
 pub fn pool_crate_serves(layout: &BookLayout, language: &Language, trial: &str) -> Result<()> {
     let listing = listing(language, POOL_CRATE)?;
     let source = ServerSource::load(&layout.root, &listing)?;
-    let target_dir = listing_binary::target_dir(&layout.root, listing_binary::SERVERS, &listing);
-    let binary = listing_binary::build(&listing, &target_dir)?;
-    serves_concurrently(layout, &listing, &binary, &source, trial)
+    let server = super::Server::build(layout, &listing, source)?;
+    serves_concurrently(layout, &server, trial)
 }
 
 pub fn pool_robustness(layout: &BookLayout, language: &Language, _: &str) -> Result<()> {

@@ -19,16 +19,14 @@
 //!   package, its server lines obey every rule of a live run
 //!   ([`booktools::server::shutdown_story`]) and it is the narrated run.
 
-use super::{listing, with_own_address, STARTUP};
+use super::{listing, with_own_address, Server, STARTUP};
 use anyhow::{bail, ensure, Result};
 use booktools::languages::{BookLayout, Language};
 use booktools::listings::Listing;
 use booktools::server::http_client;
-use booktools::server::listing_binary;
 use booktools::server::shutdown_run::{self, Outcome, Pacing, EXIT_MARGIN};
 use booktools::server::source::ServerSource;
 use booktools::server::transcript::{self, TranscriptSpec};
-use std::path::{Path, PathBuf};
 
 /// The chapter's final code, which serves forever.
 pub const FINAL_CODE: &str = "no-listing-08-final-code";
@@ -43,28 +41,20 @@ fn shutdown_listing(layout: &BookLayout, language: &Language) -> Result<Listing>
 /// listing builds. When not, `server::messages::<language>` or the
 /// listing's own test reports why: the run says so and stops (`None`)
 /// rather than fail beside them for the same cause.
-pub fn built(
-    layout: &BookLayout,
-    listing: &Listing,
-    shuts_down: bool,
-) -> Result<Option<(PathBuf, ServerSource)>> {
+pub fn built(layout: &BookLayout, listing: &Listing, shuts_down: bool) -> Result<Option<Server>> {
     let source = ServerSource::load(&layout.root, listing)?;
     let (problem, test) = match source.source_problems(shuts_down)?.into_iter().next() {
         Some(problem) => (problem, format!("server::messages::{}", listing.language)),
-        None => {
-            let target_dir =
-                listing_binary::target_dir(&layout.root, listing_binary::SERVERS, listing);
-            match listing_binary::build(listing, &target_dir) {
-                Ok(binary) => return Ok(Some((binary, source))),
-                Err(error) => {
-                    let test = format!(
-                        "listings::{}::{}::{}",
-                        listing.language, listing.chapter, listing.name
-                    );
-                    (format!("{error:#}"), test)
-                }
+        None => match Server::build(layout, listing, source) {
+            Ok(server) => return Ok(Some(server)),
+            Err(error) => {
+                let test = format!(
+                    "listings::{}::{}::{}",
+                    listing.language, listing.chapter, listing.name
+                );
+                (format!("{error:#}"), test)
             }
-        }
+        },
     };
     let first = problem.lines().next().unwrap_or_default();
     println!("precondition: the real book already has problems ({first}), see {test}");
@@ -73,36 +63,25 @@ pub fn built(
 
 pub fn graceful_shutdown(layout: &BookLayout, language: &Language, trial: &str) -> Result<()> {
     let listing = shutdown_listing(layout, language)?;
-    let Some((binary, source)) = built(layout, &listing, true)? else {
+    let Some(server) = built(layout, &listing, true)? else {
         return Ok(());
     };
-    let what = listing.id();
-    run_story(
-        layout,
-        &listing,
-        &binary,
-        &source,
-        trial,
-        &what,
-        Pacing::BackToBack,
-    )
+    run_story(layout, &server, trial, &listing.id(), Pacing::BackToBack)
 }
 
-/// One [`shutdown_run`] of `listing`'s server (`binary`, set up as `source`
-/// says) paced as `pacing` says; fails naming `what` with every problem.
+/// One [`shutdown_run`] of `server` paced as `pacing` says; fails naming
+/// `what` with every problem.
 pub fn run_story(
     layout: &BookLayout,
-    listing: &Listing,
-    binary: &Path,
-    source: &ServerSource,
+    server: &Server,
     trial: &str,
     what: &str,
     pacing: Pacing,
 ) -> Result<()> {
+    let source = &server.source;
     with_own_address(trial, &layout.root, source.address, || {
-        let command = listing_binary::server_command(listing, binary);
-        let Outcome::Finished(run) = shutdown_run::run(source, command, STARTUP, pacing, |_| true)?
-        else {
+        let run = shutdown_run::run(source, server.command(), STARTUP, pacing, |_| true)?;
+        let Outcome::Finished(run) = run else {
             bail!("the run was abandoned although every run is kept");
         };
         let problems = run.problems(source)?;
@@ -117,27 +96,20 @@ pub fn final_code_serves_concurrently(
     trial: &str,
 ) -> Result<()> {
     let listing = listing(language, FINAL_CODE)?;
-    let Some((binary, source)) = built(layout, &listing, false)? else {
+    let Some(server) = built(layout, &listing, false)? else {
         return Ok(());
     };
-    serves_concurrently(layout, &listing, &binary, &source, trial)
+    serves_concurrently(layout, &server, trial)
 }
 
-/// `listing`'s server (`binary`, set up as `source` says) answers `GET /`
-/// while `GET /sleep` is in flight, both with the hello page, and keeps
-/// serving until it is killed.
-pub fn serves_concurrently(
-    layout: &BookLayout,
-    listing: &Listing,
-    binary: &Path,
-    source: &ServerSource,
-    trial: &str,
-) -> Result<()> {
+/// `built`'s server answers `GET /` while `GET /sleep` is in flight, both
+/// with the hello page, and keeps serving until it is killed.
+pub fn serves_concurrently(layout: &BookLayout, built: &Server, trial: &str) -> Result<()> {
+    let (listing, source) = (&built.listing, &built.source);
     let address = source.address;
     with_own_address(trial, &layout.root, address, || {
-        let command = listing_binary::server_command(listing, binary);
         let (mut server, mut slow, slow_sent_at) =
-            shutdown_run::start_and_get(command, address, "/sleep", STARTUP)?;
+            shutdown_run::start_and_get(built.command(), address, "/sleep", STARTUP)?;
         let mut fast = http_client::send_get(address, "/")?;
         // Bounded by the pause: a server handling one request at a time
         // would answer only after the slow request.
