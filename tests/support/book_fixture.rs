@@ -72,6 +72,16 @@ pub fn book_metadata(root: &Path, language: &str) -> Result<(String, String)> {
     Ok((translate(&title)?, translate(&description)?))
 }
 
+/// Copies every file under `from` to `to`, `target/` folders aside.
+pub fn copy_tree(from: &Path, to: &Path) -> Result<()> {
+    for file in booktools::i18n::translation::files_under(&[from.to_path_buf()])? {
+        let target = to.join(file.strip_prefix(from)?);
+        std::fs::create_dir_all(target.parent().context("a folder")?)?;
+        std::fs::copy(&file, target)?;
+    }
+    Ok(())
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -12,6 +12,7 @@ use booktools::book::{
 use graceful_shutdown_book::book_fixture::{
     contains_lines_in_order, glossary_code_name, line_of, repository_root, TempBook,
 };
+use graceful_shutdown_book::site_fixture::BuiltSite;
 use mdbook_listings::directive::{find_directives, DirectiveKind};
 use mdbook_listings::selection::{visible_lines, AnchorMode};
 use std::path::Path;
@@ -34,17 +35,18 @@ fn chapter<'a>(chapters: &'a [RenderedChapter], source: &Path) -> &'a RenderedCh
 /// glossary's name of the language, and no other language's.
 fn every_language_renders_its_own_listing_code() -> Result<()> {
     let root = repository_root();
+    // The site every test of this binary reads: built once.
+    let site = BuiltSite::of_repository()?;
     let layout = booktools::languages::BookLayout::load(&root)?;
     let pools: Vec<String> = (layout.languages.iter())
         .map(|language| glossary_code_name(&root, &language.code, "ThreadPool"))
         .collect::<Result<_>>()?;
     for (language, pool) in layout.languages.iter().zip(&pools) {
         let (code, tree) = (&language.code, &language.tree_setting);
-        let out = tempfile::tempdir()?;
-        let after = build_html(&root, code, out.path(), |_| {})?;
+        let after = &site.chapters[code];
         let mut includes = 0;
         for written in &chapters_before_links(&root, code)? {
-            let rendered = chapter(&after, &written.source_path);
+            let rendered = chapter(after, &written.source_path);
             let chapter_dir = root.join(written.source_path.parent().unwrap_or(Path::new("")));
             for directive in find_directives(&written.content) {
                 includes += 1;
@@ -74,9 +76,7 @@ fn every_language_renders_its_own_listing_code() -> Result<()> {
             }
         }
         assert!(includes > 0, "the {code} book includes no listing");
-        let page = out
-            .path()
-            .join(chapter(&after, Path::new(CHAPTER)).html_file());
+        let page = (site.language_dir(code)).join(chapter(after, Path::new(CHAPTER)).html_file());
         let blocks: Vec<String> = (html_code_blocks(&std::fs::read_to_string(page)?).into_iter())
             .map(|block| block.visible)
             .collect();

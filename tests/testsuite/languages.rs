@@ -16,25 +16,12 @@ use booktools::languages::BookLayout;
 use booktools::listings::compile::CompileSettings;
 use booktools::listings::verify;
 use booktools::site::{build_site_in_process, search, SitePlan};
-use graceful_shutdown_book::book_fixture::repository_root;
+use graceful_shutdown_book::book_fixture::{copy_tree, repository_root};
 use std::fs;
 use std::path::Path;
 
 /// The language added, and the one whose data it copies.
 const NEW: &str = "eo";
-
-fn copy_folder(from: &Path, to: &Path) -> Result<()> {
-    for entry in walkdir::WalkDir::new(from) {
-        let entry = entry?;
-        let target = to.join(entry.path().strip_prefix(from)?);
-        if entry.file_type().is_dir() {
-            fs::create_dir_all(&target)?;
-        } else if entry.path().components().all(|c| c.as_os_str() != "target") {
-            fs::copy(entry.path(), &target)?;
-        }
-    }
-    Ok(())
-}
 
 /// Adds [`NEW`] to the copy at `root`, as data copied from `model`, and
 /// returns the folder of the dictionaries for the spelling check.
@@ -43,7 +30,7 @@ fn add_language(book: &TempBook, model: &str, dictionaries: &Path) -> Result<()>
     let layout = BookLayout::load(root)?;
     let tree = layout.language(model).context("the model language")?;
     let new_tree = format!("{}-{NEW}", tree.tree_setting);
-    copy_folder(&tree.tree, &root.join(&new_tree))?;
+    copy_tree(&tree.tree, &root.join(&new_tree))?;
     let trees = "[preprocessor.listings.trees]\n";
     book.replace_once(
         "book.toml",
@@ -79,11 +66,11 @@ fn add_language(book: &TempBook, model: &str, dictionaries: &Path) -> Result<()>
         search.join(format!("{model}.toml")),
         search.join(format!("{NEW}.toml")),
     )?;
-    copy_folder(
+    copy_tree(
         &repository_root().join(spelling::DICTIONARIES),
         dictionaries,
     )?;
-    copy_folder(&dictionaries.join(model), &dictionaries.join(NEW))?;
+    copy_tree(&dictionaries.join(model), &dictionaries.join(NEW))?;
     Ok(())
 }
 

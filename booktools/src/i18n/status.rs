@@ -105,7 +105,7 @@ pub fn book_status(root: &Path) -> Result<BookStatus> {
             .then(|| read_po(&translation.catalog))
         {
             Some(Ok(po)) => {
-                problems.extend(check_completeness(root, &translation)?);
+                problems.extend(check_completeness(&template, &translation)?);
                 problems.extend(check_typography(&translation)?);
                 Some(po)
             }

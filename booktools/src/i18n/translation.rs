@@ -14,6 +14,7 @@ pub use typography::{rules_for, TypographyRules};
 use crate::languages::{BookLayout, Language};
 use crate::listings::discover;
 use anyhow::{Context, Result};
+use polib::catalog::Catalog;
 use std::collections::{BTreeMap, HashSet};
 use std::path::{Path, PathBuf};
 use walkdir::WalkDir;
@@ -132,9 +133,10 @@ pub fn check_anchors(root: &Path, translation: &Translation) -> Result<Vec<Probl
 /// Every check above; fails with the list of all problems.
 pub fn check_translations(root: &Path) -> Result<()> {
     let mut problems = check_catalog_files(root)?;
+    let template = crate::i18n::po::extract_pot(root)?;
     for translation in translations(root)? {
         if translation.catalog.is_file() {
-            problems.extend(check_completeness(root, &translation)?);
+            problems.extend(check_completeness(&template, &translation)?);
             problems.extend(check_typography(&translation)?);
             problems.extend(check_anchors(root, &translation)?);
         }
@@ -165,12 +167,11 @@ fn entry_problem(
 /// At most this many characters of a msgid in a message.
 const MSGID_EXCERPT: usize = 60;
 
-/// Completeness against a template extracted now (the committed one may
-/// be stale). The `gettext` preprocessor silently keeps the English of a
-/// missing, empty or fuzzy message, so each is a problem, as is a stale or
-/// `#~` entry.
-pub fn check_completeness(root: &Path, translation: &Translation) -> Result<Vec<Problem>> {
-    let template = crate::i18n::po::extract_pot(root)?;
+/// Completeness against a `template` extracted now (the committed one may
+/// be stale; one extraction serves every language). The `gettext`
+/// preprocessor silently keeps the English of a missing, empty or fuzzy
+/// message, so each is a problem, as is a stale or `#~` entry.
+pub fn check_completeness(template: &Catalog, translation: &Translation) -> Result<Vec<Problem>> {
     let (po, language) = (
         read_po(&translation.catalog)?,
         translation.language.as_str(),

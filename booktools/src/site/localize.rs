@@ -34,7 +34,7 @@ use std::path::Path;
 /// keyboard help's paragraphs, HTML) and the 404 page's strings are written;
 /// `switchTitle`, `titles`, `texts` and `results` are for
 /// `theme/language-switch.js` only.
-pub const CHROME: &[(&str, &[&str], &str)] = &[
+const CHROME: &[(&str, &[&str], &str)] = &[
     ("#mdbook-sidebar", &["aria-label"], "tableOfContents"),
     (
         "#mdbook-sidebar-toggle",

@@ -44,16 +44,6 @@ fn reword(book: &TempBook, prefix: &str) -> Result<(String, String, usize)> {
     anyhow::bail!("no long one-chapter paragraph")
 }
 
-/// Copies every file under `from` (`target/` aside) to its place under `to`.
-fn copy_tree(from: &std::path::Path, to: &std::path::Path) -> Result<()> {
-    for file in booktools::i18n::translation::files_under(&[from.to_path_buf()])? {
-        let target = to.join(file.strip_prefix(from)?);
-        std::fs::create_dir_all(target.parent().context("a folder")?)?;
-        std::fs::copy(&file, target)?;
-    }
-    Ok(())
-}
-
 pub fn trials() -> Vec<libtest_mimic::Trial> {
     let mut trials = translation::trials();
     trials.extend(spelling::trials());

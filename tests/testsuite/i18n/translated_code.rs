@@ -134,7 +134,10 @@ fn broken_translated_listings_are_named_with_file_and_line() -> Result<()> {
         let folder = |relative: &str| root.join(format!("{chapter}/{relative}"));
         std::fs::remove_dir_all(folder("listing-20-23"))?;
         expected.push(at("listing-20-23", None, "is missing".into()));
-        super::copy_tree(&folder("listing-20-22"), &folder("listing-20-99"))?;
+        graceful_shutdown_book::book_fixture::copy_tree(
+            &folder("listing-20-22"),
+            &folder("listing-20-99"),
+        )?;
         expected.push(at("listing-20-99", None, "without an English twin".into()));
         std::fs::remove_file(folder("listing-20-24/output.txt"))?;
         expected.push(at(
@@ -289,7 +292,7 @@ fn a_changed_glossary_entry_is_named_once_at_its_line() -> Result<()> {
             .find(|t| t.language == language)
             .context("the language's catalog")?;
         let anchors = booktools::i18n::translation::check_anchors(root, &translation)?;
-        let messages_test = "i18n::translation::the_real_book_passes_every_translation_check";
+        let messages_test = super::translation::MESSAGES_TEST;
         if fails_before_in(root, Some(&language))? || fails_before(&anchors, messages_test) {
             return Ok(());
         }

@@ -19,7 +19,8 @@ type Check = fn(&Path, &Translation) -> Result<Vec<Problem>>;
 type Planted = Option<(usize, Vec<String>)>;
 
 /// The test of the real catalogs, named when the real book already fails.
-const MESSAGES_TEST: &str = "i18n::translation::the_real_book_passes_every_translation_check";
+pub(super) const MESSAGES_TEST: &str =
+    "i18n::translation::the_real_book_passes_every_translation_check";
 
 /// In a copy of the book, `plant` edits the lines of each translated
 /// catalog (`None`: the language has no such rule); `check` must then
@@ -64,6 +65,11 @@ fn assert_planted_problem_caught(
     Ok(())
 }
 
+/// Completeness against the template extracted from the book at `root`.
+fn completeness(root: &Path, translation: &Translation) -> Result<Vec<Problem>> {
+    check_completeness(&extract_pot(root)?, translation)
+}
+
 /// The check of the strict reader (polib's cross-check included).
 fn parse(_: &Path, translation: &Translation) -> Result<Vec<Problem>> {
     read_po(&translation.catalog).map(|_| Vec::new())
@@ -102,7 +108,7 @@ fn the_real_book_passes_every_translation_check() -> Result<()> {
 }
 
 fn a_fuzzy_entry_is_reported_with_its_line_and_chapter() -> Result<()> {
-    assert_planted_problem_caught(check_completeness, |_, po, lines| {
+    assert_planted_problem_caught(completeness, |_, po, lines| {
         let entry = (po.live_entries())
             .find(|entry| entry.flags.is_empty() && entry.references.len() == 1)
             .context("an entry of one chapter, without flags")?;
@@ -113,7 +119,7 @@ fn a_fuzzy_entry_is_reported_with_its_line_and_chapter() -> Result<()> {
 }
 
 fn an_untranslated_entry_is_reported_with_its_line_and_chapter() -> Result<()> {
-    assert_planted_problem_caught(check_completeness, |_, po, lines| {
+    assert_planted_problem_caught(completeness, |_, po, lines| {
         let entry = (po.live_entries())
             .find(|entry| entry.msgstr_segments.len() == 1 && entry.references.len() == 1)
             .context("a one-line translation of one chapter")?;
@@ -124,7 +130,7 @@ fn an_untranslated_entry_is_reported_with_its_line_and_chapter() -> Result<()> {
 }
 
 fn an_obsolete_entry_is_reported_with_its_line() -> Result<()> {
-    assert_planted_problem_caught(check_completeness, |_, _, lines| {
+    assert_planted_problem_caught(completeness, |_, _, lines| {
         lines.extend(["#~ msgid \"Old text\"", "#~ msgstr \"Vieux texte\"", ""].map(Into::into));
         Ok(Some((lines.len() - 2, vec!["obsolete `#~` entry".into()])))
     })
@@ -153,7 +159,7 @@ fn a_changed_english_paragraph_is_reported_as_missing_and_stale() -> Result<()> 
     let book = TempBook::copy_of_repository()?;
     let (chapter, _, line) = super::reword(&book, "Newly ")?;
     for translation in translated(book.root())? {
-        let problems = check_completeness(book.root(), &translation)?;
+        let problems = completeness(book.root(), &translation)?;
         let [missing, stale] = &problems[..] else {
             panic!("a missing and a stale entry expected: {problems:#?}");
         };

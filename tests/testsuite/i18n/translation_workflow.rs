@@ -243,7 +243,7 @@ fn a_language_without_a_catalog_gets_one_translating_nothing() -> Result<()> {
         .language(&layout.source_language)
         .context("the source language's tree")?;
     let tree = format!("{}-xx", source.tree_setting);
-    super::copy_tree(&source.tree, &book.root().join(&tree))?;
+    graceful_shutdown_book::book_fixture::copy_tree(&source.tree, &book.root().join(&tree))?;
     let trees = "[preprocessor.listings.trees]\n";
     book.replace_once("book.toml", trees, &format!("{trees}xx = \"{tree}\"\n"))?;
 
