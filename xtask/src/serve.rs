@@ -306,16 +306,13 @@ impl Session {
 mod tests {
     use super::*;
     use crate::bench::site::{mark_a_message, marked_pages, EDIT_MARK};
-    use booktools::server::http_client::{read_until_closed, send_raw};
+    use booktools::server::http_client::get_and_close;
     use booktools::site::static_server::LIVE_RELOAD_ENDPOINT;
 
     /// `GET path`, answered and closed; the body of a `200 OK`.
     fn get(address: SocketAddr, path: &str) -> String {
-        let request = format!("GET {path} HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n");
-        let mut stream = send_raw(address, request.as_bytes(), false).unwrap();
         let deadline = Instant::now() + Duration::from_secs(10);
-        let answer = read_until_closed(&mut stream, deadline).unwrap().bytes;
-        let answer = String::from_utf8(answer).unwrap();
+        let answer = get_and_close(address, path, deadline).unwrap();
         let (head, body) = answer.split_once("\r\n\r\n").unwrap();
         assert!(head.starts_with("HTTP/1.1 200 OK"), "GET {path}: {head}");
         body.to_string()

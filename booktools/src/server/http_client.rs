@@ -51,6 +51,15 @@ pub fn send_get(address: SocketAddr, path: &str) -> Result<TcpStream> {
     send_get_when_listening(address, path, Instant::now(), || Ok(()))
 }
 
+/// `GET path` asking the server to close the connection after its answer,
+/// read until it does (at most until `deadline`), as lossy UTF-8.
+pub fn get_and_close(address: SocketAddr, path: &str, deadline: Instant) -> Result<String> {
+    let request = format!("GET {path} HTTP/1.1\r\nHost: {address}\r\nConnection: close\r\n\r\n");
+    let mut stream = send_raw(address, request.as_bytes(), false)?;
+    let answer = read_until_closed(&mut stream, deadline)?;
+    Ok(String::from_utf8_lossy(&answer.bytes).into_owned())
+}
+
 /// Connects to a listening `address`, sends `bytes` as they are (nothing
 /// when empty) and, if `then_close_writing`, shuts down the writing half,
 /// as a client that has nothing more to say.

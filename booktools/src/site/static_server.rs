@@ -218,15 +218,12 @@ async fn serve_file(State(shared): State<Arc<Shared>>, request: Request) -> Resp
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::server::http_client::{read_until_closed, send_raw};
+    use crate::server::http_client::get_and_close;
     use std::time::{Duration, Instant};
 
     /// The response to `GET path`, on a connection the server closes after.
     fn get(address: SocketAddr, path: &str) -> String {
-        let request = format!("GET {path} HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n");
-        let mut stream = send_raw(address, request.as_bytes(), false).unwrap();
-        let deadline = Instant::now() + Duration::from_secs(10);
-        String::from_utf8(read_until_closed(&mut stream, deadline).unwrap().bytes).unwrap()
+        get_and_close(address, path, Instant::now() + Duration::from_secs(10)).unwrap()
     }
 
     #[test]
