@@ -2,8 +2,8 @@
 //! in-process (every language, as `cargo xtask build` lays it out) and
 //! served by our static server on an ephemeral port of 127.0.0.1.
 //!
-//! One reader per language of `book.toml`, each in a Chromium of its own
-//! (they overlap). The reader sees the chapter's prose, its code (the
+//! One reader per language of `book.toml`, each in its own tab of one
+//! shared Chromium (they overlap; a second Chromium cost a CPU-second). The reader sees the chapter's prose, its code (the
 //! thread pool named by the glossary, no other language's) and translated
 //! chrome; searches what `reader.toml` gives (each query finds its section,
 //! nonsense shows the translated "no results", a followed result highlights
@@ -17,7 +17,8 @@
 //! socket through reads of up to 100 ms), so each step is one [`script`].
 //! `headless_chrome` needs no ChromeDriver of the browser's exact version
 //! (unlike the WebDriver clients) and no async runtime; it kills Chromium
-//! when the `Browser` drops, also on a panic. Every wait is bounded by
+//! when the `Browser` drops, so the readers share it through an `Arc` the
+//! last of them drops, also on a panic. Every wait is bounded by
 //! [`WAIT`]. Without Chromium the test is ignored ([`super::tools`]).
 
 use super::tools::{trial_needing, CHROMIUM};
@@ -37,6 +38,7 @@ use serde_json::{json, Value};
 use std::collections::BTreeMap;
 use std::ffi::OsStr;
 use std::path::Path;
+use std::sync::{Arc, Mutex, PoisonError, Weak};
 use std::time::Duration;
 
 /// The chapter the reader reads.
@@ -47,8 +49,13 @@ const WAIT: Duration = Duration::from_secs(20);
 
 /// Chromium flags besides those of the launch options (headless, no
 /// sandbox as the tests may run as root, no GPU, a fresh profile): no
-/// network but 127.0.0.1, no first-run work.
+/// network but 127.0.0.1, no first-run work, and no slowing down of the
+/// reader whose tab is not in front (timers of background pages otherwise
+/// run at most once a second).
 const CHROMIUM_FLAGS: &[&str] = &[
+    "--disable-background-timer-throttling",
+    "--disable-backgrounding-occluded-windows",
+    "--disable-renderer-backgrounding",
     "--disable-quic",
     "--disable-background-networking",
     "--disable-component-update",
@@ -186,11 +193,7 @@ fn a_reader_searches_and_switches_language(chromium: &Path, language: &str) -> R
         .map(|code| Mount::new(&site.plan.language_site_url(code), site.language_dir(code)))
         .collect();
     let server = StaticServer::start("127.0.0.1:0".parse()?, mounts, false)?;
-    let browser = launch(chromium)?;
-    // The tab Chromium opens with (a new one costs half a second).
-    let tab = headless_chrome::util::Wait::new(WAIT, Duration::from_millis(10))
-        .until(|| browser.get_tabs().lock().ok()?.first().cloned())
-        .map_err(|_| anyhow::anyhow!("no first tab of Chromium after {WAIT:?}"))?;
+    let (_browser, tab) = shared_browser(chromium)?;
     tab.set_default_timeout(WAIT);
     if let Err(failure) = read(&tab, &server, page, &pages, &words.words) {
         let shot = screenshot(&tab).unwrap_or_else(|error| format!("no screenshot: {error:#}"));
@@ -247,6 +250,27 @@ fn read_without_javascript(tab: &Tab, server: &StaticServer, page: &Page) -> Res
         page.language
     );
     page.shows("searchPlaceholder", &placeholder)
+}
+
+/// The Chromium every reader shares, and a tab of it for this reader: the
+/// one Chromium opens with for the reader that launches it (a new tab
+/// costs half a second), a new one for the others. Chromium is killed
+/// when the last reader drops the `Arc`.
+fn shared_browser(chromium: &Path) -> Result<(Arc<Browser>, Arc<Tab>)> {
+    static SHARED: Mutex<Weak<Browser>> = Mutex::new(Weak::new());
+    let mut shared = SHARED.lock().unwrap_or_else(PoisonError::into_inner);
+    if let Some(browser) = shared.upgrade() {
+        drop(shared);
+        let tab = browser.new_tab()?;
+        return Ok((browser, tab));
+    }
+    let browser = Arc::new(launch(chromium)?);
+    *shared = Arc::downgrade(&browser);
+    drop(shared);
+    let tab = headless_chrome::util::Wait::new(WAIT, Duration::from_millis(10))
+        .until(|| browser.get_tabs().lock().ok()?.first().cloned())
+        .map_err(|_| anyhow::anyhow!("no first tab of Chromium after {WAIT:?}"))?;
+    Ok((browser, tab))
 }
 
 fn launch(chromium: &Path) -> Result<Browser> {
