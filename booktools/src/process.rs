@@ -339,7 +339,7 @@ mod tests {
         // The grandchild would keep running (and the pipe open) unless the
         // whole group is killed.
         let script = format!("sleep 30 & echo $! > {}; wait", pid_file.display());
-        let error = run(shell(&script), Duration::from_millis(500)).unwrap_err();
+        let error = run(shell(&script), Duration::from_millis(200)).unwrap_err();
         assert!(error.to_string().contains("was killed"), "{error}");
         assert_gone(&pid_file);
     }
@@ -365,7 +365,7 @@ mod tests {
         let pid_file = dir.path().join("grandchild.pid");
         let script = format!("sleep 60 & echo $! > {}; wait", pid_file.display());
         let mut child = Running::start(shell(&script), false).unwrap();
-        let soon = Instant::now() + Duration::from_millis(200);
+        let soon = Instant::now() + Duration::from_millis(100);
         let error = child.wait_for_lines(soon, "a line", |l| !l.is_empty());
         assert!(format!("{error:?}").contains("no a line in time"));
         assert!(child.wait_for_exit(soon).unwrap().is_none());
