@@ -230,17 +230,6 @@ pub fn compile(
     })
 }
 
-/// Compiles every `(listing, command)` on `jobs` threads; results in order.
-pub fn compile_all(
-    work: &[(Listing, CargoCommand)],
-    settings: &CompileSettings,
-    jobs: usize,
-) -> Vec<Result<Compilation>> {
-    super::parallel_map(work, jobs, |(listing, command)| {
-        compile(listing, command, settings)
-    })
-}
-
 /// A SHA-256 of `fields`, each length-prefixed (hexadecimal).
 pub fn fields_hash(fields: &[&[u8]]) -> String {
     let mut hasher = Sha256::new();

@@ -32,7 +32,7 @@
 mod docs;
 mod origin;
 
-pub use docs::{failing_tests_source, inputs, write_skeptic_docs, GeneratedTest, SkepticDocs};
+pub use docs::{failing_tests_source, inputs, write_skeptic_docs, SkepticDocs};
 pub use origin::ListingFile;
 
 use crate::book::{chapters_before_links, preprocessed_chapters, RenderedChapter};
@@ -270,7 +270,7 @@ fn chapter_blocks(
         let file_stem = sanitize_name(&match &origin {
             Some(f) => {
                 let file = f.file.display();
-                format!("{language}_{}_{}_{file}", f.chapter_folder, f.listing)
+                format!("{language}_{}_{}_{file}", f.listing.chapter, f.listing.name)
             }
             None => {
                 let stem = chapter.file_stem().unwrap_or_default().to_string_lossy();
@@ -279,7 +279,7 @@ fn chapter_blocks(
         });
         let template = origin::template_for(origin.as_ref(), &complete_code(&block.body))?;
         let claim = (origin.as_ref()).and_then(|file| {
-            (claims.iter()).find(|c| c.listing() == file.listing && c.outcome.is_some())
+            (claims.iter()).find(|c| c.listing() == file.listing.name && c.outcome.is_some())
         });
         let fence = Expectation::from_info(&block.info);
         let (expectation, stated_by) = match claim.and_then(|c| Some((c.outcome?, c))) {

@@ -5,7 +5,7 @@
 use super::Template;
 use crate::languages::BookLayout;
 use crate::listings::expectations::FencedBlock;
-use crate::listings::{file_name, package_field, package_name};
+use crate::listings::{file_name, package_field, package_name, Listing};
 use anyhow::{bail, Context, Result};
 use mdbook_listings::directive::find_directives;
 use mdbook_listings::trees::{normalize, ListingTrees};
@@ -14,16 +14,10 @@ use std::path::{Path, PathBuf};
 /// The listing file a block shows.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct ListingFile {
-    /// The listing crate, absolute.
-    pub crate_dir: PathBuf,
-    /// The chapter folder of the listing (`ch20-web-server`).
-    pub chapter_folder: String,
-    /// The listing folder (`listing-20-22`).
-    pub listing: String,
+    /// The listing crate of the page's language.
+    pub listing: Listing,
     /// The file inside the crate (`src/lib.rs`).
     pub file: PathBuf,
-    /// `[package] name` of the crate (`hello`, `salutations`).
-    pub package: String,
     /// `[package] edition` of the crate (`2015` when unset).
     pub edition: String,
     /// The directive as the chapter has it before `links`.
@@ -115,12 +109,15 @@ pub(super) fn origin_of(
         }
     }
     Ok(Some(ListingFile {
-        chapter_folder: file_name(crate_dir.parent().unwrap_or(crate_dir)),
-        listing: file_name(crate_dir),
+        listing: Listing {
+            language: language.to_string(),
+            chapter: file_name(crate_dir.parent().unwrap_or(crate_dir)),
+            name: file_name(crate_dir),
+            dir: crate_dir.to_path_buf(),
+            package,
+        },
         file: file.strip_prefix(crate_dir)?.to_path_buf(),
-        package,
         edition: package_field(&manifest, "edition")?.unwrap_or_else(|| "2015".into()),
-        crate_dir: crate_dir.to_path_buf(),
         directive: text,
         other_packages,
     }))
@@ -158,7 +155,7 @@ pub(super) fn template_for(
     let main = format!(
         "\n// Added for the test: {} of `{}` compiled as a program.\nfn main() {{}}\n",
         file.file.display(),
-        file.package
+        file.listing.package
     );
     if !is_program {
         let (name, before) = ("library", String::new());
@@ -169,11 +166,11 @@ pub(super) fn template_for(
         }));
     }
     let mut after = if is_test { main } else { String::new() };
-    let library = file.crate_dir.join("src/lib.rs");
+    let library = file.listing.dir.join("src/lib.rs");
     if library.is_file() {
         let code = std::fs::read_to_string(&library)
             .with_context(|| format!("reading {}", library.display()))?;
-        let module = file.package.replace('-', "_");
+        let module = file.listing.package.replace('-', "_");
         after.push_str(&format!(
             "\n// Added for the test: the library of this listing ({}), as the crate \
              `{module}` the program uses.\nmod {module} {{\n{code}}}\n",

@@ -227,7 +227,7 @@ fn cache_behaviour() -> Result<()> {
         let work: Vec<_> = found
             .map(|l| (l, CargoCommand::default_command()))
             .collect();
-        let compiled = compile::compile_all(&work, &settings, 2).into_iter();
+        let compiled = listings::parallel_map(&work, 2, |(l, c)| compile::compile(l, c, &settings));
         compiled
             .map(|c| c.map(|c| (c.from_cache, c.output)))
             .collect()
