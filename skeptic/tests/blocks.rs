@@ -197,71 +197,29 @@ fn blocks_that_do_not_compile_fail_for_the_reason_their_listing_shows() -> Resul
     Ok(())
 }
 
-/// A copy of the real book and what the tests below edit in it.
-struct Copy {
-    book: TempBook,
-    source_tree: String,
-    /// A language other than the book's own, and its tree.
-    translated: (String, String),
-    /// The chapter holding [`Copy::directive`], relative to the root.
-    chapter: String,
-    /// The include of [`FILE`] in the source language's chapter.
-    directive: String,
-}
-
-/// The listing file the tests break.
-const FILE: &str = "ch20-web-server/listing-20-24/src/lib.rs";
-
-fn copy() -> Result<Copy> {
-    let book = TempBook::copy_of_repository()?;
-    let layout = BookLayout::load(book.root())?;
-    let tree = |code: &str| {
-        let language = layout.language(code).expect("a language");
-        language.tree_setting.clone()
-    };
-    let source_tree = tree(&layout.source_language);
-    let translated = (layout.languages.iter())
-        .find(|language| language.code != layout.source_language)
-        .expect("the book is translated");
-    let directive = format!("{{{{#rustdoc_include ../{source_tree}/{FILE}:here}}}}");
-    let mut chapter = None;
-    for entry in fs::read_dir(&layout.src)? {
-        let path = entry?.path();
-        if fs::read_to_string(&path)?.contains(&directive) {
-            chapter = Some(path.strip_prefix(book.root())?.display().to_string());
-        }
-    }
-    Ok(Copy {
-        chapter: chapter.expect("a chapter includes the listing file"),
-        translated: (translated.code.clone(), tree(&translated.code)),
-        source_tree,
-        directive,
-        book,
-    })
-}
-
 #[test]
 fn a_block_whose_hidden_lines_were_dropped_no_longer_compiles() -> Result<()> {
     let Some(real) = real_blocks() else {
         return Ok(());
     };
-    let copy = copy()?;
-    let root = copy.book.root();
-    let languages = BookLayout::load(root)?.languages;
+    let book = TempBook::copy_of_repository()?;
+    let layout = BookLayout::load(book.root())?;
     // In the real book, its generated test compiles the block, hidden lines
     // included.
-    for language in &languages {
+    for language in &layout.languages {
         let before = shown(real, &language.code, "listing-20-24", "src/lib.rs");
         assert_eq!(before.len(), 1, "{}", language.code);
         assert_eq!(before[0].expectation, Expectation::Compiles);
         assert!(before[0].code.contains("# "), "{}", before[0].code);
     }
     // `include` shows the anchored lines only: the rest of the file is gone.
-    let include = copy.directive.replace("#rustdoc_include", "#include");
-    copy.book
-        .replace_once(&copy.chapter, &copy.directive, &include)?;
-    for language in &languages {
-        let blocks = skeptic::collect_language(root, &language.code)?;
+    let source = shown(real, &layout.source_language, "listing-20-24", "src/lib.rs")[0];
+    let chapter = source.location.split(':').next().expect("a chapter");
+    let directive = source.source_description();
+    let include = directive.replace("#rustdoc_include", "#include");
+    book.replace_once(chapter, directive, &include)?;
+    for language in &layout.languages {
+        let blocks = skeptic::collect_language(book.root(), &language.code)?;
         let after = shown(&blocks, &language.code, "listing-20-24", "src/lib.rs");
         assert_eq!(after.len(), 1, "{}", language.code);
         assert!(!after[0].code.contains("# "), "{}", after[0].code);
@@ -283,19 +241,23 @@ fn a_translated_program_with_english_code_does_not_compile() -> Result<()> {
     let Some(real) = real_blocks() else {
         return Ok(());
     };
-    let copy = copy()?;
-    let (root, (language, tree)) = (copy.book.root(), &copy.translated);
-    let (listing, file) = ("listing-20-25", "src/bin/main.rs");
+    let book = TempBook::copy_of_repository()?;
+    let layout = BookLayout::load(book.root())?;
+    let english = layout.language(&layout.source_language).expect("a tree");
+    let translated = (layout.languages.iter())
+        .find(|language| language.code != layout.source_language)
+        .expect("the book is translated");
+    let (language, listing, file) = (&translated.code, "listing-20-25", "src/bin/main.rs");
     // In the real book, its generated test compiles the block.
     let before = shown(real, language, listing, file);
     assert_eq!(before.len(), 1);
     assert_ne!(before[0].expectation, Expectation::CompileError);
     // The English program in the translated tree: it uses the English crate,
     // which fails even where skeptic passes a crate of that name to rustc.
-    let program = format!("ch20-web-server/{listing}/{file}");
-    let english = root.join(&copy.source_tree).join(&program);
-    fs::copy(english, root.join(tree).join(&program))?;
-    let blocks = skeptic::collect_language(root, language)?;
+    let crate_dir = format!("ch20-web-server/{listing}");
+    let program = format!("{crate_dir}/{file}");
+    fs::copy(english.tree.join(&program), translated.tree.join(&program))?;
+    let blocks = skeptic::collect_language(book.root(), language)?;
     let after = shown(&blocks, language, listing, file);
     let (compiled, output) = compiles(after[0])?;
     let at = format!(
@@ -303,7 +265,7 @@ fn a_translated_program_with_english_code_does_not_compile() -> Result<()> {
         after[0].program()
     );
     assert!(!compiled, "{at}");
-    let manifest = (root.join(&copy.source_tree)).join("ch20-web-server/listing-20-25/Cargo.toml");
+    let manifest = english.tree.join(crate_dir).join("Cargo.toml");
     let english_package = booktools::listings::package_name(&manifest)?;
     assert!(output.contains(&format!("`{english_package}`")), "{output}");
     Ok(())

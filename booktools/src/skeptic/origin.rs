@@ -4,11 +4,11 @@
 
 use super::Template;
 use crate::languages::BookLayout;
-use crate::listings::expectations::FencedBlock;
-use crate::listings::{file_name, package_field, package_name, Listing};
+use crate::listings::expectations::{listing_trees, FencedBlock};
+use crate::listings::{package_field, Listing};
 use anyhow::{bail, Context, Result};
 use mdbook_listings::directive::find_directives;
-use mdbook_listings::trees::{normalize, ListingTrees};
+use mdbook_listings::trees::normalize;
 use std::path::{Path, PathBuf};
 
 /// The listing file a block shows.
@@ -32,7 +32,7 @@ pub struct ListingFile {
 /// in the chapter.
 pub(super) fn origin_of(
     layout: &BookLayout,
-    trees: &ListingTrees,
+    listings: &[Listing],
     language: &str,
     chapter: &Path,
     location: &str,
@@ -60,7 +60,7 @@ pub(super) fn origin_of(
         .map_or("?", |l| l.tree_setting.as_str());
     let must =
         format!("a `{language}` page must show code of the `{language}` tree `{tree_of_page}`");
-    let inside = match trees.locate(&in_root) {
+    let inside = match listing_trees(layout).locate(&in_root) {
         Some((tree_language, inside)) if tree_language == language => inside,
         Some((tree_language, _)) => bail!(
             "{at}: {text} shows {}, a file of the `{tree_language}` listing tree; {must}",
@@ -85,39 +85,27 @@ pub(super) fn origin_of(
             real_file.display()
         );
     }
-    let Some(crate_dir) = (file.ancestors().skip(1))
-        .take_while(|dir| dir.starts_with(&tree) && *dir != tree)
-        .find(|dir| dir.join("Cargo.toml").is_file())
+    let same_language = |l: &&Listing| l.language == language;
+    let Some(listing) = (listings.iter().filter(same_language)).find(|l| file.starts_with(&l.dir))
     else {
         bail!(
-            "{at}: {text} shows {}, which is in no listing crate (no Cargo.toml above it in \
-             the `{language}` tree)",
+            "{at}: {text} shows {}, which is in no listing crate (no \
+             <chapter>/<listing>/Cargo.toml above it in the `{language}` tree)",
             in_root.display()
         );
     };
-    let manifest = crate_dir.join("Cargo.toml");
-    let package = package_name(&manifest)?;
-    let crate_in_tree = crate_dir.strip_prefix(&tree)?;
-    let mut other_packages = Vec::new();
-    for other in layout.languages.iter().filter(|l| l.code != language) {
-        let manifest = other.tree.join(crate_in_tree).join("Cargo.toml");
-        if manifest.is_file() {
-            let name = package_name(&manifest)?;
-            if name != package && !other_packages.contains(&name) {
-                other_packages.push(name);
-            }
-        }
-    }
+    let mut other_packages: Vec<String> = (listings.iter())
+        .filter(|l| (&l.chapter, &l.name) == (&listing.chapter, &listing.name))
+        .filter(|l| l.package != listing.package)
+        .map(|l| l.package.clone())
+        .collect();
+    other_packages.sort();
+    other_packages.dedup();
+    let manifest = listing.dir.join("Cargo.toml");
     Ok(Some(ListingFile {
-        listing: Listing {
-            language: language.to_string(),
-            chapter: file_name(crate_dir.parent().unwrap_or(crate_dir)),
-            name: file_name(crate_dir),
-            dir: crate_dir.to_path_buf(),
-            package,
-        },
-        file: file.strip_prefix(crate_dir)?.to_path_buf(),
+        file: file.strip_prefix(&listing.dir)?.to_path_buf(),
         edition: package_field(&manifest, "edition")?.unwrap_or_else(|| "2015".into()),
+        listing: listing.clone(),
         directive: text,
         other_packages,
     }))
