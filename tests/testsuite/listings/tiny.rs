@@ -229,7 +229,7 @@ fn cache_behaviour() -> Result<()> {
             .map(|l| (l, CargoCommand::default_command()))
             .collect();
         let compiled = listings::parallel_map(&work, 2, |(l, c)| compile::compile(l, c, &settings));
-        compiled
+        (compiled.into_iter())
             .map(|c| c.map(|c| (c.from_cache, c.output)))
             .collect()
     };
