@@ -292,9 +292,6 @@ fn chapter_blocks(
     Ok(blocks)
 }
 
-/// The longest one [`check_program`] may take.
-pub const CHECK_TIMEOUT: Duration = Duration::from_secs(120);
-
 /// Checks `block`'s program with rustc the way skeptic's `compile_test`
 /// does (`--crate-type=bin`, metadata only; `$RUSTC`, else `rustc`),
 /// writing into `scratch`, for tests that need rustc's messages. rustc runs
@@ -317,7 +314,7 @@ pub fn check_program(
     if let Some(file) = &block.origin {
         rustc.arg(format!("--edition={}", file.edition));
     }
-    process::run(rustc, CHECK_TIMEOUT)
+    process::run(rustc, Duration::from_secs(120))
         .with_context(|| format!("checking the program of {}", block.location))
 }
 
