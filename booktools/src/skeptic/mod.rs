@@ -18,6 +18,8 @@
 //! A claim of `listing-expectations.toml` with an `outcome` overrides the
 //! fence, as for the listing crates. `ignore` in the book means "not a
 //! standalone playground program", not "untested": no block is ignored.
+//! Code written in the chapter is wrapped in `fn main` unless it has one,
+//! as rustdoc does.
 
 mod docs;
 mod origin;
