@@ -58,31 +58,20 @@ fn shown<'a>(
 
 /// The tests of skeptic's generated file, by name: `(ignored, should_panic,
 /// compile_test rather than run_test)`. skeptic writes each as attribute
-/// lines, `#[test] fn <name>() {`, the program, then one
-/// `skeptic::rt::compile_test(` or `run_test(` call.
+/// lines, `#[test] fn <name>() {`, the program, one
+/// `skeptic::rt::compile_test(` or `run_test(` call, and `}`.
 fn generated_tests() -> BTreeMap<String, (bool, bool, bool)> {
     let mut tests = BTreeMap::new();
-    let mut attributes = Vec::new();
-    let mut current = None;
-    for line in GENERATED.lines() {
-        if let Some(name) = line
-            .strip_prefix("#[test] fn ")
-            .and_then(|r| r.strip_suffix("() {"))
-        {
-            let has = |attribute| attributes.contains(&attribute);
-            current = Some(name.to_string());
-            tests.insert(
-                name.to_string(),
-                (has("#[ignore]"), has("#[should_panic]"), false),
-            );
-            attributes.clear();
-        } else if line == "#[ignore]" || line == "#[should_panic]" {
-            attributes.push(line);
-        } else if line.starts_with("    skeptic::rt::compile_test(") {
-            if let Some(test) = current.as_ref().and_then(|name| tests.get_mut(name)) {
-                test.2 = true;
-            }
-        }
+    let mut chunks = GENERATED.split("#[test] fn ");
+    let mut before = chunks.next().unwrap_or("");
+    for test in chunks {
+        // The attributes follow the closing `}` of the test before.
+        let attributes = before.rsplit("}\n").next().unwrap_or(before);
+        let name = test.split("() {").next().unwrap_or("").to_string();
+        let compile = test.contains("\n    skeptic::rt::compile_test(");
+        let has = |attribute| attributes.lines().any(|line| line == attribute);
+        tests.insert(name, (has("#[ignore]"), has("#[should_panic]"), compile));
+        before = test;
     }
     tests
 }
