@@ -12,7 +12,7 @@ use std::path::{Path, PathBuf};
 use std::time::{Duration, SystemTime};
 
 /// The Markdown files written for skeptic and the tests it will make of them.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
 pub struct SkepticDocs {
     /// The Markdown files to pass to `skeptic::generate_doc_tests`.
     pub files: Vec<PathBuf>,
@@ -39,10 +39,7 @@ pub fn write_skeptic_docs(blocks: &[DoctestBlock], dir: &Path) -> Result<Skeptic
             None => groups.push((&block.file_stem, vec![block])),
         }
     }
-    let mut docs = SkepticDocs {
-        files: Vec::new(),
-        tests: Vec::new(),
-    };
+    let mut docs = SkepticDocs::default();
     let mut written = BTreeSet::new();
     for (stem, members) in groups {
         let (markdown, tests) = skeptic_markdown(stem, &members)?;
