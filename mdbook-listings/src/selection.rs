@@ -148,21 +148,14 @@ mod tests {
         );
         assert_eq!(take(FILE, "here", first), Ok(ab));
         assert_eq!(take(FILE, "here", every), Ok(abd));
+        // A missing or unclosed anchor and lines outside the file: the book
+        // trials and `chapter.rs` break them. `here_too` is not `here`.
         let error = |text: &str| Err(text.to_string());
-        assert_eq!(
-            take(FILE, "there", first),
-            error("anchor `there` not found")
-        );
-        let unclosed = error("anchor `here` has no `ANCHOR_END: here`");
-        assert_eq!(take("// ANCHOR: here\nx\n", "here", every), unclosed);
-        // `here_too` is another anchor, not `here`.
         let other = "// ANCHOR: here_too\nx\n// ANCHOR_END: here_too\n";
         assert_eq!(take(other, "here", first), error("anchor `here` not found"));
         let three = "one\ntwo\nthree\n";
         assert_eq!(take(three, "2:", first), Ok(vec!["two", "three"]));
         assert_eq!(take(three, ":1", first), Ok(vec!["one"]));
-        let outside = error("lines 4 to 3 are outside the file (3 lines)");
-        assert_eq!(take(three, "4:", first), outside);
         let reversed = error("line range 3:2 ends before it starts");
         assert_eq!(take(three, "3:2", first), reversed);
         let zero = error("line 0 does not exist (lines start at 1)");

@@ -70,16 +70,6 @@ impl CargoCommand {
             .then_some(Self { words })
     }
 
-    /// The arguments cargo is run with: the subcommand, the options that
-    /// keep a transcript reproducible (no colour, the committed
-    /// `Cargo.lock`), then the transcript's own arguments.
-    pub fn cargo_args(&self) -> Vec<String> {
-        let mut args = vec![self.words[0].clone()];
-        args.extend(["--color", "never", "--locked"].map(String::from));
-        args.extend(self.words[1..].iter().cloned());
-        args
-    }
-
     /// The command as the reader types it (`cargo test --doc`).
     pub fn command_line(&self) -> String {
         format!("cargo {}", self.words.join(" "))
@@ -200,7 +190,11 @@ pub fn compile(
             .with_context(|| format!("emptying {}", target_dir.display()))?;
     }
     let mut cargo = Command::new("cargo");
-    cargo.args(command.cargo_args()).current_dir(&listing.dir);
+    // The options that keep a transcript reproducible (no colour, the
+    // committed `Cargo.lock`) go between the subcommand and its arguments.
+    let (subcommand, arguments) = command.words.split_first().expect("a subcommand");
+    cargo.arg(subcommand).args(["--color", "never", "--locked"]);
+    cargo.args(arguments).current_dir(&listing.dir);
     scrub_environment(&mut cargo);
     cargo.env("CARGO_TARGET_DIR", &target_dir);
     let finished = process::run(cargo, settings.timeout)
@@ -227,17 +221,6 @@ pub fn compile(
         succeeded,
         output,
         from_cache: false,
-    })
-}
-
-/// Compiles every `(listing, command)` on `jobs` threads; results in order.
-pub fn compile_all(
-    work: &[(Listing, CargoCommand)],
-    settings: &CompileSettings,
-    jobs: usize,
-) -> Vec<Result<Compilation>> {
-    super::parallel_map(work, jobs, |(listing, command)| {
-        compile(listing, command, settings)
     })
 }
 
@@ -351,25 +334,5 @@ mod tests {
         for name in ["CARGO_HOME", "PATH", "RUSTUP_TOOLCHAIN", "HOME"] {
             assert!(!is_scrubbed(name), "{name}");
         }
-    }
-
-    /// The cache key of a crate (as [`compile`] computes it) ignores its
-    /// `output.txt` and `target/`, not its sources.
-    #[test]
-    fn cache_key_ignores_output_and_target_but_not_sources() {
-        let dir = tempfile::tempdir().unwrap();
-        let write = |path: &str, text: &str| {
-            std::fs::create_dir_all(dir.path().join(path).parent().unwrap()).unwrap();
-            std::fs::write(dir.path().join(path), text).unwrap();
-        };
-        write("src/lib.rs", "pub fn f() {}\n");
-        let key = |field: &str| files_hash(&[field.as_bytes()], dir.path(), &NOT_HASHED);
-        let first = key("rustc 1").unwrap();
-        write(OUTPUT_FILE, "$ cargo check\n");
-        write("target/debug/x", "artifact");
-        assert_eq!(key("rustc 1").unwrap(), first);
-        assert_ne!(key("rustc 2").unwrap(), first);
-        write("src/lib.rs", "pub fn g() {}\n");
-        assert_ne!(key("rustc 1").unwrap(), first);
     }
 }

@@ -116,7 +116,7 @@ pub fn default_jobs() -> usize {
 }
 
 /// `items.iter().map(work)` on `jobs` threads, results in input order.
-fn parallel_map<T: Sync, R: Send>(
+pub fn parallel_map<T: Sync, R: Send>(
     items: &[T],
     jobs: usize,
     work: impl Fn(&T) -> R + Sync + Send,

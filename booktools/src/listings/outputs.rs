@@ -53,7 +53,9 @@ pub fn regenerate(layout: &BookLayout, settings: &CompileSettings, jobs: usize) 
             }
         }
     }
-    let results = compile::compile_all(&work, settings, jobs);
+    let results = listings::parallel_map(&work, jobs, |(listing, command)| {
+        compile::compile(listing, command, settings)
+    });
     for (((listing, _), old), result) in work.into_iter().zip(old_texts).zip(results) {
         let written = result.and_then(|compilation| {
             let (path, new) = (listing.output_path(), compilation.transcript());

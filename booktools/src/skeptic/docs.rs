@@ -2,7 +2,7 @@
 //! with their templates), the names of the tests it makes of them, and what
 //! the build script must watch.
 
-use super::{DoctestBlock, Expectation, Template};
+use super::{DoctestBlock, Template};
 use crate::i18n::glossary::GLOSSARY_FILE;
 use crate::languages::{BookLayout, BOOK_TOML};
 use crate::listings::expectations::EXPECTATIONS_FILE;
@@ -11,24 +11,14 @@ use std::collections::{BTreeMap, BTreeSet};
 use std::path::{Path, PathBuf};
 use std::time::{Duration, SystemTime};
 
-/// One test skeptic generates.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct GeneratedTest {
-    /// The test function's name (`fr_ch20_web_server_listing_20_22_src_lib_rs_line_3`).
-    pub name: String,
-    pub language: String,
-    pub expectation: Expectation,
-    /// Where the block is written in the book.
-    pub location: String,
-}
-
 /// The Markdown files written for skeptic and the tests it will make of them.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
 pub struct SkepticDocs {
     /// The Markdown files to pass to `skeptic::generate_doc_tests`.
     pub files: Vec<PathBuf>,
-    /// The tests, in book order per language.
-    pub tests: Vec<GeneratedTest>,
+    /// The name of each test skeptic will generate
+    /// (`fr_ch20_web_server_listing_20_22_src_lib_rs_line_3`) and its block.
+    pub tests: Vec<(String, DoctestBlock)>,
 }
 
 /// The time given to the files written for skeptic. skeptic declares them
@@ -49,10 +39,7 @@ pub fn write_skeptic_docs(blocks: &[DoctestBlock], dir: &Path) -> Result<Skeptic
             None => groups.push((&block.file_stem, vec![block])),
         }
     }
-    let mut docs = SkepticDocs {
-        files: Vec::new(),
-        tests: Vec::new(),
-    };
+    let mut docs = SkepticDocs::default();
     let mut written = BTreeSet::new();
     for (stem, members) in groups {
         let (markdown, tests) = skeptic_markdown(stem, &members)?;
@@ -82,7 +69,10 @@ pub fn write_skeptic_docs(blocks: &[DoctestBlock], dir: &Path) -> Result<Skeptic
 /// makes of it: one fenced block per book block, preceded by a comment
 /// saying where it is in the book. skeptic names a test after the file and
 /// the (0-based) line of the block's first line of code.
-fn skeptic_markdown(stem: &str, members: &[&DoctestBlock]) -> Result<(String, Vec<GeneratedTest>)> {
+fn skeptic_markdown(
+    stem: &str,
+    members: &[&DoctestBlock],
+) -> Result<(String, Vec<(String, DoctestBlock)>)> {
     let mut markdown = String::new();
     let mut tests = Vec::new();
     for block in members {
@@ -117,12 +107,7 @@ fn skeptic_markdown(stem: &str, members: &[&DoctestBlock]) -> Result<(String, Ve
         info.extend(template.as_deref());
         markdown.push_str(&format!("{fence}{}\n", info.join(",")));
         let first_code_line = markdown.lines().count();
-        tests.push(GeneratedTest {
-            name: format!("{stem}_line_{first_code_line}"),
-            language: block.language.clone(),
-            expectation: block.expectation,
-            location: block.location.clone(),
-        });
+        tests.push((format!("{stem}_line_{first_code_line}"), (*block).clone()));
         markdown.push_str(&block.code);
         if !block.code.is_empty() && !block.code.ends_with('\n') {
             markdown.push('\n');

@@ -1,16 +1,12 @@
 //! The Rust code blocks of the rendered book, turned into skeptic tests:
 //! the code the *reader* sees (the listing crates are compiled by other
-//! tests). Every chapter of every language goes through the book's own
-//! pipeline ([`crate::book`]), and each fenced Rust block of the result
-//! becomes a [`DoctestBlock`]: its code (hidden `# ` lines included), the
-//! listing file it comes from, and what the book says about it.
+//! tests), from every chapter of every language rendered by the book's own
+//! pipeline ([`crate::book`]).
 //!
 //! Where a block comes from is read in the same chapter before mdBook's
-//! `links` expanded it: the n-th Rust block there is the n-th of the
-//! rendered chapter, and holds only the include directive, already pointed
-//! at the page language's tree by `listings`. A block from anywhere else
-//! (another language's tree, outside the trees, a symbolic link out of the
-//! tree) is an error naming the chapter file and line.
+//! `links` expanded it (the n-th Rust block there is the n-th of the
+//! rendered chapter): a block from anywhere but the page language's tree
+//! is an error naming the chapter file and line.
 //!
 //! | book                         | skeptic                  | test              |
 //! |------------------------------|--------------------------|-------------------|
@@ -22,22 +18,19 @@
 //! A claim of `listing-expectations.toml` with an `outcome` overrides the
 //! fence, as for the listing crates. `ignore` in the book means "not a
 //! standalone playground program", not "untested": no block is ignored.
-//! The [`Template`] wrapped around the code depends on the file it shows
-//! (see `origin::template_for`); code written in the chapter is wrapped in
-//! `fn main` unless it has one, as rustdoc does. One Markdown file per
-//! language and listing file makes skeptic's test names say the language,
-//! the listing, the file and the line
-//! (`fr_ch20_web_server_listing_20_22_src_lib_rs_line_3`).
+//! Code written in the chapter is wrapped in `fn main` unless it has one,
+//! as rustdoc does.
 
 mod docs;
 mod origin;
 
-pub use docs::{failing_tests_source, inputs, write_skeptic_docs, GeneratedTest, SkepticDocs};
+pub use docs::{failing_tests_source, inputs, write_skeptic_docs, SkepticDocs};
 pub use origin::ListingFile;
 
 use crate::book::{chapters_before_links, preprocessed_chapters, RenderedChapter};
 use crate::languages::{BookLayout, BOOK_TOML};
-use crate::listings::expectations::{listing_trees, load_claims, rust_blocks, Claim, Outcome};
+use crate::listings::expectations::{load_claims, rust_blocks, Claim, Outcome};
+use crate::listings::Listing;
 use crate::process::{self, Finished};
 use anyhow::{bail, Context, Result};
 use std::path::Path;
@@ -58,8 +51,7 @@ pub enum Expectation {
 }
 
 impl Expectation {
-    /// Reads the attributes of a fence info string, split as rustdoc (and
-    /// skeptic) split them.
+    /// Reads a fence info string, split as rustdoc (and skeptic) split it.
     pub fn from_info(info: &str) -> Expectation {
         let tokens: Vec<&str> = info
             .split(|c: char| !(c == '_' || c == '-' || c.is_alphanumeric()))
@@ -73,7 +65,6 @@ impl Expectation {
         }
     }
 
-    /// The expectation once the prose's stated outcome overrides the fence.
     pub fn with_outcome(self, outcome: Outcome) -> Expectation {
         match (outcome, self) {
             (Outcome::DoesNotCompile, _) => Expectation::CompileError,
@@ -95,8 +86,7 @@ impl Expectation {
     }
 }
 
-/// Code wrapped around a block to make it a program, as a skeptic template
-/// (`skt-<name>`): `before` + the block's code + `after`.
+/// Code wrapped around a block to make it a program (skeptic's `skt-<name>`).
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Template {
     /// The template's name (`library`, `binary`, `main`).
@@ -106,8 +96,7 @@ pub struct Template {
 }
 
 impl Template {
-    /// The template as skeptic reads it: a `format!` string with `{}` where
-    /// the block goes.
+    /// The template as skeptic reads it: a `format!` string.
     pub fn skeptic_text(&self) -> String {
         let escape = |code: &str| code.replace('{', "{{").replace('}', "}}");
         format!("{}{{}}{}", escape(&self.before), escape(&self.after))
@@ -212,9 +201,13 @@ pub fn collect_language(root: &Path, language: &str) -> Result<Vec<DoctestBlock>
             after.len()
         );
     }
+    let mut listings = Vec::new();
+    for language in &layout.languages {
+        listings.extend(crate::listings::discover(language)?);
+    }
     let mut blocks = Vec::new();
     for (unexpanded, rendered) in before.iter().zip(&after) {
-        let chapter = chapter_blocks(&layout, language, &claims, unexpanded, rendered);
+        let chapter = chapter_blocks(&layout, &listings, language, &claims, unexpanded, rendered);
         blocks.extend(chapter?);
     }
     Ok(blocks)
@@ -224,6 +217,7 @@ pub fn collect_language(root: &Path, language: &str) -> Result<Vec<DoctestBlock>
 /// `links`.
 fn chapter_blocks(
     layout: &BookLayout,
+    listings: &[Listing],
     language: &str,
     claims: &[Claim],
     unexpanded: &RenderedChapter,
@@ -247,7 +241,6 @@ fn chapter_blocks(
         .ok()
         .map(|text| rust_blocks(&text).iter().map(|block| block.line).collect())
         .filter(|lines: &Vec<usize>| lines.len() == sources.len());
-    let trees = listing_trees(layout);
     let mut blocks = Vec::new();
     for (index, (source, block)) in sources.iter().zip(&shown).enumerate() {
         let location = match &source_lines {
@@ -266,11 +259,11 @@ fn chapter_blocks(
                 block.info
             );
         }
-        let origin = origin::origin_of(layout, &trees, language, chapter, &location, source)?;
+        let origin = origin::origin_of(layout, listings, language, chapter, &location, source)?;
         let file_stem = sanitize_name(&match &origin {
             Some(f) => {
                 let file = f.file.display();
-                format!("{language}_{}_{}_{file}", f.chapter_folder, f.listing)
+                format!("{language}_{}_{}_{file}", f.listing.chapter, f.listing.name)
             }
             None => {
                 let stem = chapter.file_stem().unwrap_or_default().to_string_lossy();
@@ -279,7 +272,7 @@ fn chapter_blocks(
         });
         let template = origin::template_for(origin.as_ref(), &complete_code(&block.body))?;
         let claim = (origin.as_ref()).and_then(|file| {
-            (claims.iter()).find(|c| c.listing() == file.listing && c.outcome.is_some())
+            (claims.iter()).find(|c| c.listing() == file.listing.name && c.outcome.is_some())
         });
         let fence = Expectation::from_info(&block.info);
         let (expectation, stated_by) = match claim.and_then(|c| Some((c.outcome?, c))) {
@@ -300,9 +293,6 @@ fn chapter_blocks(
     }
     Ok(blocks)
 }
-
-/// The longest one [`check_program`] may take.
-pub const CHECK_TIMEOUT: Duration = Duration::from_secs(120);
 
 /// Checks `block`'s program with rustc the way skeptic's `compile_test`
 /// does (`--crate-type=bin`, metadata only; `$RUSTC`, else `rustc`),
@@ -326,7 +316,7 @@ pub fn check_program(
     if let Some(file) = &block.origin {
         rustc.arg(format!("--edition={}", file.edition));
     }
-    process::run(rustc, CHECK_TIMEOUT)
+    process::run(rustc, Duration::from_secs(120))
         .with_context(|| format!("checking the program of {}", block.location))
 }
 

@@ -4,26 +4,20 @@
 
 use super::Template;
 use crate::languages::BookLayout;
-use crate::listings::expectations::FencedBlock;
-use crate::listings::{file_name, package_field, package_name};
+use crate::listings::expectations::{listing_trees, FencedBlock};
+use crate::listings::{package_field, Listing};
 use anyhow::{bail, Context, Result};
 use mdbook_listings::directive::find_directives;
-use mdbook_listings::trees::{normalize, ListingTrees};
+use mdbook_listings::trees::normalize;
 use std::path::{Path, PathBuf};
 
 /// The listing file a block shows.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct ListingFile {
-    /// The listing crate, absolute.
-    pub crate_dir: PathBuf,
-    /// The chapter folder of the listing (`ch20-web-server`).
-    pub chapter_folder: String,
-    /// The listing folder (`listing-20-22`).
-    pub listing: String,
+    /// The listing crate of the page's language.
+    pub listing: Listing,
     /// The file inside the crate (`src/lib.rs`).
     pub file: PathBuf,
-    /// `[package] name` of the crate (`hello`, `salutations`).
-    pub package: String,
     /// `[package] edition` of the crate (`2015` when unset).
     pub edition: String,
     /// The directive as the chapter has it before `links`.
@@ -38,7 +32,7 @@ pub struct ListingFile {
 /// in the chapter.
 pub(super) fn origin_of(
     layout: &BookLayout,
-    trees: &ListingTrees,
+    listings: &[Listing],
     language: &str,
     chapter: &Path,
     location: &str,
@@ -66,7 +60,7 @@ pub(super) fn origin_of(
         .map_or("?", |l| l.tree_setting.as_str());
     let must =
         format!("a `{language}` page must show code of the `{language}` tree `{tree_of_page}`");
-    let inside = match trees.locate(&in_root) {
+    let inside = match listing_trees(layout).locate(&in_root) {
         Some((tree_language, inside)) if tree_language == language => inside,
         Some((tree_language, _)) => bail!(
             "{at}: {text} shows {}, a file of the `{tree_language}` listing tree; {must}",
@@ -91,36 +85,27 @@ pub(super) fn origin_of(
             real_file.display()
         );
     }
-    let Some(crate_dir) = (file.ancestors().skip(1))
-        .take_while(|dir| dir.starts_with(&tree) && *dir != tree)
-        .find(|dir| dir.join("Cargo.toml").is_file())
+    let same_language = |l: &&Listing| l.language == language;
+    let Some(listing) = (listings.iter().filter(same_language)).find(|l| file.starts_with(&l.dir))
     else {
         bail!(
-            "{at}: {text} shows {}, which is in no listing crate (no Cargo.toml above it in \
-             the `{language}` tree)",
+            "{at}: {text} shows {}, which is in no listing crate (no \
+             <chapter>/<listing>/Cargo.toml above it in the `{language}` tree)",
             in_root.display()
         );
     };
-    let manifest = crate_dir.join("Cargo.toml");
-    let package = package_name(&manifest)?;
-    let crate_in_tree = crate_dir.strip_prefix(&tree)?;
-    let mut other_packages = Vec::new();
-    for other in layout.languages.iter().filter(|l| l.code != language) {
-        let manifest = other.tree.join(crate_in_tree).join("Cargo.toml");
-        if manifest.is_file() {
-            let name = package_name(&manifest)?;
-            if name != package && !other_packages.contains(&name) {
-                other_packages.push(name);
-            }
-        }
-    }
+    let mut other_packages: Vec<String> = (listings.iter())
+        .filter(|l| (&l.chapter, &l.name) == (&listing.chapter, &listing.name))
+        .filter(|l| l.package != listing.package)
+        .map(|l| l.package.clone())
+        .collect();
+    other_packages.sort();
+    other_packages.dedup();
+    let manifest = listing.dir.join("Cargo.toml");
     Ok(Some(ListingFile {
-        chapter_folder: file_name(crate_dir.parent().unwrap_or(crate_dir)),
-        listing: file_name(crate_dir),
-        file: file.strip_prefix(crate_dir)?.to_path_buf(),
-        package,
+        file: file.strip_prefix(&listing.dir)?.to_path_buf(),
         edition: package_field(&manifest, "edition")?.unwrap_or_else(|| "2015".into()),
-        crate_dir: crate_dir.to_path_buf(),
+        listing: listing.clone(),
         directive: text,
         other_packages,
     }))
@@ -158,7 +143,7 @@ pub(super) fn template_for(
     let main = format!(
         "\n// Added for the test: {} of `{}` compiled as a program.\nfn main() {{}}\n",
         file.file.display(),
-        file.package
+        file.listing.package
     );
     if !is_program {
         let (name, before) = ("library", String::new());
@@ -169,11 +154,11 @@ pub(super) fn template_for(
         }));
     }
     let mut after = if is_test { main } else { String::new() };
-    let library = file.crate_dir.join("src/lib.rs");
+    let library = file.listing.dir.join("src/lib.rs");
     if library.is_file() {
         let code = std::fs::read_to_string(&library)
             .with_context(|| format!("reading {}", library.display()))?;
-        let module = file.package.replace('-', "_");
+        let module = file.listing.package.replace('-', "_");
         after.push_str(&format!(
             "\n// Added for the test: the library of this listing ({}), as the crate \
              `{module}` the program uses.\nmod {module} {{\n{code}}}\n",

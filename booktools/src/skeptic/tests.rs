@@ -1,8 +1,8 @@
 //! Unit tests of the block mapping on a tiny bilingual book built by the
 //! real pipeline: attributes, hidden lines, templates, naming, the Markdown
-//! written for skeptic. The real book's blocks (a claim overriding a fence
-//! among them) and the bad inputs on a copy of it are in
-//! `skeptic/tests/blocks.rs`.
+//! written for skeptic, a block from the wrong tree. The real book's blocks
+//! (a claim overriding a fence among them) and the broken blocks compiled
+//! by skeptic itself are in `skeptic/tests/blocks.rs`.
 
 use super::docs::{fence_for, GENERATED_FILE_TIME};
 use super::*;
@@ -27,23 +27,15 @@ fn fence_attributes_map_onto_expectations() {
     }
 }
 
+/// Skeptic's test names and template escaping are proven on the real book
+/// (`skeptic/tests/blocks.rs` compares the names, and the templates
+/// compile); these cases are not in it.
 #[test]
 fn text_helpers_follow_skeptic() {
     let rendered = "# use std::thread;\n# \nfn shown() {}\n    # let x = 1;\n#\n#[derive(Debug)]\n";
     let complete = "use std::thread;\n\nfn shown() {}\nlet x = 1;\n\n#[derive(Debug)]\n";
     assert_eq!(complete_code(rendered), complete);
-    assert_eq!(
-        sanitize_name("fr_l-20--22_src/lib.rs"),
-        "fr_l_20_22_src_lib_rs"
-    );
     assert_eq!(fence_for("/// ```\n/// x\n/// ```"), "````");
-    let template = Template {
-        name: "binary",
-        before: String::new(),
-        after: "mod hello {\n    pub fn f() {}\n}\n".into(),
-    };
-    let text = "{}mod hello {{\n    pub fn f() {{}}\n}}\n";
-    assert_eq!(template.skeptic_text(), text);
 }
 
 /// A bilingual tiny book: one listing per tree, a library (shown as not
@@ -80,39 +72,21 @@ fn small_book() -> anyhow::Result<TempBook> {
 fn collects_every_rust_block_of_every_language_with_its_listing_file() -> anyhow::Result<()> {
     let book = small_book()?;
     let blocks = collect(book.root())?;
-    let summary: Vec<_> = (blocks.iter())
+    let summary: Vec<String> = (blocks.iter())
         .map(|b| {
             let template = b.template.as_ref().map(|t| t.name);
-            (
-                b.file_stem.as_str(),
-                b.location.to_string(),
-                b.expectation,
-                template,
+            format!(
+                "{} {} {:?} {template:?}",
+                b.file_stem, b.location, b.expectation
             )
         })
         .collect();
-    let (lib, program) = ("src/chapter.md:5", "src/chapter.md:11");
-    use Expectation::*;
-    let mut expected = Vec::new();
-    for language in ["en", "fr"] {
-        expected.extend([
-            (
-                format!("{language}_ch1_listing_1_src_lib_rs"),
-                lib,
-                CompileError,
-                Some("library"),
-            ),
-            (
-                format!("{language}_ch1_listing_1_src_bin_main_rs"),
-                program,
-                Compiles,
-                Some("binary"),
-            ),
-        ]);
-    }
-    let expected: Vec<_> = (expected.iter())
-        .map(|(stem, at, expectation, template)| {
-            (stem.as_str(), at.to_string(), *expectation, *template)
+    let expected: Vec<String> = (["en", "fr"].iter())
+        .flat_map(|language| {
+            [
+                format!("{language}_ch1_listing_1_src_lib_rs src/chapter.md:5 CompileError Some(\"library\")"),
+                format!("{language}_ch1_listing_1_src_bin_main_rs src/chapter.md:11 Compiles Some(\"binary\")"),
+            ]
         })
         .collect();
     assert_eq!(summary, expected);
@@ -125,43 +99,16 @@ fn collects_every_rust_block_of_every_language_with_its_listing_file() -> anyhow
     );
     assert_eq!(blocks[2].code, "# use std::thread;\npub fn saluer() {}\n");
 
-    // The Markdown for skeptic: tests named by language, listing, file and
-    // line, files dated in the past, a stale file removed.
+    // The Markdown for skeptic (its test names, fences and templates are
+    // proven on the real book by `skeptic/tests/blocks.rs`): each block
+    // says where it is in the book, files are dated in the past, a stale
+    // file is removed.
     let dir = tempfile::tempdir()?;
     std::fs::write(dir.path().join("stale.md"), "```rust\nfn main() {}\n```\n")?;
     let docs = write_skeptic_docs(&blocks, dir.path())?;
-    let names: Vec<_> = docs.tests.iter().map(|test| test.name.as_str()).collect();
-    assert_eq!(
-        names[..2],
-        [
-            "en_ch1_listing_1_src_lib_rs_line_3",
-            "en_ch1_listing_1_src_bin_main_rs_line_3"
-        ]
-    );
-    assert_eq!(
-        docs.files[0],
-        dir.path().join("en_ch1_listing_1_src_lib_rs.md")
-    );
     let markdown = std::fs::read_to_string(&docs.files[0])?;
-    let lines: Vec<_> = markdown.lines().collect();
-    assert!(
-        lines[0].starts_with("<!-- src/chapter.md:5: {{#rustdoc_include"),
-        "{markdown}"
-    );
-    assert_eq!(
-        lines[2..4],
-        [
-            "```rust,no_run,should_panic,skt-library",
-            "# use std::thread;"
-        ]
-    );
-    let templates =
-        std::fs::read_to_string(dir.path().join("en_ch1_listing_1_src_lib_rs.md.skt.md"))?;
-    assert!(
-        templates.starts_with("```rust,skt-library\n{}\n"),
-        "{templates}"
-    );
-    assert!(templates.contains("fn main() {{}}\n```\n"), "{templates}");
+    let comment = "<!-- src/chapter.md:5: {{#rustdoc_include ../listings-sources/";
+    assert!(markdown.starts_with(comment), "{markdown}");
     assert!(!dir.path().join("stale.md").exists());
     let modified = std::fs::metadata(&docs.files[0])?.modified()?;
     assert_eq!(
@@ -211,4 +158,57 @@ fn a_collection_error_becomes_one_failing_test_quoting_it() {
     let quoted =
         "r#####\"collecting the `fr` book: src/ch.md:3: a \"# quote and a \"#### fence\"#####";
     assert!(source.contains(quoted), "{source}");
+}
+
+/// Each row breaks the tiny book so that a French page would show code
+/// that is not of its own tree; collecting its blocks must fail naming the
+/// chapter, the line and the cause.
+#[test]
+fn a_translated_block_not_from_its_own_tree_is_an_error() -> anyhow::Result<()> {
+    const FILE: &str = "ch1/listing-1/src/lib.rs";
+    let directive = format!("{{{{#rustdoc_include ../listings-sources/{FILE}:here}}}}");
+    type Edit = fn(&TempBook, &str) -> anyhow::Result<String>;
+    let rows: [(&str, Edit); 4] = [
+        ("a file copied out of the trees", |book, directive| {
+            // Where `listings` does not point it at the French tree.
+            let copied = book.root().join("english-copy/ch1/listing-1");
+            std::fs::create_dir_all(copied.join("src"))?;
+            for file in ["Cargo.toml", "src/lib.rs"] {
+                let english = book.root().join("listings-sources/ch1/listing-1");
+                std::fs::copy(english.join(file), copied.join(file))?;
+            }
+            let moved = directive.replace("listings-sources", "english-copy");
+            book.replace_once("src/chapter.md", directive, &moved)?;
+            Ok(format!("english-copy/{FILE}, which is in no listing tree"))
+        }),
+        ("a French file linked to the English one", |book, _| {
+            let english = book.root().join("listings-sources").join(FILE);
+            let french = book.root().join("listings").join(FILE);
+            std::fs::remove_file(&french)?;
+            std::os::unix::fs::symlink(&english, &french)?;
+            let real = english.canonicalize()?;
+            Ok(format!("which is really {}", real.display()))
+        }),
+        ("a missing French file", |book, _| {
+            std::fs::remove_file(book.root().join("listings").join(FILE))?;
+            Ok(format!("file not found: listings/{FILE}"))
+        }),
+        ("code beside the include", |book, directive| {
+            let mixed = format!("{directive}\nfn extra() {{}}");
+            book.replace_once("src/chapter.md", directive, &mixed)?;
+            Ok("a Rust block must hold either code or exactly one include directive".into())
+        }),
+    ];
+    for (what, edit) in rows {
+        let book = small_book()?;
+        let cause = edit(&book, &directive)?;
+        let error = match collect_language(book.root(), "fr") {
+            Ok(_) => panic!("{what}: the blocks were collected"),
+            Err(error) => format!("{error:#}"),
+        };
+        for needle in ["src/chapter.md:", "`fr` book", &cause] {
+            assert!(error.contains(needle), "{what}: no {needle:?} in:\n{error}");
+        }
+    }
+    Ok(())
 }

@@ -70,9 +70,9 @@ fn book_trials(root: &Path) -> Vec<Trial> {
                 once.get_or_init(read).clone()
             }
         };
-        let (tree, code) = (language.clone(), &language.code);
-        trials.push(Trial::test(
-            format!("listings::{code}::tree"),
+        let (tree, fences, code) = (language.clone(), read.clone(), &language.code);
+        trials.push(Trial::test(format!("listings::{code}::tree"), {
+            let tree = tree.clone();
             move || match listings::discover(&tree).map_err(failed)?.is_empty() {
                 false => Ok(()),
                 true => Err(format!(
@@ -81,19 +81,16 @@ fn book_trials(root: &Path) -> Vec<Trial> {
                     tree.code
                 )
                 .into()),
-            },
-        ));
-        let (tree, fences) = (language.clone(), read.clone());
+            }
+        }));
         trials.push(Trial::test(
             format!("listings::{code}::fences"),
             move || {
                 let expectations = fences()?;
                 if expectations.fences.is_empty() {
-                    return Err(format!(
-                        "no fence of the {} chapters includes a listing",
-                        tree.code
-                    )
-                    .into());
+                    let message =
+                        format!("no fence of the {} chapters includes a listing", tree.code);
+                    return Err(message.into());
                 }
                 no_problems(
                     expectations.dangling_fences(&listings::discover(&tree).map_err(failed)?),

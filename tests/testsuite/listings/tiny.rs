@@ -216,7 +216,8 @@ pub fn trials(real_root: &Path) -> Vec<Trial> {
 }
 
 /// With a private cache: the first run compiles both listings, the second
-/// none, and after one file of one listing changes, that listing alone.
+/// none (a new `output.txt` and `target/` are not part of the key), and
+/// after one file of one listing changes, that listing alone.
 fn cache_behaviour() -> Result<()> {
     let book = TempBook::tiny(&TREES[..1], "# Chapter\n")?;
     english_listings(&book, &["one", "two"])?;
@@ -227,13 +228,18 @@ fn cache_behaviour() -> Result<()> {
         let work: Vec<_> = found
             .map(|l| (l, CargoCommand::default_command()))
             .collect();
-        let compiled = compile::compile_all(&work, &settings, 2).into_iter();
-        compiled
+        let compiled = listings::parallel_map(&work, 2, |(l, c)| compile::compile(l, c, &settings));
+        (compiled.into_iter())
             .map(|c| c.map(|c| (c.from_cache, c.output)))
             .collect()
     };
     let from_cache = |runs: Vec<(bool, String)>| runs.into_iter().map(|(cached, _)| cached);
     let first = from_cache(compile_all()?).collect::<Vec<_>>();
+    book.write(
+        "listings-sources/ch01-tiny/one/output.txt",
+        "$ cargo check\n",
+    )?;
+    book.write("listings-sources/ch01-tiny/one/target/debug/x", "artifact")?;
     let second = from_cache(compile_all()?).collect::<Vec<_>>();
     let two = "listings-sources/ch01-tiny/two/src/lib.rs";
     book.write(two, "pub fn two() -> u8 {\n    2\n}\n")?;
