@@ -7,8 +7,7 @@
 //! dropping the pool waits for every job and every worker thread, an idle
 //! drop returns, `new(0)` panics.
 
-use super::listing;
-use super::shutdown::FINAL_CODE;
+use super::{listing, Server, FINAL_CODE};
 use anyhow::{bail, Context, Result};
 use booktools::i18n::glossary::Glossary;
 use booktools::languages::{BookLayout, Language};
@@ -21,7 +20,8 @@ const TESTS: usize = 3;
 
 pub fn pool_drains_and_joins(layout: &BookLayout, language: &Language, _: &str) -> Result<()> {
     let listing = listing(language, FINAL_CODE)?;
-    if super::shutdown::built(layout, &listing, false)?.is_none() {
+    let holds = Some(booktools::server::source::Holds::Server { shuts_down: false });
+    if Server::built(layout, &listing, holds)?.is_none() {
         return Ok(());
     }
     let glossary = Glossary::load(layout, &language.code)?;

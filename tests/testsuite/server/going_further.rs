@@ -14,50 +14,38 @@
 //!   announces the shutdown, a connection made after that gets no answer,
 //!   the slow response arrives in full, every worker terminates and is
 //!   joined, and the process exits with status 0 within the pause and a
-//!   margin;
-//! - `server::going_further_messages::<language>`: the data is in both
-//!   listings' code.
+//!   margin.
 
 use super::{listing, with_own_address, Server, STARTUP};
-use anyhow::{ensure, Result};
+use anyhow::Result;
 use booktools::languages::{BookLayout, Language};
 use booktools::server::http_client::{self, Ending, Received};
 use booktools::server::shutdown_run::{start_and_get, Pacing, EXIT_MARGIN};
-use booktools::server::source::{GoingFurther, ServerSource};
+use booktools::server::source::{GoingFurther, Holds};
 use std::time::{Duration, Instant};
 
 /// The longest the server may take to answer a bad request, or to close a
 /// silent client once its read timeout passed (the listing's is 5 s).
 const ANSWER: Duration = Duration::from_secs(15);
 
-/// The listing `name` built under `target/servers/`, its `[server]`
-/// data and the `[going_further]` data, once the data matches its code.
+/// The listing `name` of the `[going_further]` data, built as
+/// [`Server::built`] says, and that data.
 fn built(
     layout: &BookLayout,
     language: &Language,
     name: impl Fn(&GoingFurther) -> &str,
-) -> Result<(Server, GoingFurther)> {
+) -> Result<(Option<Server>, GoingFurther)> {
     let data = GoingFurther::load(&layout.root)?;
     let listing = listing(language, name(&data))?;
-    let problems = data.source_problems(&listing)?;
-    ensure!(problems.is_empty(), "{}", problems.join("\n"));
-    let source = ServerSource::load(&layout.root, &listing)?;
-    Ok((Server::build(layout, &listing, source)?, data))
-}
-
-pub fn messages_are_in_the_source(layout: &BookLayout, language: &Language, _: &str) -> Result<()> {
-    let data = GoingFurther::load(&layout.root)?;
-    let mut problems = Vec::new();
-    for name in [&data.errors_listing, &data.signals_listing] {
-        problems.extend(data.source_problems(&listing(language, name)?)?);
-    }
-    ensure!(problems.is_empty(), "{}", problems.join("\n"));
-    Ok(())
+    let server = Server::built(layout, &listing, Some(Holds::GoingFurther))?;
+    Ok((server, data))
 }
 
 pub fn bad_input(layout: &BookLayout, language: &Language, trial: &str) -> Result<()> {
-    let (built, data) = built(layout, language, |d| &d.errors_listing)?;
-    let (listing, source) = (&built.listing, &built.source);
+    let (Some(built), data) = built(layout, language, |d| &d.errors_listing)? else {
+        return Ok(());
+    };
+    let source = &built.source;
     // A logged failure starts with the format string up to its first `{`.
     let format = data.connection_failed(&language.code)?;
     let failed = format.split('{').next().unwrap_or_default().to_string();
@@ -126,7 +114,7 @@ pub fn bad_input(layout: &BookLayout, language: &Language, trial: &str) -> Resul
             problems.push("a thread of the server panicked".to_string());
         }
         server.kill();
-        super::verdict(&listing.id(), &problems, &server)
+        super::verdict(&source.listing.id(), &problems, &server)
     })
 }
 
@@ -146,9 +134,11 @@ fn shutdown_on(
     trial: &str,
     signal: libc::c_int,
 ) -> Result<()> {
-    let (mut server, _) = built(layout, language, |d| &d.signals_listing)?;
+    let (Some(mut server), _) = built(layout, language, |d| &d.signals_listing)? else {
+        return Ok(());
+    };
     // One job (`GET /sleep`): the story of the shutdown with one connection.
     server.source.connections = 1;
-    let what = format!("{} (signal {signal})", server.listing.id());
+    let what = format!("{} (signal {signal})", server.source.listing.id());
     super::shutdown::run_story(layout, &server, trial, &what, Pacing::Signal(signal))
 }

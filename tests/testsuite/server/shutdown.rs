@@ -19,51 +19,18 @@
 //!   package, its server lines obey every rule of a live run
 //!   ([`booktools::server::shutdown_story`]) and it is the narrated run.
 
-use super::{listing, with_own_address, Server, STARTUP};
+use super::{listing, with_own_address, Server, FINAL_CODE, STARTUP};
 use anyhow::{bail, ensure, Result};
 use booktools::languages::{BookLayout, Language};
-use booktools::listings::Listing;
 use booktools::server::http_client;
 use booktools::server::shutdown_run::{self, Outcome, Pacing, EXIT_MARGIN};
-use booktools::server::source::ServerSource;
+use booktools::server::source::{Holds, ServerSource};
 use booktools::server::transcript::{self, TranscriptSpec};
 
-/// The chapter's final code, which serves forever.
-pub const FINAL_CODE: &str = "no-listing-08-final-code";
-
-fn shutdown_listing(layout: &BookLayout, language: &Language) -> Result<Listing> {
-    TranscriptSpec::load(layout)?.listing(language)
-}
-
-/// `listing` built under `target/servers/`, and its server's data.
-///
-/// The precondition of a run: the data is the listing's code and the
-/// listing builds. When not, `server::messages::<language>` or the
-/// listing's own test reports why: the run says so and stops (`None`)
-/// rather than fail beside them for the same cause.
-pub fn built(layout: &BookLayout, listing: &Listing, shuts_down: bool) -> Result<Option<Server>> {
-    let source = ServerSource::load(&layout.root, listing)?;
-    let (problem, test) = match source.source_problems(shuts_down)?.into_iter().next() {
-        Some(problem) => (problem, format!("server::messages::{}", listing.language)),
-        None => match Server::build(layout, listing, source) {
-            Ok(server) => return Ok(Some(server)),
-            Err(error) => {
-                let test = format!(
-                    "listings::{}::{}::{}",
-                    listing.language, listing.chapter, listing.name
-                );
-                (format!("{error:#}"), test)
-            }
-        },
-    };
-    let first = problem.lines().next().unwrap_or_default();
-    println!("precondition: the real book already has problems ({first}), see {test}");
-    Ok(None)
-}
-
 pub fn graceful_shutdown(layout: &BookLayout, language: &Language, trial: &str) -> Result<()> {
-    let listing = shutdown_listing(layout, language)?;
-    let Some(server) = built(layout, &listing, true)? else {
+    let listing = TranscriptSpec::load(layout)?.listing(language)?;
+    let holds = Some(Holds::Server { shuts_down: true });
+    let Some(server) = Server::built(layout, &listing, holds)? else {
         return Ok(());
     };
     run_story(layout, &server, trial, &listing.id(), Pacing::BackToBack)
@@ -96,7 +63,8 @@ pub fn final_code_serves_concurrently(
     trial: &str,
 ) -> Result<()> {
     let listing = listing(language, FINAL_CODE)?;
-    let Some(server) = built(layout, &listing, false)? else {
+    let holds = Some(Holds::Server { shuts_down: false });
+    let Some(server) = Server::built(layout, &listing, holds)? else {
         return Ok(());
     };
     serves_concurrently(layout, &server, trial)
@@ -105,7 +73,7 @@ pub fn final_code_serves_concurrently(
 /// `built`'s server answers `GET /` while `GET /sleep` is in flight, both
 /// with the hello page, and keeps serving until it is killed.
 pub fn serves_concurrently(layout: &BookLayout, built: &Server, trial: &str) -> Result<()> {
-    let (listing, source) = (&built.listing, &built.source);
+    let source = &built.source;
     let address = source.address;
     with_own_address(trial, &layout.root, address, || {
         let (mut server, mut slow, slow_sent_at) =
@@ -138,20 +106,8 @@ pub fn serves_concurrently(layout: &BookLayout, built: &Server, trial: &str) -> 
             problems.push(format!("{error:#}"));
         }
         server.kill();
-        super::verdict(&listing.id(), &problems, &server)
+        super::verdict(&source.listing.id(), &problems, &server)
     })
-}
-
-pub fn messages_are_in_the_source(layout: &BookLayout, language: &Language, _: &str) -> Result<()> {
-    let mut problems = Vec::new();
-    for (listing, shuts_down) in [
-        (shutdown_listing(layout, language)?, true),
-        (listing(language, FINAL_CODE)?, false),
-    ] {
-        problems.extend(ServerSource::load(&layout.root, &listing)?.source_problems(shuts_down)?);
-    }
-    ensure!(problems.is_empty(), "{}", problems.join("\n"));
-    Ok(())
 }
 
 pub fn claims_quote_the_text(layout: &BookLayout) -> Result<()> {
