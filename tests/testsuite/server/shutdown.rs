@@ -118,9 +118,8 @@ pub fn claims_quote_the_text(layout: &BookLayout) -> Result<()> {
 
 pub fn committed_transcript(layout: &BookLayout, language: &Language, _: &str) -> Result<()> {
     let spec = TranscriptSpec::load(layout)?;
-    let listing = spec.listing(language)?;
-    let source = ServerSource::load(&layout.root, &listing)?;
-    let problems = transcript::committed_problems(&spec, &listing, &source);
+    let source = ServerSource::load(&layout.root, &spec.listing(language)?)?;
+    let problems = transcript::committed_problems(&spec, &source);
     if !problems.is_empty() {
         let command = transcript::REGENERATE_COMMAND;
         bail!("{}\n(regenerate with `{command}`)", problems.join("\n"));
