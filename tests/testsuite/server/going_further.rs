@@ -28,21 +28,14 @@ use std::time::{Duration, Instant};
 /// silent client once its read timeout passed (the listing's is 5 s).
 const ANSWER: Duration = Duration::from_secs(15);
 
-/// The listing `name` of the `[going_further]` data, built as
-/// [`Server::built`] says, and that data.
-fn built(
-    layout: &BookLayout,
-    language: &Language,
-    name: impl Fn(&GoingFurther) -> &str,
-) -> Result<(Option<Server>, GoingFurther)> {
-    let data = GoingFurther::load(&layout.root)?;
-    let listing = listing(language, name(&data))?;
-    let server = Server::built(layout, &listing, Some(Holds::GoingFurther))?;
-    Ok((server, data))
+/// The going-further listing `name`, built as [`Server::built`] says.
+fn built(layout: &BookLayout, language: &Language, name: &str) -> Result<Option<Server>> {
+    Server::built(layout, &listing(language, name)?, Some(Holds::GoingFurther))
 }
 
 pub fn bad_input(layout: &BookLayout, language: &Language, trial: &str) -> Result<()> {
-    let (Some(built), data) = built(layout, language, |d| &d.errors_listing)? else {
+    let data = GoingFurther::load(&layout.root)?;
+    let Some(built) = built(layout, language, &data.errors_listing)? else {
         return Ok(());
     };
     let source = &built.source;
@@ -134,7 +127,8 @@ fn shutdown_on(
     trial: &str,
     signal: libc::c_int,
 ) -> Result<()> {
-    let (Some(mut server), _) = built(layout, language, |d| &d.signals_listing)? else {
+    let name = GoingFurther::load(&layout.root)?.signals_listing;
+    let Some(mut server) = built(layout, language, &name)? else {
         return Ok(());
     };
     // One job (`GET /sleep`): the story of the shutdown with one connection.
