@@ -301,10 +301,16 @@ mod tests {
         ] {
             assert!(problems(&swapped(a, b)) > 0, "{a} {b}");
         }
-        for (index, wrong) in [(10, "W1 stop"), (1, "W0 job\u{a0};"), (10, "hello")] {
+        for (index, wrong) in [(10, "W1 stop"), (1, "W0 job\u{a0};")] {
             let mut lines = RUN.to_vec();
             lines.insert(index, wrong);
             assert!(problems(&lines) > 0, "{lines:?}");
+        }
+        // Each line is read with the data's messages, no-break space included.
+        for wrong in ["W1 job ;", "Join x", "hello"] {
+            let lines = [&RUN[..], &[wrong]].concat();
+            let expected = format!("line 12 {wrong:?} is none of the listing's messages");
+            assert_eq!(story_problems(&lines, 1, &source), [expected]);
         }
     }
 

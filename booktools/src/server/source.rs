@@ -339,22 +339,6 @@ mod tests {
     use super::*;
 
     #[test]
-    fn lines_are_read_with_the_messages_of_the_data() {
-        let source = sample_source();
-        let event = |kind, worker| Some(Event { kind, worker });
-        assert_eq!(
-            source.event("Send all."),
-            event(Kind::SendingTerminate, None)
-        );
-        assert_eq!(source.event("Join 2"), event(Kind::Joining, Some(2)));
-        assert_eq!(source.event("W1 job\u{a0};"), event(Kind::Job, Some(1)));
-        assert_eq!(source.event("W0 stop"), event(Kind::Terminated, Some(0)));
-        assert_eq!(source.event("W1 job ;"), None, "the no-break space matters");
-        assert_eq!(source.event("Join x"), None);
-        assert_eq!(source.pause, Duration::from_secs(2));
-    }
-
-    #[test]
     fn data_that_is_not_in_the_source_is_reported() {
         let dir = tempfile::tempdir().unwrap();
         std::fs::create_dir_all(dir.path().join("src/bin")).unwrap();

@@ -45,13 +45,15 @@ pub fn pool_robustness(layout: &BookLayout, language: &Language, _: &str) -> Res
     let path = listing.dir.join(ROBUSTNESS_TESTS);
     let text =
         std::fs::read_to_string(&path).with_context(|| format!("reading {}", path.display()))?;
-    let tests = test_names(&text);
+    let tests: Vec<&str> = (text.split("#[test]").skip(1))
+        .filter_map(|after| after.trim_start().strip_prefix("fn ")?.split('(').next())
+        .collect();
     ensure!(!tests.is_empty(), "{}: no #[test] function", path.display());
     if language.code == layout.source_language {
         let chapter = layout.src.join(CHAPTER);
         let prose = std::fs::read_to_string(&chapter)
             .with_context(|| format!("reading {}", chapter.display()))?;
-        let unnamed: Vec<&String> = (tests.iter())
+        let unnamed: Vec<&&str> = (tests.iter())
             .filter(|name| !prose.contains(&format!("`{name}`")))
             .collect();
         ensure!(
@@ -80,17 +82,6 @@ pub fn pool_robustness(layout: &BookLayout, language: &Language, _: &str) -> Res
         );
     }
     Ok(())
-}
-
-fn test_names(text: &str) -> Vec<String> {
-    let lines: Vec<&str> = text.lines().collect();
-    (lines.windows(2))
-        .filter(|pair| pair[0].trim() == "#[test]")
-        .filter_map(|pair| {
-            let name = pair[1].trim().strip_prefix("fn ")?;
-            Some(name.split('(').next()?.to_string())
-        })
-        .collect()
 }
 
 pub fn pool_benchmark(layout: &BookLayout, language: &Language, _: &str) -> Result<()> {
