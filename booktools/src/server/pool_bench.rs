@@ -18,6 +18,7 @@ use crate::languages::{BookLayout, Language};
 use crate::listings::compile;
 use crate::listings::expectations::EXPECTATIONS_FILE;
 use crate::listings::Listing;
+use crate::server::listing_binary;
 use crate::server::load::{Load, Measured};
 use crate::server::source::read_section;
 use anyhow::{bail, Context, Result};
@@ -136,16 +137,8 @@ impl PoolBench {
 
     /// The server listings of `language`, in the order of the table.
     pub fn server_listings(&self, language: &Language) -> Result<Vec<Listing>> {
-        let all = crate::listings::discover(language)?;
-        let find = |name: &String| {
-            (all.iter())
-                .find(|l| l.chapter == self.chapter && &l.name == name)
-                .cloned()
-                .with_context(|| {
-                    let (chapter, tree) = (&self.chapter, language.tree.display());
-                    format!("[pool_bench] servers: no listing `{chapter}/{name}` in {tree}")
-                })
-        };
+        let find =
+            |name: &String| listing_binary::find(language, name).context("[pool_bench] servers");
         self.servers.iter().map(find).collect()
     }
 

@@ -111,17 +111,9 @@ pub fn bad_input(layout: &BookLayout, language: &Language, trial: &str) -> Resul
     })
 }
 
-pub fn signal_shutdown(layout: &BookLayout, language: &Language, trial: &str) -> Result<()> {
-    shutdown_on(layout, language, trial, libc::SIGINT)
-}
-
-pub fn sigterm_shutdown(layout: &BookLayout, language: &Language, trial: &str) -> Result<()> {
-    shutdown_on(layout, language, trial, libc::SIGTERM)
-}
-
 /// One run of the signals listing stopped with `signal` while `GET /sleep`
 /// is in flight.
-fn shutdown_on(
+pub fn shutdown_on(
     layout: &BookLayout,
     language: &Language,
     trial: &str,

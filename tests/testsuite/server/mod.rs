@@ -112,8 +112,12 @@ const PER_LANGUAGE: [(&str, LanguageTest); 11] = [
     ("final_code_pool", final_code_pool::pool_drains_and_joins),
     ("transcript", shutdown::committed_transcript),
     ("bad_input", going_further::bad_input),
-    ("signal_shutdown", going_further::signal_shutdown),
-    ("sigterm_shutdown", going_further::sigterm_shutdown),
+    ("signal_shutdown", |layout, language, trial| {
+        going_further::shutdown_on(layout, language, trial, libc::SIGINT)
+    }),
+    ("sigterm_shutdown", |layout, language, trial| {
+        going_further::shutdown_on(layout, language, trial, libc::SIGTERM)
+    }),
     ("pool_crate_serves", pool_crate::pool_crate_serves),
     ("pool_robustness", pool_crate::pool_robustness),
     ("pool_benchmark", pool_crate::pool_benchmark),
