@@ -22,19 +22,15 @@ use std::time::Duration;
 const LIB_FILE: &str = "src/lib.rs";
 const MAIN_FILE: &str = "src/bin/main.rs";
 
-/// The messages of the graceful shutdown.
+/// The messages of the graceful shutdown (`ShuttingDown`: `main` left its
+/// loop; `ShuttingDownAll`: the pool starts joining its workers).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Kind {
-    /// `Worker 0 got a job; executing.`
     Job,
     Terminated,
-    /// `Shutting down worker 0`
     Joining,
-    /// `main` left its loop (`Shutting down.`), in `src/bin/main.rs`.
     ShuttingDown,
-    /// The pool starts sending terminate messages.
     SendingTerminate,
-    /// The pool starts joining the workers.
     ShuttingDownAll,
 }
 
@@ -97,7 +93,6 @@ pub enum Holds {
 #[derive(Debug, Clone)]
 pub struct ServerSource {
     pub listing: Listing,
-    /// Where it listens.
     pub address: SocketAddr,
     /// The size of its pool.
     pub workers: usize,
@@ -112,7 +107,6 @@ pub struct ServerSource {
 }
 
 impl ServerSource {
-    /// The `[server]` data of `listing`'s language, for that listing.
     pub fn load(root: &Path, listing: &Listing) -> Result<Self> {
         Self::from_data(read_section(root, "server")?, root, listing)
     }
@@ -256,7 +250,6 @@ impl ServerSource {
     }
 }
 
-/// The `[going_further]` section.
 #[derive(Debug, Clone, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct GoingFurther {
@@ -266,14 +259,12 @@ pub struct GoingFurther {
     pub signals_listing: String,
     /// The status line of the answer to a malformed request line.
     pub bad_request: String,
-    /// Per language: what the server logs when a connection fails.
     messages: BTreeMap<String, Messages>,
 }
 
 #[derive(Debug, Clone, Deserialize)]
 #[serde(deny_unknown_fields)]
 struct Messages {
-    /// The `eprintln!` format string of a failed connection.
     connection_failed: String,
 }
 

@@ -106,7 +106,10 @@ const PER_LANGUAGE: [(&str, LanguageTest); 11] = [
     ("graceful_shutdown", shutdown::graceful_shutdown),
     (
         "final_code_serves_concurrently",
-        shutdown::final_code_serves_concurrently,
+        |layout, language, trial| {
+            let holds = Some(Holds::Server { shuts_down: false });
+            shutdown::serves_concurrently(layout, language, trial, FINAL_CODE, holds)
+        },
     ),
     ("messages", messages_are_in_the_source),
     ("final_code_pool", final_code_pool::pool_drains_and_joins),
@@ -118,7 +121,10 @@ const PER_LANGUAGE: [(&str, LanguageTest); 11] = [
     ("sigterm_shutdown", |layout, language, trial| {
         going_further::shutdown_on(layout, language, trial, libc::SIGTERM)
     }),
-    ("pool_crate_serves", pool_crate::pool_crate_serves),
+    ("pool_crate_serves", |layout, language, trial| {
+        let name = pool_crate::POOL_CRATE;
+        shutdown::serves_concurrently(layout, language, trial, name, None)
+    }),
     ("pool_robustness", pool_crate::pool_robustness),
     ("pool_benchmark", pool_crate::pool_benchmark),
 ];

@@ -1,25 +1,21 @@
 //! Real server processes on 127.0.0.1, per language:
 //!
 //! - `server::graceful_shutdown::<language>`: the shutdown listing (the
-//!   `[transcript]` listing of `listing-expectations.toml`) built with
-//!   cargo and started from its crate folder gets `GET /sleep`, `GET /`,
-//!   then a third request once both were handed to workers; both answers
-//!   are complete, the third gets none, the server exits by itself with
-//!   status 0 and its output tells the shutdown in an order the code allows
-//!   ([`booktools::server::shutdown_run`]);
-//! - `server::final_code_serves_concurrently::<language>`: the final code
-//!   answers `GET /` while `GET /sleep` is still in flight. It has no
-//!   shutdown path (it serves forever by design), so the test kills it;
-//! - `server::messages::<language>`: the `[server]` data the runs are read
-//!   with (setup and messages) is, word for word, in both listings' code;
+//!   `[transcript]` listing) gets `GET /sleep`, `GET /`, then a third
+//!   request once both were handed to workers; both answers are complete,
+//!   the third gets none, the server exits by itself with status 0 and its
+//!   output tells the shutdown in an order the code allows;
+//! - `server::final_code_serves_concurrently::<language>` (and
+//!   `pool_crate_serves`, the `rayon` server): `GET /` is answered while
+//!   `GET /sleep` is in flight; the server serves forever by design, so
+//!   the test kills it;
 //! - `server::transcript::claims`: the `[transcript]` claims quote the
 //!   English text word for word and each states something;
-//! - `server::transcript::<language>`: the committed transcript (made from
-//!   real runs by `cargo xtask outputs`) is a `cargo run` of the listing's
-//!   package, its server lines obey every rule of a live run
-//!   ([`booktools::server::shutdown_story`]) and it is the narrated run.
+//! - `server::transcript::<language>`: the committed transcript is a
+//!   `cargo run` of the listing's package, its server lines obey every
+//!   rule of a live run and it is the narrated run.
 
-use super::{listing, with_own_address, Server, FINAL_CODE, STARTUP};
+use super::{listing, with_own_address, Server, STARTUP};
 use anyhow::{bail, ensure, Result};
 use booktools::languages::{BookLayout, Language};
 use booktools::server::http_client;
@@ -57,22 +53,19 @@ pub fn run_story(
     })
 }
 
-pub fn final_code_serves_concurrently(
+/// The listing `name`'s server (built as [`Server::built`] says) answers
+/// `GET /` while `GET /sleep` is in flight, both with the hello page, and
+/// keeps serving until it is killed.
+pub fn serves_concurrently(
     layout: &BookLayout,
     language: &Language,
     trial: &str,
+    name: &str,
+    holds: Option<Holds>,
 ) -> Result<()> {
-    let listing = listing(language, FINAL_CODE)?;
-    let holds = Some(Holds::Server { shuts_down: false });
-    let Some(server) = Server::built(layout, &listing, holds)? else {
+    let Some(built) = Server::built(layout, &listing(language, name)?, holds)? else {
         return Ok(());
     };
-    serves_concurrently(layout, &server, trial)
-}
-
-/// `built`'s server answers `GET /` while `GET /sleep` is in flight, both
-/// with the hello page, and keeps serving until it is killed.
-pub fn serves_concurrently(layout: &BookLayout, built: &Server, trial: &str) -> Result<()> {
     let source = &built.source;
     let address = source.address;
     with_own_address(trial, &layout.root, address, || {
