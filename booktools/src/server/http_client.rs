@@ -9,10 +9,8 @@ use std::io::{ErrorKind, Read, Write};
 use std::net::{SocketAddr, TcpStream};
 use std::time::{Duration, Instant};
 
-/// How long one connection attempt may take on the loopback interface.
 const CONNECT_TIMEOUT: Duration = Duration::from_secs(2);
 
-/// The request line and headers of `GET <path>`.
 pub fn get_request(path: &str, address: SocketAddr) -> String {
     format!("GET {path} HTTP/1.1\r\nHost: {address}\r\n\r\n")
 }
@@ -84,25 +82,20 @@ pub fn reset(stream: TcpStream) -> Result<()> {
         .context("setting SO_LINGER")
 }
 
-/// How a connection ended.
+/// How a connection ended: closed by the server (end of file), reset, or
+/// still open at the deadline.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Ending {
-    /// The server closed the connection (end of file).
     Closed,
-    /// The connection was reset.
     Reset,
-    /// The deadline passed with the connection still open.
     TimedOut,
 }
 
-/// Everything received on a connection until it ended.
+/// Everything received on a connection until it ended, and when it did.
 #[derive(Debug, Clone)]
 pub struct Received {
-    /// The bytes, in order.
     pub bytes: Vec<u8>,
-    /// How it ended.
     pub ending: Ending,
-    /// When it ended (or timed out).
     pub at: Instant,
 }
 

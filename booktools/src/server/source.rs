@@ -23,7 +23,7 @@ const LIB_FILE: &str = "src/lib.rs";
 const MAIN_FILE: &str = "src/bin/main.rs";
 
 /// The messages of the graceful shutdown (`ShuttingDown`: `main` left its
-/// loop; `ShuttingDownAll`: the pool starts joining its workers).
+/// loop, printed by `src/bin/main.rs`, the others by `src/lib.rs`).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Kind {
     Job,
@@ -194,11 +194,7 @@ impl ServerSource {
                     .extend(settings.map(|(key, code)| (MAIN_FILE, code, "[server]".into(), key)));
                 let table = format!("[server.messages.{}]", self.listing.language);
                 for (kind, key, format, _) in self.messages.iter().filter(|_| shuts_down) {
-                    let file = if *kind == Kind::ShuttingDown {
-                        MAIN_FILE
-                    } else {
-                        LIB_FILE
-                    };
+                    let file = [LIB_FILE, MAIN_FILE][usize::from(*kind == Kind::ShuttingDown)];
                     expected.push((file, format!("println!(\"{format}\""), table.clone(), key));
                 }
             }
@@ -237,14 +233,9 @@ impl ServerSource {
                 "{found}where {}{data_line} ({table} {key}) expects `{code}`",
                 data_file.display()
             );
-            problems.push(
-                Problem {
-                    file: path,
-                    line,
-                    message,
-                }
-                .to_string(),
-            );
+            let mut problem = Problem::in_file(path, message);
+            problem.line = line;
+            problems.push(problem.to_string());
         }
         Ok(problems)
     }
