@@ -10,7 +10,6 @@
 //! and each run checks the address is free again at its end.
 
 mod final_code_pool;
-mod going_further;
 mod pool_crate;
 mod shutdown;
 
@@ -114,12 +113,12 @@ const PER_LANGUAGE: [(&str, LanguageTest); 11] = [
     ("messages", messages_are_in_the_source),
     ("final_code_pool", final_code_pool::pool_drains_and_joins),
     ("transcript", shutdown::committed_transcript),
-    ("bad_input", going_further::bad_input),
+    ("bad_input", shutdown::bad_input),
     ("signal_shutdown", |layout, language, trial| {
-        going_further::shutdown_on(layout, language, trial, libc::SIGINT)
+        shutdown::shutdown_on(layout, language, trial, libc::SIGINT)
     }),
     ("sigterm_shutdown", |layout, language, trial| {
-        going_further::shutdown_on(layout, language, trial, libc::SIGTERM)
+        shutdown::shutdown_on(layout, language, trial, libc::SIGTERM)
     }),
     ("pool_crate_serves", |layout, language, trial| {
         let name = pool_crate::POOL_CRATE;
