@@ -11,7 +11,7 @@ use crate::listings::expectations::EXPECTATIONS_FILE;
 use crate::listings::normalize::{self, MachinePaths, FIXED_DURATION};
 use crate::listings::Listing;
 use crate::server::listing_binary::{self, BUILD_TIMEOUT};
-use crate::server::port::{PortLock, DEFAULT_LOCK_WAIT};
+use crate::server::port::{self, PortLock, DEFAULT_LOCK_WAIT};
 use crate::server::shutdown_run::{self, Outcome, Pacing};
 use crate::server::shutdown_story::{claim_problems, story_problems, NarratedClaim};
 use crate::server::source::{read_section, ServerSource};
@@ -172,8 +172,8 @@ fn cargo_line_problems(cargo: &[&str], package: &str) -> Vec<String> {
     problems
 }
 
-/// Makes the transcript of `source`'s listing from real `cargo run`s,
-/// holding `lock`: each attempt empties the target folder (so cargo
+/// Makes the transcript of `source`'s listing from real `cargo run`s, the
+/// caller holding the [`PortLock`]: each attempt empties the target folder (so cargo
 /// compiles and prints `Compiling`), makes the three requests one after the
 /// other like the reader the text addresses ([`Pacing::LikeAReader`]), and
 /// is kept only if it is a correct run that the claims describe. A run that
@@ -184,7 +184,6 @@ fn regenerate(
     root: &Path,
     spec: &TranscriptSpec,
     source: &ServerSource,
-    lock: &PortLock,
     progress: &mut impl FnMut(&str),
 ) -> Result<String> {
     let listing = &source.listing;
@@ -207,7 +206,7 @@ fn regenerate(
         let keep = |lines: &[String]| unmet_so_far(lines).is_empty();
         let outcome = shutdown_run::run(source, cargo, BUILD_TIMEOUT, Pacing::LikeAReader, keep)
             .with_context(|| format!("{}: real run {attempt}", listing.id()))?;
-        lock.wait_until_free(Instant::now() + Duration::from_secs(10))?;
+        port::wait_until_free(source.address, Instant::now() + Duration::from_secs(10))?;
         let unmet = match outcome {
             Outcome::Abandoned(lines) => format!("{}; stopped", unmet_so_far(&lines).join("; ")),
             Outcome::Finished(run) => {
@@ -267,9 +266,9 @@ pub fn update_all(
             return Ok(());
         }
         report(&format!("making {relative} from real `cargo run`s"));
-        let lock = PortLock::acquire(&layout.root, source.address, DEFAULT_LOCK_WAIT)?;
+        let _lock = PortLock::acquire(&layout.root, source.address, DEFAULT_LOCK_WAIT)?;
         let mut progress = |line: &str| report(&format!("  {line}"));
-        let text = regenerate(&layout.root, &spec, &source, &lock, &mut progress)?;
+        let text = regenerate(&layout.root, &spec, &source, &mut progress)?;
         let old = std::fs::read_to_string(&path).unwrap_or_default();
         if old != text {
             std::fs::write(&path, &text).with_context(|| format!("writing {}", path.display()))?;
