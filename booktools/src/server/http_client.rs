@@ -4,15 +4,13 @@
 //! reset and from a timeout, which an HTTP client crate hides. Every
 //! read has a deadline.
 
-use anyhow::{bail, Context, Result};
+use anyhow::{Context, Result};
 use std::io::{ErrorKind, Read, Write};
 use std::net::{SocketAddr, TcpStream};
 use std::time::{Duration, Instant};
 
-/// How long one connection attempt may take on the loopback interface.
 const CONNECT_TIMEOUT: Duration = Duration::from_secs(2);
 
-/// The request line and headers of `GET <path>`.
 pub fn get_request(path: &str, address: SocketAddr) -> String {
     format!("GET {path} HTTP/1.1\r\nHost: {address}\r\n\r\n")
 }
@@ -27,36 +25,35 @@ pub fn send_get_when_listening(
     mut still_starting: impl FnMut() -> Result<()>,
 ) -> Result<TcpStream> {
     loop {
-        match TcpStream::connect_timeout(&address, CONNECT_TIMEOUT) {
-            Ok(mut stream) => {
-                stream
-                    .write_all(get_request(path, address).as_bytes())
-                    .with_context(|| format!("sending GET {path} to {address}"))?;
-                return Ok(stream);
-            }
-            Err(error) if error.kind() == ErrorKind::ConnectionRefused => {
+        match send_get(address, path) {
+            Err(error) if refused(&error) => {
                 still_starting()?;
                 if Instant::now() >= deadline {
-                    bail!("{address} did not accept a connection in time: {error}");
+                    return Err(error.context(format!("{address} did not accept in time")));
                 }
                 std::thread::sleep(Duration::from_millis(20));
             }
-            Err(error) => return Err(error).with_context(|| format!("connecting to {address}")),
+            sent => return sent,
         }
     }
 }
 
+/// Whether `error` is a refused connection (nothing listens).
+fn refused(error: &anyhow::Error) -> bool {
+    (error.downcast_ref::<std::io::Error>())
+        .is_some_and(|e| e.kind() == ErrorKind::ConnectionRefused)
+}
+
 /// Connects to a listening `address` and sends `GET <path>`.
 pub fn send_get(address: SocketAddr, path: &str) -> Result<TcpStream> {
-    send_get_when_listening(address, path, Instant::now(), || Ok(()))
+    send_raw(address, get_request(path, address).as_bytes(), false)
 }
 
 /// `GET path` asking the server to close the connection after its answer,
 /// read until it does (at most until `deadline`), as lossy UTF-8.
 pub fn get_and_close(address: SocketAddr, path: &str, deadline: Instant) -> Result<String> {
     let request = format!("GET {path} HTTP/1.1\r\nHost: {address}\r\nConnection: close\r\n\r\n");
-    let mut stream = send_raw(address, request.as_bytes(), false)?;
-    let answer = read_until_closed(&mut stream, deadline)?;
+    let answer = read_until_closed(&mut send_raw(address, request.as_bytes(), false)?, deadline)?;
     Ok(String::from_utf8_lossy(&answer.bytes).into_owned())
 }
 
@@ -85,25 +82,20 @@ pub fn reset(stream: TcpStream) -> Result<()> {
         .context("setting SO_LINGER")
 }
 
-/// How a connection ended.
+/// How a connection ended: closed by the server (end of file), reset, or
+/// still open at the deadline.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Ending {
-    /// The server closed the connection (end of file).
     Closed,
-    /// The connection was reset.
     Reset,
-    /// The deadline passed with the connection still open.
     TimedOut,
 }
 
-/// Everything received on a connection until it ended.
+/// Everything received on a connection until it ended, and when it did.
 #[derive(Debug, Clone)]
 pub struct Received {
-    /// The bytes, in order.
     pub bytes: Vec<u8>,
-    /// How it ended.
     pub ending: Ending,
-    /// When it ended (or timed out).
     pub at: Instant,
 }
 

@@ -24,15 +24,10 @@ pub const SERVERS: &str = "servers";
 
 /// The listing `name` of `language`.
 pub fn find(language: &Language, name: &str) -> Result<Listing> {
+    let (code, tree) = (&language.code, language.tree.display());
     (listings::discover(language)?.into_iter())
         .find(|listing| listing.name == name)
-        .with_context(|| {
-            let tree = language.tree.display();
-            format!(
-                "language `{}` has no listing `{name}` in {tree}",
-                language.code
-            )
-        })
+        .with_context(|| format!("language `{code}` has no listing `{name}` in {tree}"))
 }
 
 /// `<root>/target/<purpose>/<language>/<chapter>/<listing>`.
@@ -56,26 +51,16 @@ pub fn cargo_in(listing: &Listing, target_dir: &Path, args: &[&str]) -> Command 
 
 /// Builds the listing's binary into `target_dir`; returns its path.
 pub fn build(listing: &Listing, target_dir: &Path) -> Result<PathBuf> {
-    let cargo = cargo_in(
-        listing,
-        target_dir,
-        &["build", "--color", "never", "--locked"],
-    );
-    let finished = process::run(cargo, BUILD_TIMEOUT)
-        .with_context(|| format!("building {}", listing.dir.display()))?;
-    if !finished.status.success() {
-        bail!(
-            "`cargo build` failed in {}:\n{}",
-            listing.dir.display(),
-            finished.output
-        );
-    }
+    let args = ["build", "--color", "never", "--locked"];
+    let dir = listing.dir.display();
+    let finished = process::run(cargo_in(listing, target_dir, &args), BUILD_TIMEOUT)
+        .with_context(|| format!("building {dir}"))?;
     let binary = target_dir.join("debug").join(BINARY_NAME);
-    if !binary.is_file() {
+    if !finished.status.success() || !binary.is_file() {
         bail!(
-            "`cargo build` in {} made no {}",
-            listing.dir.display(),
-            binary.display()
+            "`cargo build` in {dir} made no {}:\n{}",
+            binary.display(),
+            finished.output
         );
     }
     Ok(binary)

@@ -16,7 +16,9 @@
 
 use crate::languages::{BookLayout, Language};
 use crate::listings::compile;
+use crate::listings::expectations::EXPECTATIONS_FILE;
 use crate::listings::Listing;
+use crate::server::listing_binary;
 use crate::server::load::{Load, Measured};
 use crate::server::source::read_section;
 use anyhow::{bail, Context, Result};
@@ -33,20 +35,20 @@ pub const GENERATOR_SOURCES: [&str; 2] =
 /// The command that makes the recorded files, their first line.
 pub const COMMAND: &str = "$ cargo xtask bench pools";
 
+// The `Debug` form of these two structs is part of the fingerprint: a
+// field renamed or moved makes every recorded file stale.
+
 /// One language's words for the table.
 #[derive(Debug, Clone, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct Labels {
-    /// The line under the command: `{cores}`, `{date}`, `{seconds}`,
-    /// `{max_requests}` are replaced.
+    /// `{cores}`, `{date}`, `{seconds}`, `{max_requests}` are replaced.
     pub heading: String,
-    /// The seven column titles.
     pub columns: [String; 7],
-    /// The `GET /sleep` column when there is none.
+    /// The `GET /sleep` column when there is none, and otherwise (`{n}`:
+    /// one request in n).
     pub no_slow: String,
-    /// The `GET /sleep` column otherwise (`{n}`: one request in n).
     pub slow: String,
-    /// The decimal separator.
     pub decimal: String,
     /// Each server's name, by listing.
     pub servers: BTreeMap<String, String>,
@@ -70,14 +72,12 @@ pub struct PoolBench {
     pub seconds: u64,
     pub max_requests: u64,
     pub request_timeout_secs: u64,
-    /// Per language.
     pub labels: BTreeMap<String, Labels>,
 }
 
-/// One row: a server under one load.
+/// One row: a server (its listing folder) under one load.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Row {
-    /// The listing folder of the server.
     pub server: String,
     pub clients: usize,
     pub slow_every: usize,
@@ -88,7 +88,6 @@ pub struct Row {
 }
 
 impl Row {
-    /// The row of `measured`.
     pub fn new(server: &str, load: &Load, measured: &Measured) -> Self {
         Self {
             server: server.to_string(),
@@ -112,65 +111,41 @@ pub struct Recorded {
 }
 
 impl PoolBench {
-    /// The section of the book at `root`.
     pub fn load(root: &Path) -> Result<Self> {
         read_section(root, "pool_bench")
     }
 
     /// Every load, in the order of the table (for each server).
     pub fn loads(&self) -> Vec<Load> {
-        let mut loads = Vec::new();
-        for &slow_every in &self.slow_every {
-            for &clients in &self.clients {
-                loads.push(Load {
-                    clients,
-                    slow_every,
-                    duration: Duration::from_secs(self.seconds),
-                    max_requests: self.max_requests,
-                    request_timeout: Duration::from_secs(self.request_timeout_secs),
-                });
-            }
-        }
-        loads
+        let loads = (self.slow_every.iter()).flat_map(|&slow_every| {
+            self.clients.iter().map(move |&clients| Load {
+                clients,
+                slow_every,
+                duration: Duration::from_secs(self.seconds),
+                max_requests: self.max_requests,
+                request_timeout: Duration::from_secs(self.request_timeout_secs),
+            })
+        });
+        loads.collect()
     }
 
-    /// The words of `language`.
-    pub fn labels(&self, language: &str) -> Result<&Labels> {
-        self.labels.get(language).with_context(|| {
-            format!(
-                "{}: no `[pool_bench.labels.{language}]` table",
-                crate::listings::expectations::EXPECTATIONS_FILE
-            )
+    fn labels(&self, language: &str) -> Result<&Labels> {
+        (self.labels.get(language)).with_context(|| {
+            format!("{EXPECTATIONS_FILE}: no `[pool_bench.labels.{language}]` table")
         })
     }
 
     /// The server listings of `language`, in the order of the table.
     pub fn server_listings(&self, language: &Language) -> Result<Vec<Listing>> {
-        let all = crate::listings::discover(language)?;
-        self.servers
-            .iter()
-            .map(|name| {
-                all.iter()
-                    .find(|l| l.chapter == self.chapter && &l.name == name)
-                    .cloned()
-                    .with_context(|| {
-                        format!(
-                            "[pool_bench] servers: no listing `{}/{name}` in {}",
-                            self.chapter,
-                            language.tree.display()
-                        )
-                    })
-            })
-            .collect()
+        let find =
+            |name: &String| listing_binary::find(language, name).context("[pool_bench] servers");
+        self.servers.iter().map(find).collect()
     }
 
     /// The recorded file of `language`.
     pub fn record_path(&self, language: &Language) -> PathBuf {
-        language
-            .tree
-            .join(&self.chapter)
-            .join(&self.record_in)
-            .join(&self.file)
+        let listing = language.tree.join(&self.chapter).join(&self.record_in);
+        listing.join(&self.file)
     }
 
     /// The fingerprint of a recorded file whose text above its last line is
@@ -178,14 +153,11 @@ impl PoolBench {
     /// the source language (each file but `output.txt`, `target/` and the
     /// recorded file) and `body`.
     fn fingerprint(&self, layout: &BookLayout, body: &str) -> Result<String> {
-        let source = layout
-            .language(&layout.source_language)
-            .context("the source language")?;
+        let source = (layout.language(&layout.source_language)).context("the source language")?;
         let mut inputs = vec![format!("{self:?}").into_bytes()];
-        for file in GENERATOR_SOURCES {
-            let path = layout.root.join(file);
+        for file in GENERATOR_SOURCES.map(|file| layout.root.join(file)) {
             inputs
-                .push(std::fs::read(&path).with_context(|| format!("reading {}", path.display()))?);
+                .push(std::fs::read(&file).with_context(|| format!("reading {}", file.display()))?);
         }
         let skipped = [crate::listings::OUTPUT_FILE, "target", self.file.as_str()];
         for listing in self.server_listings(source)? {
@@ -229,12 +201,6 @@ impl PoolBench {
                 row.failed.to_string(),
             ]);
         }
-        let width = |column: usize| {
-            table
-                .iter()
-                .map(|cells| cells[column].chars().count())
-                .max()
-        };
         let heading = (labels.heading)
             .replace("{cores}", &recorded.cores.to_string())
             .replace("{date}", &recorded.date)
@@ -244,7 +210,10 @@ impl PoolBench {
         for cells in &table {
             let padded: Vec<String> = (cells.iter().enumerate())
                 .map(|(column, cell)| {
-                    let width = width(column).unwrap_or(0);
+                    let width = (table.iter())
+                        .map(|cells| cells[column].chars().count())
+                        .max();
+                    let width = width.unwrap_or(0);
                     // Names and mixes to the left, numbers to the right.
                     match column {
                         0 | 2 => format!("{cell:<width$}"),
@@ -261,10 +230,9 @@ impl PoolBench {
 
     /// Reads back the figures of a recorded file of `language` (`path`
     /// names it in errors): the figures are read from where [`Self::render`]
-    /// puts them, rendered again and compared line by line, so the command,
-    /// the heading, the column titles, one row per server and load in the
-    /// order of the data, and the fingerprint of the current sources are
-    /// all checked, and the first line that differs is named.
+    /// puts them, rendered again and compared line by line, so everything
+    /// but the figures (and the fingerprint of the current sources) is
+    /// checked, and the first line that differs is named.
     pub fn parse(
         &self,
         layout: &BookLayout,
@@ -288,20 +256,17 @@ impl PoolBench {
         for server in &self.servers {
             for load in self.loads() {
                 let line = lines.get(4 + rows.len()).copied().unwrap_or_default();
-                let cells: Vec<&str> = line.split('|').map(str::trim).collect();
-                let number = |column: usize| {
-                    let cell = cells.get(column).unwrap_or(&"");
-                    cell.replace(&labels.decimal, ".")
-                        .parse()
-                        .unwrap_or(f64::NAN)
-                };
+                let cells: Vec<String> = (line.split('|'))
+                    .map(|cell| cell.trim().replace(&labels.decimal, "."))
+                    .collect();
+                let number = |column: usize| cells.get(column).and_then(|cell| cell.parse().ok());
                 rows.push(Row {
                     server: server.clone(),
                     clients: load.clients,
                     slow_every: load.slow_every,
-                    per_second: number(3),
-                    p50_ms: number(4),
-                    p99_ms: number(5),
+                    per_second: number(3).unwrap_or(f64::NAN),
+                    p50_ms: number(4).unwrap_or(f64::NAN),
+                    p99_ms: number(5).unwrap_or(f64::NAN),
                     failed: cells
                         .get(6)
                         .and_then(|cell| cell.parse().ok())
@@ -331,9 +296,7 @@ impl PoolBench {
             )
         };
         let remake = "remake it with `cargo xtask bench pools`";
-        bail!(
-            "{}",
-            crate::Problem::at(path, line + 1, format!("{message}; {remake}"))
-        )
+        let problem = crate::Problem::at(path, line + 1, format!("{message}; {remake}"));
+        bail!("{problem}")
     }
 }

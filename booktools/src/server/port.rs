@@ -22,8 +22,7 @@ use std::time::{Duration, Instant};
 /// Set in the environment of a command run by [`in_own_network`].
 pub const OWN_NETWORK_ENV: &str = "BOOKTOOLS_OWN_NETWORK";
 
-/// How long to wait for another holder of the lock by default: a whole
-/// transcript regeneration may hold it for minutes.
+/// A whole transcript regeneration may hold the lock for minutes.
 pub const DEFAULT_LOCK_WAIT: Duration = Duration::from_secs(900);
 
 /// Whether this process runs in a network namespace of its own.
@@ -31,7 +30,7 @@ pub fn inside_own_network() -> bool {
     std::env::var_os(OWN_NETWORK_ENV).is_some()
 }
 
-/// Whether this machine lets us make network namespaces (checked once).
+/// Whether this machine lets us make network namespaces (probed once).
 pub fn own_networks_work() -> bool {
     static WORKS: OnceLock<bool> = OnceLock::new();
     *WORKS.get_or_init(|| {
@@ -95,9 +94,8 @@ pub struct PortLock {
 }
 
 impl PortLock {
-    /// Takes the lock of `address` (file `<root>/target/server-port-<port>.lock`),
-    /// waiting at most `wait` for another holder, then checks that nothing
-    /// listens on the address.
+    /// Takes the lock of `address` (`<root>/target/server-port-<port>.lock`),
+    /// waiting at most `wait`, then checks that nothing listens on it.
     pub fn acquire(root: &Path, address: SocketAddr, wait: Duration) -> Result<Self> {
         let dir = root.join("target");
         std::fs::create_dir_all(&dir).with_context(|| format!("creating {}", dir.display()))?;
@@ -132,7 +130,6 @@ impl PortLock {
         })
     }
 
-    /// Waits until nothing listens on the address any more.
     pub fn wait_until_free(&self, deadline: Instant) -> Result<()> {
         wait_until_free(self.address, deadline).context("after the server run")
     }

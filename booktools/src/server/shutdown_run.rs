@@ -19,7 +19,7 @@ use crate::server::source::{Kind, ServerSource};
 use anyhow::{bail, Context, Result};
 use std::net::{SocketAddr, TcpStream};
 use std::process::{Command, ExitStatus};
-use std::sync::mpsc;
+use std::thread::JoinHandle;
 use std::time::{Duration, Instant};
 
 /// What the exit may take beyond the slow request's pause.
@@ -31,18 +31,16 @@ pub struct ShutdownRun {
     pub lines: Vec<String>,
     /// Its standard error (with `cargo run`, cargo's own lines).
     pub stderr: String,
-    /// When `GET /sleep` was sent.
     pub slow_sent_at: Instant,
-    /// The answers to `GET /sleep` and to `GET /` (none when signalled).
+    /// The answers to `GET /sleep` and to `GET /` (none when signalled),
+    /// and to the last request (`None`: it was refused).
     pub slow: Received,
     pub fast: Option<Received>,
-    /// What came back on the last request; `None`: it was refused.
     pub late: Option<Received>,
-    /// When the terminate-send line was read, if it was.
     pub terminate_sent_seen_at: Option<Instant>,
     pub status: ExitStatus,
-    /// When it exited: the earlier of the exit seen by polling and of its
-    /// standard output closing (which the kernel does at the exit).
+    /// The earlier of the exit seen by polling and of its standard output
+    /// closing (which the kernel does at the exit).
     pub exited_at: Instant,
 }
 
@@ -50,8 +48,7 @@ pub struct ShutdownRun {
 pub enum Outcome {
     /// The server shut down by itself.
     Finished(Box<ShutdownRun>),
-    /// `keep` gave up on the run once the jobs were handed to workers and
-    /// `main` announced the shutdown (the server was killed); the standard
+    /// `keep` gave up on the run (the server was killed): the standard
     /// output up to then.
     Abandoned(Vec<String>),
 }
@@ -72,8 +69,7 @@ pub enum Pacing {
 }
 
 /// Starts `command` and sends `GET <path>` as soon as it listens on
-/// `address`, within `startup`: the server, the request's connection and
-/// when the request was sent.
+/// `address`, within `startup`; also returns when the request was sent.
 pub fn start_and_get(
     command: Command,
     address: SocketAddr,
@@ -91,10 +87,9 @@ pub fn start_and_get(
 
 /// Runs `command` (which starts the server of `source`) through the
 /// requests, paced as `pacing` says; `startup` bounds the wait for the
-/// first connection (a `cargo run` compiles first). `keep(lines)` may end
-/// the run early, once the jobs were handed to workers and `main` announced
-/// the shutdown (`lines`: the standard output so far): the server is then
-/// killed and the run reported as abandoned.
+/// first connection (a `cargo run` compiles first). Once the jobs were
+/// handed to workers and `main` announced the shutdown, `keep(lines)` (the
+/// standard output so far) may abandon the run.
 pub fn run(
     source: &ServerSource,
     command: Command,
@@ -105,8 +100,15 @@ pub fn run(
     let address = source.address;
     let (mut server, slow, slow_sent_at) = start_and_get(command, address, "/sleep", startup)?;
     let deadline = slow_sent_at + source.pause + EXIT_MARGIN;
-    // Each answer is read as it arrives, so its instant is exact.
-    let slow_answer = read_in_background(&slow, deadline)?;
+    // Each answer is read as it arrives, so its instant is exact; each
+    // reader ends by `deadline`.
+    let read_in_background = |stream: &TcpStream| -> Result<JoinHandle<Result<Received>>> {
+        let mut reader = stream.try_clone().context("sharing a socket")?;
+        Ok(std::thread::spawn(move || {
+            http_client::read_until_closed(&mut reader, deadline)
+        }))
+    };
+    let slow_answer = read_in_background(&slow)?;
     let count = |lines: &[TimedLine], kind| {
         let of_kind = |line: &&TimedLine| source.event(&line.text).is_some_and(|e| e.kind == kind);
         lines.iter().filter(of_kind).count()
@@ -121,10 +123,7 @@ pub fn run(
             server.signal(signal);
             None
         }
-        _ => Some(read_in_background(
-            &http_client::send_get(address, "/")?,
-            deadline,
-        )?),
+        _ => Some(read_in_background(&http_client::send_get(address, "/")?)?),
     };
     let jobs = source.connections;
     server.wait_for_lines(
@@ -139,11 +138,7 @@ pub fn run(
     }
 
     let late = late_request(address, deadline)?;
-    let reader_deadline = deadline + Duration::from_secs(1);
-    let answer = |receiver: mpsc::Receiver<Result<Received>>| {
-        (receiver.recv_timeout(reader_deadline.saturating_duration_since(Instant::now())))
-            .context("a reader of an answer did not finish")?
-    };
+    let answer = |reader: JoinHandle<_>| reader.join().expect("a reader panicked");
     let fast = fast_answer.map(answer).transpose()?;
     let slow = answer(slow_answer)?;
     let Some((status, exited_at)) = server.wait_for_exit(deadline)? else {
@@ -168,19 +163,6 @@ pub fn run(
         status,
         exited_at: (server.stdout_closed_at()).map_or(exited_at, |at| at.min(exited_at)),
     })))
-}
-
-/// Reads `stream` until the server closes it, on another thread.
-fn read_in_background(
-    stream: &TcpStream,
-    deadline: Instant,
-) -> Result<mpsc::Receiver<Result<Received>>> {
-    let mut reader = stream.try_clone().context("sharing a socket")?;
-    let (sender, receiver) = mpsc::channel();
-    std::thread::spawn(move || {
-        let _ = sender.send(http_client::read_until_closed(&mut reader, deadline));
-    });
-    Ok(receiver)
 }
 
 /// Sends the last request; `None` when the connection is refused.

@@ -33,24 +33,20 @@ impl Story {
         (Self(events), problems)
     }
 
-    /// The `kind` events (of `worker` only, if given): line and worker.
-    fn find(
-        &self,
-        kind: Kind,
-        worker: Option<usize>,
-    ) -> impl Iterator<Item = (usize, Option<usize>)> + '_ {
-        (self.0.iter())
-            .filter(move |(_, e)| e.kind == kind && (worker.is_none() || e.worker == worker))
-            .map(|(line, event)| (*line, event.worker))
-    }
-
+    /// The lines of the `kind` events (of `worker` only, if given).
     fn lines(&self, kind: Kind, worker: Option<usize>) -> Vec<usize> {
-        self.find(kind, worker).map(|(line, _)| line).collect()
+        let found = self
+            .0
+            .iter()
+            .filter(|(_, e)| e.kind == kind && (worker.is_none() || e.worker == worker));
+        found.map(|(line, _)| *line).collect()
     }
 
+    /// The workers the `kind` events name, in order.
     fn workers(&self, kind: Kind) -> Vec<usize> {
-        self.find(kind, None)
-            .filter_map(|(_, worker)| worker)
+        (self.0.iter())
+            .filter(|(_, e)| e.kind == kind)
+            .filter_map(|(_, e)| e.worker)
             .collect()
     }
 
@@ -61,14 +57,6 @@ impl Story {
             _ => None,
         }
     }
-}
-
-/// Line numbers, for messages.
-fn numbers(lines: &[Option<usize>]) -> String {
-    let shown: Vec<String> = (lines.iter())
-        .map(|line| line.map_or("none".to_string(), |l| l.to_string()))
-        .collect();
-    shown.join(" and ")
 }
 
 /// Every way `lines` (the standard output of one run, its first line at
@@ -171,24 +159,19 @@ pub struct NarratedClaim {
     pub quote: String,
     /// The set of workers that got the requests.
     pub workers_with_a_job: Option<Vec<usize>>,
-    /// The pool tried to join this worker before any worker had received
-    /// a terminate message (its join line precedes every terminate line).
+    /// The join line of this worker precedes every terminate line.
     pub joined_before_any_terminate: Option<usize>,
-    /// This worker had not received its terminate message when the pool
-    /// tried to join it (its terminate line follows its join line).
+    /// The terminate line of this worker follows its join line.
     pub not_terminated_when_joined: Option<usize>,
-    /// When the pool came to join this worker, every worker had received
-    /// its terminate message.
+    /// Every worker's terminate line precedes this worker's join line.
     pub all_terminated_before_joining: Option<usize>,
-    /// At least this many job lines come before `main`'s shutdown notice
-    /// (the workers got the requests, then the server stopped accepting).
+    /// At least this many job lines come before `main`'s shutdown notice.
     pub job_lines_before_shutdown_notice: Option<usize>,
 }
 
 impl NarratedClaim {
     /// The part of the claim a run has settled once both jobs were handed
-    /// to workers and `main` announced the shutdown (which workers got the
-    /// jobs, and the job lines before the notice): whatever the pool does
+    /// to workers and `main` announced the shutdown: whatever the pool does
     /// afterwards is left out.
     pub fn settled_when_jobs_are_handed_out(&self) -> NarratedClaim {
         NarratedClaim {
@@ -199,11 +182,11 @@ impl NarratedClaim {
         }
     }
 
-    /// Whether it states anything.
     pub fn states_something(&self) -> bool {
+        let quote = self.quote.clone();
         *self
             != NarratedClaim {
-                quote: self.quote.clone(),
+                quote,
                 ..NarratedClaim::default()
             }
     }
@@ -218,10 +201,11 @@ pub fn claim_problems<S: AsRef<str>>(
 ) -> Vec<String> {
     let (story, _) = Story::read(lines, first_line, source);
     let terminated = story.lines(Kind::Terminated, None);
-    let (first_terminate, last_terminate) = (terminated.first(), terminated.last());
+    let (first_terminate, last_terminate) =
+        (terminated.first().copied(), terminated.last().copied());
     let every_worker_terminated = terminated.len() == source.workers;
-    let join = |worker| story.only(Kind::Joining, Some(worker));
     let before = |a: Option<usize>, b: Option<usize>| matches!((a, b), (Some(a), Some(b)) if a < b);
+    let shown = |line: Option<usize>| line.map_or("none".to_string(), |line| line.to_string());
     let mut problems = Vec::new();
     for claim in claims {
         let mut fails = |what: String| {
@@ -234,45 +218,39 @@ pub fn claim_problems<S: AsRef<str>>(
                 fails(format!("workers {found:?} got the jobs"));
             }
         }
-        if let Some(worker) = claim.joined_before_any_terminate {
-            if !before(join(worker), first_terminate.copied()) {
+        // Each: the worker, the terminate line its join is compared with,
+        // and whether the join must come first.
+        let told = |worker| story.only(Kind::Terminated, Some(worker));
+        let joins = [
+            (claim.joined_before_any_terminate).map(|w| (w, first_terminate, "the first", true)),
+            (claim.not_terminated_when_joined).map(|w| (w, told(w), "its", true)),
+            (claim.all_terminated_before_joining).map(|w| (w, last_terminate, "the last", false)),
+        ];
+        for (worker, terminate, which, join_first) in joins.into_iter().flatten() {
+            let join = story.only(Kind::Joining, Some(worker));
+            let holds = match join_first {
+                true => before(join, terminate),
+                false => every_worker_terminated && before(terminate, join),
+            };
+            if !holds {
+                let (join, terminate) = (shown(join), shown(terminate));
                 fails(format!(
-                    "the join of worker {worker} and the first terminate message are at lines {}",
-                    numbers(&[join(worker), first_terminate.copied()])
-                ));
-            }
-        }
-        if let Some(worker) = claim.not_terminated_when_joined {
-            let told = story.only(Kind::Terminated, Some(worker));
-            if !before(join(worker), told) {
-                fails(format!(
-                    "the join of worker {worker} and its terminate message are at lines {}",
-                    numbers(&[join(worker), told])
-                ));
-            }
-        }
-        if let Some(worker) = claim.all_terminated_before_joining {
-            if !(every_worker_terminated && before(last_terminate.copied(), join(worker))) {
-                fails(format!(
-                    "the join of worker {worker} and the last terminate message are at lines {}",
-                    numbers(&[join(worker), last_terminate.copied()])
+                    "the join of worker {worker} and {which} terminate message are at lines {join} and {terminate}"
                 ));
             }
         }
         if let Some(expected) = claim.job_lines_before_shutdown_notice {
-            match story.only(Kind::ShuttingDown, None) {
-                None => fails("there is no single shutdown notice".to_string()),
-                Some(notice) => {
-                    let jobs = story.lines(Kind::Job, None);
-                    let count = jobs.iter().filter(|job| **job < notice).count();
-                    if count < expected {
-                        fails(format!(
-                            "{count} job line(s) come before the shutdown notice (line {}), \
-                             not at least {expected}",
-                            notice
-                        ));
-                    }
-                }
+            let Some(notice) = story.only(Kind::ShuttingDown, None) else {
+                fails("there is no single shutdown notice".to_string());
+                continue;
+            };
+            let count = (story.lines(Kind::Job, None).iter())
+                .filter(|job| **job < notice)
+                .count();
+            if count < expected {
+                fails(format!(
+                    "{count} job line(s) come before the shutdown notice (line {notice}), not at least {expected}"
+                ));
             }
         }
     }
@@ -310,27 +288,29 @@ mod tests {
     #[test]
     fn possible_runs_pass_and_impossible_ones_are_caught() {
         let source = sample_source();
-        assert_eq!(story_problems(&RUN, 1, &source), Vec::<String>::new());
+        let problems = |lines: &[&str]| story_problems(lines, 1, &source).len();
+        assert_eq!(problems(&RUN), 0);
         // `main` may leave its loop before the second worker printed its job.
-        let late_job = swapped("W2 job\u{a0};", "Bye.");
-        assert_eq!(story_problems(&late_job, 1, &source), Vec::<String>::new());
-        let late = swapped("W0 stop", "Join 1");
-        assert_eq!(story_problems(&late, 1, &source).len(), 1, "{late:?}");
+        assert_eq!(problems(&swapped("W2 job\u{a0};", "Bye.")), 0);
+        assert_eq!(problems(&swapped("W0 stop", "Join 1")), 1);
         for (a, b) in [
             ("W1 stop", "Send all."),
             ("Join 1", "Join 2"),
             ("Bye.", "Send all."),
             ("W2 job\u{a0};", "W2 stop"),
         ] {
-            assert!(
-                !story_problems(&swapped(a, b), 1, &source).is_empty(),
-                "{a} {b}"
-            );
+            assert!(problems(&swapped(a, b)) > 0, "{a} {b}");
         }
-        for (index, wrong) in [(10, "W1 stop"), (1, "W0 job\u{a0};"), (10, "hello")] {
+        for (index, wrong) in [(10, "W1 stop"), (1, "W0 job\u{a0};")] {
             let mut lines = RUN.to_vec();
             lines.insert(index, wrong);
-            assert!(!story_problems(&lines, 1, &source).is_empty(), "{lines:?}");
+            assert!(problems(&lines) > 0, "{lines:?}");
+        }
+        // Each line is read with the data's messages, no-break space included.
+        for wrong in ["W1 job ;", "Join x", "hello"] {
+            let lines = [&RUN[..], &[wrong]].concat();
+            let expected = format!("line 12 {wrong:?} is none of the listing's messages");
+            assert_eq!(story_problems(&lines, 1, &source), [expected]);
         }
     }
 
@@ -341,30 +321,30 @@ mod tests {
     #[test]
     fn claims_are_checked_against_the_run() {
         let source = sample_source();
-        for (text, holds) in [
-            ("workers_with_a_job = [2, 0]", true),
-            ("workers_with_a_job = [0, 1]", false),
-            ("joined_before_any_terminate = 0", true),
-            ("joined_before_any_terminate = 1", false),
-            ("not_terminated_when_joined = 0", true),
-            ("not_terminated_when_joined = 2", false),
-            ("all_terminated_before_joining = 1", true),
-            ("all_terminated_before_joining = 0", false),
-            ("job_lines_before_shutdown_notice = 2", true),
-            ("job_lines_before_shutdown_notice = 3", false),
+        let late_job = swapped("W2 job\u{a0};", "Bye.");
+        let without_notice: Vec<&str> = late_job.iter().copied().filter(|l| *l != "Bye.").collect();
+        for (lines, text, holds) in [
+            (&RUN[..], "workers_with_a_job = [2, 0]", true),
+            (&RUN, "workers_with_a_job = [0, 1]", false),
+            (&RUN, "joined_before_any_terminate = 0", true),
+            (&RUN, "joined_before_any_terminate = 1", false),
+            (&RUN, "not_terminated_when_joined = 0", true),
+            (&RUN, "not_terminated_when_joined = 2", false),
+            (&RUN, "all_terminated_before_joining = 1", true),
+            (&RUN, "all_terminated_before_joining = 0", false),
+            (&RUN, "job_lines_before_shutdown_notice = 2", true),
+            (&RUN, "job_lines_before_shutdown_notice = 3", false),
+            (&late_job, "job_lines_before_shutdown_notice = 1", true),
+            (
+                &without_notice,
+                "job_lines_before_shutdown_notice = 1",
+                false,
+            ),
         ] {
-            let problems = claim_problems(&RUN, 1, &source, &[claim(text)]);
+            let problems = claim_problems(lines, 1, &source, &[claim(text)]);
             assert_eq!(problems.is_empty(), holds, "{text}: {problems:?}");
             assert!(problems.iter().all(|p| p.contains("the text says \"q\"")));
         }
-        let mut late_job = swapped("W2 job\u{a0};", "Bye.");
-        let first = [claim("job_lines_before_shutdown_notice = 1")];
-        assert_eq!(
-            claim_problems(&late_job, 1, &source, &first),
-            Vec::<String>::new()
-        );
-        late_job.retain(|line| *line != "Bye.");
-        assert_eq!(claim_problems(&late_job, 1, &source, &first).len(), 1);
     }
 
     #[test]

@@ -1,14 +1,15 @@
 //! What a web-server listing prints and how it is set up, as data: the
 //! `[server]` section of `listing-expectations.toml` (address, pool size,
-//! connections served, pause of `GET /sleep`, and each language's six
-//! shutdown messages) and the `[going_further]` section (the listings of
-//! ch20-04 that handle errors and signals, the status line of a malformed
-//! request, each language's message for a failed connection). Each
-//! `source_problems` holds the data to the listing's code, so a run is read
-//! with the listing's own messages.
+//! connections served, pause of `GET /sleep`, each language's six shutdown
+//! messages) and the `[going_further]` section (the listings of ch20-04
+//! that handle errors and signals, the status line of a malformed request,
+//! each language's message for a failed connection).
+//! [`ServerSource::source_problems`] holds the data to the listing's code,
+//! so a run is read with the listing's own messages.
 
 use crate::listings::expectations::EXPECTATIONS_FILE;
 use crate::listings::Listing;
+use crate::Problem;
 use anyhow::{bail, Context, Result};
 use regex::Regex;
 use serde::de::DeserializeOwned;
@@ -18,49 +19,36 @@ use std::net::SocketAddr;
 use std::path::{Path, PathBuf};
 use std::time::Duration;
 
-/// The library and the binary of a listing crate.
 const LIB_FILE: &str = "src/lib.rs";
 const MAIN_FILE: &str = "src/bin/main.rs";
 
-/// The messages of the graceful shutdown.
+/// The messages of the graceful shutdown (`ShuttingDown`: `main` left its
+/// loop, printed by `src/bin/main.rs`, the others by `src/lib.rs`).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Kind {
-    /// A worker got a job (`Worker 0 got a job; executing.`).
     Job,
-    /// A worker got a terminate message.
     Terminated,
-    /// The pool joins one worker (`Shutting down worker 0`).
     Joining,
-    /// `main` left its loop (`Shutting down.`), in `src/bin/main.rs`.
     ShuttingDown,
-    /// The pool starts sending terminate messages.
     SendingTerminate,
-    /// The pool starts joining the workers.
     ShuttingDownAll,
 }
 
-/// Each message and its key in a `[server.messages.<language>]` table.
-const KINDS: [(Kind, &str); 6] = [
-    (Kind::Job, "job"),
-    (Kind::Terminated, "terminated"),
-    (Kind::Joining, "joining"),
-    (Kind::ShuttingDown, "shutting_down"),
-    (Kind::SendingTerminate, "sending_terminate"),
-    (Kind::ShuttingDownAll, "shutting_down_all"),
+/// Each message, its key in a `[server.messages.<language>]` table, and
+/// whether it names a worker.
+const KINDS: [(Kind, &str, bool); 6] = [
+    (Kind::Job, "job", true),
+    (Kind::Terminated, "terminated", true),
+    (Kind::Joining, "joining", true),
+    (Kind::ShuttingDown, "shutting_down", false),
+    (Kind::SendingTerminate, "sending_terminate", false),
+    (Kind::ShuttingDownAll, "shutting_down_all", false),
 ];
-
-impl Kind {
-    fn names_a_worker(self) -> bool {
-        matches!(self, Kind::Job | Kind::Terminated | Kind::Joining)
-    }
-}
 
 /// What one line of the server's standard output says.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Event {
-    /// The message.
     pub kind: Kind,
-    /// The worker it names, if it names one.
     pub worker: Option<usize>,
 }
 
@@ -89,12 +77,22 @@ pub fn read_section<T: DeserializeOwned>(root: &Path, name: &str) -> Result<T> {
         .with_context(|| format!("{}: reading `[{name}]`", path.display()))
 }
 
+/// What of the data a listing's code holds, word for word.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Holds {
+    /// The `[server]` settings as arguments in `src/bin/main.rs`; where the
+    /// server shuts down by itself, also `take` and every message (a
+    /// `println!` of `src/lib.rs`, the shutdown notice of `src/bin/main.rs`).
+    Server { shuts_down: bool },
+    /// The `[going_further]` data: the `eprintln!` of a failed connection
+    /// and, in the errors listing, the status line of a malformed request.
+    GoingFurther,
+}
+
 /// A web-server listing of one language, as the data describes it.
 #[derive(Debug, Clone)]
 pub struct ServerSource {
-    /// The crate folder.
-    pub crate_dir: PathBuf,
-    /// Where it listens.
+    pub listing: Listing,
     pub address: SocketAddr,
     /// The size of its pool.
     pub workers: usize,
@@ -102,38 +100,33 @@ pub struct ServerSource {
     pub connections: usize,
     /// How long `GET /sleep` sleeps.
     pub pause: Duration,
-    /// The data's file, whose lines the problems name.
-    data_file: PathBuf,
-    /// The listing's language, the table of its messages.
-    language: String,
+    /// The book root, whose data file the problems name.
+    root: PathBuf,
     /// Each message: its key, the format string and its line matcher.
     messages: Vec<(Kind, &'static str, String, Regex)>,
 }
 
 impl ServerSource {
-    /// The `[server]` data of `listing`'s language, for that listing.
     pub fn load(root: &Path, listing: &Listing) -> Result<Self> {
-        let mut source = Self::from_data(read_section(root, "server")?, listing)?;
-        source.data_file = root.join(EXPECTATIONS_FILE);
-        Ok(source)
+        Self::from_data(read_section(root, "server")?, root, listing)
     }
 
-    fn from_data(data: ServerData, listing: &Listing) -> Result<Self> {
+    fn from_data(data: ServerData, root: &Path, listing: &Listing) -> Result<Self> {
         let origin = format!("{EXPECTATIONS_FILE} [server.messages.{}]", listing.language);
         let Some(formats) = data.messages.get(&listing.language) else {
             bail!("{origin}: no such table (every language needs its messages)");
         };
-        if let Some(key) = (formats.keys()).find(|key| !KINDS.iter().any(|(_, k)| k == key)) {
+        if let Some(key) = (formats.keys()).find(|key| !KINDS.iter().any(|(_, k, _)| k == key)) {
             bail!("{origin}: unknown message `{key}`");
         }
         let placeholder = Regex::new(r"\{[^}]*\}")?;
         let mut messages = Vec::new();
-        for (kind, key) in KINDS {
+        for (kind, key, names_a_worker) in KINDS {
             let Some(format) = formats.get(key) else {
                 bail!("{origin}: no `{key}` message");
             };
             let pieces: Vec<&str> = placeholder.split(format).collect();
-            if pieces.len() != 1 + usize::from(kind.names_a_worker()) {
+            if pieces.len() != 1 + usize::from(names_a_worker) {
                 bail!("{origin}: the {kind:?} message {format:?} has the wrong number of `{{}}`");
             }
             let escaped: Vec<String> = pieces.iter().map(|piece| regex::escape(piece)).collect();
@@ -141,7 +134,7 @@ impl ServerSource {
             messages.push((kind, key, format.clone(), matcher));
         }
         Ok(Self {
-            crate_dir: listing.dir.clone(),
+            listing: listing.clone(),
             address: data
                 .address
                 .parse()
@@ -149,18 +142,15 @@ impl ServerSource {
             workers: data.workers,
             connections: data.connections,
             pause: Duration::from_secs(data.slow_request_secs),
-            data_file: PathBuf::from(EXPECTATIONS_FILE),
-            language: listing.language.clone(),
+            root: root.to_path_buf(),
             messages,
         })
     }
 
     /// The format string of the `kind` message (`Shutting down.`).
     pub fn message(&self, kind: Kind) -> &str {
-        self.messages
-            .iter()
-            .find(|(k, ..)| *k == kind)
-            .map_or("", |(_, _, format, _)| format.as_str())
+        let found = self.messages.iter().find(|(k, ..)| *k == kind);
+        found.map_or("", |(_, _, format, _)| format.as_str())
     }
 
     /// The event of one line of the server's standard output.
@@ -171,77 +161,86 @@ impl ServerSource {
                 Some(number) => Some(number.as_str().parse().ok()?),
                 None => None,
             };
-            Some(Event {
-                kind: *kind,
-                worker,
-            })
+            let kind = *kind;
+            Some(Event { kind, worker })
         })
     }
 
     /// The page a successful request returns (`hello.html`), as served.
     pub fn hello_page(&self) -> Result<Vec<u8>> {
-        let path = self.crate_dir.join("hello.html");
+        let path = self.listing.dir.join("hello.html");
         std::fs::read(&path).with_context(|| format!("reading {}", path.display()))
     }
 
-    /// Where the data disagrees with the listing's code: each setting is
-    /// an argument in `src/bin/main.rs` (`take` only where `shuts_down`),
-    /// each message a `println!` format string of `src/lib.rs` (the
-    /// shutdown notice: of `src/bin/main.rs`).
-    pub fn source_problems(&self, shuts_down: bool) -> Result<Vec<String>> {
-        let read = |file: &str| {
-            let path = self.crate_dir.join(file);
-            std::fs::read_to_string(&path).with_context(|| format!("reading {}", path.display()))
-        };
-        let (lib, main) = (read(LIB_FILE)?, read(MAIN_FILE)?);
-        let data = std::fs::read_to_string(&self.data_file).unwrap_or_default();
-        let settings = [
-            ("address", format!("bind(\"{}\")", self.address)),
-            ("workers", format!("::new({})", self.workers)),
-            (
-                "slow_request_secs",
-                format!("from_secs({})", self.pause.as_secs()),
-            ),
-            ("connections", format!(".take({})", self.connections)),
-        ];
-        let settings = settings.into_iter().take(if shuts_down { 4 } else { 3 });
-        let mut expected: Vec<_> =
-            (settings.map(|(key, code)| (MAIN_FILE, code, "[server]", key))).collect();
-        let table = format!("[server.messages.{}]", self.language);
-        for (kind, key, format, _) in self.messages.iter().filter(|_| shuts_down) {
-            let file = if *kind == Kind::ShuttingDown {
-                MAIN_FILE
-            } else {
-                LIB_FILE
-            };
-            expected.push((file, format!("println!(\"{format}\""), &table, key));
+    /// Where the data disagrees with the listing's code, as `holds` says
+    /// it must not: each problem names the listing's file (and the line of
+    /// the call, when only one line has it) and the line of the data.
+    pub fn source_problems(&self, holds: Holds) -> Result<Vec<String>> {
+        // Each: the file, the code it must have, the data's table and key.
+        let mut expected: Vec<(&str, String, String, &str)> = Vec::new();
+        match holds {
+            Holds::Server { shuts_down } => {
+                let settings = [
+                    ("address", format!("bind(\"{}\")", self.address)),
+                    ("workers", format!("::new({})", self.workers)),
+                    (
+                        "slow_request_secs",
+                        format!("from_secs({})", self.pause.as_secs()),
+                    ),
+                    ("connections", format!(".take({})", self.connections)),
+                ];
+                let settings = settings.into_iter().take(if shuts_down { 4 } else { 3 });
+                expected
+                    .extend(settings.map(|(key, code)| (MAIN_FILE, code, "[server]".into(), key)));
+                let table = format!("[server.messages.{}]", self.listing.language);
+                for (kind, key, format, _) in self.messages.iter().filter(|_| shuts_down) {
+                    let file = [LIB_FILE, MAIN_FILE][usize::from(*kind == Kind::ShuttingDown)];
+                    expected.push((file, format!("println!(\"{format}\""), table.clone(), key));
+                }
+            }
+            Holds::GoingFurther => {
+                let data = GoingFurther::load(&self.root)?;
+                let table = format!("[going_further.messages.{}]", self.listing.language);
+                let failed = data.connection_failed(&self.listing.language)?;
+                let code = format!("eprintln!(\"{failed}\"");
+                expected.push((MAIN_FILE, code, table, "connection_failed"));
+                if self.listing.name == data.errors_listing {
+                    let code = format!("\"{}\"", data.bad_request);
+                    expected.push((MAIN_FILE, code, "[going_further]".into(), "bad_request"));
+                }
+            }
         }
+        let data_file = self.root.join(EXPECTATIONS_FILE);
+        let data = std::fs::read_to_string(&data_file).unwrap_or_default();
         let mut problems = Vec::new();
-        for (file, code, section, key) in expected {
-            let text = if file == LIB_FILE { &lib } else { &main };
+        for (file, code, table, key) in expected {
+            let path = self.listing.dir.join(file);
+            let text = std::fs::read_to_string(&path)
+                .with_context(|| format!("reading {}", path.display()))?;
             if text.contains(code.as_str()) {
                 continue;
             }
             // The line that has the call, when only one has it.
             let call = &code[..code.find('(').map_or(code.len(), |at| at + 1)];
             let mut lines = (text.lines().enumerate()).filter(|(_, line)| line.contains(call));
-            let at = match (lines.next(), lines.next()) {
-                (Some((index, line)), None) => format!(":{}: `{}`", index + 1, line.trim()),
-                _ => String::new(),
+            let (line, found) = match (lines.next(), lines.next()) {
+                (Some((index, line)), None) => (Some(index + 1), format!("`{}`, ", line.trim())),
+                _ => (None, String::new()),
             };
-            let data_line = line_in_section(&data, section, key)
+            let data_line = line_in_section(&data, &table, key)
                 .map_or(String::new(), |line| format!(":{line}"));
-            problems.push(format!(
-                "{}/{file}{at}, where {}{data_line} ({section} {key}) expects `{code}`",
-                self.crate_dir.display(),
-                self.data_file.display(),
-            ));
+            let message = format!(
+                "{found}where {}{data_line} ({table} {key}) expects `{code}`",
+                data_file.display()
+            );
+            let mut problem = Problem::in_file(path, message);
+            problem.line = line;
+            problems.push(problem.to_string());
         }
         Ok(problems)
     }
 }
 
-/// The `[going_further]` section.
 #[derive(Debug, Clone, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct GoingFurther {
@@ -251,20 +250,16 @@ pub struct GoingFurther {
     pub signals_listing: String,
     /// The status line of the answer to a malformed request line.
     pub bad_request: String,
-    /// Per language: what the server logs when a connection fails.
     messages: BTreeMap<String, Messages>,
 }
 
-/// The messages of one language.
 #[derive(Debug, Clone, Deserialize)]
 #[serde(deny_unknown_fields)]
 struct Messages {
-    /// The `eprintln!` format string of a failed connection.
     connection_failed: String,
 }
 
 impl GoingFurther {
-    /// The section of the book at `root`.
     pub fn load(root: &Path) -> Result<Self> {
         read_section(root, "going_further")
     }
@@ -276,26 +271,6 @@ impl GoingFurther {
             .with_context(|| {
                 format!("{EXPECTATIONS_FILE} [going_further.messages.{language}]: no such table")
             })
-    }
-
-    /// Where `listing`'s `src/bin/main.rs` does not have what the data
-    /// says: the `eprintln!` of a failed connection and, for the errors
-    /// listing, the status line of a malformed request.
-    pub fn source_problems(&self, listing: &Listing) -> Result<Vec<String>> {
-        let path = listing.dir.join(MAIN_FILE);
-        let code = std::fs::read_to_string(&path)
-            .with_context(|| format!("reading {}", path.display()))?;
-        let failed = self.connection_failed(&listing.language)?;
-        let mut expected = vec![format!("eprintln!(\"{failed}\"")];
-        if listing.name == self.errors_listing {
-            expected.push(format!("\"{}\"", self.bad_request));
-        }
-        expected.retain(|needle| !code.contains(needle.as_str()));
-        let file = path.display();
-        let expects = format!("which {EXPECTATIONS_FILE} [going_further] expects");
-        Ok((expected.iter())
-            .map(|needle| format!("{file}: no `{needle}`, {expects}"))
-            .collect())
     }
 }
 
@@ -338,28 +313,12 @@ shutting_down_all = "All."
         dir: PathBuf::from("/nowhere"),
         package: "hello".to_string(),
     };
-    ServerSource::from_data(data, &listing).unwrap()
+    ServerSource::from_data(data, Path::new("/nowhere"), &listing).unwrap()
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn lines_are_read_with_the_messages_of_the_data() {
-        let source = sample_source();
-        let event = |kind, worker| Some(Event { kind, worker });
-        assert_eq!(
-            source.event("Send all."),
-            event(Kind::SendingTerminate, None)
-        );
-        assert_eq!(source.event("Join 2"), event(Kind::Joining, Some(2)));
-        assert_eq!(source.event("W1 job\u{a0};"), event(Kind::Job, Some(1)));
-        assert_eq!(source.event("W0 stop"), event(Kind::Terminated, Some(0)));
-        assert_eq!(source.event("W1 job ;"), None, "the no-break space matters");
-        assert_eq!(source.event("Join x"), None);
-        assert_eq!(source.pause, Duration::from_secs(2));
-    }
 
     #[test]
     fn data_that_is_not_in_the_source_is_reported() {
@@ -375,14 +334,19 @@ mod tests {
         let main = r#"bind("127.0.0.1:7878") Pool::new(3) .take(2) from_secs(2) println!("Bye.");"#;
         std::fs::write(dir.path().join(MAIN_FILE), main).unwrap();
         let mut source = sample_source();
-        source.crate_dir = dir.path().to_path_buf();
-        assert_eq!(source.source_problems(true).unwrap(), Vec::<String>::new());
+        source.listing.dir = dir.path().to_path_buf();
+        let holds = Holds::Server { shuts_down: true };
+        assert_eq!(source.source_problems(holds).unwrap(), Vec::<String>::new());
         source.workers = 4;
         source.messages[0].2 = "W{id} job;".to_string();
-        let problems = source.source_problems(true).unwrap();
+        let problems = source.source_problems(holds).unwrap();
         assert_eq!(problems.len(), 2, "{problems:?}");
         assert!(
-            problems[1].contains("src/lib.rs, where listing-expectations.toml ([server.messages.en] job) expects `println!(\"W{id} job;\"`"),
+            problems[0].contains("src/bin/main.rs:1: `bind("),
+            "{problems:?}"
+        );
+        assert!(
+            problems[1].contains("src/lib.rs: where /nowhere/listing-expectations.toml ([server.messages.en] job) expects `println!(\"W{id} job;\"`"),
             "{problems:?}"
         );
     }

@@ -1,6 +1,6 @@
 //! The console transcript the chapter shows after Listing 20-25 (`$ cargo
 //! run`, cargo's lines, the server's). The text narrates that one run
-//! ("workers 0 and 3 got the first two requests"), so [`regenerate`]
+//! ("workers 0 and 3 got the first two requests"), so [`update_all`]
 //! repeats real runs paced like the reader ([`Pacing::LikeAReader`]) until
 //! one is the run the `[transcript]` claims describe; [`committed_problems`]
 //! holds a committed transcript to the rules of every run and to the claims.
@@ -11,13 +11,13 @@ use crate::listings::expectations::EXPECTATIONS_FILE;
 use crate::listings::normalize::{self, MachinePaths, FIXED_DURATION};
 use crate::listings::Listing;
 use crate::server::listing_binary::{self, BUILD_TIMEOUT};
-use crate::server::port::{PortLock, DEFAULT_LOCK_WAIT};
+use crate::server::port::{self, PortLock, DEFAULT_LOCK_WAIT};
 use crate::server::shutdown_run::{self, Outcome, Pacing};
-use crate::server::shutdown_story::{self, NarratedClaim};
+use crate::server::shutdown_story::{claim_problems, story_problems, NarratedClaim};
 use crate::server::source::{read_section, ServerSource};
 use anyhow::{bail, Context, Result};
 use serde::Deserialize;
-use std::path::{Path, PathBuf};
+use std::path::Path;
 use std::time::{Duration, Instant};
 
 pub const COMMAND_LINE: &str = "$ cargo run";
@@ -44,13 +44,11 @@ impl TranscriptSpec {
         read_section(&layout.root, "transcript")
     }
 
-    /// Problems of the section itself: empty claims, a quote that is not
-    /// in the English text, no attempt allowed.
+    /// Problems of the section itself: no attempt allowed, no claim, a
+    /// claim that states nothing or whose quote is not in the English text.
     pub fn problems(&self, layout: &BookLayout) -> Result<Vec<String>> {
-        let origin = format!(
-            "{} [transcript]",
-            layout.root.join(EXPECTATIONS_FILE).display()
-        );
+        let origin = layout.root.join(EXPECTATIONS_FILE);
+        let origin = format!("{} [transcript]", origin.display());
         let mut problems = Vec::new();
         if self.attempts == 0 {
             problems.push(format!("{origin}: `attempts` must be at least 1"));
@@ -58,20 +56,19 @@ impl TranscriptSpec {
         if self.claim.is_empty() {
             problems.push(format!("{origin}: no `[[transcript.claim]]`"));
         }
-        let chapters = source_chapters(layout)?;
+        let collapse = |text: &str| text.split_whitespace().collect::<Vec<_>>().join(" ");
+        let chapters = crate::book::chapters_before_links(&layout.root, &layout.source_language)?;
+        let chapters: Vec<String> = chapters.iter().map(|c| collapse(&c.content)).collect();
         for claim in &self.claim {
+            let quote = &claim.quote;
             if !claim.states_something() {
-                problems.push(format!(
-                    "{origin}: the claim \"{}\" states nothing",
-                    claim.quote
-                ));
+                problems.push(format!("{origin}: the claim \"{quote}\" states nothing"));
             }
-            let quote = collapse_whitespace(&claim.quote);
-            if quote.is_empty() || !chapters.iter().any(|chapter| chapter.contains(&quote)) {
+            let collapsed = collapse(quote);
+            if collapsed.is_empty() || !chapters.iter().any(|c| c.contains(&collapsed)) {
+                let src = layout.src.display();
                 problems.push(format!(
-                    "{origin}: the quote \"{}\" is not in the text of {}",
-                    claim.quote,
-                    layout.src.display()
+                    "{origin}: the quote \"{quote}\" is not in the text of {src}"
                 ));
             }
         }
@@ -82,89 +79,51 @@ impl TranscriptSpec {
         listing_binary::find(language, &self.listing)
             .with_context(|| format!("named by {EXPECTATIONS_FILE} [transcript]"))
     }
-
-    pub fn path(&self, listing: &Listing) -> PathBuf {
-        listing.dir.join(&self.file)
-    }
-
-    /// The claims a run already contradicts once both jobs were handed to
-    /// workers and `main` announced the shutdown (`lines`: its standard
-    /// output up to then); empty when it may still be the narrated run.
-    fn unmet_when_jobs_are_handed_out(
-        &self,
-        lines: &[String],
-        source: &ServerSource,
-    ) -> Vec<String> {
-        let settled: Vec<NarratedClaim> = self
-            .claim
-            .iter()
-            .map(NarratedClaim::settled_when_jobs_are_handed_out)
-            .collect();
-        shutdown_story::claim_problems(lines, 1, source, &settled)
-    }
-}
-
-/// A transcript: `$ cargo run`, cargo's lines, the server's lines.
-pub fn compose(cargo_lines: &str, server_lines: &[String]) -> String {
-    let cargo_lines = cargo_lines.trim_end_matches('\n');
-    let server: String = server_lines
-        .iter()
-        .map(|line| format!("{line}\n"))
-        .collect();
-    format!("{COMMAND_LINE}\n{cargo_lines}\n{server}")
 }
 
 /// Splits a transcript into cargo's lines (through `Running`) and the
 /// server's lines.
-pub fn split(text: &str) -> Result<(Vec<&str>, Vec<&str>)> {
+fn split(text: &str) -> Result<(Vec<&str>, Vec<&str>)> {
     let mut lines = text.lines();
     let first = lines.next().unwrap_or_default();
     if first != COMMAND_LINE {
         bail!("line 1 must be `{COMMAND_LINE}`, found {first:?}");
     }
     let lines: Vec<&str> = lines.collect();
-    let Some(running) = lines
+    let running = lines
         .iter()
-        .position(|line| line.trim_start().starts_with("Running "))
-    else {
+        .position(|line| line.trim_start().starts_with("Running "));
+    let Some(running) = running else {
         bail!("no `Running` line from cargo");
     };
     Ok((lines[..=running].to_vec(), lines[running + 1..].to_vec()))
 }
 
-/// Normalizes cargo's lines of a `cargo run` of `listing` built in
-/// `target_dir` (see the module documentation).
-pub fn normalize_cargo_lines(raw: &str, listing: &Listing, target_dir: &Path) -> String {
-    let normalized = normalize::normalize(
-        raw,
-        &MachinePaths {
-            crate_dir: listing.dir.clone(),
-            target_dir: target_dir.to_path_buf(),
-            package: listing.package.clone(),
-        },
-    );
-    normalized.replace(
-        &format!("`/projects/{}/target/", listing.package),
-        "`target/",
-    )
+/// cargo's lines of a `cargo run` of `listing` built in `target_dir`, as
+/// every `output.txt` shows them, the binary relative to the crate.
+fn normalize_cargo_lines(raw: &str, listing: &Listing, target_dir: &Path) -> String {
+    let machine = MachinePaths {
+        crate_dir: listing.dir.clone(),
+        target_dir: target_dir.to_path_buf(),
+        package: listing.package.clone(),
+    };
+    let own_target = format!("`/projects/{}/target/", listing.package);
+    normalize::normalize(raw, &machine).replace(&own_target, "`target/")
 }
 
-/// Every problem of the committed transcript of `listing`: missing, not a
-/// `cargo run` of this package, a run that cannot happen, or not the run
-/// the text narrates.
-pub fn committed_problems(
-    spec: &TranscriptSpec,
-    listing: &Listing,
-    source: &ServerSource,
-) -> Vec<String> {
-    let path = spec.path(listing);
+/// Every problem of the committed transcript of `source`'s listing:
+/// missing, not a `cargo run` of this package, a run that cannot happen,
+/// or not the run the text narrates.
+pub fn committed_problems(spec: &TranscriptSpec, source: &ServerSource) -> Vec<String> {
+    let path = source.listing.dir.join(&spec.file);
     let text = match std::fs::read_to_string(&path) {
         Ok(text) => text,
         Err(error) => {
+            let make = format!("make it with `{REGENERATE_COMMAND}`");
             return vec![format!(
-                "{}: cannot read it ({error}); make it with `{REGENERATE_COMMAND}`",
+                "{}: cannot read it ({error}); {make}",
                 path.display()
-            )]
+            )];
         }
     };
     let mut problems = Vec::new();
@@ -174,41 +133,36 @@ pub fn committed_problems(
     match split(&text) {
         Err(error) => problems.push(format!("{error:#}")),
         Ok((cargo, server)) => {
-            problems.extend(cargo_line_problems(&cargo, &listing.package));
+            problems.extend(cargo_line_problems(&cargo, &source.listing.package));
             // The server's first line in the file: after `$ cargo run` and
             // cargo's lines.
             let first = cargo.len() + 2;
-            problems.extend(shutdown_story::story_problems(&server, first, source));
-            problems.extend(shutdown_story::claim_problems(
-                &server,
-                first,
-                source,
-                &spec.claim,
-            ));
+            problems.extend(story_problems(&server, first, source));
+            problems.extend(claim_problems(&server, first, source, &spec.claim));
         }
     }
+    let path = path.display();
     problems
         .into_iter()
-        .map(|problem| format!("{}: {problem}", path.display()))
+        .map(|problem| format!("{path}: {problem}"))
         .collect()
 }
 
 /// cargo's part: compiled this package at `/projects/<package>`, finished
 /// in the fixed duration, ran the binary from the default target folder.
 fn cargo_line_problems(cargo: &[&str], package: &str) -> Vec<String> {
+    let has = |start: &str, end: &str| {
+        (cargo.iter()).any(|line| line.trim_start().starts_with(start) && line.ends_with(end))
+    };
     let mut problems = Vec::new();
-    let compiling = format!("Compiling {package} v");
-    let project = format!("(file:///projects/{package})");
-    if !cargo
-        .iter()
-        .any(|line| line.trim_start().starts_with(&compiling) && line.ends_with(&project))
-    {
+    let (compiling, project) = (
+        format!("Compiling {package} v"),
+        format!("(file:///projects/{package})"),
+    );
+    if !has(&compiling, &project) {
         problems.push(format!("no cargo line `{compiling}... {project}`"));
     }
-    if !cargo.iter().any(|line| {
-        line.trim_start().starts_with("Finished ")
-            && line.ends_with(&format!(" in {FIXED_DURATION}"))
-    }) {
+    if !has("Finished ", &format!(" in {FIXED_DURATION}")) {
         problems.push(format!("no cargo line `Finished ... in {FIXED_DURATION}`"));
     }
     let running = format!("Running `target/debug/{}`", listing_binary::BINARY_NAME);
@@ -218,23 +172,29 @@ fn cargo_line_problems(cargo: &[&str], package: &str) -> Vec<String> {
     problems
 }
 
-/// Makes the transcript of `listing` from real `cargo run`s, holding
-/// `lock`: each attempt empties the target folder (so cargo compiles and
-/// prints `Compiling`), makes the three requests one after the other like
-/// the reader the text addresses ([`Pacing::LikeAReader`]), and is kept
-/// only if it is a correct run that the claims describe. A run that breaks
-/// the listing's rules ends the regeneration with an error; one that is
-/// merely not the narrated run (or, once the jobs are handed out, cannot
+/// Makes the transcript of `source`'s listing from real `cargo run`s, the
+/// caller holding the [`PortLock`]: each attempt empties the target folder (so cargo
+/// compiles and prints `Compiling`), makes the three requests one after the
+/// other like the reader the text addresses ([`Pacing::LikeAReader`]), and
+/// is kept only if it is a correct run that the claims describe. A run that
+/// breaks the listing's rules ends the regeneration with an error; one that
+/// is merely not the narrated run (or, once the jobs are handed out, cannot
 /// become it) is retried. `progress` gets one line per run.
-pub fn regenerate(
+fn regenerate(
     root: &Path,
     spec: &TranscriptSpec,
-    listing: &Listing,
-    lock: &PortLock,
-    mut progress: impl FnMut(&str),
+    source: &ServerSource,
+    progress: &mut impl FnMut(&str),
 ) -> Result<String> {
-    let source = ServerSource::load(root, listing)?;
+    let listing = &source.listing;
     let target_dir = listing_binary::target_dir(root, listing_binary::SERVERS, listing);
+    // What a run has settled once both jobs were handed to workers and
+    // `main` announced the shutdown: whatever the pool does afterwards is
+    // left out.
+    let settled: Vec<NarratedClaim> = (spec.claim.iter())
+        .map(NarratedClaim::settled_when_jobs_are_handed_out)
+        .collect();
+    let unmet_so_far = |lines: &[String]| claim_problems(lines, 1, source, &settled);
     let mut runs = Vec::new();
     for attempt in 1..=spec.attempts {
         if target_dir.exists() {
@@ -243,26 +203,14 @@ pub fn regenerate(
         }
         let args = ["run", "--color", "never", "--locked"];
         let cargo = listing_binary::cargo_in(listing, &target_dir, &args);
-        let narrated_so_far = |lines: &[String]| {
-            spec.unmet_when_jobs_are_handed_out(lines, &source)
-                .is_empty()
-        };
-        let outcome = shutdown_run::run(
-            &source,
-            cargo,
-            BUILD_TIMEOUT,
-            Pacing::LikeAReader,
-            narrated_so_far,
-        )
-        .with_context(|| format!("{}: real run {attempt}", listing.id()))?;
-        lock.wait_until_free(Instant::now() + Duration::from_secs(10))?;
+        let keep = |lines: &[String]| unmet_so_far(lines).is_empty();
+        let outcome = shutdown_run::run(source, cargo, BUILD_TIMEOUT, Pacing::LikeAReader, keep)
+            .with_context(|| format!("{}: real run {attempt}", listing.id()))?;
+        port::wait_until_free(source.address, Instant::now() + Duration::from_secs(10))?;
         let unmet = match outcome {
-            Outcome::Abandoned(lines) => {
-                let unmet = spec.unmet_when_jobs_are_handed_out(&lines, &source);
-                format!("{}; stopped", unmet.join("; "))
-            }
+            Outcome::Abandoned(lines) => format!("{}; stopped", unmet_so_far(&lines).join("; ")),
             Outcome::Finished(run) => {
-                let problems = run.problems(&source)?;
+                let problems = run.problems(source)?;
                 if !problems.is_empty() {
                     bail!(
                         "{}: real run {attempt} breaks the listing's behaviour:\n- {}",
@@ -270,23 +218,24 @@ pub fn regenerate(
                         problems.join("\n- ")
                     );
                 }
-                let unmet = shutdown_story::claim_problems(&run.lines, 1, &source, &spec.claim);
+                let unmet = claim_problems(&run.lines, 1, source, &spec.claim);
                 if unmet.is_empty() {
                     progress(&format!("run {attempt}: the narrated run, kept"));
                     let cargo_lines = normalize_cargo_lines(&run.stderr, listing, &target_dir);
-                    return Ok(compose(&cargo_lines, &run.lines));
+                    let server: String = run.lines.iter().map(|line| format!("{line}\n")).collect();
+                    let cargo_lines = cargo_lines.trim_end_matches('\n');
+                    return Ok(format!("{COMMAND_LINE}\n{cargo_lines}\n{server}"));
                 }
                 unmet.join("; ")
             }
         };
         runs.push(format!("run {attempt}: {unmet}"));
-        progress(runs.last().expect("just pushed"));
+        progress(&runs[runs.len() - 1]);
     }
     bail!(
-        "{}: none of {} real runs was the run the text narrates ({} [transcript]):\n{}",
+        "{}: none of {} real runs was the run the text narrates ({EXPECTATIONS_FILE} [transcript]):\n{}",
         listing.id(),
         spec.attempts,
-        EXPECTATIONS_FILE,
         runs.join("\n")
     )
 }
@@ -294,8 +243,8 @@ pub fn regenerate(
 /// Brings the transcript of every language up to date, as `cargo xtask
 /// outputs` does: a committed transcript that still passes
 /// [`committed_problems`] is kept unless `remake`; any other is made again
-/// by [`regenerate`]. `report` gets one line per step; the result lists
-/// what could not be made.
+/// from real runs. `report` gets one line per step; the result lists what
+/// could not be made.
 pub fn update_all(
     layout: &BookLayout,
     remake: bool,
@@ -306,79 +255,51 @@ pub fn update_all(
     if !problems.is_empty() {
         return Ok(problems);
     }
+    let mut update = |language: &Language| -> Result<()> {
+        let source = ServerSource::load(&layout.root, &spec.listing(language)?)?;
+        let path = source.listing.dir.join(&spec.file);
+        let relative = path.strip_prefix(&layout.root).unwrap_or(&path).display();
+        if !remake && committed_problems(&spec, &source).is_empty() {
+            report(&format!(
+                "kept {relative}: still a correct run and the narrated one (--no-cache remakes it)"
+            ));
+            return Ok(());
+        }
+        report(&format!("making {relative} from real `cargo run`s"));
+        let _lock = PortLock::acquire(&layout.root, source.address, DEFAULT_LOCK_WAIT)?;
+        let mut progress = |line: &str| report(&format!("  {line}"));
+        let text = regenerate(&layout.root, &spec, &source, &mut progress)?;
+        let old = std::fs::read_to_string(&path).unwrap_or_default();
+        if old != text {
+            std::fs::write(&path, &text).with_context(|| format!("writing {}", path.display()))?;
+        }
+        report(&match old.as_str() {
+            "" => format!("created {relative}"),
+            same if same == text => format!("unchanged {relative}"),
+            old => format!(
+                "updated {relative}:\n{}",
+                crate::listings::line_diff(old, &text)
+            ),
+        });
+        Ok(())
+    };
     for language in &layout.languages {
-        if let Err(error) = update_one(layout, &spec, language, remake, &mut report) {
+        if let Err(error) = update(language) {
             problems.push(format!("{error:#}"));
         }
     }
     Ok(problems)
 }
 
-fn update_one(
-    layout: &BookLayout,
-    spec: &TranscriptSpec,
-    language: &Language,
-    remake: bool,
-    report: &mut impl FnMut(&str),
-) -> Result<()> {
-    let listing = spec.listing(language)?;
-    let source = ServerSource::load(&layout.root, &listing)?;
-    let path = spec.path(&listing);
-    let relative = path.strip_prefix(&layout.root).unwrap_or(&path).display();
-    if !remake && committed_problems(spec, &listing, &source).is_empty() {
-        report(&format!(
-            "kept {relative}: still a correct run and the narrated one (--no-cache remakes it)"
-        ));
-        return Ok(());
-    }
-    report(&format!("making {relative} from real `cargo run`s"));
-    let lock = PortLock::acquire(&layout.root, source.address, DEFAULT_LOCK_WAIT)?;
-    let text = regenerate(&layout.root, spec, &listing, &lock, |line| {
-        report(&format!("  {line}"))
-    })?;
-    let old = std::fs::read_to_string(&path).unwrap_or_default();
-    if old != text {
-        std::fs::write(&path, &text).with_context(|| format!("writing {}", path.display()))?;
-    }
-    report(&match old.as_str() {
-        "" => format!("created {relative}"),
-        same if same == text => format!("unchanged {relative}"),
-        old => format!(
-            "updated {relative}:\n{}",
-            crate::listings::line_diff(old, &text)
-        ),
-    });
-    Ok(())
-}
-
-/// The English chapters (`src/`), whitespace collapsed.
-fn source_chapters(layout: &BookLayout) -> Result<Vec<String>> {
-    let mut chapters = Vec::new();
-    for entry in walkdir::WalkDir::new(&layout.src).sort_by_file_name() {
-        let entry = entry.with_context(|| format!("reading {}", layout.src.display()))?;
-        if entry.file_type().is_file() && entry.path().extension().is_some_and(|ext| ext == "md") {
-            let text = std::fs::read_to_string(entry.path())
-                .with_context(|| format!("reading {}", entry.path().display()))?;
-            chapters.push(collapse_whitespace(&text));
-        }
-    }
-    Ok(chapters)
-}
-
-fn collapse_whitespace(text: &str) -> String {
-    text.split_whitespace().collect::<Vec<_>>().join(" ")
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
+    use std::path::PathBuf;
 
     #[test]
-    fn compose_and_split_round_trip() {
-        let cargo = "   Compiling hello v0.1.0 (file:///projects/hello)\n    Finished `dev` profile [unoptimized + debuginfo] target(s) in 0.50s\n     Running `target/debug/main`\n";
-        let server = vec!["Worker 0 got a job; executing.".to_string()];
-        let text = compose(cargo, &server);
-        let (cargo_lines, server_lines) = split(&text).unwrap();
+    fn a_transcript_is_split_and_cargo_lines_are_checked() {
+        let text = "$ cargo run\n   Compiling hello v0.1.0 (file:///projects/hello)\n    Finished `dev` profile [unoptimized + debuginfo] target(s) in 0.50s\n     Running `target/debug/main`\nWorker 0 got a job; executing.\n";
+        let (cargo_lines, server_lines) = split(text).unwrap();
         assert_eq!(cargo_lines.len(), 3);
         assert_eq!(server_lines, ["Worker 0 got a job; executing."]);
         assert!(cargo_line_problems(&cargo_lines, "hello").is_empty());

@@ -1,19 +1,17 @@
 //! `server::final_code_pool::<language>`: the thread pool of the chapter's
-//! final code, tested as a library in every language. The final-code
-//! listing is copied to `target/final-code-pool/<language>/.../crate/` with
-//! `final_code_pool_template.rs` as its `tests/pool.rs` (the template's
-//! English names taken through the glossary), and `cargo test` runs there:
-//! a file is written only when it changed, so a warm run compiles nothing.
-//! dropping the pool waits for every job and every worker thread, an idle
-//! drop returns, `new(0)` panics.
+//! final code, tested as a library in every language: a crate under
+//! `target/final-code-pool/` depends on the final-code listing by path and
+//! has `final_code_pool_template.rs` as its `tests/pool.rs` (the template's
+//! English names taken through the glossary); `cargo test` runs there. A
+//! file is written only when it changed, so a warm run compiles nothing.
 
-use super::listing;
-use super::shutdown::FINAL_CODE;
-use anyhow::{bail, Context, Result};
+use super::{listing, Server, FINAL_CODE};
+use anyhow::{bail, Result};
 use booktools::i18n::glossary::Glossary;
 use booktools::languages::{BookLayout, Language};
 use booktools::process;
 use booktools::server::listing_binary::{self, BUILD_TIMEOUT};
+use booktools::server::source::Holds;
 
 const TEMPLATE: &str = include_str!("final_code_pool_template.rs");
 
@@ -21,20 +19,18 @@ const TESTS: usize = 3;
 
 pub fn pool_drains_and_joins(layout: &BookLayout, language: &Language, _: &str) -> Result<()> {
     let listing = listing(language, FINAL_CODE)?;
-    if super::shutdown::built(layout, &listing, false)?.is_none() {
+    let holds = Some(Holds::Server { shuts_down: false });
+    if Server::built(layout, &listing, holds)?.is_none() {
         return Ok(());
     }
     let glossary = Glossary::load(layout, &language.code)?;
     let target_dir = listing_binary::target_dir(&layout.root, "final-code-pool", &listing);
-    let copy = target_dir.join("crate");
-    let mut files = Vec::new();
-    for entry in walkdir::WalkDir::new(&listing.dir).min_depth(1) {
-        let entry = entry?;
-        let relative = entry.path().strip_prefix(&listing.dir)?;
-        if !relative.starts_with("target") && entry.file_type().is_file() {
-            files.push((relative.to_path_buf(), std::fs::read(entry.path())?));
-        }
-    }
+    let tests_crate = target_dir.join("pool-tests");
+    let dependency = toml::Value::from(listing.dir.display().to_string());
+    let manifest = format!(
+        "[package]\nname = \"pool-tests\"\nedition = \"2021\"\n\n[dependencies]\n{} = {{ path = {dependency} }}\n\n[workspace]\n",
+        listing.package
+    );
     let tests = TEMPLATE
         .replace(
             "hello::",
@@ -42,39 +38,25 @@ pub fn pool_drains_and_joins(layout: &BookLayout, language: &Language, _: &str) 
         )
         .replace("ThreadPool", glossary.translate("ThreadPool"))
         .replace(".execute(", &format!(".{}(", glossary.translate("execute")));
-    files.push(("tests/pool.rs".into(), tests.into_bytes()));
-    // A file left from an earlier copy would be compiled too.
-    if copy.is_dir() {
-        for entry in walkdir::WalkDir::new(&copy).min_depth(1) {
-            let entry = entry?;
-            let relative = entry.path().strip_prefix(&copy)?;
-            if entry.file_type().is_file() && !files.iter().any(|(file, _)| file == relative) {
-                std::fs::remove_file(entry.path())?;
-            }
+    for (file, content) in [
+        ("Cargo.toml", manifest),
+        ("src/lib.rs", String::new()),
+        ("tests/pool.rs", tests),
+    ] {
+        let path = tests_crate.join(file);
+        if std::fs::read_to_string(&path).ok().as_ref() != Some(&content) {
+            std::fs::create_dir_all(path.parent().expect("a file has a folder"))?;
+            std::fs::write(&path, content)?;
         }
     }
-    for (relative, content) in &files {
-        let destination = copy.join(relative);
-        if std::fs::read(&destination).ok().as_ref() != Some(content) {
-            std::fs::create_dir_all(destination.parent().context("a file has a folder")?)?;
-            std::fs::write(&destination, content)?;
-        }
-    }
-
-    let args = ["test", "--color", "never", "--locked", "--test", "pool"];
+    let args = ["test", "--color", "never", "--offline", "--test", "pool"];
     let mut cargo = listing_binary::cargo_in(&listing, &target_dir, &args);
-    cargo.current_dir(&copy);
+    cargo.current_dir(&tests_crate);
     let done = process::run(cargo, BUILD_TIMEOUT)?;
-    if !done.status.success()
-        || !done
-            .output
-            .contains(&format!("test result: ok. {TESTS} passed"))
-    {
-        bail!(
-            "`cargo test` of the pool of {} failed:\n{}",
-            listing.id(),
-            done.output
-        );
+    let passed = format!("test result: ok. {TESTS} passed");
+    if !done.status.success() || !done.output.contains(&passed) {
+        let id = listing.id();
+        bail!("`cargo test` of the pool of {id} failed:\n{}", done.output);
     }
     Ok(())
 }

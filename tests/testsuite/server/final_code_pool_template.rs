@@ -1,9 +1,8 @@
-//! The thread pool of the chapter's final code as a library: copied into
-//! the `tests/` folder of a copy of `no-listing-08-final-code` by
-//! `server::final_code_pool::<language>` (tests/testsuite/server), its
-//! English names (`hello`, `ThreadPool`, `execute`) taken through the
-//! glossary. Not compiled as part of the suite. A drop that never returns
-//! fails the test at its deadline instead of hanging it.
+//! The thread pool of the chapter's final code as a library: the
+//! `tests/pool.rs` of a crate that depends on `no-listing-08-final-code`,
+//! written by `server::final_code_pool::<language>`, its English names
+//! (`hello`, `ThreadPool`, `execute`) taken through the glossary. A drop
+//! that never returns fails the test at its deadline instead of hanging it.
 
 use hello::ThreadPool as Pool;
 use std::cell::RefCell;

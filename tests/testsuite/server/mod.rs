@@ -10,19 +10,18 @@
 //! and each run checks the address is free again at its end.
 
 mod final_code_pool;
-mod going_further;
 mod pool_crate;
 mod shutdown;
 
 use crate::Outcome;
-use anyhow::{bail, Result};
+use anyhow::{bail, ensure, Result};
 use booktools::languages::{BookLayout, Language};
 use booktools::listings::Listing;
 use booktools::process;
-use booktools::server::listing_binary;
-use booktools::server::listing_binary::{find as listing, BUILD_TIMEOUT};
+use booktools::server::listing_binary::{self, find as listing, BUILD_TIMEOUT};
 use booktools::server::port::{self, PortLock, DEFAULT_LOCK_WAIT};
-use booktools::server::source::ServerSource;
+use booktools::server::source::{GoingFurther, Holds, ServerSource};
+use booktools::server::transcript::TranscriptSpec;
 use libtest_mimic::Trial;
 use std::net::SocketAddr;
 use std::path::{Path, PathBuf};
@@ -30,66 +29,108 @@ use std::process::Command;
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
-/// A listing's server: its binary, built under `target/servers/`, and its
-/// `[server]` data.
+/// The chapter's final code, which serves forever.
+pub const FINAL_CODE: &str = "no-listing-08-final-code";
+
+/// A listing's server: its `[server]` data and its binary, built under
+/// `target/servers/`.
 pub struct Server {
-    pub listing: Listing,
-    pub binary: PathBuf,
     pub source: ServerSource,
+    pub binary: PathBuf,
 }
 
 impl Server {
-    /// Builds `listing`'s binary under `target/servers/`.
-    pub fn build(layout: &BookLayout, listing: &Listing, source: ServerSource) -> Result<Server> {
-        let target_dir = listing_binary::target_dir(&layout.root, listing_binary::SERVERS, listing);
-        let binary = listing_binary::build(listing, &target_dir)?;
-        let listing = listing.clone();
-        Ok(Server {
-            listing,
-            binary,
-            source,
-        })
+    /// `listing`'s server, once its code holds the data as `holds` says
+    /// (`None`: nothing to hold) and it builds. When not,
+    /// `server::messages::<language>` or the listing's own test reports
+    /// why: the run says so and stops (`None`) rather than fail beside
+    /// them for the same cause.
+    pub fn built(
+        layout: &BookLayout,
+        listing: &Listing,
+        holds: Option<Holds>,
+    ) -> Result<Option<Server>> {
+        let source = ServerSource::load(&layout.root, listing)?;
+        let problems = holds.map_or(Ok(Vec::new()), |holds| source.source_problems(holds))?;
+        let (problem, test) = match problems.into_iter().next() {
+            Some(problem) => (problem, format!("server::messages::{}", listing.language)),
+            None => {
+                let purpose = listing_binary::SERVERS;
+                let target_dir = listing_binary::target_dir(&layout.root, purpose, listing);
+                match listing_binary::build(listing, &target_dir) {
+                    Ok(binary) => return Ok(Some(Server { source, binary })),
+                    Err(error) => {
+                        let (language, chapter) = (&listing.language, &listing.chapter);
+                        let test = format!("listings::{language}::{chapter}::{}", listing.name);
+                        (format!("{error:#}"), test)
+                    }
+                }
+            }
+        };
+        let first = problem.lines().next().unwrap_or_default();
+        println!("precondition: the real book already has problems ({first}), see {test}");
+        Ok(None)
     }
 
     /// The command that starts it, in its crate folder.
     pub fn command(&self) -> Command {
-        listing_binary::server_command(&self.listing, &self.binary)
+        listing_binary::server_command(&self.source.listing, &self.binary)
     }
+}
+
+/// `server::messages::<language>`: each server listing's code holds the
+/// data its runs are read with, word for word.
+fn messages_are_in_the_source(layout: &BookLayout, language: &Language, _: &str) -> Result<()> {
+    let going_further = GoingFurther::load(&layout.root)?;
+    let mut problems = Vec::new();
+    for (name, holds) in [
+        (
+            &TranscriptSpec::load(layout)?.listing,
+            Holds::Server { shuts_down: true },
+        ),
+        (&FINAL_CODE.to_string(), Holds::Server { shuts_down: false }),
+        (&going_further.errors_listing, Holds::GoingFurther),
+        (&going_further.signals_listing, Holds::GoingFurther),
+    ] {
+        let source = ServerSource::load(&layout.root, &listing(language, name)?)?;
+        problems.extend(source.source_problems(holds)?);
+    }
+    ensure!(problems.is_empty(), "{}", problems.join("\n"));
+    Ok(())
 }
 
 type LanguageTest = fn(&BookLayout, &Language, &str) -> Result<()>;
 
-const PER_LANGUAGE: [(&str, LanguageTest); 12] = [
+const PER_LANGUAGE: [(&str, LanguageTest); 11] = [
     ("graceful_shutdown", shutdown::graceful_shutdown),
     (
         "final_code_serves_concurrently",
-        shutdown::final_code_serves_concurrently,
+        |layout, language, trial| {
+            let holds = Some(Holds::Server { shuts_down: false });
+            shutdown::serves_concurrently(layout, language, trial, FINAL_CODE, holds)
+        },
     ),
-    ("messages", shutdown::messages_are_in_the_source),
+    ("messages", messages_are_in_the_source),
     ("final_code_pool", final_code_pool::pool_drains_and_joins),
     ("transcript", shutdown::committed_transcript),
-    ("bad_input", going_further::bad_input),
-    ("signal_shutdown", going_further::signal_shutdown),
-    ("sigterm_shutdown", going_further::sigterm_shutdown),
-    (
-        "going_further_messages",
-        going_further::messages_are_in_the_source,
-    ),
-    ("pool_crate_serves", pool_crate::pool_crate_serves),
+    ("bad_input", shutdown::bad_input),
+    ("signal_shutdown", |layout, language, trial| {
+        shutdown::shutdown_on(layout, language, trial, libc::SIGINT)
+    }),
+    ("sigterm_shutdown", |layout, language, trial| {
+        shutdown::shutdown_on(layout, language, trial, libc::SIGTERM)
+    }),
+    ("pool_crate_serves", |layout, language, trial| {
+        let name = pool_crate::POOL_CRATE;
+        shutdown::serves_concurrently(layout, language, trial, name, None)
+    }),
     ("pool_robustness", pool_crate::pool_robustness),
     ("pool_benchmark", pool_crate::pool_benchmark),
 ];
 
 pub fn trials(root: &Path) -> Vec<Trial> {
-    let layout = match BookLayout::load(root) {
-        Ok(layout) => Arc::new(layout),
-        Err(error) => {
-            let message = format!("{error:#}");
-            return vec![Trial::test("server::book_layout", move || {
-                Err(message.into())
-            })];
-        }
-    };
+    // The guard of `main.rs` loaded it already: no test runs otherwise.
+    let layout = Arc::new(BookLayout::load(root).expect("the guard loaded book.toml"));
     let shared = Arc::clone(&layout);
     let mut trials = vec![Trial::test("server::transcript::claims", move || {
         shutdown::claims_quote_the_text(&shared).into_result()

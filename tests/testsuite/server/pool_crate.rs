@@ -1,28 +1,22 @@
 //! The crate-based server of "Going further" (`rayon`'s `ThreadPool`) and
 //! the load benchmark that compares it with ours, per language:
 //!
-//! - `server::pool_crate_serves::<language>`: the same routes and pages as
-//!   the final code, served concurrently (a real run on 127.0.0.1);
-//! - `server::pool_robustness::<language>`: the listing's own tests
-//!   (`tests/robustness.rs`, which compiles our pool from the final code's
-//!   `src/lib.rs` and runs both pools through the same situations) pass
-//!   under `cargo test`, every one of them; in the source language, each
-//!   is named in the chapter, so every claim of the comparison has its test;
-//! - `server::pool_benchmark::<language>`: the recorded benchmark of the
-//!   language's tree has the structure of the `[pool_bench]` data and the
-//!   fingerprint of the current servers, benchmark and figures (so it came
-//!   from `cargo xtask bench pools` on this code, not from a hand edit: a
-//!   figure changed by hand is shown to be caught); another language's
-//!   file holds the source language's figures, rendered in its words.
-//!   No figure is asserted.
+//! - `server::pool_robustness::<language>`: the listing's own tests of both
+//!   pools (`tests/robustness.rs`) all pass under `cargo test`; in the
+//!   source language each is named in the chapter, so every claim of the
+//!   comparison has its test;
+//! - `server::pool_benchmark::<language>`: the recorded benchmark has the
+//!   structure of the `[pool_bench]` data and the fingerprint of the
+//!   current servers, benchmark and figures (so it came from `cargo xtask
+//!   bench pools`: a figure changed by hand is shown to be caught); another
+//!   language's file holds the source language's figures in its words. No
+//!   figure is asserted.
 
 use super::listing;
-use super::shutdown::serves_concurrently;
 use anyhow::{bail, ensure, Context, Result};
 use booktools::languages::{BookLayout, Language};
 use booktools::listings::compile::{self, CargoCommand, CompileSettings};
 use booktools::server::pool_bench::PoolBench;
-use booktools::server::source::ServerSource;
 
 pub const POOL_CRATE: &str = "no-listing-09-pool-crate";
 
@@ -33,25 +27,20 @@ const ROBUSTNESS_COMMAND: &str = "$ cargo test --test robustness";
 /// The chapter that compares the pools (source language).
 const CHAPTER: &str = "ch20-04-01-pool-crate.md";
 
-pub fn pool_crate_serves(layout: &BookLayout, language: &Language, trial: &str) -> Result<()> {
-    let listing = listing(language, POOL_CRATE)?;
-    let source = ServerSource::load(&layout.root, &listing)?;
-    let server = super::Server::build(layout, &listing, source)?;
-    serves_concurrently(layout, &server, trial)
-}
-
 pub fn pool_robustness(layout: &BookLayout, language: &Language, _: &str) -> Result<()> {
     let listing = listing(language, POOL_CRATE)?;
     let path = listing.dir.join(ROBUSTNESS_TESTS);
     let text =
         std::fs::read_to_string(&path).with_context(|| format!("reading {}", path.display()))?;
-    let tests = test_names(&text);
+    let tests: Vec<&str> = (text.split("#[test]").skip(1))
+        .filter_map(|after| after.trim_start().strip_prefix("fn ")?.split('(').next())
+        .collect();
     ensure!(!tests.is_empty(), "{}: no #[test] function", path.display());
     if language.code == layout.source_language {
         let chapter = layout.src.join(CHAPTER);
         let prose = std::fs::read_to_string(&chapter)
             .with_context(|| format!("reading {}", chapter.display()))?;
-        let unnamed: Vec<&String> = (tests.iter())
+        let unnamed: Vec<&&str> = (tests.iter())
             .filter(|name| !prose.contains(&format!("`{name}`")))
             .collect();
         ensure!(
@@ -80,17 +69,6 @@ pub fn pool_robustness(layout: &BookLayout, language: &Language, _: &str) -> Res
         );
     }
     Ok(())
-}
-
-fn test_names(text: &str) -> Vec<String> {
-    let lines: Vec<&str> = text.lines().collect();
-    (lines.windows(2))
-        .filter(|pair| pair[0].trim() == "#[test]")
-        .filter_map(|pair| {
-            let name = pair[1].trim().strip_prefix("fn ")?;
-            Some(name.split('(').next()?.to_string())
-        })
-        .collect()
 }
 
 pub fn pool_benchmark(layout: &BookLayout, language: &Language, _: &str) -> Result<()> {

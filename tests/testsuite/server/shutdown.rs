@@ -1,69 +1,47 @@
 //! Real server processes on 127.0.0.1, per language:
 //!
 //! - `server::graceful_shutdown::<language>`: the shutdown listing (the
-//!   `[transcript]` listing of `listing-expectations.toml`) built with
-//!   cargo and started from its crate folder gets `GET /sleep`, `GET /`,
-//!   then a third request once both were handed to workers; both answers
-//!   are complete, the third gets none, the server exits by itself with
-//!   status 0 and its output tells the shutdown in an order the code allows
-//!   ([`booktools::server::shutdown_run`]);
-//! - `server::final_code_serves_concurrently::<language>`: the final code
-//!   answers `GET /` while `GET /sleep` is still in flight. It has no
-//!   shutdown path (it serves forever by design), so the test kills it;
-//! - `server::messages::<language>`: the `[server]` data the runs are read
-//!   with (setup and messages) is, word for word, in both listings' code;
+//!   `[transcript]` listing) gets `GET /sleep`, `GET /`, then a third
+//!   request once both were handed to workers; both answers are complete,
+//!   the third gets none, the server exits by itself with status 0 and its
+//!   output tells the shutdown in an order the code allows;
+//! - `server::final_code_serves_concurrently::<language>` (and
+//!   `pool_crate_serves`, the `rayon` server): `GET /` is answered while
+//!   `GET /sleep` is in flight; the server serves forever by design, so
+//!   the test kills it;
 //! - `server::transcript::claims`: the `[transcript]` claims quote the
 //!   English text word for word and each states something;
-//! - `server::transcript::<language>`: the committed transcript (made from
-//!   real runs by `cargo xtask outputs`) is a `cargo run` of the listing's
-//!   package, its server lines obey every rule of a live run
-//!   ([`booktools::server::shutdown_story`]) and it is the narrated run.
+//! - `server::transcript::<language>`: the committed transcript is a
+//!   `cargo run` of the listing's package, its server lines obey every
+//!   rule of a live run and it is the narrated run;
+//! - `server::bad_input::<language>`: the errors listing of ch20-04 gets
+//!   an empty request, garbage bytes and a request line without a path
+//!   (each answered with the bad-request status line), a client that connects
+//!   and sends nothing (the read timeout closes it, unanswered, and the
+//!   failure is logged), and a client that resets its connection while
+//!   `GET /sleep` is being served (logged); it keeps serving `GET /`
+//!   afterwards, never panics, and logs exactly those two failures;
+//! - `server::signal_shutdown::<language>` and
+//!   `server::sigterm_shutdown::<language>`: the signals listing gets
+//!   `GET /sleep`, then SIGINT (or SIGTERM) once a worker got that job; it
+//!   announces the shutdown, a connection made after that gets no answer,
+//!   the slow response arrives in full, every worker terminates and is
+//!   joined, and the process exits with status 0 within the pause and a
+//!   margin.
 
 use super::{listing, with_own_address, Server, STARTUP};
 use anyhow::{bail, ensure, Result};
 use booktools::languages::{BookLayout, Language};
-use booktools::listings::Listing;
-use booktools::server::http_client;
-use booktools::server::shutdown_run::{self, Outcome, Pacing, EXIT_MARGIN};
-use booktools::server::source::ServerSource;
+use booktools::server::http_client::{self, Ending, Received};
+use booktools::server::shutdown_run::{self, start_and_get, Outcome, Pacing, EXIT_MARGIN};
+use booktools::server::source::{GoingFurther, Holds, ServerSource};
 use booktools::server::transcript::{self, TranscriptSpec};
-
-/// The chapter's final code, which serves forever.
-pub const FINAL_CODE: &str = "no-listing-08-final-code";
-
-fn shutdown_listing(layout: &BookLayout, language: &Language) -> Result<Listing> {
-    TranscriptSpec::load(layout)?.listing(language)
-}
-
-/// `listing` built under `target/servers/`, and its server's data.
-///
-/// The precondition of a run: the data is the listing's code and the
-/// listing builds. When not, `server::messages::<language>` or the
-/// listing's own test reports why: the run says so and stops (`None`)
-/// rather than fail beside them for the same cause.
-pub fn built(layout: &BookLayout, listing: &Listing, shuts_down: bool) -> Result<Option<Server>> {
-    let source = ServerSource::load(&layout.root, listing)?;
-    let (problem, test) = match source.source_problems(shuts_down)?.into_iter().next() {
-        Some(problem) => (problem, format!("server::messages::{}", listing.language)),
-        None => match Server::build(layout, listing, source) {
-            Ok(server) => return Ok(Some(server)),
-            Err(error) => {
-                let test = format!(
-                    "listings::{}::{}::{}",
-                    listing.language, listing.chapter, listing.name
-                );
-                (format!("{error:#}"), test)
-            }
-        },
-    };
-    let first = problem.lines().next().unwrap_or_default();
-    println!("precondition: the real book already has problems ({first}), see {test}");
-    Ok(None)
-}
+use std::time::{Duration, Instant};
 
 pub fn graceful_shutdown(layout: &BookLayout, language: &Language, trial: &str) -> Result<()> {
-    let listing = shutdown_listing(layout, language)?;
-    let Some(server) = built(layout, &listing, true)? else {
+    let listing = TranscriptSpec::load(layout)?.listing(language)?;
+    let holds = Some(Holds::Server { shuts_down: true });
+    let Some(server) = Server::built(layout, &listing, holds)? else {
         return Ok(());
     };
     run_story(layout, &server, trial, &listing.id(), Pacing::BackToBack)
@@ -71,7 +49,7 @@ pub fn graceful_shutdown(layout: &BookLayout, language: &Language, trial: &str) 
 
 /// One [`shutdown_run`] of `server` paced as `pacing` says; fails naming
 /// `what` with every problem.
-pub fn run_story(
+fn run_story(
     layout: &BookLayout,
     server: &Server,
     trial: &str,
@@ -90,22 +68,20 @@ pub fn run_story(
     })
 }
 
-pub fn final_code_serves_concurrently(
+/// The listing `name`'s server (built as [`Server::built`] says) answers
+/// `GET /` while `GET /sleep` is in flight, both with the hello page, and
+/// keeps serving until it is killed.
+pub fn serves_concurrently(
     layout: &BookLayout,
     language: &Language,
     trial: &str,
+    name: &str,
+    holds: Option<Holds>,
 ) -> Result<()> {
-    let listing = listing(language, FINAL_CODE)?;
-    let Some(server) = built(layout, &listing, false)? else {
+    let Some(built) = Server::built(layout, &listing(language, name)?, holds)? else {
         return Ok(());
     };
-    serves_concurrently(layout, &server, trial)
-}
-
-/// `built`'s server answers `GET /` while `GET /sleep` is in flight, both
-/// with the hello page, and keeps serving until it is killed.
-pub fn serves_concurrently(layout: &BookLayout, built: &Server, trial: &str) -> Result<()> {
-    let (listing, source) = (&built.listing, &built.source);
+    let source = &built.source;
     let address = source.address;
     with_own_address(trial, &layout.root, address, || {
         let (mut server, mut slow, slow_sent_at) =
@@ -138,20 +114,8 @@ pub fn serves_concurrently(layout: &BookLayout, built: &Server, trial: &str) -> 
             problems.push(format!("{error:#}"));
         }
         server.kill();
-        super::verdict(&listing.id(), &problems, &server)
+        super::verdict(&source.listing.id(), &problems, &server)
     })
-}
-
-pub fn messages_are_in_the_source(layout: &BookLayout, language: &Language, _: &str) -> Result<()> {
-    let mut problems = Vec::new();
-    for (listing, shuts_down) in [
-        (shutdown_listing(layout, language)?, true),
-        (listing(language, FINAL_CODE)?, false),
-    ] {
-        problems.extend(ServerSource::load(&layout.root, &listing)?.source_problems(shuts_down)?);
-    }
-    ensure!(problems.is_empty(), "{}", problems.join("\n"));
-    Ok(())
 }
 
 pub fn claims_quote_the_text(layout: &BookLayout) -> Result<()> {
@@ -162,12 +126,116 @@ pub fn claims_quote_the_text(layout: &BookLayout) -> Result<()> {
 
 pub fn committed_transcript(layout: &BookLayout, language: &Language, _: &str) -> Result<()> {
     let spec = TranscriptSpec::load(layout)?;
-    let listing = spec.listing(language)?;
-    let source = ServerSource::load(&layout.root, &listing)?;
-    let problems = transcript::committed_problems(&spec, &listing, &source);
+    let source = ServerSource::load(&layout.root, &spec.listing(language)?)?;
+    let problems = transcript::committed_problems(&spec, &source);
     if !problems.is_empty() {
         let command = transcript::REGENERATE_COMMAND;
         bail!("{}\n(regenerate with `{command}`)", problems.join("\n"));
     }
     Ok(())
+}
+
+/// The longest the server may take to answer a bad request, or to close a
+/// silent client once its read timeout passed (the listing's is 5 s).
+const ANSWER: Duration = Duration::from_secs(15);
+
+/// The going-further listing `name`, built as [`Server::built`] says.
+fn built(layout: &BookLayout, language: &Language, name: &str) -> Result<Option<Server>> {
+    Server::built(layout, &listing(language, name)?, Some(Holds::GoingFurther))
+}
+
+pub fn bad_input(layout: &BookLayout, language: &Language, trial: &str) -> Result<()> {
+    let data = GoingFurther::load(&layout.root)?;
+    let Some(built) = built(layout, language, &data.errors_listing)? else {
+        return Ok(());
+    };
+    let source = &built.source;
+    // A logged failure starts with the format string up to its first `{`.
+    let format = data.connection_failed(&language.code)?;
+    let failed = format.split('{').next().unwrap_or_default().to_string();
+    let address = source.address;
+    with_own_address(trial, &layout.root, address, || {
+        let (mut server, mut first, _) = start_and_get(built.command(), address, "/", STARTUP)?;
+        let page = source.hello_page()?;
+        let answer =
+            |stream: &mut _| http_client::read_until_closed(stream, Instant::now() + ANSWER);
+        let mut problems =
+            http_client::ok_response_problems("GET / first", &answer(&mut first)?, &page);
+
+        // A client that will vanish while its slow request is served.
+        let vanishing = http_client::send_get(address, "/sleep")?;
+        let bad_requests: [(&str, &[u8]); 3] = [
+            ("an empty request", b""),
+            ("garbage bytes", b"\x16\x03\x01\x00\xff\xfe\x80garbage\r\n"),
+            ("a request line without a path", b"GET HTTP/1.1\r\n"),
+        ];
+        for (what, bytes) in bad_requests {
+            let received = answer(&mut http_client::send_raw(address, bytes, true)?)?;
+            problems.extend(http_client::response_problems(
+                what,
+                &received,
+                &data.bad_request,
+                None,
+            ));
+        }
+        http_client::reset(vanishing)?;
+        let received: Received = answer(&mut http_client::send_raw(address, b"", false)?)?;
+        if !received.bytes.is_empty() || received.ending == Ending::TimedOut {
+            problems.push(format!(
+                "a client that sends nothing: expected the server to close the connection \
+                 unanswered after its read timeout, got {} byte(s) and {:?} after {}s",
+                received.bytes.len(),
+                received.ending,
+                ANSWER.as_secs()
+            ));
+        }
+        // Both failures are logged by now, or soon (the slow request's
+        // pause is over once the silent client's timeout passed).
+        let logged = |server: &booktools::process::Running| {
+            server.output(1).matches(failed.as_str()).count()
+        };
+        let deadline = Instant::now() + source.pause + EXIT_MARGIN;
+        while logged(&server) < 2 && Instant::now() < deadline {
+            server.wait_for_exit(Instant::now() + Duration::from_millis(50))?;
+        }
+        let again = answer(&mut http_client::send_get(address, "/")?)?;
+        problems.extend(http_client::ok_response_problems(
+            "GET / after the bad input",
+            &again,
+            &page,
+        ));
+        if let Err(error) = server.ensure_running() {
+            problems.push(format!("{error:#}"));
+        }
+        if logged(&server) != 2 {
+            problems.push(format!(
+                "expected two logged failures (the silent client, the vanished one) \
+                 starting with {failed:?}, found {}",
+                logged(&server)
+            ));
+        }
+        if server.output(1).contains("panicked") {
+            problems.push("a thread of the server panicked".to_string());
+        }
+        server.kill();
+        super::verdict(&source.listing.id(), &problems, &server)
+    })
+}
+
+/// One run of the signals listing stopped with `signal` while `GET /sleep`
+/// is in flight.
+pub fn shutdown_on(
+    layout: &BookLayout,
+    language: &Language,
+    trial: &str,
+    signal: libc::c_int,
+) -> Result<()> {
+    let name = GoingFurther::load(&layout.root)?.signals_listing;
+    let Some(mut server) = built(layout, language, &name)? else {
+        return Ok(());
+    };
+    // One job (`GET /sleep`): the story of the shutdown with one connection.
+    server.source.connections = 1;
+    let what = format!("{} (signal {signal})", server.source.listing.id());
+    super::shutdown::run_story(layout, &server, trial, &what, Pacing::Signal(signal))
 }
