@@ -155,16 +155,9 @@ fn excerpt(text: &str, max: usize) -> String {
 
 /// The files of a listing crate, relative to it, its `target` folder aside.
 pub(crate) fn listing_files(dir: &Path) -> Result<Vec<PathBuf>> {
-    let mut files = Vec::new();
-    let walker = walkdir::WalkDir::new(dir)
-        .sort_by_file_name()
+    let files = crate::i18n::translation::files_under(&[dir.to_path_buf()])?;
+    Ok(files
         .into_iter()
-        .filter_entry(|entry| !(entry.depth() == 1 && entry.file_name() == "target"));
-    for entry in walker {
-        let entry = entry.with_context(|| format!("listing {}", dir.display()))?;
-        if entry.file_type().is_file() {
-            files.push(entry.path().strip_prefix(dir)?.to_path_buf());
-        }
-    }
-    Ok(files)
+        .filter_map(|file| Some(file.strip_prefix(dir).ok()?.to_path_buf()))
+        .collect())
 }

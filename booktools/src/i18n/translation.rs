@@ -11,6 +11,7 @@ pub use crate::{ensure_none, Problem};
 pub use po_file::{parse_po, read_po, PoEntry, PoFile};
 pub use typography::{rules_for, TypographyRules};
 
+use crate::i18n::glossary::Glossary;
 use crate::languages::{BookLayout, Language};
 use crate::listings::discover;
 use anyhow::{Context, Result};
@@ -66,12 +67,9 @@ pub fn check_catalog_files(root: &Path) -> Result<Vec<Problem>> {
     Ok(problems)
 }
 
-pub fn check_typography(translation: &Translation) -> Result<Vec<Problem>> {
-    let Some(rules) = rules_for(&translation.language) else {
-        return Ok(Vec::new());
-    };
-    let po = read_po(&translation.catalog)?;
-    Ok(typography::check_po(&po, rules))
+/// The typography of `po`'s translations, by the rules of `language`.
+pub fn check_typography(po: &PoFile, language: &str) -> Vec<Problem> {
+    rules_for(language).map_or_else(Vec::new, |rules| typography::check_po(po, rules))
 }
 
 /// The folders whose text files must be clean UTF-8: the Markdown sources,
@@ -118,16 +116,23 @@ pub fn check_mojibake(root: &Path) -> Result<Vec<Problem>> {
     Ok(problems)
 }
 
-pub fn check_anchors(root: &Path, translation: &Translation) -> Result<Vec<Problem>> {
-    let po = read_po(&translation.catalog)?;
-    if !po.live_entries().any(PoEntry::is_translated) {
-        // Nothing to tie yet: a new language needs no glossary before it
-        // translates its first message.
-        return Ok(Vec::new());
+/// Every check of one catalog, read once by the caller: completeness
+/// against `template`, typography and anchors.
+pub fn check_catalog(
+    root: &Path,
+    template: &Catalog,
+    language: &str,
+    po: &PoFile,
+) -> Result<Vec<Problem>> {
+    let mut problems = check_completeness(template, po, language);
+    problems.extend(check_typography(po, language));
+    // Nothing to tie yet: a new language needs no glossary before it
+    // translates its first message.
+    if po.live_entries().any(PoEntry::is_translated) {
+        let glossary = Glossary::load(&BookLayout::load(root)?, language)?;
+        problems.extend(anchors::check_po(po, &glossary));
     }
-    let layout = BookLayout::load(root)?;
-    let glossary = crate::i18n::glossary::Glossary::load(&layout, &translation.language)?;
-    Ok(anchors::check_po(&po, &glossary))
+    Ok(problems)
 }
 
 /// Every check above; fails with the list of all problems.
@@ -136,9 +141,8 @@ pub fn check_translations(root: &Path) -> Result<()> {
     let template = crate::i18n::po::extract_pot(root)?;
     for translation in translations(root)? {
         if translation.catalog.is_file() {
-            problems.extend(check_completeness(&template, &translation)?);
-            problems.extend(check_typography(&translation)?);
-            problems.extend(check_anchors(root, &translation)?);
+            let po = read_po(&translation.catalog)?;
+            problems.extend(check_catalog(root, &template, &translation.language, &po)?);
         }
     }
     problems.extend(check_mojibake(root)?);
@@ -171,11 +175,7 @@ const MSGID_EXCERPT: usize = 60;
 /// be stale; one extraction serves every language). The `gettext`
 /// preprocessor silently keeps the English of a missing, empty or fuzzy
 /// message, so each is a problem, as is a stale or `#~` entry.
-pub fn check_completeness(template: &Catalog, translation: &Translation) -> Result<Vec<Problem>> {
-    let (po, language) = (
-        read_po(&translation.catalog)?,
-        translation.language.as_str(),
-    );
+fn check_completeness(template: &Catalog, po: &PoFile, language: &str) -> Vec<Problem> {
     // (PO line, English source, what is wrong)
     let mut found: Vec<(Option<usize>, Option<String>, String)> = Vec::new();
     let header = Some(po.header_line);
@@ -222,9 +222,9 @@ pub fn check_completeness(template: &Catalog, translation: &Translation) -> Resu
             ));
         }
     }
-    Ok((found.into_iter())
-        .map(|(line, source, what)| entry_problem(&po, line, source.as_deref(), what))
-        .collect())
+    (found.into_iter())
+        .map(|(line, source, what)| entry_problem(po, line, source.as_deref(), what))
+        .collect()
 }
 
 fn sources(references: &str) -> Option<String> {

@@ -291,7 +291,7 @@ fn a_changed_glossary_entry_is_named_once_at_its_line() -> Result<()> {
             .into_iter()
             .find(|t| t.language == language)
             .context("the language's catalog")?;
-        let anchors = booktools::i18n::translation::check_anchors(root, &translation)?;
+        let anchors = super::translation::check(root, &translation)?;
         let messages_test = super::translation::MESSAGES_TEST;
         if fails_before_in(root, Some(&language))? || fails_before(&anchors, messages_test) {
             return Ok(());
@@ -310,7 +310,7 @@ fn a_changed_glossary_entry_is_named_once_at_its_line() -> Result<()> {
         book.replace_once(relative, &old_line, "Worker = \"Renamed\"")?;
 
         let listings = report(root, Some(&language))?.listings;
-        let catalog = booktools::i18n::translation::check_anchors(root, &translation)?;
+        let catalog = super::translation::check(root, &translation)?;
         for problems in [&catalog, &listings] {
             assert_eq!(problems.len(), 1, "{problems:#?}");
             assert_eq!((&problems[0].file, problems[0].line), (&file, Some(line)));

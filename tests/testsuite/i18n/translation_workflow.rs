@@ -300,7 +300,8 @@ fn the_french_guide_for_translators_follows_french_typography() -> Result<()> {
     }
     assert!(checked > 100, "only {checked} lines of French prose");
     std::fs::write(&french.catalog, po)?;
-    let problems = booktools::i18n::translation::check_typography(french)?;
+    let po = read_po(&french.catalog)?;
+    let problems = booktools::i18n::translation::check_typography(&po, &french.language);
     let list: Vec<&str> = problems.iter().map(|p| p.message.as_str()).collect();
     assert!(problems.is_empty(), "{}", list.join("\n"));
     Ok(())

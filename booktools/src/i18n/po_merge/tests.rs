@@ -147,16 +147,3 @@ fn merges_keep_translations_comments_and_previous_msgids() {
 fn to_vec(texts: &[&str]) -> Vec<String> {
     texts.iter().map(|text| text.to_string()).collect()
 }
-
-#[test]
-fn similarity_counts_words_in_order() {
-    use super::{similarity, FUZZY_THRESHOLD};
-    assert_eq!(similarity("a b c", "a b c"), 1.0);
-    assert_eq!(similarity("a b c", "d e f"), 0.0);
-    assert_eq!(similarity("a b", "b a"), 0.5);
-    let old = "We then call join on each worker thread so it finishes its work.";
-    let new = "We then call join on each worker thread so it can finish its work.";
-    assert!(similarity(old, new) >= FUZZY_THRESHOLD);
-    let other = "The server accepts only two requests before it stops.";
-    assert!(similarity(old, other) < FUZZY_THRESHOLD);
-}

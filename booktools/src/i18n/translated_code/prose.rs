@@ -240,7 +240,6 @@ pub(super) fn untranslated(
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::i18n::translation::parse_po;
 
     #[test]
     fn messages_and_code_spans_with_their_lines_code_blocks_aside() {
@@ -280,37 +279,5 @@ mod tests {
         ] {
             assert!(is_prose(message), "{message}");
         }
-    }
-
-    const PO: &str = "msgid \"\"\nmsgstr \"\"\n\"Project-Id-Version: x\\n\"\n\"POT-Creation-Date: \\n\"\n\"PO-Revision-Date: \\n\"\n\"Language-Team: \\n\"\n\"MIME-Version: 1.0\\n\"\n\"Content-Type: text/plain; charset=UTF-8\\n\"\n\"Content-Transfer-Encoding: 8bit\\n\"\n\"Language: xx\\n\"\n\"Plural-Forms: nplurals=2; plural=(n > 1);\\n\"\n\n\
-        #: src/a.md:3 src/b.md:9\nmsgid \"Use the `Pool` type.\"\nmsgstr \"\"\n\"Utilisez le \"\n\"type `Groupe`.\"\n\n\
-        #: src/a.md:5\nmsgid \"Left alone.\"\nmsgstr \"\"\n\n\
-        #: src/a.md:7\nmsgid \"Same.\"\nmsgstr \"Same.\"\n";
-
-    #[test]
-    fn a_message_is_found_back_in_the_catalog() {
-        let catalog = Catalog::new(parse_po(Path::new("xx.po"), PO.as_bytes()).unwrap());
-        let origin = catalog
-            .locate(
-                "Utilisez le type `Groupe`.",
-                Some("`Groupe`"),
-                Path::new("src/b.md"),
-            )
-            .unwrap();
-        assert_eq!(
-            (origin.line, origin.english, origin.untranslated),
-            (17, Some(("src/b.md".into(), 9)), false)
-        );
-        let origin = catalog
-            .locate("Left alone.", None, Path::new("src/a.md"))
-            .unwrap();
-        assert_eq!((origin.line, origin.untranslated), (20, true));
-        let origin = catalog
-            .locate("Same.", None, Path::new("src/a.md"))
-            .unwrap();
-        assert_eq!((origin.line, origin.untranslated), (25, true));
-        assert!(catalog
-            .locate("Unknown.", None, Path::new("src/a.md"))
-            .is_none());
     }
 }

@@ -479,6 +479,11 @@ pub(crate) mod tests {
                 13,
                 "double quotes",
             ),
+            (
+                with_header("msgid \"a\"\nmsgstr \"unterminated\n"),
+                14,
+                "double quotes",
+            ),
             (no_team, 1, "the header has no `Language-Team`"),
             (not_utf8, 14, "not UTF-8"),
         ] {
