@@ -9,9 +9,8 @@ mod code_names;
 mod prose;
 mod structure;
 
-use crate::book::chapters_before_links;
 use crate::i18n::glossary::Glossary;
-use crate::i18n::translation::read_po;
+use crate::i18n::translation::{read_po, PoEntry, PoFile};
 use crate::languages::{BookLayout, BOOK_TOML};
 use crate::listings::discover;
 use crate::Problem;
@@ -41,57 +40,86 @@ impl LanguageReport {
 }
 
 /// The three checks, one report per language (the source language's prose
-/// is checked for code names). A broken listing tree usually breaks the
-/// rendering too: then that failure is one more problem of the languages
-/// at fault rather than an error that would hide their problems.
+/// is checked for code names). The prose of a translated language is read
+/// where it is written, in its catalog, so a problem names the PO line to
+/// fix; a catalog left incomplete is the completeness check's problem.
 pub fn check_translated_code(root: &Path) -> Result<Vec<LanguageReport>> {
     let layout = BookLayout::load(root)?;
     let source = layout
         .language(&layout.source_language)
         .context("book.toml has no listing tree for the source language")?;
-    let english = discover(source)?;
-    let mut reports = Vec::new();
+    let originals = discover(source)?;
+    let mut project = code_names::ProjectNames::default();
+    let mut editions = Vec::new();
     for language in &layout.languages {
+        let code = &language.code;
+        let glossary = Glossary::load(&layout, code)?;
         let mut report = LanguageReport {
-            language: language.code.clone(),
-            listings_total: english.len(),
-            listings_translated: english.len(),
+            language: code.clone(),
+            listings_total: originals.len(),
+            listings_translated: originals.len(),
             ..LanguageReport::default()
         };
-        if language.code != layout.source_language {
-            let glossary = Glossary::load(&layout, &language.code)?;
-            structure::check(source, &english, language, &glossary, &mut report)?;
-            label(&language.code, "listing structure", &mut report.listings);
+        let listings = match discover(language) {
+            Ok(listings) => listings,
+            // Its prose cannot be checked without its code.
+            Err(error) => {
+                let message = format!("{error:#}{}", english(&source.tree, None));
+                report.listings_translated = 0;
+                report
+                    .listings
+                    .push(Problem::in_file(&language.tree, message));
+                label(code, "listing structure", &mut report.listings);
+                editions.push((report, None));
+                continue;
+            }
+        };
+        if *code != layout.source_language {
+            structure::check(
+                source,
+                &originals,
+                language,
+                listings.clone(),
+                &glossary,
+                &mut report,
+            )?;
+            label(code, "listing structure", &mut report.listings);
         }
-        reports.push(report);
-    }
-    let (editions, project) = match load_editions(&layout) {
-        Ok(loaded) => loaded,
-        Err(error) if reports.iter().any(|report| !report.listings.is_empty()) => {
-            for report in reports.iter_mut().filter(|r| !r.listings.is_empty()) {
-                let message = format!(
-                    "[{}] the prose checks cannot run: {error:#}",
-                    report.language
-                );
+        let edition = match code_names::Declarations::of_listings(&listings) {
+            Ok(declarations) => {
+                project.add(&listings, &declarations, &glossary)?;
+                let catalog = (*code != layout.source_language)
+                    .then(|| read_po(&layout.po_file(code)))
+                    .transpose()?;
+                Some(Edition {
+                    glossary,
+                    declarations,
+                    catalog,
+                })
+            }
+            Err(error) => {
+                let message = format!("[{code}] the prose checks cannot run: {error:#}");
                 report
                     .prose
                     .push(Problem::in_file(root.join(BOOK_TOML), message));
+                None
             }
-            return Ok(reports);
-        }
-        Err(error) => return Err(error),
-    };
-    let source = editions.iter().find(|edition| edition.catalog.is_none());
-    for (edition, report) in editions.iter().zip(&mut reports) {
-        let mut problems = code_names::check(root, &project, edition)?;
-        label(&report.language, "code names in the prose", &mut problems);
-        report.prose.extend(problems);
-        if let (Some(source), Some(catalog)) = (source, &edition.catalog) {
-            let mut problems =
-                prose::untranslated(root, &source.chapters, &edition.chapters, catalog)?;
-            label(&report.language, "untranslated prose", &mut problems);
+        };
+        editions.push((report, edition));
+    }
+    let mut reports = Vec::new();
+    for (mut report, edition) in editions {
+        if let Some(edition) = edition {
+            let mut problems = code_names::check(&layout, &project, &edition)?;
+            label(&report.language, "code names in the prose", &mut problems);
             report.prose.extend(problems);
+            if let Some(catalog) = &edition.catalog {
+                let mut problems = prose::untranslated(root, catalog);
+                label(&report.language, "untranslated prose", &mut problems);
+                report.prose.extend(problems);
+            }
         }
+        reports.push(report);
     }
     Ok(reports)
 }
@@ -100,36 +128,8 @@ pub fn check_translated_code(root: &Path) -> Result<Vec<LanguageReport>> {
 struct Edition {
     glossary: Glossary,
     declarations: code_names::Declarations,
-    /// Rendered before `links`, so listings stay directives.
-    chapters: Vec<crate::book::RenderedChapter>,
     /// Translated languages only.
-    catalog: Option<prose::Catalog>,
-}
-
-/// Every language of the book, and every name of every language.
-fn load_editions(layout: &BookLayout) -> Result<(Vec<Edition>, code_names::ProjectNames)> {
-    let mut editions = Vec::new();
-    let mut project = code_names::ProjectNames::default();
-    for language in &layout.languages {
-        let code = &language.code;
-        let listings = discover(language)?;
-        let glossary = Glossary::load(layout, code)?;
-        let declarations = code_names::Declarations::of_listings(&listings)?;
-        project.add(&listings, &declarations, &glossary)?;
-        let catalog = if *code == layout.source_language {
-            None
-        } else {
-            Some(prose::Catalog::new(read_po(&layout.po_file(code))?))
-        };
-        editions.push(Edition {
-            chapters: chapters_before_links(&layout.root, code)
-                .with_context(|| format!("rendering the `{code}` chapters"))?,
-            glossary,
-            declarations,
-            catalog,
-        });
-    }
-    Ok((editions, project))
+    catalog: Option<PoFile>,
 }
 
 /// Puts the language and the check at the head of every message.
@@ -137,6 +137,23 @@ fn label(language: &str, check: &str, problems: &mut [Problem]) {
     for problem in problems {
         problem.message = format!("[{language}] {check}: {}", problem.message);
     }
+}
+
+/// ` (English: file:line)` of a catalog entry: its first reference that is
+/// not `SUMMARY.md` (a chapter title is in both), else its first.
+fn english_source(root: &Path, entry: &PoEntry) -> String {
+    let references: Vec<(&str, usize)> = (entry.references.iter())
+        .filter_map(|reference| {
+            let (file, line) = reference.rsplit_once(':')?;
+            Some((file, line.parse().ok()?))
+        })
+        .collect();
+    let chosen = (references.iter())
+        .find(|(file, _)| !file.ends_with("SUMMARY.md"))
+        .or(references.first());
+    chosen.map_or(String::new(), |(file, line)| {
+        english(&root.join(file), Some(*line))
+    })
 }
 
 /// ` (English: file:line)`, at the end of a message.

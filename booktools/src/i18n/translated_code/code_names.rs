@@ -7,8 +7,10 @@
 //! in the language's listings, members of `Type::` included; spans of std
 //! names only (`Drop`, `Vec::new`) pass.
 
-use super::{listing_files, prose, Edition};
+use super::{english_source, listing_files, prose, Edition};
 use crate::i18n::glossary::Place;
+use crate::i18n::translation::files_under;
+use crate::languages::BookLayout;
 use crate::listings::Listing;
 use crate::Problem;
 use anyhow::{anyhow, Context, Result};
@@ -193,45 +195,47 @@ impl ProjectNames {
     }
 }
 
-/// The problems of the code spans of `edition`: at the line of a source
-/// chapter, or, for a chapter `gettext` rebuilt, at the line of its PO
-/// entry with the English source line.
+/// The problems of the code spans of `edition`: at their line in the
+/// chapters of the source language, or in the catalog of a translated one
+/// (the translations the book shows, not fuzzy).
 pub(super) fn check(
-    root: &Path,
+    layout: &BookLayout,
     project: &ProjectNames,
     edition: &Edition,
 ) -> Result<Vec<Problem>> {
     let mut problems = Vec::new();
-    for chapter in &edition.chapters {
-        let chapter_file = root.join(&chapter.source_path);
-        let messages = prose::messages(&chapter.content)?;
-        for (line, code) in prose::code_spans(&chapter.content) {
+    let Some(po) = &edition.catalog else {
+        for path in files_under(std::slice::from_ref(&layout.src))? {
+            if path.extension().is_none_or(|extension| extension != "md") {
+                continue;
+            }
+            let text = std::fs::read_to_string(&path)
+                .with_context(|| format!("reading {}", path.display()))?;
+            for (at, code) in prose::code_spans(&text) {
+                if let Some(message) = check_span(project, edition, &code) {
+                    let line = 1 + text[..at].matches('\n').count();
+                    problems.push(Problem::at(&path, line, message));
+                }
+            }
+        }
+        return Ok(problems);
+    };
+    for entry in po.live_entries() {
+        if !entry.is_translated() || entry.is_fuzzy() {
+            continue;
+        }
+        let msgstr = &entry.msgstr[0];
+        for (at, code) in prose::code_spans(msgstr) {
             let Some(message) = check_span(project, edition, &code) else {
                 continue;
             };
-            let Some(catalog) = &edition.catalog else {
-                problems.push(Problem::at(&chapter_file, line, message));
-                continue;
+            let untranslated = match *msgstr == entry.msgid {
+                true => " (the message is not translated)",
+                false => "",
             };
-            let needle = format!("`{code}`");
-            let origin = messages
-                .iter()
-                .rev()
-                .filter(|(start, text)| *start <= line && text.contains(&needle))
-                .find_map(|(_, text)| catalog.locate(text, Some(&needle), &chapter.source_path));
-            // A message no entry gives is one the catalog lacks, which the
-            // completeness check of the catalogs reports.
-            let Some(origin) = origin else { continue };
-            let untranslated = if origin.untranslated {
-                " (the message is not translated)"
-            } else {
-                ""
-            };
-            let english = origin.english.map_or(String::new(), |(file, line)| {
-                super::english(&root.join(file), Some(line))
-            });
+            let english = english_source(&layout.root, entry);
             let message = format!("{message}{untranslated}{english}");
-            problems.push(Problem::at(origin.file, origin.line, message));
+            problems.push(Problem::at(&po.path, entry.msgstr_line_at(at), message));
         }
     }
     Ok(problems)
@@ -346,7 +350,6 @@ mod tests {
         Edition {
             glossary,
             declarations,
-            chapters: Vec::new(),
             catalog: None,
         }
     }
