@@ -87,7 +87,7 @@ pub fn check_translated_code(root: &Path) -> Result<Vec<LanguageReport>> {
         }
         let edition = match code_names::Declarations::of_listings(&listings) {
             Ok(declarations) => {
-                project.add(&listings, &declarations, &glossary)?;
+                project.add(&declarations, &glossary);
                 let catalog = (*code != layout.source_language)
                     .then(|| read_po(&layout.po_file(code)))
                     .transpose()?;

@@ -8,7 +8,7 @@
 //! names only (`Drop`, `Vec::new`) pass.
 
 use super::{english_source, listing_files, prose, Edition};
-use crate::i18n::glossary::Place;
+use crate::i18n::glossary::{Glossary, Place};
 use crate::i18n::translation::files_under;
 use crate::languages::BookLayout;
 use crate::listings::Listing;
@@ -31,6 +31,8 @@ pub(super) struct Declarations {
     names: BTreeSet<String>,
     /// Owner (a type, a trait, a package) -> its members.
     members: BTreeMap<String, BTreeSet<String>>,
+    /// The names of the listings' files (`hello.html`).
+    file_names: BTreeSet<String>,
 }
 
 impl Declarations {
@@ -39,6 +41,8 @@ impl Declarations {
         for listing in listings {
             declarations.names.insert(listing.package.clone());
             for file in listing_files(&listing.dir)? {
+                let name = file.file_name().and_then(|name| name.to_str());
+                declarations.file_names.extend(name.map(str::to_string));
                 if file.extension().is_none_or(|extension| extension != "rs") {
                     continue;
                 }
@@ -161,18 +165,14 @@ impl<'ast> Visit<'ast> for Declarations {
 pub(super) struct ProjectNames {
     names: BTreeSet<String>,
     std_homonyms: BTreeSet<String>,
-    /// The names of the files of every listing tree (`hello.html`).
+    /// The names of the files of every listing tree.
     file_names: BTreeSet<String>,
 }
 
 impl ProjectNames {
-    pub(super) fn add(
-        &mut self,
-        listings: &[Listing],
-        declarations: &Declarations,
-        glossary: &crate::i18n::glossary::Glossary,
-    ) -> Result<()> {
+    pub(super) fn add(&mut self, declarations: &Declarations, glossary: &Glossary) {
         self.names.extend(declarations.names.iter().cloned());
+        (self.file_names).extend(declarations.file_names.iter().cloned());
         for (english, translated) in glossary.pairs() {
             self.names
                 .extend([english.to_string(), translated.to_string()]);
@@ -180,12 +180,6 @@ impl ProjectNames {
                 self.std_homonyms.insert(english.to_string());
             }
         }
-        for listing in listings {
-            let files = listing_files(&listing.dir)?;
-            let names = files.iter().filter_map(|file| file.file_name()?.to_str());
-            self.file_names.extend(names.map(str::to_string));
-        }
-        Ok(())
     }
 
     /// True when `name` names a project item where it stands: a std
@@ -342,7 +336,6 @@ fn name_path(code: &str) -> Option<Vec<(&str, bool)>> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::i18n::glossary::Glossary;
 
     fn edition(source: &str, glossary: Glossary) -> Edition {
         let mut declarations = Declarations::default();
@@ -431,9 +424,7 @@ mod tests {
         );
         let mut project = ProjectNames::default();
         for edition in [&english, &translated] {
-            project
-                .add(&[], &edition.declarations, &edition.glossary)
-                .unwrap();
+            project.add(&edition.declarations, &edition.glossary);
         }
         project.file_names.insert("hello.html".to_string());
         for (language, code, expected) in SPANS {
