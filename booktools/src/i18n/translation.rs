@@ -12,8 +12,7 @@ pub use po_file::{parse_po, read_po, PoEntry, PoFile};
 pub use typography::{rules_for, TypographyRules};
 
 use crate::i18n::glossary::Glossary;
-use crate::languages::{BookLayout, Language};
-use crate::listings::discover;
+use crate::languages::BookLayout;
 use anyhow::{Context, Result};
 use polib::catalog::Catalog;
 use std::collections::{BTreeMap, HashSet};
@@ -243,21 +242,6 @@ pub fn excerpt(msgid: &str) -> String {
 /// Generated files, never compared.
 const SKIPPED: &[&str] = &["output.txt", "transcript.txt"];
 
-/// Every file of every listing of `language`, keyed by its path inside the
-/// tree (`ch20-web-server/listing-20-24/src/lib.rs`).
-fn listing_files(language: &Language) -> Result<BTreeMap<PathBuf, PathBuf>> {
-    let mut files = BTreeMap::new();
-    for listing in discover(language)? {
-        for file in crate::i18n::translated_code::listing_files(&listing.dir)? {
-            if !SKIPPED.iter().any(|skipped| file.ends_with(skipped)) {
-                let path = listing.dir.join(file);
-                files.insert(path.strip_prefix(&language.tree)?.to_path_buf(), path);
-            }
-        }
-    }
-    Ok(files)
-}
-
 fn read(path: &Path) -> Result<String> {
     std::fs::read_to_string(path).with_context(|| format!("reading {}", path.display()))
 }
@@ -273,8 +257,11 @@ pub fn check_identical_twins(root: &Path) -> Result<Vec<Problem>> {
         .language(&layout.source_language)
         .context("no listing tree for the source language")?;
     let mut by_content: BTreeMap<String, Vec<PathBuf>> = BTreeMap::new();
-    for (inside, path) in listing_files(source)? {
-        by_content.entry(read(&path)?).or_default().push(inside);
+    for path in files_under(std::slice::from_ref(&source.tree))? {
+        if !SKIPPED.iter().any(|skipped| path.ends_with(skipped)) {
+            let inside = path.strip_prefix(&source.tree)?.to_path_buf();
+            by_content.entry(read(&path)?).or_default().push(inside);
+        }
     }
     let mut problems = Vec::new();
     for language in layout.translated() {
