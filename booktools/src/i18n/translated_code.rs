@@ -1,12 +1,10 @@
 //! Consistency between each edition and its code, for every language of
-//! `book.toml` through its glossary: the listing structure ([`structure`]),
-//! the code names of the prose ([`code_names`]) and prose left in English
-//! ([`prose`]). A problem names its file and line, the language, the check
-//! and the English counterpart:
+//! `book.toml` through its glossary: the listing structure ([`structure`])
+//! and the code names of the prose ([`code_names`]). A problem names its
+//! file and line, the language, the check and the English counterpart:
 //! `po/xx.po:120: [xx] code names in the prose: ... (English: src/ch.md:45)`.
 
 mod code_names;
-mod prose;
 mod structure;
 
 use crate::i18n::glossary::Glossary;
@@ -28,8 +26,7 @@ pub struct LanguageReport {
     /// How many of those twins have a structure problem.
     pub listings_out_of_step: usize,
     pub listings: Vec<Problem>,
-    /// Code names, paragraphs left in English, or prose checks that could
-    /// not run.
+    /// Code names of the prose, or prose checks that could not run.
     pub prose: Vec<Problem>,
 }
 
@@ -39,10 +36,11 @@ impl LanguageReport {
     }
 }
 
-/// The three checks, one report per language (the source language's prose
+/// The two checks, one report per language (the source language's prose
 /// is checked for code names). The prose of a translated language is read
 /// where it is written, in its catalog, so a problem names the PO line to
-/// fix; a catalog left incomplete is the completeness check's problem.
+/// fix; a catalog left incomplete, or a paragraph left in English, is the
+/// completeness check's problem.
 pub fn check_translated_code(root: &Path) -> Result<Vec<LanguageReport>> {
     let layout = BookLayout::load(root)?;
     let source = layout
@@ -113,11 +111,6 @@ pub fn check_translated_code(root: &Path) -> Result<Vec<LanguageReport>> {
             let mut problems = code_names::check(&layout, &project, &edition)?;
             label(&report.language, "code names in the prose", &mut problems);
             report.prose.extend(problems);
-            if let Some(catalog) = &edition.catalog {
-                let mut problems = prose::untranslated(root, catalog);
-                label(&report.language, "untranslated prose", &mut problems);
-                report.prose.extend(problems);
-            }
         }
         reports.push(report);
     }

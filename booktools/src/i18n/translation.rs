@@ -15,8 +15,10 @@ use crate::i18n::glossary::Glossary;
 use crate::languages::BookLayout;
 use anyhow::{Context, Result};
 use polib::catalog::Catalog;
+use regex::Regex;
 use std::collections::{BTreeMap, HashSet};
 use std::path::{Path, PathBuf};
+use std::sync::LazyLock;
 use walkdir::WalkDir;
 
 /// One translated language and its gettext catalog.
@@ -173,7 +175,8 @@ const MSGID_EXCERPT: usize = 60;
 /// Completeness against a `template` extracted now (the committed one may
 /// be stale; one extraction serves every language). The `gettext`
 /// preprocessor silently keeps the English of a missing, empty or fuzzy
-/// message, so each is a problem, as is a stale or `#~` entry.
+/// message, so each is a problem, as is a stale or `#~` entry, or a
+/// translation that is its English prose.
 fn check_completeness(template: &Catalog, po: &PoFile, language: &str) -> Vec<Problem> {
     // (PO line, English source, what is wrong)
     let mut found: Vec<(Option<usize>, Option<String>, String)> = Vec::new();
@@ -201,6 +204,13 @@ fn check_completeness(template: &Catalog, po: &PoFile, language: &str) -> Vec<Pr
                 Some(e.msgstr_line),
                 format!("untranslated entry {short} (empty msgstr)"),
             ),
+            Some(e) if e.msgstr[0].split_whitespace().eq(msgid.split_whitespace()) => {
+                if !is_prose(msgid) {
+                    continue;
+                }
+                let what = format!("paragraph identical to the English {short}");
+                (Some(e.msgstr_line), what)
+            }
             Some(_) => continue,
         };
         found.push((line, sources(message.source()), what));
@@ -224,6 +234,25 @@ fn check_completeness(template: &Catalog, po: &PoFile, language: &str) -> Vec<Pr
     (found.into_iter())
         .map(|(line, source, what)| entry_problem(po, line, source.as_deref(), what))
         .collect()
+}
+
+/// True when a message holds natural language: once code spans and HTML
+/// tags (autolinks included) are taken out, a whitespace-separated chunk
+/// that is no URL, path (`/`) or file or domain name (`src/lib.rs`,
+/// `crates.io`) has a run of two or more letters.
+fn is_prose(message: &str) -> bool {
+    static MARKUP: LazyLock<Regex> = LazyLock::new(|| Regex::new(r"`[^`]*`|<[^>]*>").unwrap());
+    static DOTTED: LazyLock<Regex> = LazyLock::new(|| Regex::new(r"\w\.\w|^www\.").unwrap());
+    MARKUP
+        .replace_all(message, " ")
+        .split_whitespace()
+        .any(|chunk| {
+            !chunk.contains('/')
+                && !DOTTED.is_match(chunk)
+                && chunk
+                    .split(|c: char| !c.is_alphabetic())
+                    .any(|word| word.chars().count() >= 2)
+        })
 }
 
 fn sources(references: &str) -> Option<String> {
@@ -375,6 +404,26 @@ pub fn files_under(folders: &[PathBuf]) -> Result<Vec<PathBuf>> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn code_urls_numbers_and_file_names_are_not_prose() {
+        for message in [
+            "`ThreadPool::new`",
+            "<https://example.org/a>",
+            "20-25, 7878: `x`",
+            "src/lib.rs crates.io hello.html",
+            "<span class=\"x\"></span> 42",
+        ] {
+            assert!(!is_prose(message), "{message}");
+        }
+        for message in [
+            "Deadlock!",
+            "<span class=\"filename\">Filename: src/lib.rs</span>",
+            "[crates.io](https://crates.io/) is a registry",
+        ] {
+            assert!(is_prose(message), "{message}");
+        }
+    }
 
     #[test]
     fn finds_double_encoded_french_and_accepts_clean_text() {

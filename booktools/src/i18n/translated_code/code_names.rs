@@ -7,13 +7,15 @@
 //! in the language's listings, members of `Type::` included; spans of std
 //! names only (`Drop`, `Vec::new`) pass.
 
-use super::{english_source, listing_files, prose, Edition};
+use super::{english_source, listing_files, Edition};
 use crate::i18n::glossary::{Glossary, Place};
 use crate::i18n::translation::files_under;
 use crate::languages::BookLayout;
 use crate::listings::Listing;
 use crate::Problem;
 use anyhow::{anyhow, Context, Result};
+use mdbook_markdown::pulldown_cmark::Event;
+use mdbook_markdown::{new_cmark_parser, MarkdownOptions};
 use regex::Regex;
 use std::collections::{BTreeMap, BTreeSet};
 use std::path::Path;
@@ -205,7 +207,7 @@ pub(super) fn check(
             }
             let text = std::fs::read_to_string(&path)
                 .with_context(|| format!("reading {}", path.display()))?;
-            for (at, code) in prose::code_spans(&text) {
+            for (at, code) in code_spans(&text) {
                 if let Some(message) = check_span(project, edition, &code) {
                     let line = 1 + text[..at].matches('\n').count();
                     problems.push(Problem::at(&path, line, message));
@@ -219,7 +221,7 @@ pub(super) fn check(
             continue;
         }
         let msgstr = &entry.msgstr[0];
-        for (at, code) in prose::code_spans(msgstr) {
+        for (at, code) in code_spans(msgstr) {
             let Some(message) = check_span(project, edition, &code) else {
                 continue;
             };
@@ -233,6 +235,17 @@ pub(super) fn check(
         }
     }
     Ok(problems)
+}
+
+/// The code spans of `markdown`, each with its byte offset.
+fn code_spans(markdown: &str) -> Vec<(usize, String)> {
+    new_cmark_parser(markdown, &MarkdownOptions::default())
+        .into_offset_iter()
+        .filter_map(|(event, range)| match event {
+            Event::Code(code) => Some((range.start, code.to_string())),
+            _ => None,
+        })
+        .collect()
 }
 
 fn check_span(project: &ProjectNames, edition: &Edition, code: &str) -> Option<String> {
