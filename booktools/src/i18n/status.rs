@@ -6,7 +6,8 @@
 use crate::i18n::po::extract_pot;
 use crate::i18n::translated_code::{check_translated_code, LanguageReport};
 use crate::i18n::translation::{
-    check_catalog, check_catalog_files, check_mojibake, read_po, translations, PoFile,
+    check_catalog, check_catalog_files, check_mojibake, english_source, read_po, translations,
+    PoFile,
 };
 use crate::languages::BOOK_TOML;
 use crate::Problem;
@@ -150,7 +151,8 @@ pub fn count_by_chapter(template: &Catalog, po: Option<&PoFile>) -> Vec<ChapterC
         .collect();
     let mut chapters: BTreeMap<String, ChapterCounts> = BTreeMap::new();
     for message in template.messages() {
-        let chapter = chapter_of(message.source());
+        let chapter = english_source([message.source()]).map_or("(no source)", |(file, _)| file);
+        let chapter = chapter.to_string();
         let counts = chapters.entry(chapter.clone()).or_insert(ChapterCounts {
             chapter,
             ..ChapterCounts::default()
@@ -162,24 +164,6 @@ pub fn count_by_chapter(template: &Catalog, po: Option<&PoFile>) -> Vec<ChapterC
         }
     }
     chapters.into_values().collect()
-}
-
-/// The chapter a message belongs to: the first file of its references that
-/// is not `SUMMARY.md` (a chapter title is in both), else the first file.
-fn chapter_of(references: &str) -> String {
-    let files: Vec<&str> = references
-        .split_whitespace()
-        .map(|reference| {
-            reference
-                .rsplit_once(':')
-                .map_or(reference, |(file, _)| file)
-        })
-        .collect();
-    files
-        .iter()
-        .find(|file| !file.ends_with("SUMMARY.md"))
-        .or(files.first())
-        .map_or_else(|| "(no source)".to_string(), |file| file.to_string())
 }
 
 /// A table per language, then the problems, paths relative to `root`.

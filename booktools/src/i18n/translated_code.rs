@@ -8,7 +8,7 @@ mod code_names;
 mod structure;
 
 use crate::i18n::glossary::Glossary;
-use crate::i18n::translation::{read_po, PoEntry, PoFile};
+use crate::i18n::translation::{read_po, PoFile};
 use crate::languages::{BookLayout, BOOK_TOML};
 use crate::listings::discover;
 use crate::Problem;
@@ -130,23 +130,6 @@ fn label(language: &str, check: &str, problems: &mut [Problem]) {
     for problem in problems {
         problem.message = format!("[{language}] {check}: {}", problem.message);
     }
-}
-
-/// ` (English: file:line)` of a catalog entry: its first reference that is
-/// not `SUMMARY.md` (a chapter title is in both), else its first.
-fn english_source(root: &Path, entry: &PoEntry) -> String {
-    let references: Vec<(&str, usize)> = (entry.references.iter())
-        .filter_map(|reference| {
-            let (file, line) = reference.rsplit_once(':')?;
-            Some((file, line.parse().ok()?))
-        })
-        .collect();
-    let chosen = (references.iter())
-        .find(|(file, _)| !file.ends_with("SUMMARY.md"))
-        .or(references.first());
-    chosen.map_or(String::new(), |(file, line)| {
-        english(&root.join(file), Some(*line))
-    })
 }
 
 /// ` (English: file:line)`, at the end of a message.

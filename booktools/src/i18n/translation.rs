@@ -255,6 +255,25 @@ fn is_prose(message: &str) -> bool {
         })
 }
 
+/// The English source of a message among its `file:line` references: the
+/// first that is not `SUMMARY.md` (a chapter title is in both), else the
+/// first.
+pub(crate) fn english_source<'a>(
+    references: impl IntoIterator<Item = &'a str>,
+) -> Option<(&'a str, Option<usize>)> {
+    let references: Vec<(&str, Option<usize>)> = (references.into_iter())
+        .flat_map(str::split_whitespace)
+        .map(|reference| match reference.rsplit_once(':') {
+            Some((file, line)) => (file, line.parse().ok()),
+            None => (reference, None),
+        })
+        .collect();
+    let chapter = references
+        .iter()
+        .find(|(file, _)| !file.ends_with("SUMMARY.md"));
+    chapter.or(references.first()).copied()
+}
+
 fn sources(references: &str) -> Option<String> {
     let joined = references.split_whitespace().collect::<Vec<_>>().join(" ");
     (!joined.is_empty()).then_some(joined)

@@ -7,9 +7,9 @@
 //! in the language's listings, members of `Type::` included; spans of std
 //! names only (`Drop`, `Vec::new`) pass.
 
-use super::{english_source, listing_files, Edition};
+use super::{english, listing_files, Edition};
 use crate::i18n::glossary::{Glossary, Place};
-use crate::i18n::translation::files_under;
+use crate::i18n::translation::{english_source, files_under};
 use crate::languages::BookLayout;
 use crate::listings::Listing;
 use crate::Problem;
@@ -229,7 +229,10 @@ pub(super) fn check(
                 true => " (the message is not translated)",
                 false => "",
             };
-            let english = english_source(&layout.root, entry);
+            let references = entry.references.iter().map(String::as_str);
+            let english = english_source(references).map_or(String::new(), |(file, line)| {
+                english(&layout.root.join(file), line)
+            });
             let message = format!("{message}{untranslated}{english}");
             problems.push(Problem::at(&po.path, entry.msgstr_line_at(at), message));
         }
