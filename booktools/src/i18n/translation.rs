@@ -360,32 +360,19 @@ const CP1252_HIGH: &str = "€‚ƒ„…†‡ˆ‰Š‹ŒŽ‘’“”•–�
 /// and saved again, as the seed of this book once was (`Ã©` for `é`), or
 /// U+FFFD, the mark of bytes a decoder could not read.
 fn find_mojibake(line: &str) -> Option<(usize, String)> {
-    let chars: Vec<char> = line.chars().collect();
-    for (index, &c) in chars.iter().enumerate() {
-        let next = chars.get(index + 1).copied();
-        let found = match (c, next) {
-            ('\u{FFFD}', _) => Some(c.to_string()),
-            // `Ã` + Latin-1: the two bytes of é, è, à, ç, ô...
-            ('Ã', Some(n)) if ('\u{80}'..='\u{FF}').contains(&n) || CP1252_HIGH.contains(n) => {
-                Some(format!("{c}{n}"))
-            }
-            // `Å` + a continuation byte (0x80..=0xBF) decoded: œ, Œ, š...
-            ('Å', Some(n)) if ('\u{80}'..='\u{BF}').contains(&n) || CP1252_HIGH.contains(n) => {
-                Some(format!("{c}{n}"))
-            }
-            // `â€`: the first two bytes of ’ “ ” – — …
-            ('â', Some('€')) => Some("â€".to_string()),
-            // `Â` + space or Latin-1 symbol: a no-break space, «, », °...
-            ('Â', Some(n)) if n == ' ' || ('\u{A0}'..='\u{BF}').contains(&n) => {
-                Some(format!("{c}{n}"))
-            }
-            _ => None,
-        };
-        if let Some(sequence) = found {
-            return Some((index + 1, sequence));
-        }
-    }
-    None
+    // `Ã` + Latin-1: the two bytes of é, è, à, ç, ô...; `Å` + a continuation
+    // byte (0x80..=0xBF): œ, Œ, š...; `â€`: the first two bytes of ’ “ ” –
+    // — …; `Â` + space or Latin-1 symbol: a no-break space, «, », °...
+    static MOJIBAKE: LazyLock<Regex> = LazyLock::new(|| {
+        let high = CP1252_HIGH;
+        let pattern = format!(
+            r"\x{{FFFD}}|Ã[\x{{80}}-\x{{FF}}{high}]|Å[\x{{80}}-\x{{BF}}{high}]|â€|Â[ \x{{A0}}-\x{{BF}}]"
+        );
+        Regex::new(&pattern).expect("a valid regex")
+    });
+    let found = MOJIBAKE.find(line)?;
+    let column = line[..found.start()].chars().count() + 1;
+    Some((column, found.as_str().to_string()))
 }
 
 /// `sequence` with its invisible characters written `<U+00A0>`.
