@@ -22,7 +22,7 @@ pub(crate) fn template(date: &str, messages: &[(&str, &str)]) -> Catalog {
 
 fn merge(template: &Catalog, text: &str) -> Merged {
     let old = parse_po(Path::new("xx.po"), text.as_bytes()).unwrap();
-    merge_catalog(template, &old, text).unwrap()
+    merge_catalog(template, &old).unwrap()
 }
 
 /// Writes `text` to a file and reads it back with the strict reader and

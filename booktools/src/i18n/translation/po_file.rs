@@ -32,6 +32,9 @@ pub struct PoEntry {
     pub flags: Vec<String>,
     /// The `#:` references (`src/chapter.md:12`).
     pub references: Vec<String>,
+    /// The translator comments (`# ...`) and previous msgid (`#| ...`) lines
+    /// as written, which polib drops.
+    pub comments: Vec<String>,
     pub msgctxt: Option<String>,
     pub msgid_line: usize,
     pub msgid: String,
@@ -226,7 +229,9 @@ fn comment(entry: &mut PoEntry, number: usize, line: &str) -> Result<(), String>
         entry.flags_line = Some(number);
         let flags = flags.split(',').map(str::trim).filter(|f| !f.is_empty());
         entry.flags.extend(flags.map(str::to_string));
-    } else if !(line == "#" || ["# ", "#.", "#|"].iter().any(|k| line.starts_with(k))) {
+    } else if line == "#" || ["# ", "#|"].iter().any(|k| line.starts_with(k)) {
+        entry.comments.push(line.to_string());
+    } else if !line.starts_with("#.") {
         return Err(format!("unknown comment kind `{line}`"));
     }
     Ok(())
