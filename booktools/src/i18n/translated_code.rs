@@ -9,7 +9,7 @@ mod structure;
 
 use crate::i18n::glossary::Glossary;
 use crate::i18n::translation::{read_po, PoFile};
-use crate::languages::{BookLayout, BOOK_TOML};
+use crate::languages::BookLayout;
 use crate::listings::discover;
 use crate::Problem;
 use anyhow::{Context, Result};
@@ -26,7 +26,7 @@ pub struct LanguageReport {
     /// How many of those twins have a structure problem.
     pub listings_out_of_step: usize,
     pub listings: Vec<Problem>,
-    /// Code names of the prose, or prose checks that could not run.
+    /// The code names of the prose.
     pub prose: Vec<Problem>,
 }
 
@@ -62,48 +62,32 @@ pub fn check_translated_code(root: &Path) -> Result<Vec<LanguageReport>> {
             Ok(listings) => listings,
             // Its prose cannot be checked without its code.
             Err(error) => {
-                let message = format!("{error:#}{}", english(&source.tree, None));
                 report.listings_translated = 0;
+                let english = english(&source.tree, None);
+                let message = format!("[{code}] listing structure: {error:#}{english}");
                 report
                     .listings
                     .push(Problem::in_file(&language.tree, message));
-                label(code, "listing structure", &mut report.listings);
                 editions.push((report, None));
                 continue;
             }
         };
         if *code != layout.source_language {
-            structure::check(
-                source,
-                &originals,
-                language,
-                listings.clone(),
-                &glossary,
-                &mut report,
-            )?;
+            let twins = listings.clone();
+            structure::check(source, &originals, language, twins, &glossary, &mut report)?;
             label(code, "listing structure", &mut report.listings);
         }
-        let edition = match code_names::Declarations::of_listings(&listings) {
-            Ok(declarations) => {
-                project.add(&declarations, &glossary);
-                let catalog = (*code != layout.source_language)
-                    .then(|| read_po(&layout.po_file(code)))
-                    .transpose()?;
-                Some(Edition {
-                    glossary,
-                    declarations,
-                    catalog,
-                })
-            }
-            Err(error) => {
-                let message = format!("[{code}] the prose checks cannot run: {error:#}");
-                report
-                    .prose
-                    .push(Problem::in_file(root.join(BOOK_TOML), message));
-                None
-            }
+        let declarations = code_names::Declarations::of_listings(&listings)?;
+        project.add(&declarations, &glossary);
+        let catalog = (*code != layout.source_language)
+            .then(|| read_po(&layout.po_file(code)))
+            .transpose()?;
+        let edition = Edition {
+            glossary,
+            declarations,
+            catalog,
         };
-        editions.push((report, edition));
+        editions.push((report, Some(edition)));
     }
     let mut reports = Vec::new();
     for (mut report, edition) in editions {
