@@ -117,16 +117,14 @@ pub fn book_status(root: &Path) -> Result<BookStatus> {
         };
         let mut chapters = count_by_chapter(&template, po.as_ref());
         chapters.sort_by_key(|counts| order.iter().position(|file| *file == counts.chapter));
-        let code = match reports
+        let code = (reports
             .iter()
-            .position(|r| r.language == translation.language)
-        {
-            Some(index) => reports.remove(index),
-            None => LanguageReport {
-                language: translation.language.clone(),
-                ..LanguageReport::default()
-            },
-        };
+            .position(|r| r.language == translation.language))
+        .map(|index| reports.remove(index))
+        .unwrap_or_else(|| LanguageReport {
+            language: translation.language.clone(),
+            ..LanguageReport::default()
+        });
         languages.push(LanguageStatus {
             catalog: translation.catalog,
             chapters,
