@@ -199,11 +199,6 @@ fn is_identifier(name: &str) -> bool {
 mod tests {
     use super::*;
 
-    const TEXT: &str = "[xx]\nstd-homonyms = [\"thread\"]\n\
-                        [xx.code]\nThreadPool = \"GroupeTaches\"\nthread = \"tache\"\nid = \"id\"\n\
-                        [xx.terms]\n\"thread\" = \"tâche\"\n\
-                        [yy.code]\nThreadPool = \"Pool\"\n";
-
     fn parse(text: &str, language: &str) -> Result<Glossary> {
         Glossary::parse(Path::new("g.toml"), text, language)
     }
@@ -232,21 +227,26 @@ mod tests {
 
     #[test]
     fn bad_tables_are_named() {
-        let error = parse(TEXT, "zz").unwrap_err().to_string();
-        assert!(error.contains("no glossary for `zz`"), "{error}");
-        assert!(error.contains("[zz.code]"), "{error}");
-        let error = parse("[xx.code]\nfoo = \"bar baz\"\n", "xx")
-            .unwrap_err()
-            .to_string();
-        assert!(
-            error.contains("`bar baz` is not a Rust identifier"),
-            "{error}"
-        );
-        let error = parse("[xx]\nstd-homonyms = [\"thread\"]\n", "xx")
-            .unwrap_err()
-            .to_string();
-        assert!(error.contains("not a key of `[xx.code]`"), "{error}");
-        let error = format!("{:#}", parse("[xx]\nnames = 1\n", "xx").unwrap_err());
-        assert!(error.contains("unknown field `names`"), "{error}");
+        for (text, language, expected) in [
+            (
+                "[xx.code]\n",
+                "zz",
+                "no glossary for `zz`: add a `[zz.code]` table",
+            ),
+            (
+                "[xx.code]\nfoo = \"bar baz\"\n",
+                "xx",
+                "`bar baz` is not a Rust identifier",
+            ),
+            (
+                "[xx]\nstd-homonyms = [\"thread\"]\n",
+                "xx",
+                "not a key of `[xx.code]`",
+            ),
+            ("[xx]\nnames = 1\n", "xx", "unknown field `names`"),
+        ] {
+            let error = format!("{:#}", parse(text, language).unwrap_err());
+            assert!(error.contains(expected), "{error}");
+        }
     }
 }

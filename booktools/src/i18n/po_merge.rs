@@ -52,21 +52,13 @@ struct Extras {
     previous: Vec<String>,
 }
 
-pub fn merge_catalog(template: &Catalog, old: &PoFile, old_text: &str) -> Result<Merged> {
+pub fn merge_catalog(template: &Catalog, old: &PoFile) -> Result<Merged> {
     let metadata = metadata(&old.header, &template.metadata.pot_creation_date)
         .with_context(|| format!("{}:{}: the header", old.path.display(), old.header_line))?;
-    let old_lines: Vec<&str> = old_text.split('\n').collect();
-    // The comment lines of `entry` as written (between its first line and
-    // its msgid) that `kind` keeps.
+    // The comment lines of `entry` that `kind` keeps.
     let comments = |entry: &PoEntry, kind: fn(&str) -> bool| -> Vec<String> {
-        let start = entry.line.saturating_sub(1);
-        let end = entry.msgid_line.saturating_sub(1).max(start);
-        let lines = old_lines.get(start..end).unwrap_or_default().iter();
-        let lines = lines.map(|line| line.trim_end_matches('\r'));
-        lines
-            .filter(|line| kind(line))
-            .map(str::to_string)
-            .collect()
+        let lines = entry.comments.iter().filter(|line| kind(line));
+        lines.cloned().collect()
     };
     let extras_of = |entry: &PoEntry, previous| Extras {
         translator_comments: comments(entry, |line| line == "#" || line.starts_with("# ")),
@@ -156,7 +148,7 @@ pub fn new_catalog(template: &Catalog, language: &str) -> Result<Merged> {
         header_line: 1,
         entries: Vec::new(),
     };
-    merge_catalog(template, &empty, "")
+    merge_catalog(template, &empty)
 }
 
 /// The header of a new catalog. The book has no plural message: a

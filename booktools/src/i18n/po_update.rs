@@ -56,9 +56,7 @@ fn update_catalog(template: &Catalog, translation: &Translation) -> Result<Catal
     let path = &translation.catalog;
     let (merged, change, first_difference) = if path.exists() {
         let old = read_po(path)?;
-        let old_text =
-            std::fs::read_to_string(path).with_context(|| format!("reading {}", path.display()))?;
-        let merged = merge_catalog(template, &old, &old_text)
+        let merged = merge_catalog(template, &old)
             .with_context(|| format!("merging {POT_FILE_NAME} into {}", path.display()))?;
         // Compared by content, not bytes: a catalog wrapped by Poedit,
         // msgcat or msgmerge is left as its translator's tool wrote it.

@@ -6,8 +6,8 @@
 use crate::i18n::po::extract_pot;
 use crate::i18n::translated_code::{check_translated_code, LanguageReport};
 use crate::i18n::translation::{
-    check_catalog_files, check_completeness, check_mojibake, check_typography, read_po,
-    translations, PoFile,
+    check_catalog, check_catalog_files, check_mojibake, english_source, read_po, translations,
+    PoFile,
 };
 use crate::languages::BOOK_TOML;
 use crate::Problem;
@@ -33,7 +33,8 @@ pub struct LanguageStatus {
     pub catalog: PathBuf,
     /// In book order.
     pub chapters: Vec<ChapterCounts>,
-    /// Problems of the catalog (missing, malformed, incomplete, typography).
+    /// Problems of the catalog (missing, malformed, incomplete, typography,
+    /// anchors).
     pub problems: Vec<Problem>,
     /// The language, its listings and their problems.
     pub code: LanguageReport,
@@ -105,8 +106,7 @@ pub fn book_status(root: &Path) -> Result<BookStatus> {
             .then(|| read_po(&translation.catalog))
         {
             Some(Ok(po)) => {
-                problems.extend(check_completeness(&template, &translation)?);
-                problems.extend(check_typography(&translation)?);
+                problems.extend(check_catalog(root, &template, &translation.language, &po)?);
                 Some(po)
             }
             Some(Err(error)) => {
@@ -117,16 +117,14 @@ pub fn book_status(root: &Path) -> Result<BookStatus> {
         };
         let mut chapters = count_by_chapter(&template, po.as_ref());
         chapters.sort_by_key(|counts| order.iter().position(|file| *file == counts.chapter));
-        let code = match reports
+        let code = (reports
             .iter()
-            .position(|r| r.language == translation.language)
-        {
-            Some(index) => reports.remove(index),
-            None => LanguageReport {
-                language: translation.language.clone(),
-                ..LanguageReport::default()
-            },
-        };
+            .position(|r| r.language == translation.language))
+        .map(|index| reports.remove(index))
+        .unwrap_or_else(|| LanguageReport {
+            language: translation.language.clone(),
+            ..LanguageReport::default()
+        });
         languages.push(LanguageStatus {
             catalog: translation.catalog,
             chapters,
@@ -151,7 +149,8 @@ pub fn count_by_chapter(template: &Catalog, po: Option<&PoFile>) -> Vec<ChapterC
         .collect();
     let mut chapters: BTreeMap<String, ChapterCounts> = BTreeMap::new();
     for message in template.messages() {
-        let chapter = chapter_of(message.source());
+        let chapter = english_source([message.source()]).map_or("(no source)", |(file, _)| file);
+        let chapter = chapter.to_string();
         let counts = chapters.entry(chapter.clone()).or_insert(ChapterCounts {
             chapter,
             ..ChapterCounts::default()
@@ -163,24 +162,6 @@ pub fn count_by_chapter(template: &Catalog, po: Option<&PoFile>) -> Vec<ChapterC
         }
     }
     chapters.into_values().collect()
-}
-
-/// The chapter a message belongs to: the first file of its references that
-/// is not `SUMMARY.md` (a chapter title is in both), else the first file.
-fn chapter_of(references: &str) -> String {
-    let files: Vec<&str> = references
-        .split_whitespace()
-        .map(|reference| {
-            reference
-                .rsplit_once(':')
-                .map_or(reference, |(file, _)| file)
-        })
-        .collect();
-    files
-        .iter()
-        .find(|file| !file.ends_with("SUMMARY.md"))
-        .or(files.first())
-        .map_or_else(|| "(no source)".to_string(), |file| file.to_string())
 }
 
 /// A table per language, then the problems, paths relative to `root`.
@@ -288,47 +269,5 @@ mod tests {
         let none = count_by_chapter(&template, None);
         assert!(none.iter().all(|c| c.translated == 0 && c.fuzzy == 0));
         assert_eq!(none.iter().map(|c| c.untranslated).sum::<usize>(), 5);
-    }
-
-    #[test]
-    fn the_table_shows_counts_totals_and_problems_with_relative_paths() {
-        let status = LanguageStatus {
-            catalog: PathBuf::from("/book/po/xx.po"),
-            chapters: vec![ChapterCounts {
-                chapter: "src/a.md".into(),
-                translated: 3,
-                fuzzy: 1,
-                untranslated: 2,
-            }],
-            problems: vec![Problem::at(
-                "/book/po/xx.po",
-                12,
-                "fuzzy entry \"One\" (English source: /book/src/a.md:3)",
-            )],
-            code: LanguageReport {
-                language: "xx".into(),
-                listings_total: 2,
-                listings_translated: 1,
-                ..LanguageReport::default()
-            },
-        };
-        let book = BookStatus {
-            languages: vec![status],
-            problems: vec![Problem::at("/book/src/a.md", 3, "mojibake")],
-        };
-        assert!(!book.is_complete());
-        let table = render(Path::new("/book"), &book);
-        assert_eq!(
-            table,
-            "xx (po/xx.po): INCOMPLETE\n  \
-             chapter   translated  fuzzy  untranslated\n  \
-             src/a.md           3      1             2\n  \
-             total              3      1             2\n  \
-             listings: 1 of 2 translated, 0 out of step\n  \
-             to do (1):\n    \
-             po/xx.po:12: fuzzy entry \"One\" (English source: src/a.md:3)\n\
-             other problems (1):\n  \
-             src/a.md:3: mojibake\n"
-        );
     }
 }

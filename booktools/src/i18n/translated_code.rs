@@ -1,18 +1,15 @@
 //! Consistency between each edition and its code, for every language of
-//! `book.toml` through its glossary: the listing structure ([`structure`]),
-//! the code names of the prose ([`code_names`]) and prose left in English
-//! ([`prose`]). A problem names its file and line, the language, the check
-//! and the English counterpart:
+//! `book.toml` through its glossary: the listing structure ([`structure`])
+//! and the code names of the prose ([`code_names`]). A problem names its
+//! file and line, the language, the check and the English counterpart:
 //! `po/xx.po:120: [xx] code names in the prose: ... (English: src/ch.md:45)`.
 
 mod code_names;
-mod prose;
 mod structure;
 
-use crate::book::chapters_before_links;
 use crate::i18n::glossary::Glossary;
-use crate::i18n::translation::read_po;
-use crate::languages::{BookLayout, BOOK_TOML};
+use crate::i18n::translation::{read_po, PoFile};
+use crate::languages::BookLayout;
 use crate::listings::discover;
 use crate::Problem;
 use anyhow::{Context, Result};
@@ -29,8 +26,7 @@ pub struct LanguageReport {
     /// How many of those twins have a structure problem.
     pub listings_out_of_step: usize,
     pub listings: Vec<Problem>,
-    /// Code names, paragraphs left in English, or prose checks that could
-    /// not run.
+    /// The code names of the prose.
     pub prose: Vec<Problem>,
 }
 
@@ -40,58 +36,67 @@ impl LanguageReport {
     }
 }
 
-/// The three checks, one report per language (the source language's prose
-/// is checked for code names). A broken listing tree usually breaks the
-/// rendering too: then that failure is one more problem of the languages
-/// at fault rather than an error that would hide their problems.
+/// The two checks, one report per language (the source language's prose
+/// is checked for code names). The prose of a translated language is read
+/// where it is written, in its catalog, so a problem names the PO line to
+/// fix; a catalog left incomplete, or a paragraph left in English, is the
+/// completeness check's problem.
 pub fn check_translated_code(root: &Path) -> Result<Vec<LanguageReport>> {
     let layout = BookLayout::load(root)?;
     let source = layout
         .language(&layout.source_language)
         .context("book.toml has no listing tree for the source language")?;
-    let english = discover(source)?;
-    let mut reports = Vec::new();
+    let originals = discover(source)?;
+    let mut project = code_names::ProjectNames::default();
+    let mut editions = Vec::new();
     for language in &layout.languages {
+        let code = &language.code;
+        let glossary = Glossary::load(&layout, code)?;
         let mut report = LanguageReport {
-            language: language.code.clone(),
-            listings_total: english.len(),
-            listings_translated: english.len(),
+            language: code.clone(),
+            listings_total: originals.len(),
+            listings_translated: originals.len(),
             ..LanguageReport::default()
         };
-        if language.code != layout.source_language {
-            let glossary = Glossary::load(&layout, &language.code)?;
-            structure::check(source, &english, language, &glossary, &mut report)?;
-            label(&language.code, "listing structure", &mut report.listings);
-        }
-        reports.push(report);
-    }
-    let (editions, project) = match load_editions(&layout) {
-        Ok(loaded) => loaded,
-        Err(error) if reports.iter().any(|report| !report.listings.is_empty()) => {
-            for report in reports.iter_mut().filter(|r| !r.listings.is_empty()) {
-                let message = format!(
-                    "[{}] the prose checks cannot run: {error:#}",
-                    report.language
-                );
+        let listings = match discover(language) {
+            Ok(listings) => listings,
+            // Its prose cannot be checked without its code.
+            Err(error) => {
+                report.listings_translated = 0;
+                let english = english(&source.tree, None);
+                let message = format!("[{code}] listing structure: {error:#}{english}");
                 report
-                    .prose
-                    .push(Problem::in_file(root.join(BOOK_TOML), message));
+                    .listings
+                    .push(Problem::in_file(&language.tree, message));
+                editions.push((report, None));
+                continue;
             }
-            return Ok(reports);
+        };
+        if *code != layout.source_language {
+            let twins = listings.clone();
+            structure::check(source, &originals, language, twins, &glossary, &mut report)?;
+            label(code, "listing structure", &mut report.listings);
         }
-        Err(error) => return Err(error),
-    };
-    let source = editions.iter().find(|edition| edition.catalog.is_none());
-    for (edition, report) in editions.iter().zip(&mut reports) {
-        let mut problems = code_names::check(root, &project, edition)?;
-        label(&report.language, "code names in the prose", &mut problems);
-        report.prose.extend(problems);
-        if let (Some(source), Some(catalog)) = (source, &edition.catalog) {
-            let mut problems =
-                prose::untranslated(root, &source.chapters, &edition.chapters, catalog)?;
-            label(&report.language, "untranslated prose", &mut problems);
+        let declarations = code_names::Declarations::of_listings(&listings)?;
+        project.add(&declarations, &glossary);
+        let catalog = (*code != layout.source_language)
+            .then(|| read_po(&layout.po_file(code)))
+            .transpose()?;
+        let edition = Edition {
+            glossary,
+            declarations,
+            catalog,
+        };
+        editions.push((report, Some(edition)));
+    }
+    let mut reports = Vec::new();
+    for (mut report, edition) in editions {
+        if let Some(edition) = edition {
+            let mut problems = code_names::check(&layout, &project, &edition)?;
+            label(&report.language, "code names in the prose", &mut problems);
             report.prose.extend(problems);
         }
+        reports.push(report);
     }
     Ok(reports)
 }
@@ -100,36 +105,8 @@ pub fn check_translated_code(root: &Path) -> Result<Vec<LanguageReport>> {
 struct Edition {
     glossary: Glossary,
     declarations: code_names::Declarations,
-    /// Rendered before `links`, so listings stay directives.
-    chapters: Vec<crate::book::RenderedChapter>,
     /// Translated languages only.
-    catalog: Option<prose::Catalog>,
-}
-
-/// Every language of the book, and every name of every language.
-fn load_editions(layout: &BookLayout) -> Result<(Vec<Edition>, code_names::ProjectNames)> {
-    let mut editions = Vec::new();
-    let mut project = code_names::ProjectNames::default();
-    for language in &layout.languages {
-        let code = &language.code;
-        let listings = discover(language)?;
-        let glossary = Glossary::load(layout, code)?;
-        let declarations = code_names::Declarations::of_listings(&listings)?;
-        project.add(&listings, &declarations, &glossary)?;
-        let catalog = if *code == layout.source_language {
-            None
-        } else {
-            Some(prose::Catalog::new(read_po(&layout.po_file(code))?))
-        };
-        editions.push(Edition {
-            chapters: chapters_before_links(&layout.root, code)
-                .with_context(|| format!("rendering the `{code}` chapters"))?,
-            glossary,
-            declarations,
-            catalog,
-        });
-    }
-    Ok((editions, project))
+    catalog: Option<PoFile>,
 }
 
 /// Puts the language and the check at the head of every message.
@@ -155,16 +132,9 @@ fn excerpt(text: &str, max: usize) -> String {
 
 /// The files of a listing crate, relative to it, its `target` folder aside.
 pub(crate) fn listing_files(dir: &Path) -> Result<Vec<PathBuf>> {
-    let mut files = Vec::new();
-    let walker = walkdir::WalkDir::new(dir)
-        .sort_by_file_name()
+    let files = crate::i18n::translation::files_under(&[dir.to_path_buf()])?;
+    Ok(files
         .into_iter()
-        .filter_entry(|entry| !(entry.depth() == 1 && entry.file_name() == "target"));
-    for entry in walker {
-        let entry = entry.with_context(|| format!("listing {}", dir.display()))?;
-        if entry.file_type().is_file() {
-            files.push(entry.path().strip_prefix(dir)?.to_path_buf());
-        }
-    }
-    Ok(files)
+        .filter_map(|file| Some(file.strip_prefix(dir).ok()?.to_path_buf()))
+        .collect())
 }

@@ -11,12 +11,14 @@ pub use crate::{ensure_none, Problem};
 pub use po_file::{parse_po, read_po, PoEntry, PoFile};
 pub use typography::{rules_for, TypographyRules};
 
-use crate::languages::{BookLayout, Language};
-use crate::listings::discover;
+use crate::i18n::glossary::Glossary;
+use crate::languages::BookLayout;
 use anyhow::{Context, Result};
 use polib::catalog::Catalog;
+use regex::Regex;
 use std::collections::{BTreeMap, HashSet};
 use std::path::{Path, PathBuf};
+use std::sync::LazyLock;
 use walkdir::WalkDir;
 
 /// One translated language and its gettext catalog.
@@ -66,12 +68,9 @@ pub fn check_catalog_files(root: &Path) -> Result<Vec<Problem>> {
     Ok(problems)
 }
 
-pub fn check_typography(translation: &Translation) -> Result<Vec<Problem>> {
-    let Some(rules) = rules_for(&translation.language) else {
-        return Ok(Vec::new());
-    };
-    let po = read_po(&translation.catalog)?;
-    Ok(typography::check_po(&po, rules))
+/// The typography of `po`'s translations, by the rules of `language`.
+pub fn check_typography(po: &PoFile, language: &str) -> Vec<Problem> {
+    rules_for(language).map_or_else(Vec::new, |rules| typography::check_po(po, rules))
 }
 
 /// The folders whose text files must be clean UTF-8: the Markdown sources,
@@ -118,16 +117,23 @@ pub fn check_mojibake(root: &Path) -> Result<Vec<Problem>> {
     Ok(problems)
 }
 
-pub fn check_anchors(root: &Path, translation: &Translation) -> Result<Vec<Problem>> {
-    let po = read_po(&translation.catalog)?;
-    if !po.live_entries().any(PoEntry::is_translated) {
-        // Nothing to tie yet: a new language needs no glossary before it
-        // translates its first message.
-        return Ok(Vec::new());
+/// Every check of one catalog, read once by the caller: completeness
+/// against `template`, typography and anchors.
+pub fn check_catalog(
+    root: &Path,
+    template: &Catalog,
+    language: &str,
+    po: &PoFile,
+) -> Result<Vec<Problem>> {
+    let mut problems = check_completeness(template, po, language);
+    problems.extend(check_typography(po, language));
+    // Nothing to tie yet: a new language needs no glossary before it
+    // translates its first message.
+    if po.live_entries().any(PoEntry::is_translated) {
+        let glossary = Glossary::load(&BookLayout::load(root)?, language)?;
+        problems.extend(anchors::check_po(po, &glossary));
     }
-    let layout = BookLayout::load(root)?;
-    let glossary = crate::i18n::glossary::Glossary::load(&layout, &translation.language)?;
-    Ok(anchors::check_po(&po, &glossary))
+    Ok(problems)
 }
 
 /// Every check above; fails with the list of all problems.
@@ -136,9 +142,8 @@ pub fn check_translations(root: &Path) -> Result<()> {
     let template = crate::i18n::po::extract_pot(root)?;
     for translation in translations(root)? {
         if translation.catalog.is_file() {
-            problems.extend(check_completeness(&template, &translation)?);
-            problems.extend(check_typography(&translation)?);
-            problems.extend(check_anchors(root, &translation)?);
+            let po = read_po(&translation.catalog)?;
+            problems.extend(check_catalog(root, &template, &translation.language, &po)?);
         }
     }
     problems.extend(check_mojibake(root)?);
@@ -170,12 +175,9 @@ const MSGID_EXCERPT: usize = 60;
 /// Completeness against a `template` extracted now (the committed one may
 /// be stale; one extraction serves every language). The `gettext`
 /// preprocessor silently keeps the English of a missing, empty or fuzzy
-/// message, so each is a problem, as is a stale or `#~` entry.
-pub fn check_completeness(template: &Catalog, translation: &Translation) -> Result<Vec<Problem>> {
-    let (po, language) = (
-        read_po(&translation.catalog)?,
-        translation.language.as_str(),
-    );
+/// message, so each is a problem, as is a stale or `#~` entry, or a
+/// translation that is its English prose.
+fn check_completeness(template: &Catalog, po: &PoFile, language: &str) -> Vec<Problem> {
     // (PO line, English source, what is wrong)
     let mut found: Vec<(Option<usize>, Option<String>, String)> = Vec::new();
     let header = Some(po.header_line);
@@ -202,6 +204,13 @@ pub fn check_completeness(template: &Catalog, translation: &Translation) -> Resu
                 Some(e.msgstr_line),
                 format!("untranslated entry {short} (empty msgstr)"),
             ),
+            Some(e) if e.msgstr[0].split_whitespace().eq(msgid.split_whitespace()) => {
+                if !is_prose(msgid) {
+                    continue;
+                }
+                let what = format!("paragraph identical to the English {short}");
+                (Some(e.msgstr_line), what)
+            }
             Some(_) => continue,
         };
         found.push((line, sources(message.source()), what));
@@ -222,9 +231,47 @@ pub fn check_completeness(template: &Catalog, translation: &Translation) -> Resu
             ));
         }
     }
-    Ok((found.into_iter())
-        .map(|(line, source, what)| entry_problem(&po, line, source.as_deref(), what))
-        .collect())
+    (found.into_iter())
+        .map(|(line, source, what)| entry_problem(po, line, source.as_deref(), what))
+        .collect()
+}
+
+/// True when a message holds natural language: once code spans and HTML
+/// tags (autolinks included) are taken out, a whitespace-separated chunk
+/// that is no URL, path (`/`) or file or domain name (`src/lib.rs`,
+/// `crates.io`) has a run of two or more letters.
+fn is_prose(message: &str) -> bool {
+    static MARKUP: LazyLock<Regex> = LazyLock::new(|| Regex::new(r"`[^`]*`|<[^>]*>").unwrap());
+    static DOTTED: LazyLock<Regex> = LazyLock::new(|| Regex::new(r"\w\.\w|^www\.").unwrap());
+    MARKUP
+        .replace_all(message, " ")
+        .split_whitespace()
+        .any(|chunk| {
+            !chunk.contains('/')
+                && !DOTTED.is_match(chunk)
+                && chunk
+                    .split(|c: char| !c.is_alphabetic())
+                    .any(|word| word.chars().count() >= 2)
+        })
+}
+
+/// The English source of a message among its `file:line` references: the
+/// first that is not `SUMMARY.md` (a chapter title is in both), else the
+/// first.
+pub(crate) fn english_source<'a>(
+    references: impl IntoIterator<Item = &'a str>,
+) -> Option<(&'a str, Option<usize>)> {
+    let references: Vec<(&str, Option<usize>)> = (references.into_iter())
+        .flat_map(str::split_whitespace)
+        .map(|reference| match reference.rsplit_once(':') {
+            Some((file, line)) => (file, line.parse().ok()),
+            None => (reference, None),
+        })
+        .collect();
+    let chapter = references
+        .iter()
+        .find(|(file, _)| !file.ends_with("SUMMARY.md"));
+    chapter.or(references.first()).copied()
 }
 
 fn sources(references: &str) -> Option<String> {
@@ -243,21 +290,6 @@ pub fn excerpt(msgid: &str) -> String {
 /// Generated files, never compared.
 const SKIPPED: &[&str] = &["output.txt", "transcript.txt"];
 
-/// Every file of every listing of `language`, keyed by its path inside the
-/// tree (`ch20-web-server/listing-20-24/src/lib.rs`).
-fn listing_files(language: &Language) -> Result<BTreeMap<PathBuf, PathBuf>> {
-    let mut files = BTreeMap::new();
-    for listing in discover(language)? {
-        for file in crate::i18n::translated_code::listing_files(&listing.dir)? {
-            if !SKIPPED.iter().any(|skipped| file.ends_with(skipped)) {
-                let path = listing.dir.join(file);
-                files.insert(path.strip_prefix(&language.tree)?.to_path_buf(), path);
-            }
-        }
-    }
-    Ok(files)
-}
-
 fn read(path: &Path) -> Result<String> {
     std::fs::read_to_string(path).with_context(|| format!("reading {}", path.display()))
 }
@@ -273,8 +305,11 @@ pub fn check_identical_twins(root: &Path) -> Result<Vec<Problem>> {
         .language(&layout.source_language)
         .context("no listing tree for the source language")?;
     let mut by_content: BTreeMap<String, Vec<PathBuf>> = BTreeMap::new();
-    for (inside, path) in listing_files(source)? {
-        by_content.entry(read(&path)?).or_default().push(inside);
+    for path in files_under(std::slice::from_ref(&source.tree))? {
+        if !SKIPPED.iter().any(|skipped| path.ends_with(skipped)) {
+            let inside = path.strip_prefix(&source.tree)?.to_path_buf();
+            by_content.entry(read(&path)?).or_default().push(inside);
+        }
     }
     let mut problems = Vec::new();
     for language in layout.translated() {
@@ -325,32 +360,19 @@ const CP1252_HIGH: &str = "€‚ƒ„…†‡ˆ‰Š‹ŒŽ‘’“”•–�
 /// and saved again, as the seed of this book once was (`Ã©` for `é`), or
 /// U+FFFD, the mark of bytes a decoder could not read.
 fn find_mojibake(line: &str) -> Option<(usize, String)> {
-    let chars: Vec<char> = line.chars().collect();
-    for (index, &c) in chars.iter().enumerate() {
-        let next = chars.get(index + 1).copied();
-        let found = match (c, next) {
-            ('\u{FFFD}', _) => Some(c.to_string()),
-            // `Ã` + Latin-1: the two bytes of é, è, à, ç, ô...
-            ('Ã', Some(n)) if ('\u{80}'..='\u{FF}').contains(&n) || CP1252_HIGH.contains(n) => {
-                Some(format!("{c}{n}"))
-            }
-            // `Å` + a continuation byte (0x80..=0xBF) decoded: œ, Œ, š...
-            ('Å', Some(n)) if ('\u{80}'..='\u{BF}').contains(&n) || CP1252_HIGH.contains(n) => {
-                Some(format!("{c}{n}"))
-            }
-            // `â€`: the first two bytes of ’ “ ” – — …
-            ('â', Some('€')) => Some("â€".to_string()),
-            // `Â` + space or Latin-1 symbol: a no-break space, «, », °...
-            ('Â', Some(n)) if n == ' ' || ('\u{A0}'..='\u{BF}').contains(&n) => {
-                Some(format!("{c}{n}"))
-            }
-            _ => None,
-        };
-        if let Some(sequence) = found {
-            return Some((index + 1, sequence));
-        }
-    }
-    None
+    // `Ã` + Latin-1: the two bytes of é, è, à, ç, ô...; `Å` + a continuation
+    // byte (0x80..=0xBF): œ, Œ, š...; `â€`: the first two bytes of ’ “ ” –
+    // — …; `Â` + space or Latin-1 symbol: a no-break space, «, », °...
+    static MOJIBAKE: LazyLock<Regex> = LazyLock::new(|| {
+        let high = CP1252_HIGH;
+        let pattern = format!(
+            r"\x{{FFFD}}|Ã[\x{{80}}-\x{{FF}}{high}]|Å[\x{{80}}-\x{{BF}}{high}]|â€|Â[ \x{{A0}}-\x{{BF}}]"
+        );
+        Regex::new(&pattern).expect("a valid regex")
+    });
+    let found = MOJIBAKE.find(line)?;
+    let column = line[..found.start()].chars().count() + 1;
+    Some((column, found.as_str().to_string()))
 }
 
 /// `sequence` with its invisible characters written `<U+00A0>`.
@@ -388,6 +410,26 @@ pub fn files_under(folders: &[PathBuf]) -> Result<Vec<PathBuf>> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn code_urls_numbers_and_file_names_are_not_prose() {
+        for message in [
+            "`ThreadPool::new`",
+            "<https://example.org/a>",
+            "20-25, 7878: `x`",
+            "src/lib.rs crates.io hello.html",
+            "<span class=\"x\"></span> 42",
+        ] {
+            assert!(!is_prose(message), "{message}");
+        }
+        for message in [
+            "Deadlock!",
+            "<span class=\"filename\">Filename: src/lib.rs</span>",
+            "[crates.io](https://crates.io/) is a registry",
+        ] {
+            assert!(is_prose(message), "{message}");
+        }
+    }
 
     #[test]
     fn finds_double_encoded_french_and_accepts_clean_text() {

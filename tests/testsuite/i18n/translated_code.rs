@@ -1,5 +1,5 @@
 //! The translated editions agree with their code (listing structure, code
-//! names of the prose, prose left in English): the real book passes, and
+//! names of the prose): the real book passes, and
 //! copies broken on purpose fail naming the file, the line and what.
 
 use anyhow::{Context, Result};
@@ -23,10 +23,8 @@ fn translated(root: &Path) -> Result<Vec<String>> {
         .collect())
 }
 
-/// The report of `language` (the source language when `None`).
-fn report(root: &Path, language: Option<&str>) -> Result<LanguageReport> {
-    let source = BookLayout::load(root)?.source_language;
-    let language = language.unwrap_or(&source);
+/// The report of `language`.
+fn report(root: &Path, language: &str) -> Result<LanguageReport> {
     check_translated_code(root)?
         .into_iter()
         .find(|report| report.language == language)
@@ -36,18 +34,12 @@ fn report(root: &Path, language: Option<&str>) -> Result<LanguageReport> {
 /// The test of the real book, named when the real book already fails.
 const REAL_TEST: &str = "i18n::translated_code::the_real_book_passes_every_check";
 
-fn fails_before_in(root: &Path, language: Option<&str>) -> Result<bool> {
+fn fails_before_in(root: &Path, language: &str) -> Result<bool> {
     let report = report(root, language)?;
     Ok(fails_before(
         &report.problems().collect::<Vec<_>>(),
         REAL_TEST,
     ))
-}
-
-/// A copy of the book to break, or `None` when it already fails.
-fn clean_copy(real: &Path, language: &str) -> Result<Option<TempBook>> {
-    let book = TempBook::copy_of(real)?;
-    Ok((!fails_before_in(book.root(), Some(language))?).then_some(book))
 }
 
 /// Every problem is one of the expected (file, line, text it holds), and
@@ -84,10 +76,11 @@ fn the_real_book_passes_every_check() -> Result<()> {
 fn broken_translated_listings_are_named_with_file_and_line() -> Result<()> {
     let real = repository_root();
     for language in translated(&real)? {
-        let Some(book) = clean_copy(&real, &language)? else {
-            return Ok(());
-        };
+        let book = TempBook::copy_of(&real)?;
         let root = book.root();
+        if fails_before_in(root, &language)? {
+            return Ok(());
+        }
         let layout = BookLayout::load(root)?;
         let tree = |code: &str| {
             layout
@@ -166,116 +159,67 @@ fn broken_translated_listings_are_named_with_file_and_line() -> Result<()> {
             format!("expected `{package}`"),
         ));
 
-        let report = report(root, Some(&language))?;
+        let report = report(root, &language)?;
         assert_problems(&report.listings, &expected);
         assert_eq!(
             (report.listings_translated + 1, report.listings_out_of_step),
             (report.listings_total, 3)
         );
-        // The chapters can no longer be rendered (an include finds no file),
-        // which does not hide the listings.
-        assert_eq!(report.prose.len(), 1, "{:?}", report.prose);
-        assert!(
-            report.prose[0].message.contains("listing-20-23"),
-            "{}",
-            report.prose[0]
-        );
+        // The prose is read from the catalog: the listings hide nothing.
+        assert!(report.prose.is_empty(), "{:?}", report.prose);
     }
     Ok(())
 }
 
-fn english_and_untranslated_prose_in_a_catalog_name_its_po_lines() -> Result<()> {
-    let real = repository_root();
-    for language in translated(&real)? {
-        let Some(book) = clean_copy(&real, &language)? else {
-            return Ok(());
-        };
-        let root = book.root();
-        let pool = name(root, &language, "ThreadPool")?;
-        let catalog = booktools::languages::BookLayout::load(root)?.po_file(&language);
-        let relative = catalog
-            .strip_prefix(root)?
-            .to_str()
-            .context("UTF-8")?
-            .to_string();
-        let po = read_po(&catalog)?;
-        let entry = |starts: &str| {
-            po.live_entries()
-                .find(|e| e.msgid.starts_with(starts))
-                .with_context(|| format!("the entry of {starts:?}"))
-        };
-        let chapter = root.join(CHAPTER);
-        let english_text = std::fs::read_to_string(&chapter)?;
-
-        // The English name of the pool in the translation of the first idea.
-        let idea = entry("Add more documentation to `ThreadPool`")?;
-        let translated_span = format!("`{pool}`");
-        let offset = idea.msgstr[0].find(&translated_span).context("the pool")?;
-        let old = &idea.msgstr[0];
-        book.replace_once(
-            &relative,
-            old,
-            &old.replacen(&translated_span, "`ThreadPool`", 1),
-        )?;
-        let idea_line = line_of(&english_text, "Add more documentation to `ThreadPool`");
-
-        // A paragraph whose translation is the English.
-        let msgid = "Here is the error we get when we compile this code:";
-        let error = entry(msgid)?;
-        let english_line = line_of(&english_text, msgid).context("msgid")?;
-        book.replace_once(
-            &relative,
-            &format!("msgstr \"{}\"", error.msgstr[0]),
-            &format!("msgstr \"{msgid}\""),
-        )?;
-
-        let report = report(root, Some(&language))?;
-        let english = |line: usize| format!("(English: {}:{line})", chapter.display());
-        let expected = [
-            (
-                catalog.clone(),
-                Some(idea.msgstr_line_at(offset)),
-                format!(
-                    "[{language}] code names in the prose: English name `ThreadPool` in the code \
-                     span `ThreadPool`: the `{language}` name is `{pool}` {}",
-                    english(idea_line.context("the idea")?)
-                ),
-            ),
-            (
-                catalog.clone(),
-                Some(error.msgstr_line),
-                format!(
-                    "[{language}] untranslated prose: paragraph identical to the English: “{msgid}” {}",
-                    english(english_line)
-                ),
-            ),
-        ];
-        assert_problems(&report.prose, &expected);
-        assert!(report.listings.is_empty(), "{:?}", report.listings);
-    }
-    Ok(())
-}
-
-fn an_undeclared_code_name_in_the_english_chapter_names_its_line() -> Result<()> {
+/// An undeclared name in a chapter of the source language, and an English
+/// name in a translation, are named at the chapter's line and at the PO
+/// line.
+fn code_names_of_the_prose_are_named_at_their_line() -> Result<()> {
     let book = TempBook::copy_of_repository()?;
     let root = book.root();
-    if fails_before_in(root, None)? {
-        return Ok(());
+    let layout = BookLayout::load(root)?;
+    for language in layout.languages.iter().map(|l| &l.code) {
+        if fails_before_in(root, language)? {
+            return Ok(());
+        }
     }
     let span = "`Worker::new`; we need to wrap";
+    let chapter = root.join(CHAPTER);
     let line = line_of(&book.read(CHAPTER)?, span).context("the span")?;
     book.replace_once(CHAPTER, span, "`Worker::create`; we need to wrap")?;
-    // The catalogs no longer have the changed message, so the translated
-    // chapters show it in English (and report its English names): only the
-    // problems of the English chapter are this test's.
-    assert_problems(
-        &report(root, None)?.prose,
-        &[(
-            root.join(CHAPTER),
-            Some(line),
-            "declare no `create` in `Worker`".into(),
-        )],
-    );
+    let undeclared = "declare no `create` in `Worker`".to_string();
+    let mut expected = vec![(
+        layout.source_language.clone(),
+        (chapter.clone(), Some(line), undeclared),
+    )];
+    // The English name of the pool in the translation of the first idea.
+    let idea = "Add more documentation to `ThreadPool`";
+    let idea_line = line_of(&book.read(CHAPTER)?, idea).context("the idea")?;
+    for language in translated(root)? {
+        let pool = name(root, &language, "ThreadPool")?;
+        let catalog = layout.po_file(&language);
+        let po = read_po(&catalog)?;
+        let entry = (po.live_entries())
+            .find(|e| e.msgid.starts_with(idea))
+            .context("the entry of the idea")?;
+        let (old, translated_span) = (&entry.msgstr[0], format!("`{pool}`"));
+        let offset = old.find(&translated_span).context("the pool")?;
+        let relative = catalog.strip_prefix(root)?.to_str().context("UTF-8")?;
+        let new = old.replacen(&translated_span, "`ThreadPool`", 1);
+        book.replace_once(relative, old, &new)?;
+        let message = format!(
+            "[{language}] code names in the prose: English name `ThreadPool` in the code \
+             span `ThreadPool`: the `{language}` name is `{pool}` (English: {}:{idea_line})",
+            chapter.display()
+        );
+        let line = Some(entry.msgstr_line_at(offset));
+        expected.push((language, (catalog.clone(), line, message)));
+    }
+    for (language, expected) in expected {
+        let report = report(root, &language)?;
+        assert_problems(&report.prose, &[expected]);
+        assert!(report.listings.is_empty(), "{:?}", report.listings);
+    }
     Ok(())
 }
 
@@ -291,9 +235,9 @@ fn a_changed_glossary_entry_is_named_once_at_its_line() -> Result<()> {
             .into_iter()
             .find(|t| t.language == language)
             .context("the language's catalog")?;
-        let anchors = booktools::i18n::translation::check_anchors(root, &translation)?;
+        let anchors = super::translation::check(root, &translation)?;
         let messages_test = super::translation::MESSAGES_TEST;
-        if fails_before_in(root, Some(&language))? || fails_before(&anchors, messages_test) {
+        if fails_before_in(root, &language)? || fails_before(&anchors, messages_test) {
             return Ok(());
         }
         let worker = name(root, &language, "Worker")?;
@@ -309,8 +253,8 @@ fn a_changed_glossary_entry_is_named_once_at_its_line() -> Result<()> {
             .to_string();
         book.replace_once(relative, &old_line, "Worker = \"Renamed\"")?;
 
-        let listings = report(root, Some(&language))?.listings;
-        let catalog = booktools::i18n::translation::check_anchors(root, &translation)?;
+        let listings = report(root, &language)?.listings;
+        let catalog = super::translation::check(root, &translation)?;
         for problems in [&catalog, &listings] {
             assert_eq!(problems.len(), 1, "{problems:#?}");
             assert_eq!((&problems[0].file, problems[0].line), (&file, Some(line)));
@@ -327,6 +271,5 @@ crate::trials!(
     the_real_book_passes_every_check,
     a_changed_glossary_entry_is_named_once_at_its_line,
     broken_translated_listings_are_named_with_file_and_line,
-    english_and_untranslated_prose_in_a_catalog_name_its_po_lines,
-    an_undeclared_code_name_in_the_english_chapter_names_its_line
+    code_names_of_the_prose_are_named_at_their_line
 );

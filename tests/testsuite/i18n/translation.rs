@@ -5,93 +5,20 @@ use super::translated;
 use anyhow::{Context, Result};
 use booktools::i18n::po::extract_pot;
 use booktools::i18n::translation::{
-    check_anchors, check_completeness, check_mojibake, check_translations, check_typography,
-    files_under, read_po, rules_for, text_folders, PoFile, Problem, Translation,
+    check_catalog, check_mojibake, check_translations, files_under, read_po, rules_for,
+    text_folders, PoEntry, PoFile, Problem, Translation,
 };
 use graceful_shutdown_book::book_fixture::{fails_before, repository_root, TempBook};
 use std::path::Path;
-
-/// A check of one catalog: its problems, or the error of a malformed file.
-type Check = fn(&Path, &Translation) -> Result<Vec<Problem>>;
-
-/// Where a planted problem must be reported: its catalog line, and what
-/// the report says.
-type Planted = Option<(usize, Vec<String>)>;
 
 /// The test of the real catalogs, named when the real book already fails.
 pub(super) const MESSAGES_TEST: &str =
     "i18n::translation::the_real_book_passes_every_translation_check";
 
-/// In a copy of the book, `plant` edits the lines of each translated
-/// catalog (`None`: the language has no such rule); `check` must then
-/// report one problem (or fail with one error) at that file and line,
-/// saying each of its words.
-fn assert_planted_problem_caught(
-    check: Check,
-    plant: impl Fn(&Translation, &PoFile, &mut Vec<String>) -> Result<Planted>,
-) -> Result<()> {
-    let book = TempBook::copy_of_repository()?;
-    let mut planted = 0;
-    for translation in translated(book.root())? {
-        let before = match check(book.root(), &translation) {
-            Ok(problems) => problems.iter().map(ToString::to_string).collect(),
-            Err(error) => vec![format!("{error:#}")],
-        };
-        if fails_before(&before, MESSAGES_TEST) {
-            return Ok(());
-        }
-        let po = read_po(&translation.catalog)?;
-        let text = std::fs::read_to_string(&translation.catalog)?;
-        let mut lines: Vec<String> = text.split('\n').map(str::to_string).collect();
-        let Some((line, says)) = plant(&translation, &po, &mut lines)? else {
-            continue;
-        };
-        planted += 1;
-        std::fs::write(&translation.catalog, lines.join("\n"))?;
-        let reports: Vec<String> = match check(book.root(), &translation) {
-            Ok(problems) => problems.iter().map(ToString::to_string).collect(),
-            Err(error) => vec![format!("{error:#}")],
-        };
-        let at = format!("{}:{line}: ", translation.catalog.display());
-        let [report] = &reports[..] else {
-            panic!("one report at {at} expected: {reports:#?}");
-        };
-        assert!(report.starts_with(&at), "{at} expected: {report}");
-        for word in says {
-            assert!(report.contains(&word), "{word:?} expected: {report}");
-        }
-    }
-    anyhow::ensure!(planted > 0, "no catalog to plant the problem in");
-    Ok(())
-}
-
-/// Completeness against the template extracted from the book at `root`.
-fn completeness(root: &Path, translation: &Translation) -> Result<Vec<Problem>> {
-    check_completeness(&extract_pot(root)?, translation)
-}
-
-/// The check of the strict reader (polib's cross-check included).
-fn parse(_: &Path, translation: &Translation) -> Result<Vec<Problem>> {
-    read_po(&translation.catalog).map(|_| Vec::new())
-}
-
-fn a_catalog_with_an_unterminated_string_fails_with_its_file_and_line() -> Result<()> {
-    assert_planted_problem_caught(parse, |_, po, lines| {
-        let entry = (po.live_entries())
-            .find(|entry| entry.msgstr_segments.len() == 1 && entry.is_translated())
-            .context("a one-line translation")?;
-        lines[entry.msgstr_line - 1].pop();
-        Ok(Some((entry.msgstr_line, vec!["double quotes".into()])))
-    })
-}
-
-fn a_catalog_missing_a_blank_line_between_entries_fails_with_its_file_and_line() -> Result<()> {
-    // polib would silently glue the two entries into one message.
-    assert_planted_problem_caught(parse, |_, po, lines| {
-        let second = po.live_entries().nth(1).context("two entries")?;
-        assert_eq!(lines.remove(second.line - 2), "", "a blank line before it");
-        Ok(Some((second.line - 1, vec!["blank line".into()])))
-    })
+/// The checks of one catalog as `check_translations` runs them.
+pub(super) fn check(root: &Path, translation: &Translation) -> Result<Vec<Problem>> {
+    let po = read_po(&translation.catalog)?;
+    check_catalog(root, &extract_pot(root)?, &translation.language, &po)
 }
 
 /// The real book passes every translation check: its catalog files parse
@@ -107,51 +34,120 @@ fn the_real_book_passes_every_translation_check() -> Result<()> {
     check_translations(&root)
 }
 
-fn a_fuzzy_entry_is_reported_with_its_line_and_chapter() -> Result<()> {
-    assert_planted_problem_caught(completeness, |_, po, lines| {
+/// Problems planted in the lines of a catalog: each catalog line where one
+/// must be reported and what the report says (none: the language has no
+/// such rule).
+type Plant = fn(&Translation, &PoFile, &mut Vec<String>) -> Result<Vec<(usize, Vec<String>)>>;
+
+const PLANTS: &[(&str, Plant)] = &[
+    ("a fuzzy entry", |_, po, lines| {
         let entry = (po.live_entries())
             .find(|entry| entry.flags.is_empty() && entry.references.len() == 1)
             .context("an entry of one chapter, without flags")?;
         lines.insert(entry.msgid_line - 1, "#, fuzzy".into());
         let says = vec!["fuzzy entry".into(), entry.references[0].clone()];
-        Ok(Some((entry.msgid_line, says)))
-    })
-}
-
-fn an_untranslated_entry_is_reported_with_its_line_and_chapter() -> Result<()> {
-    assert_planted_problem_caught(completeness, |_, po, lines| {
+        Ok(vec![(entry.msgid_line, says)])
+    }),
+    ("an untranslated entry", |_, po, lines| {
         let entry = (po.live_entries())
             .find(|entry| entry.msgstr_segments.len() == 1 && entry.references.len() == 1)
             .context("a one-line translation of one chapter")?;
         lines[entry.msgstr_line - 1] = "msgstr \"\"".into();
         let says = vec!["untranslated entry".into(), entry.references[0].clone()];
-        Ok(Some((entry.msgstr_line, says)))
-    })
-}
-
-fn an_obsolete_entry_is_reported_with_its_line() -> Result<()> {
-    assert_planted_problem_caught(completeness, |_, _, lines| {
+        Ok(vec![(entry.msgstr_line, says)])
+    }),
+    ("an obsolete entry", |_, _, lines| {
         lines.extend(["#~ msgid \"Old text\"", "#~ msgstr \"Vieux texte\"", ""].map(Into::into));
-        Ok(Some((lines.len() - 2, vec!["obsolete `#~` entry".into()])))
-    })
-}
+        Ok(vec![(lines.len() - 2, vec!["obsolete `#~` entry".into()])])
+    }),
+    (
+        "an ordinary space before a colon",
+        |translation, _, lines| {
+            let rules = rules_for(&translation.language);
+            if !rules.is_some_and(|rules| rules.no_break_space_before.contains(':')) {
+                return Ok(Vec::new());
+            }
+            let (index, line) = (lines.iter_mut().enumerate())
+                .find(|(_, line)| line.starts_with("msgstr \"") && line.contains("\u{A0}:"))
+                .context("a translation with a no-break space before `:`")?;
+            *line = line.replacen("\u{A0}:", " :", 1);
+            let says = vec!["an ordinary space before `:`".into()];
+            Ok(vec![(index + 1, says)])
+        },
+    ),
+    ("a translation left as its English prose", |_, po, lines| {
+        // Words only: English punctuation would break the typography too.
+        let plain = |c: char| c.is_ascii_alphanumeric() || c == ' ' || c == ',';
+        let entry = (po.live_entries())
+            .filter(|entry| entry.msgstr_segments.len() == 1 && entry.references.len() == 1)
+            .find(|entry| entry.msgid.chars().all(plain) && entry.msgid.contains(' '))
+            .context("a one-line translation of a plain English message")?;
+        lines[entry.msgstr_line - 1] = format!("msgstr \"{}\"", entry.msgid);
+        let says = ["paragraph identical to the English", &entry.references[0]];
+        Ok(vec![(entry.msgstr_line, says.map(str::to_string).to_vec())])
+    }),
+    // As a slip of a merge could do: both stay translated and not fuzzy.
+    ("two translations carrying code swapped", |_, po, lines| {
+        let with_code: Vec<_> = (po.live_entries())
+            .filter(|entry| entry.msgid.contains('`') && entry.is_translated())
+            .take(2)
+            .collect();
+        let [first, second] = with_code[..] else {
+            anyhow::bail!("two translated messages with code");
+        };
+        // The indexes of the msgstr lines of an entry.
+        let msgstr = |entry: &PoEntry| {
+            let last = entry.msgstr_segments.last();
+            (entry.msgstr_line - 1)..last.map_or(entry.msgstr_line, |s| s.0)
+        };
+        let (first, second) = (msgstr(first), msgstr(second));
+        let first_lines = lines[first.clone()].to_vec();
+        let second_lines: Vec<String> = lines.splice(second.clone(), first_lines).collect();
+        lines.splice(first.clone(), second_lines);
+        let another = || vec!["is it the translation of another message?".to_string()];
+        let moved = second.end - first.len();
+        let mut says = another();
+        says.push("missing".into());
+        Ok(vec![(first.start + 1, says), (moved + 1, another())])
+    }),
+];
 
-fn an_ordinary_space_before_a_colon_is_reported_with_the_po_line() -> Result<()> {
-    let typography = |_: &Path, translation: &Translation| check_typography(translation);
-    assert_planted_problem_caught(typography, |translation, _, lines| {
-        let rules = rules_for(&translation.language);
-        if !rules.is_some_and(|rules| rules.no_break_space_before.contains(':')) {
-            return Ok(None);
+/// In a copy of the book, each plant in turn edits each translated
+/// catalog; the catalog checks must then report its problems, at that file
+/// and line, saying each of their words.
+fn planted_catalog_problems_are_reported_with_their_po_line() -> Result<()> {
+    let book = TempBook::copy_of_repository()?;
+    let root = book.root();
+    let mut planted = 0;
+    for translation in translated(root)? {
+        if fails_before(&check(root, &translation)?, MESSAGES_TEST) {
+            return Ok(());
         }
-        let (index, line) = (lines.iter_mut().enumerate())
-            .find(|(_, line)| line.starts_with("msgstr \"") && line.contains("\u{A0}:"))
-            .context("a translation with a no-break space before `:`")?;
-        *line = line.replacen("\u{A0}:", " :", 1);
-        Ok(Some((
-            index + 1,
-            vec!["an ordinary space before `:`".into()],
-        )))
-    })
+        let po = read_po(&translation.catalog)?;
+        let text = std::fs::read_to_string(&translation.catalog)?;
+        for (what, plant) in PLANTS {
+            let mut lines: Vec<String> = text.split('\n').map(str::to_string).collect();
+            let expected = plant(&translation, &po, &mut lines).context(*what)?;
+            planted += usize::from(!expected.is_empty());
+            std::fs::write(&translation.catalog, lines.join("\n"))?;
+            let reports = check(root, &translation)?;
+            let reports: Vec<String> = reports.iter().map(ToString::to_string).collect();
+            assert_eq!(reports.len(), expected.len(), "{what}: {reports:#?}");
+            for (report, (line, says)) in reports.iter().zip(expected) {
+                let at = format!("{}:{line}: ", translation.catalog.display());
+                assert!(report.starts_with(&at), "{what}: {at} expected: {report}");
+                for word in says {
+                    assert!(
+                        report.contains(&word),
+                        "{what}: {word:?} expected: {report}"
+                    );
+                }
+            }
+        }
+        std::fs::write(&translation.catalog, &text)?;
+    }
+    anyhow::ensure!(planted > 0, "no catalog to plant the problems in");
+    Ok(())
 }
 
 fn a_changed_english_paragraph_is_reported_as_missing_and_stale() -> Result<()> {
@@ -159,7 +155,7 @@ fn a_changed_english_paragraph_is_reported_as_missing_and_stale() -> Result<()> 
     let book = TempBook::copy_of_repository()?;
     let (chapter, _, line) = super::reword(&book, "Newly ")?;
     for translation in translated(book.root())? {
-        let problems = completeness(book.root(), &translation)?;
+        let problems = check(book.root(), &translation)?;
         let [missing, stale] = &problems[..] else {
             panic!("a missing and a stale entry expected: {problems:#?}");
         };
@@ -170,56 +166,6 @@ fn a_changed_english_paragraph_is_reported_as_missing_and_stale() -> Result<()> 
             "{missing}"
         );
         assert!(stale.message.starts_with("stale entry"), "{stale}");
-    }
-    Ok(())
-}
-
-/// Two translations that carry code swap places, as a slip of a merge
-/// could do: both stay translated and not fuzzy, and the anchors check
-/// names both PO lines.
-fn two_swapped_translations_are_caught_naming_both_po_lines() -> Result<()> {
-    let book = TempBook::copy_of_repository()?;
-    for translation in translated(book.root())? {
-        let po = read_po(&translation.catalog)?;
-        let with_code: Vec<_> = (po.live_entries())
-            .filter(|entry| entry.msgid.contains('`') && entry.is_translated())
-            .take(2)
-            .collect();
-        let [first, second] = with_code[..] else {
-            anyhow::bail!("two translated messages with code");
-        };
-        let msgstr = |entry: &booktools::i18n::translation::PoEntry| {
-            let last = entry
-                .msgstr_segments
-                .last()
-                .map_or(entry.msgstr_line, |s| s.0);
-            (entry.msgstr_line - 1)..last
-        };
-        let (first, second) = (msgstr(first), msgstr(second));
-        let text = std::fs::read_to_string(&translation.catalog)?;
-        let lines: Vec<&str> = text.lines().collect();
-        let mut swapped: Vec<&str> = lines[..first.start].to_vec();
-        for range in [
-            second.clone(),
-            first.end..second.start,
-            first.clone(),
-            second.end..lines.len(),
-        ] {
-            swapped.extend(&lines[range]);
-        }
-        std::fs::write(&translation.catalog, swapped.join("\n") + "\n")?;
-
-        let problems = check_anchors(book.root(), &translation)?;
-        let lines: Vec<Option<usize>> = problems.iter().map(|p| p.line).collect();
-        let moved = second.end - first.len();
-        assert_eq!(
-            lines,
-            [Some(first.start + 1), Some(moved + 1)],
-            "{problems:#?}"
-        );
-        let message = &problems[0].message;
-        let another = message.contains("is it the translation of another message?");
-        assert!(another && message.contains("missing"), "{message}");
     }
     Ok(())
 }
@@ -337,14 +283,8 @@ fn a_directive_extracted_as_prose_is_an_error_naming_the_chapter() -> Result<()>
 crate::trials!(
     the_real_book_passes_every_translation_check,
     a_translated_file_drifting_from_its_identical_twin_is_named,
-    two_swapped_translations_are_caught_naming_both_po_lines,
-    a_catalog_with_an_unterminated_string_fails_with_its_file_and_line,
-    a_catalog_missing_a_blank_line_between_entries_fails_with_its_file_and_line,
-    a_fuzzy_entry_is_reported_with_its_line_and_chapter,
-    an_untranslated_entry_is_reported_with_its_line_and_chapter,
-    an_obsolete_entry_is_reported_with_its_line,
+    planted_catalog_problems_are_reported_with_their_po_line,
     a_changed_english_paragraph_is_reported_as_missing_and_stale,
-    an_ordinary_space_before_a_colon_is_reported_with_the_po_line,
     mojibake_is_reported_with_its_file_and_line,
     the_template_holds_prose_and_no_listing_code,
     a_directive_extracted_as_prose_is_an_error_naming_the_chapter

@@ -3,8 +3,6 @@ use crate::i18n::translation::read_po;
 
 const HEADER: &str = "\nmsgid \"\"\nmsgstr \"\"\n\"Project-Id-Version: Book\\n\"\n\"POT-Creation-Date: 2024-01-01T00:00:00Z\\n\"\n\"PO-Revision-Date: 2024-02-02T00:00:00Z\\n\"\n\"Last-Translator: Ana <ana@example.org>\\n\"\n\"Language-Team: Team\\n\"\n\"MIME-Version: 1.0\\n\"\n\"Content-Type: text/plain; charset=UTF-8\\n\"\n\"Content-Transfer-Encoding: 8bit\\n\"\n\"Language: xx\\n\"\n\"Plural-Forms: nplurals=2; plural=(n > 1);\\n\"\n\n";
 
-const LONG: &str = "The worker threads each take a job from the channel, run it, and go back to waiting for the next job until the channel closes.";
-
 /// A template (English catalog) of `(source reference, msgid)` messages;
 /// other modules' tests build theirs with it too.
 pub(crate) fn template(date: &str, messages: &[(&str, &str)]) -> Catalog {
@@ -24,7 +22,7 @@ pub(crate) fn template(date: &str, messages: &[(&str, &str)]) -> Catalog {
 
 fn merge(template: &Catalog, text: &str) -> Merged {
     let old = parse_po(Path::new("xx.po"), text.as_bytes()).unwrap();
-    merge_catalog(template, &old, text).unwrap()
+    merge_catalog(template, &old).unwrap()
 }
 
 /// Writes `text` to a file and reads it back with the strict reader and
@@ -35,9 +33,6 @@ fn read_back(text: &str) -> PoFile {
     std::fs::write(&path, text).unwrap();
     read_po(&path).unwrap()
 }
-
-/// A catalog translating "Title" (src/a.md:1) and [`LONG`] (src/a.md:3).
-const IN_STEP: &str = "#: src/a.md:1\nmsgid \"Title\"\nmsgstr \"Titre\"\n\n#: src/a.md:3\nmsgid \"\"\n\"The worker threads each take a job from the channel, run it, and go back to \"\n\"waiting for the next job until the channel closes.\"\nmsgstr \"Les opérateurs prennent une mission.\"\n\n";
 
 /// One merge: its label, the template's (reference, msgid) messages, the
 /// old catalog's entries, a fragment of the merged text, and the summary
@@ -56,15 +51,7 @@ type Summary<'a> = (usize, &'a [&'a str], &'a [&'a str], &'a [&'a str]);
 #[test]
 fn merges_keep_translations_comments_and_previous_msgids() {
     let stop = [("src/a.md:1", "Stop the server cleanly")];
-    let edited = LONG.replace("go back to waiting", "then wait");
     let rows: &[Row] = &[
-        (
-            "an edited message inherits the old translation as fuzzy with the previous msgid",
-            &[("src/a.md:1", "Title"), ("src/a.md:4", &edited)],
-            IN_STEP,
-            "#: src/a.md:4\n#, fuzzy\n#| msgid \"\"\n#| \"The worker threads each take a job from the channel, run it, and go back to \"\n#| \"waiting for the next job until the channel closes.\"\nmsgid \"\"\n",
-            (1, &[&edited], &[], &[LONG]),
-        ),
         (
             "a fuzzy entry keeps its `#|` previous msgid",
             &[("src/a.md:1", "Hello there")],
@@ -146,17 +133,4 @@ fn merges_keep_translations_comments_and_previous_msgids() {
 
 fn to_vec(texts: &[&str]) -> Vec<String> {
     texts.iter().map(|text| text.to_string()).collect()
-}
-
-#[test]
-fn similarity_counts_words_in_order() {
-    use super::{similarity, FUZZY_THRESHOLD};
-    assert_eq!(similarity("a b c", "a b c"), 1.0);
-    assert_eq!(similarity("a b c", "d e f"), 0.0);
-    assert_eq!(similarity("a b", "b a"), 0.5);
-    let old = "We then call join on each worker thread so it finishes its work.";
-    let new = "We then call join on each worker thread so it can finish its work.";
-    assert!(similarity(old, new) >= FUZZY_THRESHOLD);
-    let other = "The server accepts only two requests before it stops.";
-    assert!(similarity(old, other) < FUZZY_THRESHOLD);
 }

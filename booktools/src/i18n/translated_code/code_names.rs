@@ -7,11 +7,15 @@
 //! in the language's listings, members of `Type::` included; spans of std
 //! names only (`Drop`, `Vec::new`) pass.
 
-use super::{listing_files, prose, Edition};
-use crate::i18n::glossary::Place;
+use super::{english, listing_files, Edition};
+use crate::i18n::glossary::{Glossary, Place};
+use crate::i18n::translation::{english_source, files_under};
+use crate::languages::BookLayout;
 use crate::listings::Listing;
 use crate::Problem;
 use anyhow::{anyhow, Context, Result};
+use mdbook_markdown::pulldown_cmark::Event;
+use mdbook_markdown::{new_cmark_parser, MarkdownOptions};
 use regex::Regex;
 use std::collections::{BTreeMap, BTreeSet};
 use std::path::Path;
@@ -29,6 +33,8 @@ pub(super) struct Declarations {
     names: BTreeSet<String>,
     /// Owner (a type, a trait, a package) -> its members.
     members: BTreeMap<String, BTreeSet<String>>,
+    /// The names of the listings' files (`hello.html`).
+    file_names: BTreeSet<String>,
 }
 
 impl Declarations {
@@ -37,6 +43,8 @@ impl Declarations {
         for listing in listings {
             declarations.names.insert(listing.package.clone());
             for file in listing_files(&listing.dir)? {
+                let name = file.file_name().and_then(|name| name.to_str());
+                declarations.file_names.extend(name.map(str::to_string));
                 if file.extension().is_none_or(|extension| extension != "rs") {
                     continue;
                 }
@@ -159,18 +167,14 @@ impl<'ast> Visit<'ast> for Declarations {
 pub(super) struct ProjectNames {
     names: BTreeSet<String>,
     std_homonyms: BTreeSet<String>,
-    /// The names of the files of every listing tree (`hello.html`).
+    /// The names of the files of every listing tree.
     file_names: BTreeSet<String>,
 }
 
 impl ProjectNames {
-    pub(super) fn add(
-        &mut self,
-        listings: &[Listing],
-        declarations: &Declarations,
-        glossary: &crate::i18n::glossary::Glossary,
-    ) -> Result<()> {
+    pub(super) fn add(&mut self, declarations: &Declarations, glossary: &Glossary) {
         self.names.extend(declarations.names.iter().cloned());
+        (self.file_names).extend(declarations.file_names.iter().cloned());
         for (english, translated) in glossary.pairs() {
             self.names
                 .extend([english.to_string(), translated.to_string()]);
@@ -178,12 +182,6 @@ impl ProjectNames {
                 self.std_homonyms.insert(english.to_string());
             }
         }
-        for listing in listings {
-            let files = listing_files(&listing.dir)?;
-            let names = files.iter().filter_map(|file| file.file_name()?.to_str());
-            self.file_names.extend(names.map(str::to_string));
-        }
-        Ok(())
     }
 
     /// True when `name` names a project item where it stands: a std
@@ -193,48 +191,64 @@ impl ProjectNames {
     }
 }
 
-/// The problems of the code spans of `edition`: at the line of a source
-/// chapter, or, for a chapter `gettext` rebuilt, at the line of its PO
-/// entry with the English source line.
+/// The problems of the code spans of `edition`: at their line in the
+/// chapters of the source language, or in the catalog of a translated one
+/// (the translations the book shows, not fuzzy).
 pub(super) fn check(
-    root: &Path,
+    layout: &BookLayout,
     project: &ProjectNames,
     edition: &Edition,
 ) -> Result<Vec<Problem>> {
     let mut problems = Vec::new();
-    for chapter in &edition.chapters {
-        let chapter_file = root.join(&chapter.source_path);
-        let messages = prose::messages(&chapter.content)?;
-        for (line, code) in prose::code_spans(&chapter.content) {
+    let Some(po) = &edition.catalog else {
+        for path in files_under(std::slice::from_ref(&layout.src))? {
+            if path.extension().is_none_or(|extension| extension != "md") {
+                continue;
+            }
+            let text = std::fs::read_to_string(&path)
+                .with_context(|| format!("reading {}", path.display()))?;
+            for (at, code) in code_spans(&text) {
+                if let Some(message) = check_span(project, edition, &code) {
+                    let line = 1 + text[..at].matches('\n').count();
+                    problems.push(Problem::at(&path, line, message));
+                }
+            }
+        }
+        return Ok(problems);
+    };
+    for entry in po.live_entries() {
+        if !entry.is_translated() || entry.is_fuzzy() {
+            continue;
+        }
+        let msgstr = &entry.msgstr[0];
+        for (at, code) in code_spans(msgstr) {
             let Some(message) = check_span(project, edition, &code) else {
                 continue;
             };
-            let Some(catalog) = &edition.catalog else {
-                problems.push(Problem::at(&chapter_file, line, message));
-                continue;
+            let untranslated = match *msgstr == entry.msgid {
+                true => " (the message is not translated)",
+                false => "",
             };
-            let needle = format!("`{code}`");
-            let origin = messages
-                .iter()
-                .rev()
-                .filter(|(start, text)| *start <= line && text.contains(&needle))
-                .find_map(|(_, text)| catalog.locate(text, Some(&needle), &chapter.source_path));
-            // A message no entry gives is one the catalog lacks, which the
-            // completeness check of the catalogs reports.
-            let Some(origin) = origin else { continue };
-            let untranslated = if origin.untranslated {
-                " (the message is not translated)"
-            } else {
-                ""
-            };
-            let english = origin.english.map_or(String::new(), |(file, line)| {
-                super::english(&root.join(file), Some(line))
+            let references = entry.references.iter().map(String::as_str);
+            let english = english_source(references).map_or(String::new(), |(file, line)| {
+                english(&layout.root.join(file), line)
             });
             let message = format!("{message}{untranslated}{english}");
-            problems.push(Problem::at(origin.file, origin.line, message));
+            problems.push(Problem::at(&po.path, entry.msgstr_line_at(at), message));
         }
     }
     Ok(problems)
+}
+
+/// The code spans of `markdown`, each with its byte offset.
+fn code_spans(markdown: &str) -> Vec<(usize, String)> {
+    new_cmark_parser(markdown, &MarkdownOptions::default())
+        .into_offset_iter()
+        .filter_map(|(event, range)| match event {
+            Event::Code(code) => Some((range.start, code.to_string())),
+            _ => None,
+        })
+        .collect()
 }
 
 fn check_span(project: &ProjectNames, edition: &Edition, code: &str) -> Option<String> {
@@ -338,7 +352,6 @@ fn name_path(code: &str) -> Option<Vec<(&str, bool)>> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::i18n::glossary::Glossary;
 
     fn edition(source: &str, glossary: Glossary) -> Edition {
         let mut declarations = Declarations::default();
@@ -346,33 +359,8 @@ mod tests {
         Edition {
             glossary,
             declarations,
-            chapters: Vec::new(),
             catalog: None,
         }
-    }
-
-    #[test]
-    fn declarations_collect_items_members_and_bindings() {
-        let source = "use std::thread;\npub struct Pool { workers: Vec<Worker>, sender: u8 }\n\
-            type Job = Box<dyn FnOnce()>;\nenum Message { NewJob(Job), Terminate, Named { inner: u8 } }\n\
-            impl Pool {\n    pub fn new<F: Fn()>(size: usize) -> Pool {\n        let (sender, receiver) = (1, 2);\n\
-            for id in 0..size {}\n        let run = |job: Job| job();\n        match x { Some(found) => {}, None => {} }\n\
-            Pool { workers: vec![], sender }\n    }\n}\nimpl Drop for Pool { fn drop(&mut self) {} }\n";
-        let declarations = edition(source, Glossary::identity("yy")).declarations;
-        let declared = "Pool workers sender Job Message NewJob Terminate inner new F size receiver id run job found drop";
-        for name in declared.split(' ') {
-            assert!(
-                declarations.names.contains(name),
-                "{name}: {declarations:?}"
-            );
-        }
-        for name in ["thread", "None", "Some", "x", "Worker", "std"] {
-            assert!(!declarations.names.contains(name), "{name}");
-        }
-        let pool = &declarations.members["Pool"];
-        assert!(pool.contains("new") && pool.contains("drop") && pool.contains("workers"));
-        let message = &declarations.members["Message"];
-        assert!(message.contains("Terminate") && !message.contains("inner"));
     }
 
     /// (language, code span, the problem's start; empty when it passes).
@@ -428,9 +416,7 @@ mod tests {
         );
         let mut project = ProjectNames::default();
         for edition in [&english, &translated] {
-            project
-                .add(&[], &edition.declarations, &edition.glossary)
-                .unwrap();
+            project.add(&edition.declarations, &edition.glossary);
         }
         project.file_names.insert("hello.html".to_string());
         for (language, code, expected) in SPANS {

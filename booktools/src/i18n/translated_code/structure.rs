@@ -9,7 +9,7 @@
 use super::{english, excerpt, listing_files, LanguageReport};
 use crate::i18n::glossary::{Glossary, Place};
 use crate::languages::Language;
-use crate::listings::{discover, Listing};
+use crate::listings::Listing;
 use crate::Problem;
 use anyhow::{Context, Result};
 use proc_macro2::{Delimiter, LexError, TokenStream, TokenTree};
@@ -21,25 +21,17 @@ use std::str::FromStr;
 /// English name -> name written -> (how many times, first file and line).
 type Uses = BTreeMap<String, BTreeMap<String, (usize, PathBuf, usize)>>;
 
-/// The listings of `translated` against the `originals` of `source`.
+/// The listings of `translated`, its `twins`, against the `originals` of
+/// `source`.
 pub(super) fn check(
     source: &Language,
     originals: &[Listing],
     translated: &Language,
+    twins: Vec<Listing>,
     glossary: &Glossary,
     report: &mut LanguageReport,
 ) -> Result<()> {
     report.listings_translated = 0;
-    let twins = match discover(translated) {
-        Ok(twins) => twins,
-        Err(error) => {
-            let message = format!("{error:#}{}", english(&source.tree, None));
-            report
-                .listings
-                .push(Problem::in_file(&translated.tree, message));
-            return Ok(());
-        }
-    };
     let mut uses = Uses::new();
     let mut twins: BTreeMap<_, _> = twins
         .into_iter()

@@ -32,6 +32,9 @@ pub struct PoEntry {
     pub flags: Vec<String>,
     /// The `#:` references (`src/chapter.md:12`).
     pub references: Vec<String>,
+    /// The translator comments (`# ...`) and previous msgid (`#| ...`) lines
+    /// as written, which polib drops.
+    pub comments: Vec<String>,
     pub msgctxt: Option<String>,
     pub msgid_line: usize,
     pub msgid: String,
@@ -119,21 +122,93 @@ pub fn read_po(path: &Path) -> Result<PoFile> {
 }
 
 pub fn parse_po(path: &Path, bytes: &[u8]) -> Result<PoFile> {
-    let mut parser = Parser {
-        path,
-        draft: None,
-        entries: Vec::new(),
-    };
-    for (index, raw) in bytes.split(|&byte| byte == b'\n').enumerate() {
+    let error = |line: usize, what: &str| anyhow!("{}:{line}: {what}", path.display());
+    let mut entries = Vec::new();
+    // The entry being read, the field of its last line, whether it has
+    // live keyword lines.
+    let mut draft: Option<(PoEntry, Field, bool)> = None;
+    // A last blank line ends the last entry.
+    let lines = bytes.split(|&byte| byte == b'\n').chain([&b""[..]]);
+    for (index, raw) in lines.enumerate() {
+        let number = index + 1;
         let raw = raw.strip_suffix(b"\r").unwrap_or(raw);
-        let line = std::str::from_utf8(raw).map_err(|error| {
-            let byte = error.valid_up_to() + 1;
-            parser.error(index + 1, format!("not UTF-8 (byte {byte} of the line)"))
+        let line = std::str::from_utf8(raw).map_err(|e| {
+            let byte = e.valid_up_to() + 1;
+            error(number, &format!("not UTF-8 (byte {byte} of the line)"))
         })?;
-        parser.line(index + 1, line)?;
+        if line.is_empty() {
+            if let Some((entry, field, _)) = draft.take() {
+                end_entry(entry, field, &mut entries).map_err(|(line, what)| error(line, what))?;
+            }
+            continue;
+        }
+        if line.trim().is_empty() {
+            bail!(error(
+                number,
+                "a blank line must be empty (it holds spaces)"
+            ));
+        }
+        let (entry, field, live) = draft.get_or_insert_with(|| {
+            let entry = PoEntry {
+                line: number,
+                ..PoEntry::default()
+            };
+            (entry, Field::Comments, false)
+        });
+        let (content, obsolete) = match line.strip_prefix("#~") {
+            Some(rest) if rest.starts_with('|') => continue,
+            Some(rest) => (rest.strip_prefix(' ').unwrap_or(rest), true),
+            None => (line, false),
+        };
+        let is_comment = content.starts_with('#') && !obsolete;
+        entry.obsolete |= obsolete;
+        *live |= !obsolete && !is_comment;
+        if entry.obsolete && *live {
+            let what = "an entry mixes obsolete `#~` lines and live lines (missing blank line?)";
+            bail!(error(number, what));
+        }
+        if is_comment && *field != Field::Comments {
+            let what = "a comment after msgid/msgstr: entries must be separated by a blank line";
+            bail!(error(number, what));
+        }
+        if is_comment {
+            comment(entry, number, content).map_err(|what| error(number, &what))?;
+            continue;
+        }
+        let (next, literal, opens) = if content.starts_with('"') {
+            if *field == Field::Comments {
+                bail!(error(number, "a string line outside msgid/msgstr"));
+            }
+            (*field, content, false)
+        } else {
+            let (next, literal) = keyword(content, *field).map_err(|what| error(number, &what))?;
+            (next, literal, true)
+        };
+        let text = unquote(literal).map_err(|what| error(number, &what))?;
+        *field = next;
+        match (opens, next) {
+            (true, Field::Msgid) => entry.msgid_line = number,
+            (true, Field::Msgstr(index)) => {
+                entry.msgstr.push(String::new());
+                if index == 0 {
+                    entry.msgstr_line = number;
+                }
+            }
+            _ => {}
+        }
+        let target = match next {
+            Field::Msgctxt => entry.msgctxt.get_or_insert_with(String::new),
+            Field::Msgid => &mut entry.msgid,
+            Field::MsgidPlural => entry.msgid_plural.get_or_insert_with(String::new),
+            Field::Msgstr(index) => &mut entry.msgstr[index],
+            Field::Comments => unreachable!("a string line belongs to a keyword"),
+        };
+        target.push_str(&text);
+        if next == Field::Msgstr(0) {
+            entry.msgstr_segments.push((number, text));
+        }
     }
-    parser.end_entry()?;
-    parser.finish()
+    finish(path, entries)
 }
 
 /// Where the parser is inside the current entry.
@@ -146,248 +221,155 @@ enum Field {
     Msgstr(usize),
 }
 
-/// The entry being read.
-struct Draft {
+fn comment(entry: &mut PoEntry, number: usize, line: &str) -> Result<(), String> {
+    if let Some(references) = line.strip_prefix("#:") {
+        let references = references.split_whitespace().map(str::to_string);
+        entry.references.extend(references);
+    } else if let Some(flags) = line.strip_prefix("#,") {
+        entry.flags_line = Some(number);
+        let flags = flags.split(',').map(str::trim).filter(|f| !f.is_empty());
+        entry.flags.extend(flags.map(str::to_string));
+    } else if line == "#" || ["# ", "#|"].iter().any(|k| line.starts_with(k)) {
+        entry.comments.push(line.to_string());
+    } else if !line.starts_with("#.") {
+        return Err(format!("unknown comment kind `{line}`"));
+    }
+    Ok(())
+}
+
+/// The field a keyword line opens after `field`, and its string.
+fn keyword(line: &str, field: Field) -> Result<(Field, &str), String> {
+    let Some((keyword, literal)) = line.split_once(' ') else {
+        return Err(format!("not a PO line: `{line}`"));
+    };
+    let index = (keyword.strip_prefix("msgstr["))
+        .and_then(|rest| rest.strip_suffix(']'))
+        .and_then(|index| index.parse::<usize>().ok());
+    let next = match (keyword, index, field) {
+        (_, Some(index), _) if index > 9 => return Err("polib reads at most msgstr[9]".into()),
+        ("msgctxt", _, Field::Comments) => Field::Msgctxt,
+        ("msgid", _, Field::Comments | Field::Msgctxt) => Field::Msgid,
+        ("msgid_plural", _, Field::Msgid) => Field::MsgidPlural,
+        ("msgstr", _, Field::Msgid) | (_, Some(0), Field::MsgidPlural) => Field::Msgstr(0),
+        (_, Some(index), Field::Msgstr(previous)) if index == previous + 1 => Field::Msgstr(index),
+        ("msgid" | "msgctxt", _, Field::Msgstr(_)) => {
+            return Err(format!(
+                "`{keyword}` after msgstr: entries must be separated by a blank line"
+            ))
+        }
+        ("msgctxt" | "msgid" | "msgid_plural" | "msgstr", _, _) | (_, Some(_), _) => {
+            return Err(format!("unexpected `{keyword}` here (after {field:?})"))
+        }
+        _ => return Err(format!("not a PO line: `{line}`")),
+    };
+    Ok((next, literal))
+}
+
+/// Unescapes a `"..."` literal that must fill the rest of the line.
+fn unquote(literal: &str) -> Result<String, String> {
+    let Some(inner) = (literal.strip_prefix('"')).and_then(|rest| rest.strip_suffix('"')) else {
+        return Err(format!(
+            "expected a string in double quotes, found `{literal}`"
+        ));
+    };
+    let mut text = String::with_capacity(inner.len());
+    let mut chars = inner.chars();
+    while let Some(c) = chars.next() {
+        text.push(match c {
+            '"' => return Err("an unescaped `\"` inside the string (write `\\\"`)".into()),
+            '\\' => match chars.next() {
+                Some('n') => '\n',
+                Some('t') => '\t',
+                Some('r') => '\r',
+                Some(c @ ('"' | '\\')) => c,
+                Some(other) => return Err(format!("unknown escape `\\{other}`")),
+                None => return Err("the string ends with a lone `\\`".into()),
+            },
+            c => c,
+        });
+    }
+    Ok(text)
+}
+
+/// Ends an entry at its blank line, or says (line, what) is wrong with it.
+fn end_entry(
     entry: PoEntry,
     field: Field,
-    /// Whether it has `#~` lines, and whether it has live keyword lines.
-    has_obsolete: bool,
-    has_live: bool,
-}
-
-struct Parser<'a> {
-    path: &'a Path,
-    draft: Option<Draft>,
-    /// The entries read, the header first.
-    entries: Vec<PoEntry>,
-}
-
-impl Parser<'_> {
-    fn error(&self, line: usize, message: impl std::fmt::Display) -> anyhow::Error {
-        anyhow!("{}:{line}: {message}", self.path.display())
-    }
-
-    fn line(&mut self, number: usize, line: &str) -> Result<()> {
-        if line.is_empty() {
-            return self.end_entry();
+    entries: &mut Vec<PoEntry>,
+) -> Result<(), (usize, &'static str)> {
+    let what = match field {
+        // A block of comments only (a file comment): polib would turn it
+        // into an empty message.
+        Field::Comments if !entry.obsolete && entry.flags_line.is_none() => {
+            "comments that belong to no entry"
         }
-        if line.trim().is_empty() {
-            bail!(self.error(number, "a blank line must be empty (it holds spaces)"));
+        Field::Comments | Field::Msgctxt => "an entry without msgid",
+        Field::Msgid | Field::MsgidPlural => {
+            return Err((
+                entry.msgid_line,
+                "msgid without msgstr before the blank line",
+            ))
         }
-        let draft = self.draft.get_or_insert_with(|| Draft {
-            entry: PoEntry {
-                line: number,
-                ..PoEntry::default()
-            },
-            field: Field::Comments,
-            has_obsolete: false,
-            has_live: false,
-        });
-        let (content, obsolete) = match line.strip_prefix("#~") {
-            Some(rest) if rest.starts_with('|') => return Ok(()),
-            Some(rest) => (rest.strip_prefix(' ').unwrap_or(rest), true),
-            None => (line, false),
-        };
-        let is_comment = content.starts_with('#') && !obsolete;
-        draft.entry.obsolete |= obsolete;
-        draft.has_obsolete |= obsolete;
-        draft.has_live |= !obsolete && !is_comment;
-        let field = draft.field;
-        if draft.has_obsolete && draft.has_live {
-            let what = "an entry mixes obsolete `#~` lines and live lines (missing blank line?)";
-            bail!(self.error(number, what));
-        }
-        if is_comment && field != Field::Comments {
-            let what = "a comment after msgid/msgstr: entries must be separated by a blank line";
-            bail!(self.error(number, what));
-        }
-        if is_comment {
-            return self.comment(number, content);
-        }
-        let (field, literal, opens) = if content.starts_with('"') {
-            if field == Field::Comments {
-                bail!(self.error(number, "a string line outside msgid/msgstr"));
+        Field::Msgstr(_) => {
+            let live_empty = entry.msgid.is_empty() && !entry.obsolete;
+            if entries.is_empty() && !(live_empty && entry.msgctxt.is_none()) {
+                let what = "the first entry must be the header (`msgid \"\"` with the metadata)";
+                return Err((entry.msgid_line, what));
             }
-            (field, content, false)
-        } else {
-            let (next, literal) = self.keyword(number, content, field)?;
-            (next, literal, true)
-        };
-        let text = self.literal(number, literal)?;
-        let draft = self.draft.as_mut().expect("an entry is open");
-        draft.field = field;
-        let entry = &mut draft.entry;
-        match (opens, field) {
-            (true, Field::Msgid) => entry.msgid_line = number,
-            (true, Field::Msgstr(index)) => {
-                entry.msgstr.push(String::new());
-                if index == 0 {
-                    entry.msgstr_line = number;
-                }
+            if !entries.is_empty() && live_empty {
+                return Err((entry.msgid_line, "an empty msgid after the header"));
             }
-            _ => {}
-        }
-        let target = match field {
-            Field::Msgctxt => entry.msgctxt.get_or_insert_with(String::new),
-            Field::Msgid => &mut entry.msgid,
-            Field::MsgidPlural => entry.msgid_plural.get_or_insert_with(String::new),
-            Field::Msgstr(index) => &mut entry.msgstr[index],
-            Field::Comments => unreachable!("a string line belongs to a keyword"),
-        };
-        target.push_str(&text);
-        if field == Field::Msgstr(0) {
-            entry.msgstr_segments.push((number, text));
-        }
-        Ok(())
-    }
-
-    fn comment(&mut self, number: usize, line: &str) -> Result<()> {
-        let entry = &mut self.draft.as_mut().expect("an entry is open").entry;
-        if let Some(references) = line.strip_prefix("#:") {
-            let references = references.split_whitespace().map(str::to_string);
-            entry.references.extend(references);
-        } else if let Some(flags) = line.strip_prefix("#,") {
-            entry.flags_line = Some(number);
-            let flags = flags.split(',').map(str::trim).filter(|f| !f.is_empty());
-            entry.flags.extend(flags.map(str::to_string));
-        } else if !(line == "#" || ["# ", "#.", "#|"].iter().any(|k| line.starts_with(k))) {
-            bail!(self.error(number, format!("unknown comment kind `{line}`")));
-        }
-        Ok(())
-    }
-
-    /// The field a keyword line opens after `field`, and its string.
-    fn keyword<'l>(&self, number: usize, line: &'l str, field: Field) -> Result<(Field, &'l str)> {
-        let Some((keyword, literal)) = line.split_once(' ') else {
-            bail!(self.error(number, format!("not a PO line: `{line}`")));
-        };
-        let index = (keyword.strip_prefix("msgstr["))
-            .and_then(|rest| rest.strip_suffix(']'))
-            .and_then(|index| index.parse::<usize>().ok());
-        let next = match (keyword, index, field) {
-            (_, Some(index), _) if index > 9 => Err("polib reads at most msgstr[9]".to_string()),
-            ("msgctxt", _, Field::Comments) => Ok(Field::Msgctxt),
-            ("msgid", _, Field::Comments | Field::Msgctxt) => Ok(Field::Msgid),
-            ("msgid_plural", _, Field::Msgid) => Ok(Field::MsgidPlural),
-            ("msgstr", _, Field::Msgid) | (_, Some(0), Field::MsgidPlural) => Ok(Field::Msgstr(0)),
-            (_, Some(index), Field::Msgstr(previous)) if index == previous + 1 => {
-                Ok(Field::Msgstr(index))
-            }
-            ("msgid" | "msgctxt", _, Field::Msgstr(_)) => Err(format!(
-                "`{keyword}` after msgstr: entries must be separated by a blank line"
-            )),
-            ("msgctxt" | "msgid" | "msgid_plural" | "msgstr", _, _) | (_, Some(_), _) => {
-                Err(format!("unexpected `{keyword}` here (after {field:?})"))
-            }
-            _ => Err(format!("not a PO line: `{line}`")),
-        };
-        next.map(|next| (next, literal))
-            .map_err(|what| self.error(number, what))
-    }
-
-    /// Unescapes a `"..."` literal that must fill the rest of the line.
-    fn literal(&self, number: usize, literal: &str) -> Result<String> {
-        let Some(inner) = (literal.strip_prefix('"')).and_then(|rest| rest.strip_suffix('"'))
-        else {
-            let what = format!("expected a string in double quotes, found `{literal}`");
-            bail!(self.error(number, what));
-        };
-        let mut text = String::with_capacity(inner.len());
-        let mut chars = inner.chars();
-        while let Some(c) = chars.next() {
-            text.push(match c {
-                '"' => {
-                    bail!(self.error(number, "an unescaped `\"` inside the string (write `\\\"`)"))
-                }
-                '\\' => match chars.next() {
-                    Some('n') => '\n',
-                    Some('t') => '\t',
-                    Some('r') => '\r',
-                    Some(c @ ('"' | '\\')) => c,
-                    Some(other) => bail!(self.error(number, format!("unknown escape `\\{other}`"))),
-                    None => bail!(self.error(number, "the string ends with a lone `\\`")),
-                },
-                c => c,
-            });
-        }
-        Ok(text)
-    }
-
-    fn end_entry(&mut self) -> Result<()> {
-        let Some(Draft { entry, field, .. }) = self.draft.take() else {
+            entries.push(entry);
             return Ok(());
-        };
-        let what = match field {
-            // A block of comments only (a file comment): polib would turn
-            // it into an empty message.
-            Field::Comments if !entry.obsolete && entry.flags_line.is_none() => {
-                "comments that belong to no entry"
-            }
-            Field::Comments | Field::Msgctxt => "an entry without msgid",
-            Field::Msgid | Field::MsgidPlural => {
-                let what = "msgid without msgstr before the blank line";
-                bail!(self.error(entry.msgid_line, what))
-            }
-            Field::Msgstr(_) => {
-                let live_empty = entry.msgid.is_empty() && !entry.obsolete;
-                if self.entries.is_empty() && !(live_empty && entry.msgctxt.is_none()) {
-                    let what =
-                        "the first entry must be the header (`msgid \"\"` with the metadata)";
-                    bail!(self.error(entry.msgid_line, what));
-                }
-                if !self.entries.is_empty() && live_empty {
-                    bail!(self.error(entry.msgid_line, "an empty msgid after the header"));
-                }
-                self.entries.push(entry);
-                return Ok(());
-            }
-        };
-        Err(self.error(entry.line, what))
-    }
+        }
+    };
+    Err((entry.line, what))
+}
 
-    fn finish(self) -> Result<PoFile> {
-        let mut entries = self.entries.into_iter();
-        let Some(header_entry) = entries.next() else {
-            bail!("{}:1: no header entry (`msgid \"\"`)", self.path.display());
-        };
-        let header_line = header_entry.msgid_line;
-        let error = |what: String| anyhow!("{}:{header_line}: {what}", self.path.display());
-        let mut header = Vec::new();
-        for field in header_entry
-            .msgstr
-            .concat()
-            .lines()
-            .filter(|f| !f.is_empty())
-        {
-            let (key, value) = (field.split_once(':'))
-                .ok_or_else(|| error(format!("header line without `:`: {field:?}")))?;
-            header.push((key.trim().to_string(), value.trim().to_string()));
-        }
-        if let Some(missing) = REQUIRED_HEADER_FIELDS
-            .iter()
-            .find(|required| !header.iter().any(|(key, _)| key == *required))
-        {
-            return Err(error(format!("the header has no `{missing}` field")));
-        }
-        let po = PoFile {
-            path: self.path.to_path_buf(),
-            header,
-            header_line,
-            entries: entries.collect(),
-        };
-        let mut seen: HashMap<(Option<&str>, &str), usize> = HashMap::new();
-        for entry in po.live_entries() {
-            let key = (entry.msgctxt.as_deref(), entry.msgid.as_str());
-            if let Some(first) = seen.insert(key, entry.msgid_line) {
-                let (line, msgid) = (entry.msgid_line, &entry.msgid);
-                bail!(
-                    "{}:{line}: duplicate msgid (first at line {first}): {msgid:?}",
-                    self.path.display()
-                );
-            }
-        }
-        Ok(po)
+/// The file of `entries`, the header first, with its fields checked and no
+/// msgid twice.
+fn finish(path: &Path, entries: Vec<PoEntry>) -> Result<PoFile> {
+    let mut entries = entries.into_iter();
+    let Some(header_entry) = entries.next() else {
+        bail!("{}:1: no header entry (`msgid \"\"`)", path.display());
+    };
+    let header_line = header_entry.msgid_line;
+    let error = |what: String| anyhow!("{}:{header_line}: {what}", path.display());
+    let mut header = Vec::new();
+    for field in header_entry
+        .msgstr
+        .concat()
+        .lines()
+        .filter(|f| !f.is_empty())
+    {
+        let (key, value) = (field.split_once(':'))
+            .ok_or_else(|| error(format!("header line without `:`: {field:?}")))?;
+        header.push((key.trim().to_string(), value.trim().to_string()));
     }
+    if let Some(missing) = REQUIRED_HEADER_FIELDS
+        .iter()
+        .find(|required| !header.iter().any(|(key, _)| key == *required))
+    {
+        return Err(error(format!("the header has no `{missing}` field")));
+    }
+    let po = PoFile {
+        path: path.to_path_buf(),
+        header,
+        header_line,
+        entries: entries.collect(),
+    };
+    let mut seen: HashMap<(Option<&str>, &str), usize> = HashMap::new();
+    for entry in po.live_entries() {
+        let key = (entry.msgctxt.as_deref(), entry.msgid.as_str());
+        if let Some(first) = seen.insert(key, entry.msgid_line) {
+            let (line, msgid) = (entry.msgid_line, &entry.msgid);
+            bail!(
+                "{}:{line}: duplicate msgid (first at line {first}): {msgid:?}",
+                path.display()
+            );
+        }
+    }
+    Ok(po)
 }
 
 fn check_with_polib(po: &PoFile) -> Result<()> {
@@ -477,6 +459,11 @@ pub(crate) mod tests {
             (
                 with_header("msgid \"a\" x\nmsgstr \"b\"\n"),
                 13,
+                "double quotes",
+            ),
+            (
+                with_header("msgid \"a\"\nmsgstr \"unterminated\n"),
+                14,
                 "double quotes",
             ),
             (no_team, 1, "the header has no `Language-Team`"),

@@ -10,10 +10,11 @@ use crate::Problem;
 use anyhow::{Context, Result};
 use mdbook_markdown::pulldown_cmark::{Event, Tag, TagEnd};
 use mdbook_markdown::{new_cmark_parser, MarkdownOptions};
+use regex::{Captures, Regex};
 pub use spellbook::Dictionary;
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
-use std::sync::{Arc, Mutex, OnceLock};
+use std::sync::{Arc, LazyLock, Mutex, OnceLock};
 
 /// The folder of the dictionaries, relative to the repository root.
 pub const DICTIONARIES: &str = "dictionaries";
@@ -193,17 +194,14 @@ fn looks_like_code(chunk: &str) -> bool {
 /// `markdown` with every mdBook directive (`{{#include ...}}`) turned into
 /// spaces, newlines kept, so offsets and lines stay those of the source.
 fn blank_directives(markdown: &str) -> String {
-    let mut bytes = markdown.as_bytes().to_vec();
-    let mut from = 0;
-    while let Some(start) = markdown[from..].find("{{#").map(|at| from + at) {
-        let Some(end) = markdown[start..].find("}}").map(|at| start + at + 2) else {
-            break;
-        };
-        let directive = bytes[start..end].iter_mut().filter(|byte| **byte != b'\n');
-        directive.for_each(|byte| *byte = b' ');
-        from = end;
-    }
-    String::from_utf8(bytes).expect("whole characters blanked")
+    static DIRECTIVE: LazyLock<Regex> =
+        LazyLock::new(|| Regex::new(r"(?s)\{\{#.*?\}\}").expect("a valid regex"));
+    // Byte for byte, so every offset stays.
+    let blank = |found: &Captures| -> String {
+        let bytes = found[0].bytes();
+        bytes.map(|b| if b == b'\n' { '\n' } else { ' ' }).collect()
+    };
+    DIRECTIVE.replace_all(markdown, blank).into_owned()
 }
 
 #[cfg(test)]

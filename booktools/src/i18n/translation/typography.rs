@@ -5,6 +5,8 @@
 
 use super::po_file::{PoEntry, PoFile};
 use super::{entry_problem, Problem};
+use regex::Regex;
+use std::sync::LazyLock;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct TypographyRules {
@@ -104,64 +106,19 @@ fn context(text: &str, offset: usize) -> String {
     text[start..end].to_string()
 }
 
-/// For each byte of `text`: true when it is prose (not code, markup or URL).
+/// For each byte of `text`: true when it is prose, not a code span (of one
+/// to three backticks), an HTML tag or autolink, a link destination, an
+/// entity or a URL.
 fn prose_mask(text: &str) -> Vec<bool> {
-    let bytes = text.as_bytes();
-    let mut prose = vec![true; bytes.len()];
-    let mut hide = |start: usize, end: usize| prose[start..end].iter_mut().for_each(|b| *b = false);
-    let mut i = 0;
-    while i < bytes.len() {
-        let rest = &text[i..];
-        let skip_to = if bytes[i] == b'`' {
-            // A code span: a run of N backticks up to the next run of N.
-            let run = |at: usize| text[at..].bytes().take_while(|&b| b == b'`').count();
-            let (fence, mut at, mut end) = (run(i), i + run(i), None);
-            while let Some(found) = text[at..].find('`') {
-                let (start, length) = (at + found, run(at + found));
-                if length == fence {
-                    end = Some(start + length);
-                    break;
-                }
-                at = start + length;
-            }
-            end
-        } else if bytes[i] == b'<'
-            && rest[1..]
-                .chars()
-                .next()
-                .is_some_and(|c| c.is_ascii_alphabetic() || c == '/' || c == '!')
-        {
-            // An HTML tag or an autolink.
-            rest.find('>').map(|end| i + end + 1)
-        } else if rest.starts_with("](") {
-            rest.find(')').map(|end| i + end + 1)
-        } else if bytes[i] == b'&' {
-            let name = rest[1..]
-                .bytes()
-                .take_while(|b| b.is_ascii_alphanumeric() || *b == b'#')
-                .count();
-            (name > 0 && rest[1 + name..].starts_with(';')).then_some(i + name + 2)
-        } else if rest.starts_with("://") {
-            let scheme = text[..i]
-                .bytes()
-                .rev()
-                .take_while(|b| b.is_ascii_alphanumeric() || *b == b'+' || *b == b'.')
-                .count();
-            let end = rest
-                .find(|c: char| c.is_whitespace() || c == ')' || c == '>')
-                .unwrap_or(rest.len());
-            hide(i - scheme, i);
-            Some(i + end)
-        } else {
-            None
-        };
-        match skip_to {
-            Some(end) => {
-                hide(i, end);
-                i = end;
-            }
-            None => i += rest.chars().next().map_or(1, char::len_utf8),
-        }
+    static NOT_PROSE: LazyLock<Regex> = LazyLock::new(|| {
+        let code = r"```.*?```|``.*?``|`[^`]*`";
+        let markup = r"<[A-Za-z/!][^>]*>|\]\([^)]*\)|&[A-Za-z0-9#]+;";
+        let url = r"[A-Za-z0-9+.]*://[^\s)>]*";
+        Regex::new(&format!("(?s){code}|{markup}|{url}")).expect("a valid regex")
+    });
+    let mut prose = vec![true; text.len()];
+    for found in NOT_PROSE.find_iter(text) {
+        prose[found.range()].fill(false);
     }
     prose
 }
