@@ -156,6 +156,9 @@ mod tests {
         let three = "one\ntwo\nthree\n";
         assert_eq!(take(three, "2:", first), Ok(vec!["two", "three"]));
         assert_eq!(take(three, ":1", first), Ok(vec!["one"]));
+        // Outside is told before reversed: `4:` on three lines is 4 to 3.
+        let outside = error("lines 4 to 3 are outside the file (3 lines)");
+        assert_eq!(take(three, "4:", first), outside);
         let reversed = error("line range 3:2 ends before it starts");
         assert_eq!(take(three, "3:2", first), reversed);
         let zero = error("line 0 does not exist (lines start at 1)");

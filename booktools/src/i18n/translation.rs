@@ -16,7 +16,7 @@ use crate::languages::BookLayout;
 use anyhow::{Context, Result};
 use polib::catalog::Catalog;
 use regex::Regex;
-use std::collections::{BTreeMap, HashSet};
+use std::collections::{BTreeMap, HashMap, HashSet};
 use std::path::{Path, PathBuf};
 use std::sync::LazyLock;
 use walkdir::WalkDir;
@@ -191,6 +191,10 @@ fn check_completeness(template: &Catalog, po: &PoFile, language: &str) -> Vec<Pr
         let what = format!("header `Content-Type: {content_type}`, expected charset=UTF-8");
         found.push((header, None, what));
     }
+    let words = |text: &str| text.split_whitespace().collect::<Vec<_>>().join(" ");
+    let english: HashMap<String, &str> = (template.messages())
+        .map(|message| (words(message.msgid()), message.msgid()))
+        .collect();
     for message in template.messages() {
         let (msgid, short) = (message.msgid(), excerpt(message.msgid()));
         let entry = (po.live_entries()).find(|e| e.msgctxt.is_none() && e.msgid == msgid);
@@ -204,14 +208,14 @@ fn check_completeness(template: &Catalog, po: &PoFile, language: &str) -> Vec<Pr
                 Some(e.msgstr_line),
                 format!("untranslated entry {short} (empty msgstr)"),
             ),
-            Some(e) if e.msgstr[0].split_whitespace().eq(msgid.split_whitespace()) => {
-                if !is_prose(msgid) {
-                    continue;
+            // Its own English or another's (a paste from the wrong message).
+            Some(e) => match english.get(&words(&e.msgstr[0])) {
+                Some(source) if is_prose(source) => {
+                    let what = format!("paragraph identical to the English {}", excerpt(source));
+                    (Some(e.msgstr_line), what)
                 }
-                let what = format!("paragraph identical to the English {short}");
-                (Some(e.msgstr_line), what)
-            }
-            Some(_) => continue,
+                _ => continue,
+            },
         };
         found.push((line, sources(message.source()), what));
     }

@@ -152,15 +152,7 @@ pub fn compile(
     // The listing tree (above the chapter folder) pins the toolchain.
     let tree = listing.dir.ancestors().nth(2).unwrap_or(&listing.dir);
     let toolchain = toolchain_description(tree, settings.timeout)?;
-    let key = files_hash(
-        &[
-            toolchain.as_bytes(),
-            command.transcript_line().as_bytes(),
-            &NORMALIZATION_VERSION.to_le_bytes(),
-        ],
-        &listing.dir,
-        &NOT_HASHED,
-    )?;
+    let key = cache_key(&toolchain, &command.transcript_line(), &listing.dir)?;
     let entry = settings
         .cache
         .as_ref()
@@ -232,6 +224,14 @@ pub fn fields_hash(fields: &[&[u8]]) -> String {
         hasher.update(bytes);
     }
     format!("{:x}", hasher.finalize())
+}
+
+/// The cache key of the crate in `dir`: the toolchain, the command, the
+/// normalization and every file but `output.txt` and `target/`.
+fn cache_key(toolchain: &str, command_line: &str, dir: &Path) -> Result<String> {
+    let version = NORMALIZATION_VERSION.to_le_bytes();
+    let fields = [toolchain.as_bytes(), command_line.as_bytes(), &version];
+    files_hash(&fields, dir, &NOT_HASHED)
 }
 
 /// [`fields_hash`] of `fields`, then of every file under `dir` (relative
@@ -316,6 +316,19 @@ pub fn toolchain_description(dir: &Path, timeout: Duration) -> Result<String> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// Another toolchain or command is another key (the tiny cache trial
+    /// proves the files' part: `output.txt` and `target/` left out).
+    #[test]
+    fn the_cache_key_holds_the_toolchain_and_the_command() {
+        let dir = tempfile::tempdir().unwrap();
+        std::fs::write(dir.path().join("lib.rs"), "pub fn f() {}\n").unwrap();
+        let key = |toolchain, command| cache_key(toolchain, command, dir.path()).unwrap();
+        let first = key("rustc 1.90.0", "$ cargo run");
+        assert_eq!(key("rustc 1.90.0", "$ cargo run"), first);
+        assert_ne!(key("rustc 1.91.0", "$ cargo run"), first);
+        assert_ne!(key("rustc 1.90.0", "$ cargo check"), first);
+    }
 
     #[test]
     fn scrubbing_removes_build_settings_and_keeps_cargo_home() {

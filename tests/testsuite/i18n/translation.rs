@@ -75,17 +75,29 @@ const PLANTS: &[(&str, Plant)] = &[
             Ok(vec![(index + 1, says)])
         },
     ),
-    ("a translation left as its English prose", |_, po, lines| {
-        // Words only: English punctuation would break the typography too.
-        let plain = |c: char| c.is_ascii_alphanumeric() || c == ' ' || c == ',';
-        let entry = (po.live_entries())
-            .filter(|entry| entry.msgstr_segments.len() == 1 && entry.references.len() == 1)
-            .find(|entry| entry.msgid.chars().all(plain) && entry.msgid.contains(' '))
-            .context("a one-line translation of a plain English message")?;
-        lines[entry.msgstr_line - 1] = format!("msgstr \"{}\"", entry.msgid);
-        let says = ["paragraph identical to the English", &entry.references[0]];
-        Ok(vec![(entry.msgstr_line, says.map(str::to_string).to_vec())])
-    }),
+    (
+        "translations left as English prose, their own and another's",
+        |_, po, lines| {
+            // Words only: English punctuation would break the typography too,
+            // and code or numbers the anchors.
+            let plain = |c: char| c.is_ascii_alphanumeric() || c == ' ' || c == ',';
+            let entries: Vec<_> = (po.live_entries())
+                .filter(|entry| entry.msgstr_segments.len() == 1 && entry.references.len() == 1)
+                .filter(|entry| entry.msgid.chars().all(plain) && entry.msgid.contains(' '))
+                .take(3)
+                .collect();
+            let [own, pasted, other] = entries[..] else {
+                anyhow::bail!("three one-line translations of plain English messages");
+            };
+            lines[own.msgstr_line - 1] = format!("msgstr \"{}\"", own.msgid);
+            lines[pasted.msgstr_line - 1] = format!("msgstr \"{}\"", other.msgid);
+            let says = |entry: &PoEntry| {
+                let says = ["paragraph identical to the English", &entry.references[0]];
+                (entry.msgstr_line, says.map(str::to_string).to_vec())
+            };
+            Ok(vec![says(own), says(pasted)])
+        },
+    ),
     // As a slip of a merge could do: both stay translated and not fuzzy.
     ("two translations carrying code swapped", |_, po, lines| {
         let with_code: Vec<_> = (po.live_entries())
