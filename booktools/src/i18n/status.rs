@@ -270,4 +270,46 @@ mod tests {
         assert!(none.iter().all(|c| c.translated == 0 && c.fuzzy == 0));
         assert_eq!(none.iter().map(|c| c.untranslated).sum::<usize>(), 5);
     }
+
+    #[test]
+    fn the_table_shows_counts_totals_and_problems_with_relative_paths() {
+        let status = LanguageStatus {
+            catalog: PathBuf::from("/book/po/xx.po"),
+            chapters: vec![ChapterCounts {
+                chapter: "src/a.md".into(),
+                translated: 3,
+                fuzzy: 1,
+                untranslated: 2,
+            }],
+            problems: vec![Problem::at(
+                "/book/po/xx.po",
+                12,
+                "fuzzy entry \"One\" (English source: /book/src/a.md:3)",
+            )],
+            code: LanguageReport {
+                language: "xx".into(),
+                listings_total: 2,
+                listings_translated: 1,
+                ..LanguageReport::default()
+            },
+        };
+        let book = BookStatus {
+            languages: vec![status],
+            problems: vec![Problem::at("/book/src/a.md", 3, "mojibake")],
+        };
+        assert!(!book.is_complete());
+        let table = render(Path::new("/book"), &book);
+        assert_eq!(
+            table,
+            "xx (po/xx.po): INCOMPLETE\n  \
+             chapter   translated  fuzzy  untranslated\n  \
+             src/a.md           3      1             2\n  \
+             total              3      1             2\n  \
+             listings: 1 of 2 translated, 0 out of step\n  \
+             to do (1):\n    \
+             po/xx.po:12: fuzzy entry \"One\" (English source: src/a.md:3)\n\
+             other problems (1):\n  \
+             src/a.md:3: mojibake\n"
+        );
+    }
 }

@@ -14,8 +14,9 @@ mod pool_crate;
 mod shutdown;
 
 use crate::Outcome;
-use anyhow::{bail, ensure, Result};
+use anyhow::{bail, ensure, Context, Result};
 use booktools::languages::{BookLayout, Language};
+use booktools::listings::expectations::EXPECTATIONS_FILE as EXPECTATIONS;
 use booktools::listings::Listing;
 use booktools::process;
 use booktools::server::listing_binary::{self, find as listing, BUILD_TIMEOUT};
@@ -41,10 +42,11 @@ pub struct Server {
 
 impl Server {
     /// `listing`'s server, once its code holds the data as `holds` says
-    /// (`None`: nothing to hold) and it builds. When not,
-    /// `server::messages::<language>` or the listing's own test reports
-    /// why: the run says so and stops (`None`) rather than fail beside
-    /// them for the same cause.
+    /// (`None`: nothing to hold), built. When its code does not hold the
+    /// data, `server::messages::<language>` reports why: the run says so
+    /// and stops (`None`) rather than fail beside it for the same cause.
+    /// A build failure fails the run: not every listing's own test links
+    /// a binary (the rayon server's runs `cargo check`).
     pub fn built(
         layout: &BookLayout,
         listing: &Listing,
@@ -52,24 +54,17 @@ impl Server {
     ) -> Result<Option<Server>> {
         let source = ServerSource::load(&layout.root, listing)?;
         let problems = holds.map_or(Ok(Vec::new()), |holds| source.source_problems(holds))?;
-        let (problem, test) = match problems.into_iter().next() {
-            Some(problem) => (problem, format!("server::messages::{}", listing.language)),
-            None => {
-                let purpose = listing_binary::SERVERS;
-                let target_dir = listing_binary::target_dir(&layout.root, purpose, listing);
-                match listing_binary::build(listing, &target_dir) {
-                    Ok(binary) => return Ok(Some(Server { source, binary })),
-                    Err(error) => {
-                        let (language, chapter) = (&listing.language, &listing.chapter);
-                        let test = format!("listings::{language}::{chapter}::{}", listing.name);
-                        (format!("{error:#}"), test)
-                    }
-                }
-            }
-        };
-        let first = problem.lines().next().unwrap_or_default();
-        println!("precondition: the real book already has problems ({first}), see {test}");
-        Ok(None)
+        if let Some(problem) = problems.first() {
+            let (first, language) = (
+                problem.lines().next().unwrap_or_default(),
+                &listing.language,
+            );
+            println!("precondition: the real book already has problems ({first}), see server::messages::{language}");
+            return Ok(None);
+        }
+        let target_dir = listing_binary::target_dir(&layout.root, listing_binary::SERVERS, listing);
+        let binary = listing_binary::build(listing, &target_dir)?;
+        Ok(Some(Server { source, binary }))
     }
 
     /// The command that starts it, in its crate folder.
@@ -96,6 +91,43 @@ fn messages_are_in_the_source(layout: &BookLayout, language: &Language, _: &str)
         problems.extend(source.source_problems(holds)?);
     }
     ensure!(problems.is_empty(), "{}", problems.join("\n"));
+    Ok(())
+}
+
+/// In a copy of the book, the source language's `connection_failed` and
+/// the `bad_request` of `[going_further]` no longer match the code: the
+/// messages check names each listing file and each data line.
+fn going_further_data_missing_from_the_code_is_named_at_its_line() -> Result<()> {
+    let book = booktools::book::TempBook::copy_of_repository()?;
+    let layout = BookLayout::load(book.root())?;
+    let data = book.read(EXPECTATIONS)?;
+    let table = format!("[going_further.messages.{}]", layout.source_language);
+    let after_table = data.find(&table).context("the source language's table")?;
+    let mut planted = Vec::new();
+    let mut edited = data.clone();
+    for (key, from) in [("connection_failed", after_table), ("bad_request", 0)] {
+        let at = from + data[from..].find(&format!("{key} = \"")).context(key)?;
+        let value = at + key.len() + 4;
+        edited.replace_range(value..value, "X");
+        planted.push(format!("{EXPECTATIONS}:{}", data[..at].lines().count() + 1));
+    }
+    book.write(EXPECTATIONS, &edited)?;
+    let source = layout.language(&layout.source_language).context("a tree")?;
+    let problems = format!(
+        "{:#}",
+        messages_are_in_the_source(&layout, source, "").unwrap_err()
+    );
+    let going_further = GoingFurther::load(book.root())?;
+    for listing in [
+        &going_further.errors_listing,
+        &going_further.signals_listing,
+    ] {
+        let file = format!("{listing}/src/bin/main.rs");
+        ensure!(problems.contains(&file), "no {file} in:\n{problems}");
+    }
+    for line in planted {
+        ensure!(problems.contains(&line), "no {line} in:\n{problems}");
+    }
     Ok(())
 }
 
@@ -132,9 +164,16 @@ pub fn trials(root: &Path) -> Vec<Trial> {
     // The guard of `main.rs` loaded it already: no test runs otherwise.
     let layout = Arc::new(BookLayout::load(root).expect("the guard loaded book.toml"));
     let shared = Arc::clone(&layout);
-    let mut trials = vec![Trial::test("server::transcript::claims", move || {
-        shutdown::claims_quote_the_text(&shared).into_result()
-    })];
+    let mut trials = vec![
+        Trial::test("server::transcript::claims", move || {
+            shutdown::claims_quote_the_text(&shared).into_result()
+        }),
+        crate::trial(
+            module_path!(),
+            "going_further_data_missing_from_the_code_is_named_at_its_line",
+            going_further_data_missing_from_the_code_is_named_at_its_line,
+        ),
+    ];
     for language in &layout.languages {
         for (test, run) in PER_LANGUAGE {
             let name = format!("server::{test}::{}", language.code);

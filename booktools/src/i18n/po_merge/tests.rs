@@ -3,6 +3,11 @@ use crate::i18n::translation::read_po;
 
 const HEADER: &str = "\nmsgid \"\"\nmsgstr \"\"\n\"Project-Id-Version: Book\\n\"\n\"POT-Creation-Date: 2024-01-01T00:00:00Z\\n\"\n\"PO-Revision-Date: 2024-02-02T00:00:00Z\\n\"\n\"Last-Translator: Ana <ana@example.org>\\n\"\n\"Language-Team: Team\\n\"\n\"MIME-Version: 1.0\\n\"\n\"Content-Type: text/plain; charset=UTF-8\\n\"\n\"Content-Transfer-Encoding: 8bit\\n\"\n\"Language: xx\\n\"\n\"Plural-Forms: nplurals=2; plural=(n > 1);\\n\"\n\n";
 
+const LONG: &str = "The worker threads each take a job from the channel, run it, and go back to waiting for the next job until the channel closes.";
+
+/// A catalog translating "Title" (src/a.md:1) and [`LONG`] (src/a.md:3).
+const IN_STEP: &str = "#: src/a.md:1\nmsgid \"Title\"\nmsgstr \"Titre\"\n\n#: src/a.md:3\nmsgid \"\"\n\"The worker threads each take a job from the channel, run it, and go back to \"\n\"waiting for the next job until the channel closes.\"\nmsgstr \"Les opérateurs prennent une mission.\"\n\n";
+
 /// A template (English catalog) of `(source reference, msgid)` messages;
 /// other modules' tests build theirs with it too.
 pub(crate) fn template(date: &str, messages: &[(&str, &str)]) -> Catalog {
@@ -51,7 +56,15 @@ type Summary<'a> = (usize, &'a [&'a str], &'a [&'a str], &'a [&'a str]);
 #[test]
 fn merges_keep_translations_comments_and_previous_msgids() {
     let stop = [("src/a.md:1", "Stop the server cleanly")];
+    let edited = LONG.replace("go back to waiting", "then wait");
     let rows: &[Row] = &[
+        (
+            "an edited message inherits the old translation as fuzzy with the previous msgid",
+            &[("src/a.md:1", "Title"), ("src/a.md:4", &edited)],
+            IN_STEP,
+            "#: src/a.md:4\n#, fuzzy\n#| msgid \"\"\n#| \"The worker threads each take a job from the channel, run it, and go back to \"\n#| \"waiting for the next job until the channel closes.\"\nmsgid \"\"\n",
+            (1, &[&edited], &[], &[LONG]),
+        ),
         (
             "a fuzzy entry keeps its `#|` previous msgid",
             &[("src/a.md:1", "Hello there")],

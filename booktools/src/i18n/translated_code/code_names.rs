@@ -363,6 +363,31 @@ mod tests {
         }
     }
 
+    #[test]
+    fn declarations_collect_items_members_and_bindings() {
+        let source = "use std::thread;\npub struct Pool { workers: Vec<Worker>, sender: u8 }\n\
+            type Job = Box<dyn FnOnce()>;\nenum Message { NewJob(Job), Terminate, Named { inner: u8 } }\n\
+            impl Pool {\n    pub fn new<F: Fn()>(size: usize) -> Pool {\n        let (sender, receiver) = (1, 2);\n\
+            for id in 0..size {}\n        let run = |job: Job| job();\n        match x { Some(found) => {}, None => {} }\n\
+            Pool { workers: vec![], sender }\n    }\n}\nimpl Drop for Pool { fn drop(&mut self) {} }\n";
+        let mut declarations = Declarations::default();
+        declarations.visit_file(&syn::parse_file(source).unwrap());
+        let declared = "Pool workers sender Job Message NewJob Terminate inner new F size receiver id run job found drop";
+        for name in declared.split(' ') {
+            assert!(
+                declarations.names.contains(name),
+                "{name}: {declarations:?}"
+            );
+        }
+        for name in ["thread", "None", "Some", "x", "Worker", "std"] {
+            assert!(!declarations.names.contains(name), "{name}");
+        }
+        let pool = &declarations.members["Pool"];
+        assert!(pool.contains("new") && pool.contains("drop") && pool.contains("workers"));
+        let message = &declarations.members["Message"];
+        assert!(message.contains("Terminate") && !message.contains("inner"));
+    }
+
     /// (language, code span, the problem's start; empty when it passes).
     const SPANS: &[(&str, &str, &str)] = &[
         ("yy", "Worker", ""),

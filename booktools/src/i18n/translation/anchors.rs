@@ -221,4 +221,24 @@ mod tests {
         );
         assert_eq!(check_po(&kept, &glossary()), vec![]);
     }
+
+    #[test]
+    fn a_translation_of_another_message_names_what_is_missing_and_extra() {
+        let swapped = po(
+            "The `Worker` runs job 2 of [the list](a.html).",
+            "La `tache` exécute la mission 3.",
+        );
+        let problems = check_po(&swapped, &glossary());
+        assert_eq!(problems.len(), 1);
+        let problem = &problems[0];
+        assert_eq!(problem.line, Some(15));
+        for expected in [
+            "code spans: missing `Operateur`; extra `tache`",
+            "numbers: missing `2`; extra `3`",
+            "links: missing `a.html`",
+            "(English source: src/a.md:7)",
+        ] {
+            assert!(problem.message.contains(expected), "{}", problem.message);
+        }
+    }
 }

@@ -446,6 +446,14 @@ pub(crate) mod tests {
                 15,
                 "blank line",
             ),
+            // Real entries start with their `#:` reference.
+            (
+                with_header(
+                    "msgid \"a\"\nmsgstr \"b\"\n#: src/a.md:1\nmsgid \"c\"\nmsgstr \"d\"\n",
+                ),
+                15,
+                "a comment after msgid/msgstr: entries must be separated by a blank line",
+            ),
             (
                 with_header("msgid \"a\"\nmsgstr \"b\"\n\nmsgid \"a\"\nmsgstr \"c\"\n"),
                 16,
