@@ -54,15 +54,24 @@ impl BuiltSite {
 
     /// The chapter of `language` whose source is `source_path`
     /// (`src/ch20-03-graceful-shutdown-and-cleanup.md`).
-    pub fn chapter(&self, language: &str, source_path: &str) -> Result<&RenderedChapter> {
-        self.chapters
-            .get(language)
+    pub fn chapter(
+        &self,
+        language: &str,
+        source_path: impl AsRef<Path>,
+    ) -> Result<&RenderedChapter> {
+        let source_path = source_path.as_ref();
+        (self.chapters.get(language))
             .and_then(|chapters| {
                 chapters
                     .iter()
-                    .find(|chapter| chapter.source_path == Path::new(source_path))
+                    .find(|chapter| chapter.source_path == source_path)
             })
-            .with_context(|| format!("no chapter {source_path} in the `{language}` book"))
+            .with_context(|| {
+                format!(
+                    "no chapter {} in the `{language}` book",
+                    source_path.display()
+                )
+            })
     }
 
     /// The output folder of `language`.

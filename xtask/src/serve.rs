@@ -201,10 +201,6 @@ pub struct Session {
     /// The error of each language whose last build failed.
     pub failed: BTreeMap<String, String>,
     generation: u64,
-    /// The server's full URL: search engines and Lighthouse want the
-    /// `hreflang` links of each page absolute, so the served site has them
-    /// as the published one does.
-    site_url: String,
     pub server: StaticServer,
 }
 
@@ -219,6 +215,8 @@ impl Session {
         }
         let server = StaticServer::start(address, Vec::new(), true)
             .with_context(|| format!("is another server on {address}? Try --port"))?;
+        // The server's full URL: search engines and Lighthouse want the
+        // `hreflang` links of each page absolute, as the published site has.
         let site_url = server.url("/");
         let mut session = Session {
             root: root.to_path_buf(),
@@ -228,7 +226,6 @@ impl Session {
             failed: BTreeMap::new(),
             generation: 0,
             plan: SitePlan::load(root, Some(&site_url))?,
-            site_url,
             server,
         };
         session.rebuild(&session.plan.languages.clone());
@@ -249,7 +246,7 @@ impl Session {
             println!("changed: {}", shown.display());
         }
         if changes.config {
-            match SitePlan::load(&self.root, Some(&self.site_url)).and_then(|plan| {
+            match SitePlan::load(&self.root, Some(&self.server.url("/"))).and_then(|plan| {
                 self.inputs = Inputs::watch(&self.root)?;
                 Ok(plan)
             }) {

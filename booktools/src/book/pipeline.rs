@@ -1,7 +1,7 @@
 //! Loading the book for one language and running its preprocessors and the
 //! HTML renderer in-process.
 
-use super::{check_rendered, check_rendered_html};
+use super::check_rendered_html;
 use crate::languages::BookLayout;
 use anyhow::{bail, Context, Result};
 use mdbook_driver::book::Book;
@@ -13,7 +13,6 @@ use mdbook_listings::trees::book_language;
 use mdbook_listings::ListingsPreprocessor;
 use mdbook_preprocessor::{Preprocessor, PreprocessorContext};
 use mdbook_renderer::{RenderContext, Renderer};
-use std::panic::AssertUnwindSafe;
 use std::path::{Path, PathBuf};
 
 /// One chapter of the book after preprocessing.
@@ -47,12 +46,8 @@ impl RenderedChapter {
 /// the `gettext` preprocessor: without them the book would silently stay
 /// untranslated, so this fails instead.
 fn load(root: &Path, language: &str, adjust: impl FnOnce(&mut Config)) -> Result<MDBook> {
-    let root = std::path::absolute(root)
-        .with_context(|| format!("cannot make {} absolute", root.display()))?;
-    let book_toml = root.join("book.toml");
-    if !book_toml.is_file() {
-        bail!("no book at {}: book.toml is missing", root.display());
-    }
+    let layout = BookLayout::load(root)?;
+    let book_toml = layout.root.join("book.toml");
     let mut config = Config::from_disk(&book_toml)
         .with_context(|| format!("reading {}", book_toml.display()))?;
     config
@@ -66,7 +61,7 @@ fn load(root: &Path, language: &str, adjust: impl FnOnce(&mut Config)) -> Result
                  so the book would stay in `{source}`"
             );
         }
-        let catalog = BookLayout::load(&root)?.po_file(language);
+        let catalog = layout.po_file(language);
         if !catalog.is_file() {
             bail!(
                 "cannot build the `{language}` book: {} is missing (gettext would silently \
@@ -81,7 +76,8 @@ fn load(root: &Path, language: &str, adjust: impl FnOnce(&mut Config)) -> Result
     }
     config.book.language = Some(language.to_string());
     adjust(&mut config);
-    let mut book = MDBook::load_with_config(&root, config)
+    let root = &layout.root;
+    let mut book = MDBook::load_with_config(root, config)
         .with_context(|| format!("loading the book at {}", root.display()))?;
     let configured = |name: &str| book.config.contains_key(&format!("preprocessor.{name}"));
     let (with_gettext, with_listings) = (
@@ -89,41 +85,14 @@ fn load(root: &Path, language: &str, adjust: impl FnOnce(&mut Config)) -> Result
         configured(ListingsPreprocessor::NAME),
     );
     if with_gettext {
-        book.with_preprocessor(GettextLibrary);
+        // `read_po` above ran polib on the catalog first: gettext's parser
+        // cannot panic on it.
+        book.with_preprocessor(Gettext);
     }
     if with_listings {
         book.with_preprocessor(ListingsPreprocessor);
     }
     Ok(book)
-}
-
-/// The real `gettext` preprocessor of mdbook-i18n-helpers, run in-process.
-/// `mdbook-gettext` dies on a panic (polib panics on a po header missing a
-/// field); here the panic becomes an error naming the catalog, so the caller
-/// gets a failed build rather than a crashed test.
-struct GettextLibrary;
-
-impl Preprocessor for GettextLibrary {
-    fn name(&self) -> &str {
-        Gettext.name()
-    }
-
-    fn run(&self, ctx: &PreprocessorContext, book: Book) -> anyhow::Result<Book> {
-        let run = std::panic::catch_unwind(AssertUnwindSafe(|| Gettext.run(ctx, book)));
-        run.unwrap_or_else(|panic| {
-            let reason = panic
-                .downcast_ref::<&str>()
-                .map(|text| text.to_string())
-                .or_else(|| panic.downcast_ref::<String>().cloned())
-                .unwrap_or_else(|| "unknown panic".to_string());
-            let language = book_language(&ctx.config);
-            bail!("the gettext preprocessor panicked on the `{language}` catalog: {reason}")
-        })
-    }
-
-    fn supports_renderer(&self, renderer: &str) -> anyhow::Result<bool> {
-        Gettext.supports_renderer(renderer)
-    }
 }
 
 /// A preprocessor that leaves the book as it is, put in place of another
@@ -140,35 +109,34 @@ impl Preprocessor for Skipped {
     }
 }
 
-fn chapters_of(book: &Book, config: &Config) -> Vec<RenderedChapter> {
-    book.chapters()
+/// The book after its preprocessors, and its chapters as the renderer
+/// receives them.
+fn preprocess(
+    book: &MDBook,
+    language: &str,
+) -> Result<(Book, PreprocessorContext, Vec<RenderedChapter>)> {
+    let (preprocessed, ctx) = book
+        .preprocess_book(&HtmlHandlebars::new())
+        .with_context(|| format!("preprocessing the `{language}` book"))?;
+    let chapters = (preprocessed.chapters())
         .filter_map(|chapter| {
             let path = chapter.path.clone()?;
             let source = chapter.source_path.clone().unwrap_or_else(|| path.clone());
             Some(RenderedChapter {
-                source_path: config.book.src.join(source),
+                source_path: book.config.book.src.join(source),
                 path,
                 name: chapter.name.clone(),
                 content: chapter.content.clone(),
             })
         })
-        .collect()
-}
-
-fn preprocess(book: &MDBook, language: &str) -> Result<(Book, PreprocessorContext)> {
-    book.preprocess_book(&HtmlHandlebars::new())
-        .with_context(|| format!("preprocessing the `{language}` book"))
-}
-
-fn chapters(book: MDBook, language: &str) -> Result<Vec<RenderedChapter>> {
-    let (preprocessed, _) = preprocess(&book, language)?;
-    Ok(chapters_of(&preprocessed, &book.config))
+        .collect();
+    Ok((preprocessed, ctx, chapters))
 }
 
 /// Every chapter of the `language` book after the whole pipeline (gettext,
 /// listings, links, index): the Markdown the HTML renderer receives.
 pub fn preprocessed_chapters(root: &Path, language: &str) -> Result<Vec<RenderedChapter>> {
-    chapters(load(root, language, |_| {})?, language)
+    Ok(preprocess(&load(root, language, |_| {})?, language)?.2)
 }
 
 /// Every chapter of the `language` book after gettext and listings but
@@ -179,16 +147,16 @@ pub fn preprocessed_chapters(root: &Path, language: &str) -> Result<Vec<Rendered
 pub fn chapters_before_links(root: &Path, language: &str) -> Result<Vec<RenderedChapter>> {
     let mut book = load(root, language, |_| {})?;
     book.with_preprocessor(Skipped("links"));
-    chapters(book, language)
+    Ok(preprocess(&book, language)?.2)
 }
 
 /// Renders the `language` book to HTML in `dest_dir` (emptied first by
 /// mdBook's renderer, so it must be a folder of its own, outside the book's
 /// sources), with `adjust` applied to the configuration once `book.toml`
 /// and the `MDBOOK_*` overrides are read (the site sets each language's
-/// `output.html.site-url` this way). Then runs the rendered checks
-/// ([`check_rendered`], [`check_rendered_html`]) and returns the chapters as
-/// the renderer received them.
+/// `output.html.site-url` this way). Then runs the rendered check
+/// ([`check_rendered_html`]) and returns the chapters as the renderer
+/// received them.
 pub fn build_html(
     root: &Path,
     language: &str,
@@ -202,8 +170,7 @@ pub fn build_html(
         config.build.build_dir = dest_dir.clone();
         adjust(config);
     })?;
-    let (preprocessed, preprocess_ctx) = preprocess(&book, language)?;
-    let chapters = chapters_of(&preprocessed, &book.config);
+    let (preprocessed, preprocess_ctx, chapters) = preprocess(&book, language)?;
     let mut render_ctx = RenderContext::new(
         book.root.clone(),
         preprocessed,
@@ -216,8 +183,6 @@ pub fn build_html(
     HtmlHandlebars::new()
         .render(&render_ctx)
         .with_context(|| format!("rendering the `{language}` book to {}", dest_dir.display()))?;
-    check_rendered(&chapters)
-        .with_context(|| format!("checking the Markdown of the `{language}` book"))?;
     check_rendered_html(&dest_dir, &chapters)
         .with_context(|| format!("checking the HTML of the `{language}` book"))?;
     Ok(chapters)

@@ -19,7 +19,7 @@
 //!
 //! The index is rebuilt from mdBook's own documents, so the sections are
 //! mdBook's. `theme/search/analysis.js`, the stemmer and the language's
-//! data ([`Analysis::browser_data`]) go into `searchindex.js` ahead of the
+//! data go into `searchindex.js` ahead of the
 //! index, so elasticlunr finds the analysis registered when it loads the
 //! index. The browser test checks that both sides give the same tokens.
 
@@ -49,10 +49,7 @@ pub fn index_file(language_dir: &Path) -> Result<PathBuf> {
     let found: Vec<PathBuf> = (listing.flatten().map(|entry| entry.path()))
         .filter(|path| {
             let name = path.file_name().unwrap_or_default().to_string_lossy();
-            let middle = name
-                .strip_prefix("searchindex")
-                .and_then(|n| n.strip_suffix(".js"));
-            middle.is_some_and(|middle| middle.is_empty() || middle.starts_with('-'))
+            name == "searchindex.js" || name.starts_with("searchindex-") && name.ends_with(".js")
         })
         .collect();
     match found.as_slice() {
@@ -203,37 +200,6 @@ impl Analysis {
     pub fn pipeline_label(&self) -> String {
         format!("bookAnalysis-{}", self.0.language)
     }
-
-    /// What the browser side needs (`bookSearch.install(...)` in
-    /// `theme/search/analysis.js`), as JSON.
-    pub fn browser_data(&self) -> String {
-        let inner = &self.0;
-        let snowball = match &inner.stemmer {
-            Stemmer::Porter(_) => None,
-            Stemmer::Snowball { lunr_code, .. } => Some(*lunr_code),
-        };
-        serde_json::json!({
-            "language": inner.language,
-            "label": self.pipeline_label(),
-            "stemmer": inner.stemmer_name,
-            "snowball": snowball,
-            "elisions": inner.elisions,
-            "folding": inner.folding,
-            "stopWords": inner.stop_words,
-        })
-        .to_string()
-    }
-
-    /// The vendored stemmer files the browser needs, relative to `theme/`.
-    fn stemmer_scripts(&self) -> Vec<String> {
-        match &self.0.stemmer {
-            Stemmer::Porter(_) => Vec::new(),
-            Stemmer::Snowball { lunr_code, .. } => ["stemmer.support", lunr_code]
-                .iter()
-                .map(|name| format!("{ANALYSIS_DIR}/lunr-languages/lunr.{name}.min.js"))
-                .collect(),
-        }
-    }
 }
 
 /// Cuts `text` into lower-case tokens at anything but a letter, a digit, a
@@ -364,20 +330,35 @@ pub fn rebuild_index(language_dir: &Path, theme_dir: &Path, analysis: &Analysis)
     }
     search["index"] = serde_json::to_value(&index)?;
 
+    let inner = &analysis.0;
+    let snowball = match &inner.stemmer {
+        Stemmer::Porter(_) => None,
+        Stemmer::Snowball { lunr_code, .. } => Some(*lunr_code),
+    };
+    // `analysis.js`, the vendored stemmer, then what `bookSearch.install`
+    // of `analysis.js` needs.
     let mut script = String::new();
-    let mut sources = vec![format!("{ANALYSIS_DIR}/analysis.js")];
-    sources.extend(analysis.stemmer_scripts());
+    let stemmer = (snowball.into_iter())
+        .flat_map(|code| ["stemmer.support", code])
+        .map(|name| format!("lunr-languages/lunr.{name}.min.js"));
+    let sources = std::iter::once("analysis.js".to_string()).chain(stemmer);
     for source in sources {
-        let file = theme_dir.join(&source);
+        let file = theme_dir.join(ANALYSIS_DIR).join(&source);
         let text = std::fs::read_to_string(&file)
             .with_context(|| format!("reading {}", file.display()))?;
         script.push_str(text.trim_end());
         script.push('\n');
     }
-    script.push_str(&format!(
-        "window.bookSearch.install({});\n",
-        analysis.browser_data()
-    ));
+    let data = serde_json::json!({
+        "language": inner.language,
+        "label": analysis.pipeline_label(),
+        "stemmer": inner.stemmer_name,
+        "snowball": snowball,
+        "elisions": inner.elisions,
+        "folding": inner.folding,
+        "stopWords": inner.stop_words,
+    });
+    script.push_str(&format!("window.bookSearch.install({data});\n"));
     let json = serde_json::to_string(&search)?;
     script.push_str(INDEX_START);
     script.push_str(&json.replace('\\', "\\\\").replace('\'', "\\'"));
