@@ -199,14 +199,9 @@ fn refuse_unsafe_destination(root: &Path, dest_dir: &Path) -> Result<()> {
         );
     }
     let layout = BookLayout::load(root)?;
-    let mut protected = vec![layout.src.clone()];
-    protected.extend(
-        layout
-            .languages
-            .iter()
-            .map(|language| language.tree.clone()),
-    );
-    if let Some(inside) = protected.iter().find(|folder| dest_dir.starts_with(folder)) {
+    let mut protected =
+        std::iter::once(&layout.src).chain(layout.languages.iter().map(|l| &l.tree));
+    if let Some(inside) = protected.find(|folder| dest_dir.starts_with(folder)) {
         bail!(
             "refusing to render into {}: it is inside {}",
             dest_dir.display(),

@@ -18,7 +18,8 @@ use url::Url;
 /// The origin the site is taken to be served from: only its path matters.
 const ORIGIN: &str = "http://site.invalid/";
 
-/// Checks every HTML page under `site_dir`, served at `site_url`. Fails
+/// Checks every HTML page under `site_dir`, served at `site_url` (ending
+/// with `/`, as [`super::SitePlan::site_url`] does). Fails
 /// with one line per broken link: page, link, what is wrong. Returns the
 /// number of internal links checked.
 pub fn check_site_links(site_dir: &Path, site_url: &str) -> Result<usize> {
@@ -26,11 +27,6 @@ pub fn check_site_links(site_dir: &Path, site_url: &str) -> Result<usize> {
         .into_iter()
         .map(|(page, text)| (page, page_links(&text)))
         .collect();
-    let site_url = if site_url.ends_with('/') {
-        site_url.to_string()
-    } else {
-        format!("{site_url}/")
-    };
     let origin = Url::parse(ORIGIN)?;
     let mut problems = Vec::new();
     let mut checked = 0;
@@ -57,7 +53,7 @@ pub fn check_site_links(site_dir: &Path, site_url: &str) -> Result<usize> {
             }
             checked += 1;
             let problem = match target {
-                Ok(target) => check_link(site_dir, &site_url, &target, &pages).err(),
+                Ok(target) => check_link(site_dir, site_url, &target, &pages).err(),
                 Err(_) => Some("cannot be resolved".to_string()),
             };
             if let Some(problem) = problem {

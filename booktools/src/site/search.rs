@@ -1,27 +1,20 @@
 //! Search in the language of each page. mdBook 0.5 indexes every book with
 //! elasticlunr's English pipeline: a French reader typing `arret` (for
 //! « arrêt ») or `interblocage` (written « d’interblocage ») finds nothing.
-//! So after mdBook renders a language, its index is rebuilt with the
-//! language's analysis, data in `theme/search/<language>.toml`
-//! ([`ANALYSIS_DIR`]): a Snowball stemmer, elisions, stop words and
-//! foldings. A token is:
+//! So after mdBook renders a language, its index is rebuilt from mdBook's own
+//! documents with the language's analysis, data in
+//! `theme/search/<language>.toml` ([`ANALYSIS_DIR`]): tokens cut at anything
+//! but a word character ([`tokenize`]), composed (NFC), an elided word
+//! (`d'`, `qu'`...) stripped, stop words dropped, then stemmed (Snowball,
+//! `rust-stemmers`) before folding (NFKD without marks, plus the language's
+//! `folding`), so the stemmer sees the words it was written for (`requêtes`
+//! → `requêt` → `requet`, and `requetes` → `requet`).
 //!
-//! 1. cut at anything but a letter, a digit, a mark, `_` or an apostrophe,
-//!    and lower-cased ([`tokenize`]);
-//! 2. composed (NFC), apostrophes made `'` and trimmed, an elided word of
-//!    the language (`d'`, `qu'`...) stripped;
-//! 3. dropped if a stop word (compared folded);
-//! 4. stemmed (`rust-stemmers`; in the browser, the same Snowball
-//!    algorithms from lunr-languages, vendored in `theme/search/`), then
-//!    folded: NFKD without its marks, plus the language's `folding`.
-//!    Stemming first lets the stemmer see the words it was written for
-//!    (`requêtes` → `requêt` → `requet`, and `requetes` → `requet`).
-//!
-//! The index is rebuilt from mdBook's own documents, so the sections are
-//! mdBook's. `theme/search/analysis.js`, the stemmer and the language's
-//! data go into `searchindex.js` ahead of the
-//! index, so elasticlunr finds the analysis registered when it loads the
-//! index. The browser test checks that both sides give the same tokens.
+//! The browser runs the same analysis on the query: `theme/search/analysis.js`,
+//! the same Snowball algorithms from lunr-languages (vendored) and the
+//! language's data go into `searchindex.js` ahead of the index, so
+//! elasticlunr finds the analysis registered when it loads the index. The
+//! browser test checks that both sides give the same tokens.
 
 use crate::languages::BookLayout;
 use crate::Problem;
