@@ -54,24 +54,11 @@ impl BuiltSite {
 
     /// The chapter of `language` whose source is `source_path`
     /// (`src/ch20-03-graceful-shutdown-and-cleanup.md`).
-    pub fn chapter(
-        &self,
-        language: &str,
-        source_path: impl AsRef<Path>,
-    ) -> Result<&RenderedChapter> {
-        let source_path = source_path.as_ref();
-        (self.chapters.get(language))
-            .and_then(|chapters| {
-                chapters
-                    .iter()
-                    .find(|chapter| chapter.source_path == source_path)
-            })
-            .with_context(|| {
-                format!(
-                    "no chapter {} in the `{language}` book",
-                    source_path.display()
-                )
-            })
+    pub fn chapter(&self, language: &str, source: impl AsRef<Path>) -> Result<&RenderedChapter> {
+        let source = source.as_ref();
+        let mut chapters = self.chapters.get(language).into_iter().flatten();
+        (chapters.find(|chapter| chapter.source_path == source))
+            .with_context(|| format!("no chapter {} in the `{language}` book", source.display()))
     }
 
     /// The output folder of `language`.

@@ -9,6 +9,7 @@ use mdbook_driver::config::Config;
 use mdbook_driver::MDBook;
 use mdbook_html::HtmlHandlebars;
 use mdbook_i18n_helpers::preprocessors::Gettext;
+use mdbook_listings::directive::line_of_offset;
 use mdbook_listings::trees::book_language;
 use mdbook_listings::ListingsPreprocessor;
 use mdbook_preprocessor::{Preprocessor, PreprocessorContext};
@@ -228,11 +229,10 @@ fn check_rendered_html(html_dir: &Path, chapters: &[RenderedChapter]) -> Result<
             None => page.display().to_string(),
         };
         for (offset, _) in html.match_indices("{{#") {
-            let line = html[..offset].matches('\n').count();
+            let line = line_of_offset(&html, offset);
+            let text = html.lines().nth(line - 1).unwrap_or_default().trim();
             problems.push(format!(
-                "{where_}:{}: unexpanded directive in the HTML: {}",
-                line + 1,
-                html.lines().nth(line).unwrap_or_default().trim()
+                "{where_}:{line}: unexpanded directive in the HTML: {text}"
             ));
         }
         for block in html_code_blocks(&html) {
@@ -306,7 +306,7 @@ mod tests {
         let error = build_html(book.root(), "en", &out, |_| {}).unwrap_err();
         let error = format!("{error:#}");
         let page = std::fs::read_to_string(out.join("chapter.html")).unwrap();
-        let line_of = |text: &str| page[..page.find(text).unwrap()].matches('\n').count() + 1;
+        let line_of = |text: &str| line_of_offset(&page, page.find(text).unwrap());
         let at = "chapter.html (chapter src/chapter.md)";
         for problem in [
             format!(

@@ -9,7 +9,7 @@
 //! to another origin (`https:`, `mailto:`, `//host/`) are external and not
 //! followed.
 
-use crate::book::html::{html_pages, page_links, Link, PageLinks};
+use crate::book::html::{html_pages, page_links, PageLinks};
 use anyhow::{bail, Result};
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
@@ -43,8 +43,8 @@ pub fn check_site_links(site_dir: &Path, site_url: &str) -> Result<usize> {
             },
             None => page_url,
         };
-        for link in &links.links {
-            let target = base.join(&link.target);
+        for (shown, link) in &links.links {
+            let target = base.join(link);
             if target
                 .as_ref()
                 .is_ok_and(|target| target.origin() != origin.origin())
@@ -57,15 +57,7 @@ pub fn check_site_links(site_dir: &Path, site_url: &str) -> Result<usize> {
                 Err(_) => Some("cannot be resolved".to_string()),
             };
             if let Some(problem) = problem {
-                let Link {
-                    element,
-                    attribute,
-                    target,
-                } = link;
-                problems.push(format!(
-                    "{}: <{element} {attribute}=\"{target}\">: {problem}",
-                    page.display()
-                ));
+                problems.push(format!("{}: {shown}: {problem}", page.display()));
             }
         }
     }

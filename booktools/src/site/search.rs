@@ -21,6 +21,7 @@ use crate::Problem;
 use anyhow::{bail, Context, Result};
 use elasticlunr::pipeline::{Pipeline, PipelineFn};
 use elasticlunr::{IndexBuilder, Language};
+use mdbook_listings::directive::line_of_offset;
 use serde::Deserialize;
 use std::collections::{BTreeMap, BTreeSet};
 use std::path::{Path, PathBuf};
@@ -138,7 +139,7 @@ impl Analysis {
         let file: AnalysisFile = toml::from_str(text).map_err(|error| {
             let line = error
                 .span()
-                .map_or(1, |span| 1 + text[..span.start].matches('\n').count());
+                .map_or(1, |span| line_of_offset(text, span.start));
             anyhow::anyhow!("{}", Problem::at(path, line, error.message().to_string()))
         })?;
         let name = file.stemmer.get_ref().clone();
@@ -156,7 +157,7 @@ impl Analysis {
                 lunr_code,
             }
         } else {
-            let line = 1 + text[..file.stemmer.span().start].matches('\n').count();
+            let line = line_of_offset(text, file.stemmer.span().start);
             let known: Vec<&str> = SNOWBALL.iter().map(|(name, _, _)| *name).collect();
             let message = format!(
                 "unknown stemmer `{name}`: `porter` or one of {}",
