@@ -302,24 +302,24 @@ pub fn rebuild_index(language_dir: &Path, theme_dir: &Path, analysis: &Analysis)
         .pointer("/index/documentStore/docs")
         .and_then(serde_json::Value::as_object)
         .with_context(|| format!("{} has no documents (documentStore.docs)", path.display()))?;
-    let mut docs: Vec<(usize, &serde_json::Map<String, serde_json::Value>)> = docs
-        .iter()
+    // In mdBook's order, by number.
+    let docs: BTreeMap<usize, &serde_json::Value> = (docs.iter())
         .map(|(reference, doc)| {
-            let number = reference.parse::<usize>().ok();
-            number.zip(doc.as_object()).with_context(|| {
+            let number = reference.parse().ok().filter(|_| doc.is_object());
+            let error = || {
                 format!(
                     "{}: the document `{reference}` is not mdBook's",
                     path.display()
                 )
-            })
+            };
+            Ok((number.with_context(error)?, doc))
         })
         .collect::<Result<_>>()?;
-    docs.sort_by_key(|(number, _)| *number);
     let mut index = IndexBuilder::with_language(Box::new(analysis.clone()))
         .add_fields(FIELDS)
         .build();
     for (number, doc) in docs {
-        let fields = FIELDS.map(|field| doc.get(field).and_then(|v| v.as_str()).unwrap_or(""));
+        let fields = FIELDS.map(|field| doc[field].as_str().unwrap_or(""));
         index.add_doc(&number.to_string(), fields);
     }
     search["index"] = serde_json::to_value(&index)?;
@@ -368,15 +368,8 @@ fn read_index_js(script: &str) -> Result<serde_json::Value> {
         + INDEX_START.len();
     let end = script.rfind(INDEX_END).filter(|end| *end >= start);
     let escaped = &script[start..end.context("no `'));` after the index")?];
-    let mut json = String::with_capacity(escaped.len());
-    let mut chars = escaped.chars();
-    while let Some(c) = chars.next() {
-        json.push(if c == '\\' {
-            chars.next().context("a lone `\\` at the end")?
-        } else {
-            c
-        });
-    }
+    // Every `\` escapes the character after it.
+    let json = regex::Regex::new(r"(?s)\\(.)")?.replace_all(escaped, "$1");
     Ok(serde_json::from_str(&json)?)
 }
 
