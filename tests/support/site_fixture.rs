@@ -32,7 +32,6 @@ impl BuiltSite {
         .map_err(|error| anyhow::anyhow!("{error}"))
     }
 
-    /// Builds the book at `root`, every language.
     pub fn of_book(root: &Path) -> Result<BuiltSite> {
         let plan = SitePlan::load(root, None)?;
         let dir = tempfile::Builder::new()
@@ -47,7 +46,6 @@ impl BuiltSite {
         })
     }
 
-    /// The site folder.
     pub fn dir(&self) -> &Path {
         self.dir.path()
     }
@@ -61,7 +59,6 @@ impl BuiltSite {
             .with_context(|| format!("no chapter {} in the `{language}` book", source.display()))
     }
 
-    /// The output folder of `language`.
     pub fn language_dir(&self, language: &str) -> std::path::PathBuf {
         self.plan.language_dir(self.dir(), language)
     }

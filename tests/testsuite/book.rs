@@ -15,7 +15,6 @@ use mdbook_listings::directive::{find_directives, DirectiveKind};
 use mdbook_listings::selection::{visible_lines, AnchorMode};
 use std::path::Path;
 
-/// The chapter of this book.
 const CHAPTER: &str = "src/ch20-03-graceful-shutdown-and-cleanup.md";
 
 /// Each language's book, built through the real pipeline (and its rendered

@@ -31,7 +31,6 @@ const SETTLE_AT_MOST: Duration = Duration::from_secs(2);
 /// The serve session's folder, under the target folder.
 const WORK_DIR: &str = "xtask-serve";
 
-/// Runs `serve`.
 pub fn run(root: &Path, language: Option<&str>, port: u16) -> Result<()> {
     let target = std::env::var_os("CARGO_TARGET_DIR").map_or(root.join("target"), PathBuf::from);
     let address = SocketAddr::from((Ipv4Addr::LOCALHOST, port));
@@ -209,7 +208,6 @@ impl Session {
         Ok(session)
     }
 
-    /// The folder served for `language`, if it built.
     pub fn built_dir(&self, language: &str) -> Option<&Path> {
         self.built.get(language).map(PathBuf::as_path)
     }

@@ -97,7 +97,6 @@ pub struct PageLinks {
     pub base: Option<String>,
 }
 
-/// The ids, links and base of one page.
 pub fn page_links(html: &str) -> PageLinks {
     let document = Html::parse_document(html);
     let mut page = PageLinks::default();

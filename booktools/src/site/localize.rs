@@ -75,7 +75,6 @@ const CHROME: &[(&str, &str, &str)] = &[
 /// title>` and its default 404 Markdown (a heading and a paragraph).
 const NOT_FOUND: [&str; 3] = ["pageNotFound", "notFoundHeading", "notFoundText"];
 
-/// One language's `theme/chrome/<language>.json`.
 pub struct Chrome {
     /// The file as written, for `chrome.js`.
     pub(super) json: String,

@@ -125,7 +125,6 @@ impl SitePlan {
         }
     }
 
-    /// The `output.html.site-url` of `language`.
     pub fn language_site_url(&self, language: &str) -> String {
         format!("{}{}", self.site_url, self.url_path(language))
     }

@@ -360,7 +360,6 @@ pub fn rebuild_index(language_dir: &Path, theme_dir: &Path, analysis: &Analysis)
     std::fs::write(&path, &script).with_context(|| format!("writing {}", path.display()))
 }
 
-/// The JSON of mdBook's `searchindex.js`.
 fn read_index_js(script: &str) -> Result<serde_json::Value> {
     let start = script
         .find(INDEX_START)

@@ -125,7 +125,6 @@ impl StaticServer {
         Ok(server)
     }
 
-    /// The address the server listens on.
     pub fn address(&self) -> SocketAddr {
         self.address
     }
