@@ -1,6 +1,6 @@
 //! The one HTML reader of the tools: pages parsed by `scraper` (html5ever,
 //! the parsing algorithm of browsers, character references included), for
-//! the rendered checks (code blocks as a reader sees them) and the site's
+//! the rendered check (code blocks as a reader sees them) and the site's
 //! link checker (links, ids, `<base href>`).
 
 use anyhow::{bail, Context, Result};

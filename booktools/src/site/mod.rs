@@ -154,10 +154,11 @@ pub fn build_site_in_process(
 
 /// Builds one language of the site into `dest` through the book pipeline of
 /// [`crate::book`] (the real gettext and listings preprocessors and mdBook's
-/// HTML renderer, with the rendered checks) with its site URL, then writes what the site adds: the search index in the language's
-/// analysis ([`search`]), the language's chrome in every page
-/// ([`localize`]), the language manifest and `chrome.js`. With
-/// `live_reload`, the pages listen on [`static_server::LIVE_RELOAD_ENDPOINT`].
+/// HTML renderer, with the rendered check) with its site URL, then writes
+/// what the site adds: the search index in the language's analysis
+/// ([`search`]), the language's chrome in every page ([`localize`]), the
+/// language manifest and `chrome.js`. With `live_reload`, the pages listen
+/// on [`static_server::LIVE_RELOAD_ENDPOINT`].
 pub fn build_language(
     root: &Path,
     plan: &SitePlan,
