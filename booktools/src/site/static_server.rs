@@ -47,12 +47,7 @@ pub struct Mount {
 impl Mount {
     /// A mount of `dir` at `prefix` (missing `/` at either end are added).
     pub fn new(prefix: &str, dir: impl Into<PathBuf>) -> Mount {
-        let trimmed = prefix.trim_matches('/');
-        let prefix = if trimmed.is_empty() {
-            "/".to_string()
-        } else {
-            format!("/{trimmed}/")
-        };
+        let prefix = format!("/{}/", prefix.trim_matches('/')).replace("//", "/");
         Mount {
             prefix,
             dir: dir.into(),
