@@ -32,7 +32,6 @@ impl BuiltSite {
         .map_err(|error| anyhow::anyhow!("{error}"))
     }
 
-    /// Builds the book at `root`, every language.
     pub fn of_book(root: &Path) -> Result<BuiltSite> {
         let plan = SitePlan::load(root, None)?;
         let dir = tempfile::Builder::new()
@@ -47,25 +46,19 @@ impl BuiltSite {
         })
     }
 
-    /// The site folder.
     pub fn dir(&self) -> &Path {
         self.dir.path()
     }
 
     /// The chapter of `language` whose source is `source_path`
     /// (`src/ch20-03-graceful-shutdown-and-cleanup.md`).
-    pub fn chapter(&self, language: &str, source_path: &str) -> Result<&RenderedChapter> {
-        self.chapters
-            .get(language)
-            .and_then(|chapters| {
-                chapters
-                    .iter()
-                    .find(|chapter| chapter.source_path == Path::new(source_path))
-            })
-            .with_context(|| format!("no chapter {source_path} in the `{language}` book"))
+    pub fn chapter(&self, language: &str, source: impl AsRef<Path>) -> Result<&RenderedChapter> {
+        let source = source.as_ref();
+        let mut chapters = self.chapters.get(language).into_iter().flatten();
+        (chapters.find(|chapter| chapter.source_path == source))
+            .with_context(|| format!("no chapter {} in the `{language}` book", source.display()))
     }
 
-    /// The output folder of `language`.
     pub fn language_dir(&self, language: &str) -> std::path::PathBuf {
         self.plan.language_dir(self.dir(), language)
     }

@@ -6,9 +6,7 @@
 //! missing. Bad input is only ever written to temporary copies.
 
 use anyhow::Result;
-use booktools::book::{
-    build_html, chapters_before_links, html_code_blocks, preprocessed_chapters, RenderedChapter,
-};
+use booktools::book::{build_html, chapters_before_links, html_code_blocks, preprocessed_chapters};
 use graceful_shutdown_book::book_fixture::{
     contains_lines_in_order, glossary_code_name, line_of, repository_root, TempBook,
 };
@@ -17,15 +15,7 @@ use mdbook_listings::directive::{find_directives, DirectiveKind};
 use mdbook_listings::selection::{visible_lines, AnchorMode};
 use std::path::Path;
 
-/// The chapter of this book.
 const CHAPTER: &str = "src/ch20-03-graceful-shutdown-and-cleanup.md";
-
-fn chapter<'a>(chapters: &'a [RenderedChapter], source: &Path) -> &'a RenderedChapter {
-    chapters
-        .iter()
-        .find(|chapter| chapter.source_path == source)
-        .unwrap_or_else(|| panic!("the book has no chapter {}", source.display()))
-}
 
 /// Each language's book, built through the real pipeline (and its rendered
 /// checks), includes the code of its own listing tree only: every include
@@ -43,10 +33,9 @@ fn every_language_renders_its_own_listing_code() -> Result<()> {
         .collect::<Result<_>>()?;
     for (language, pool) in layout.languages.iter().zip(&pools) {
         let (code, tree) = (&language.code, &language.tree_setting);
-        let after = &site.chapters[code];
         let mut includes = 0;
         for written in &chapters_before_links(&root, code)? {
-            let rendered = chapter(after, &written.source_path);
+            let rendered = site.chapter(code, &written.source_path)?;
             let chapter_dir = root.join(written.source_path.parent().unwrap_or(Path::new("")));
             for directive in find_directives(&written.content) {
                 includes += 1;
@@ -76,7 +65,7 @@ fn every_language_renders_its_own_listing_code() -> Result<()> {
             }
         }
         assert!(includes > 0, "the {code} book includes no listing");
-        let page = (site.language_dir(code)).join(chapter(after, Path::new(CHAPTER)).html_file());
+        let page = (site.language_dir(code)).join(site.chapter(code, CHAPTER)?.html_file());
         let blocks: Vec<String> = (html_code_blocks(&std::fs::read_to_string(page)?).into_iter())
             .map(|block| block.visible)
             .collect();
@@ -93,63 +82,60 @@ fn every_language_renders_its_own_listing_code() -> Result<()> {
     Ok(())
 }
 
-fn deleted_anchor_fails_the_build_naming_chapter_line_directive_and_anchor() -> Result<()> {
+/// Broken includes of the real book, all reported by one build: a deleted
+/// anchor, a mistyped path, an anchor without its end and a renamed one,
+/// each named with chapter, line and directive (the first two checked to
+/// the letter). The build writes no page.
+fn broken_includes_fail_the_build_naming_chapter_line_directive_and_what_is_missing() -> Result<()>
+{
     let book = TempBook::copy_of_repository()?;
-    let listing = "listings-sources/ch20-web-server/listing-20-22/src/lib.rs";
-    assert_eq!(book.delete_lines(listing, "// ANCHOR: here")?, 1);
-    let directive =
-        "{{#rustdoc_include ../listings-sources/ch20-web-server/listing-20-22/src/lib.rs:here}}";
-    let line =
-        line_of(&book.read(CHAPTER)?, directive).expect("the chapter includes listing 20-22");
-
-    let error = build_html(book.root(), "en", &book.output_dir("en"), |_| {})
-        .expect_err("a listing without its anchor must fail the build");
-    let message = format!("{error:#}");
-    let expected = format!("{CHAPTER}:{line}: {directive}: anchor `here` not found in {listing}");
-    assert!(message.contains(&expected), "{message}");
-    assert!(!book.output_dir("en").join("index.html").exists());
-    Ok(())
-}
-
-fn mistyped_include_path_fails_the_build_naming_chapter_line_directive_and_path() -> Result<()> {
-    let book = TempBook::copy_of_repository()?;
-    let good = "../listings-sources/ch20-web-server/listing-20-24/src/lib.rs:here";
-    let typo = "../listings-sources/ch20-web-server/listing-20-42/src/lib.rs:here";
-    book.replace_once(CHAPTER, good, typo)?;
-    let directive = format!("{{{{#rustdoc_include {typo}}}}}");
-    let line = line_of(&book.read(CHAPTER)?, &directive).expect("the typo is in the chapter");
-
-    let error = preprocessed_chapters(book.root(), "en")
-        .expect_err("an include of a missing file must fail the pipeline");
-    let message = format!("{error:#}");
-    let missing = "listings-sources/ch20-web-server/listing-20-42/src/lib.rs";
-    let expected = format!("{CHAPTER}:{line}: {directive}: file not found: {missing}");
-    assert!(message.contains(&expected), "{message}");
-    Ok(())
-}
-
-fn every_broken_include_of_the_book_is_reported_at_once() -> Result<()> {
-    let book = TempBook::copy_of_repository()?;
-    book.delete_lines(
-        "listings-sources/ch20-web-server/listing-20-23/src/lib.rs",
-        "// ANCHOR_END: here",
-    )?;
+    let tree = "listings-sources/ch20-web-server";
+    let lib = |listing: &str| format!("{tree}/{listing}/src/lib.rs");
+    assert_eq!(
+        book.delete_lines(&lib("listing-20-22"), "// ANCHOR: here")?,
+        1
+    );
+    book.delete_lines(&lib("listing-20-23"), "// ANCHOR_END: here")?;
+    let enum_listing = lib("no-listing-07-define-message-enum");
     book.replace_once(
         CHAPTER,
-        "no-listing-07-define-message-enum/src/lib.rs:here",
-        "no-listing-07-define-message-enum/src/lib.rs:there",
+        &format!("{enum_listing}:here"),
+        &format!("{enum_listing}:there"),
     )?;
+    let typo = format!("../{}:here", lib("listing-20-42"));
+    book.replace_once(CHAPTER, &format!("../{}:here", lib("listing-20-24")), &typo)?;
+    let chapter = book.read(CHAPTER)?;
+    let at = |directive: String| {
+        let line = line_of(&chapter, &directive).expect("the chapter has the directive");
+        format!("{CHAPTER}:{line}: {directive}")
+    };
+    let anchor = format!("{{{{#rustdoc_include ../{}:here}}}}", lib("listing-20-22"));
+    let expected = [
+        format!(
+            "{}: anchor `here` not found in {}",
+            at(anchor),
+            lib("listing-20-22")
+        ),
+        format!(
+            "{}: file not found: {}",
+            at(format!("{{{{#rustdoc_include {typo}}}}}")),
+            lib("listing-20-42")
+        ),
+        format!(
+            "anchor `here` has no `ANCHOR_END: here` in {}",
+            lib("listing-20-23")
+        ),
+        format!("anchor `there` not found in {enum_listing}"),
+    ];
     let error = build_html(book.root(), "en", &book.output_dir("en"), |_| {})
         .expect_err("broken includes must fail the build");
     let message = format!("{error:#}");
-    for expected in [
-        "anchor `here` has no `ANCHOR_END: here` in \
-         listings-sources/ch20-web-server/listing-20-23/src/lib.rs",
-        "anchor `there` not found in \
-         listings-sources/ch20-web-server/no-listing-07-define-message-enum/src/lib.rs",
-    ] {
-        assert!(message.contains(expected), "{message}");
+    for expected in &expected {
+        assert!(message.contains(expected), "no {expected:?} in {message}");
     }
+    assert!(!book.output_dir("en").join("index.html").exists());
+    let error = preprocessed_chapters(book.root(), "en").expect_err("nor preprocess");
+    assert!(format!("{error:#}").contains(&expected[1]), "{error:#}");
     Ok(())
 }
 
@@ -170,8 +156,6 @@ fn translated_book_without_its_catalog_fails_instead_of_staying_english() -> Res
 
 crate::trials!(
     every_language_renders_its_own_listing_code,
-    deleted_anchor_fails_the_build_naming_chapter_line_directive_and_anchor,
-    mistyped_include_path_fails_the_build_naming_chapter_line_directive_and_path,
-    every_broken_include_of_the_book_is_reported_at_once,
+    broken_includes_fail_the_build_naming_chapter_line_directive_and_what_is_missing,
     translated_book_without_its_catalog_fails_instead_of_staying_english,
 );

@@ -31,7 +31,6 @@ const SETTLE_AT_MOST: Duration = Duration::from_secs(2);
 /// The serve session's folder, under the target folder.
 const WORK_DIR: &str = "xtask-serve";
 
-/// Runs `serve`.
 pub fn run(root: &Path, language: Option<&str>, port: u16) -> Result<()> {
     let target = std::env::var_os("CARGO_TARGET_DIR").map_or(root.join("target"), PathBuf::from);
     let address = SocketAddr::from((Ipv4Addr::LOCALHOST, port));
@@ -59,24 +58,10 @@ pub fn run(root: &Path, language: Option<&str>, port: u16) -> Result<()> {
     }
 }
 
-/// What an input feeds.
-#[derive(Debug, Clone, PartialEq, Eq)]
-enum Feeds {
-    /// Every language (`src/`, the theme): all derive from the source.
-    Everything,
-    /// The book root, not recursively: `book.toml` and `glossary.toml` feed
-    /// every language.
-    RootFiles,
-    /// The gettext folder: `<language>.po` feeds that language.
-    Catalogs,
-    /// One language's listing tree.
-    Language(String),
-}
-
 /// The inputs of the book, as `book.toml` configures them, and a watcher
 /// on each.
 struct Inputs {
-    watched: Vec<(PathBuf, Feeds)>,
+    layout: BookLayout,
     /// The paths of each change (access events left out: inotify reports
     /// every file opened, so reading the inputs for a build would trigger
     /// the next build).
@@ -96,15 +81,6 @@ pub struct Changes {
 impl Inputs {
     fn watch(root: &Path) -> Result<Inputs> {
         let layout = BookLayout::load(root)?;
-        let mut watched = vec![
-            (root.to_path_buf(), Feeds::RootFiles),
-            (layout.src.clone(), Feeds::Everything),
-            (layout.theme_dir.clone(), Feeds::Everything),
-            (layout.po_dir.clone(), Feeds::Catalogs),
-        ];
-        for language in layout.languages {
-            watched.push((language.tree, Feeds::Language(language.code)));
-        }
         let (sender, events) = mpsc::channel();
         let mut watcher =
             notify::recommended_watcher(move |event: notify::Result<notify::Event>| match event {
@@ -112,18 +88,18 @@ impl Inputs {
                 Ok(event) => drop(sender.send(event.paths)),
                 Err(error) => eprintln!("watch error: {error}"),
             })?;
-        for (path, feeds) in &watched {
-            let mode = match feeds {
-                Feeds::RootFiles => RecursiveMode::NonRecursive,
-                _ => RecursiveMode::Recursive,
-            };
-            if path.exists() {
-                let watching = watcher.watch(path, mode);
-                watching.with_context(|| format!("watching {}", path.display()))?;
-            }
+        let trees = layout.languages.iter().map(|language| &language.tree);
+        let folders = [&layout.src, &layout.theme_dir, &layout.po_dir];
+        let recursive = folders.into_iter().chain(trees);
+        // The root for `book.toml` and `glossary.toml` only.
+        let watched = (recursive.map(|folder| (folder, RecursiveMode::Recursive)))
+            .chain([(&layout.root, RecursiveMode::NonRecursive)]);
+        for (path, mode) in watched.filter(|(path, _)| path.exists()) {
+            let watching = watcher.watch(path, mode);
+            watching.with_context(|| format!("watching {}", path.display()))?;
         }
         Ok(Inputs {
-            watched,
+            layout,
             events,
             _watcher: watcher,
         })
@@ -150,40 +126,40 @@ impl Inputs {
         changes
     }
 
-    /// Adds what `file` feeds to `changes`; build products, hidden files and
-    /// editor leftovers feed nothing.
+    /// Adds what `file` feeds to `changes`: a language's listing tree and
+    /// `<language>.po` feed that language; `src/`, the theme, `book.toml` and
+    /// `glossary.toml` every language (all derive from the source); build
+    /// products, hidden files and editor leftovers nothing.
     fn classify(&self, file: PathBuf, plan: &SitePlan, changes: &mut Changes) {
-        let Some((root, feeds)) = self
-            .watched
-            .iter()
-            .filter(|(root, _)| file.starts_with(root))
-            .max_by_key(|(root, _)| root.components().count())
-        else {
-            return;
+        let layout = &self.layout;
+        let feeds = |folder: &Path| {
+            let inside = file.strip_prefix(folder);
+            inside.is_ok_and(|inside| {
+                !inside.iter().any(|part| {
+                    let part = part.to_string_lossy();
+                    part == "target"
+                        || part == "book"
+                        || part.starts_with('.')
+                        || part.ends_with('~')
+                })
+            })
         };
-        let inside = file.strip_prefix(root).unwrap_or(&file);
-        let ignored = inside.iter().any(|part| {
-            let part = part.to_string_lossy();
-            part == "target" || part == "book" || part.starts_with('.') || part.ends_with('~')
-        });
         let name = file.file_name().unwrap_or_default().to_string_lossy();
-        let language = match feeds {
-            _ if ignored => return,
-            Feeds::Everything => None,
-            Feeds::RootFiles if name == "book.toml" || name == "glossary.toml" => {
-                changes.config |= name == "book.toml";
-                None
-            }
-            Feeds::RootFiles => return,
-            Feeds::Catalogs => match name.strip_suffix(".po") {
-                Some(code) if plan.languages.iter().any(|l| l == code) => Some(code.to_string()),
-                _ => return,
-            },
-            Feeds::Language(code) => Some(code.clone()),
-        };
-        match language {
-            Some(code) => changes.languages.extend([code]),
-            None => changes.languages.extend(plan.languages.iter().cloned()),
+        let in_folder = |folder: &Path| file.parent() == Some(folder);
+        let catalog = (name.strip_suffix(".po"))
+            .filter(|code| in_folder(&layout.po_dir) && plan.languages.iter().any(|l| l == code));
+        let tree = layout
+            .languages
+            .iter()
+            .find(|language| feeds(&language.tree));
+        let root_file = in_folder(&layout.root) && (name == "book.toml" || name == "glossary.toml");
+        if let Some(code) = tree.map(|language| language.code.as_str()).or(catalog) {
+            changes.languages.insert(code.to_string());
+        } else if root_file || feeds(&layout.src) || feeds(&layout.theme_dir) {
+            changes.config |= root_file && name == "book.toml";
+            changes.languages.extend(plan.languages.iter().cloned());
+        } else {
+            return;
         }
         changes.files.insert(file);
     }
@@ -201,10 +177,6 @@ pub struct Session {
     /// The error of each language whose last build failed.
     pub failed: BTreeMap<String, String>,
     generation: u64,
-    /// The server's full URL: search engines and Lighthouse want the
-    /// `hreflang` links of each page absolute, so the served site has them
-    /// as the published one does.
-    site_url: String,
     pub server: StaticServer,
 }
 
@@ -219,6 +191,8 @@ impl Session {
         }
         let server = StaticServer::start(address, Vec::new(), true)
             .with_context(|| format!("is another server on {address}? Try --port"))?;
+        // The server's full URL: search engines and Lighthouse want the
+        // `hreflang` links of each page absolute, as the published site has.
         let site_url = server.url("/");
         let mut session = Session {
             root: root.to_path_buf(),
@@ -228,14 +202,12 @@ impl Session {
             failed: BTreeMap::new(),
             generation: 0,
             plan: SitePlan::load(root, Some(&site_url))?,
-            site_url,
             server,
         };
         session.rebuild(&session.plan.languages.clone());
         Ok(session)
     }
 
-    /// The folder served for `language`, if it built.
     pub fn built_dir(&self, language: &str) -> Option<&Path> {
         self.built.get(language).map(PathBuf::as_path)
     }
@@ -249,7 +221,7 @@ impl Session {
             println!("changed: {}", shown.display());
         }
         if changes.config {
-            match SitePlan::load(&self.root, Some(&self.site_url)).and_then(|plan| {
+            match SitePlan::load(&self.root, Some(&self.server.url("/"))).and_then(|plan| {
                 self.inputs = Inputs::watch(&self.root)?;
                 Ok(plan)
             }) {

@@ -1,9 +1,10 @@
 //! The one HTML reader of the tools: pages parsed by `scraper` (html5ever,
 //! the parsing algorithm of browsers, character references included), for
-//! the rendered checks (code blocks as a reader sees them) and the site's
+//! the rendered check (code blocks as a reader sees them) and the site's
 //! link checker (links, ids, `<base href>`).
 
 use anyhow::{bail, Context, Result};
+use mdbook_listings::directive::line_of_offset;
 use scraper::{ElementRef, Html, Selector};
 use std::collections::BTreeSet;
 use std::path::{Path, PathBuf};
@@ -54,7 +55,7 @@ pub fn html_code_blocks(html: &str) -> Vec<HtmlCodeBlock> {
         .filter(|(at, _)| {
             lower[at + 4..].starts_with(|c: char| c == '>' || c.is_ascii_whitespace())
         })
-        .map(|(at, _)| html[..at].matches('\n').count() + 1);
+        .map(|(at, _)| line_of_offset(html, at));
     let document = Html::parse_document(html);
     let code = selector("code");
     document
@@ -83,29 +84,19 @@ fn text_of(element: ElementRef<'_>, skip: impl Fn(ElementRef<'_>) -> bool) -> St
         .collect()
 }
 
-/// One link of a page.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Link {
-    /// The element (`a`, `link`, `script`, `img`, `iframe`...).
-    pub element: String,
-    /// The attribute holding the link (`href` or `src`).
-    pub attribute: &'static str,
-    /// Its value, as the browser reads it.
-    pub target: String,
-}
-
 /// What the link checker needs from a page.
 #[derive(Debug, Default, Clone, PartialEq, Eq)]
 pub struct PageLinks {
     /// Every `id` and `<a name>` of the page.
     pub ids: BTreeSet<String>,
-    /// Every `href` / `src` of the page, in order.
-    pub links: Vec<Link>,
+    /// Every `href` / `src` of the page, in order: the element as the
+    /// reports show it (`<a href="x.html">`) and the link as the browser
+    /// reads it.
+    pub links: Vec<(String, String)>,
     /// The first `<base href>` of the page, if any (browsers use that one).
     pub base: Option<String>,
 }
 
-/// The ids, links and base of one page.
 pub fn page_links(html: &str) -> PageLinks {
     let document = Html::parse_document(html);
     let mut page = PageLinks::default();
@@ -130,11 +121,8 @@ pub fn page_links(html: &str) -> PageLinks {
             _ => continue,
         };
         if let Some(target) = value.attr(attribute) {
-            page.links.push(Link {
-                element: name.to_string(),
-                attribute,
-                target: target.to_string(),
-            });
+            let shown = format!("<{name} {attribute}=\"{target}\">");
+            page.links.push((shown, target.to_string()));
         }
     }
     page
@@ -191,7 +179,11 @@ mod tests {
              <a name=old></a><img src=\"i.png\" alt=\"\"/><link rel=stylesheet href=\"s.css\"></body>",
         );
         assert_eq!(page.base.as_deref(), Some("/fr/"));
-        let targets: Vec<_> = page.links.iter().map(|l| l.target.as_str()).collect();
+        let targets: Vec<_> = page
+            .links
+            .iter()
+            .map(|(_, target)| target.as_str())
+            .collect();
         assert_eq!(targets, ["#x&y", "i.png", "s.css"]);
         assert!(page.ids.contains("old"));
         assert!(page.ids.contains("implémenter"));

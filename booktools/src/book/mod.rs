@@ -9,12 +9,10 @@
 
 pub mod html;
 mod pipeline;
-mod rendered_check;
 mod summary;
 mod temp;
 
-pub use html::{html_code_blocks, HtmlCodeBlock};
+pub use html::html_code_blocks;
 pub use pipeline::{build_html, chapters_before_links, preprocessed_chapters, RenderedChapter};
-use rendered_check::{check_rendered, check_rendered_html};
 pub use summary::check_summary;
 pub use temp::{copy_book_to, repository_root, TempBook};

@@ -1,7 +1,7 @@
 //! Loading the book for one language and running its preprocessors and the
-//! HTML renderer in-process.
+//! HTML renderer in-process, then the check on what it rendered.
 
-use super::{check_rendered, check_rendered_html};
+use super::html::{html_code_blocks, html_pages};
 use crate::languages::BookLayout;
 use anyhow::{bail, Context, Result};
 use mdbook_driver::book::Book;
@@ -9,11 +9,11 @@ use mdbook_driver::config::Config;
 use mdbook_driver::MDBook;
 use mdbook_html::HtmlHandlebars;
 use mdbook_i18n_helpers::preprocessors::Gettext;
+use mdbook_listings::directive::line_of_offset;
 use mdbook_listings::trees::book_language;
 use mdbook_listings::ListingsPreprocessor;
 use mdbook_preprocessor::{Preprocessor, PreprocessorContext};
 use mdbook_renderer::{RenderContext, Renderer};
-use std::panic::AssertUnwindSafe;
 use std::path::{Path, PathBuf};
 
 /// One chapter of the book after preprocessing.
@@ -47,12 +47,8 @@ impl RenderedChapter {
 /// the `gettext` preprocessor: without them the book would silently stay
 /// untranslated, so this fails instead.
 fn load(root: &Path, language: &str, adjust: impl FnOnce(&mut Config)) -> Result<MDBook> {
-    let root = std::path::absolute(root)
-        .with_context(|| format!("cannot make {} absolute", root.display()))?;
-    let book_toml = root.join("book.toml");
-    if !book_toml.is_file() {
-        bail!("no book at {}: book.toml is missing", root.display());
-    }
+    let layout = BookLayout::load(root)?;
+    let book_toml = layout.root.join("book.toml");
     let mut config = Config::from_disk(&book_toml)
         .with_context(|| format!("reading {}", book_toml.display()))?;
     config
@@ -66,7 +62,7 @@ fn load(root: &Path, language: &str, adjust: impl FnOnce(&mut Config)) -> Result
                  so the book would stay in `{source}`"
             );
         }
-        let catalog = BookLayout::load(&root)?.po_file(language);
+        let catalog = layout.po_file(language);
         if !catalog.is_file() {
             bail!(
                 "cannot build the `{language}` book: {} is missing (gettext would silently \
@@ -81,7 +77,8 @@ fn load(root: &Path, language: &str, adjust: impl FnOnce(&mut Config)) -> Result
     }
     config.book.language = Some(language.to_string());
     adjust(&mut config);
-    let mut book = MDBook::load_with_config(&root, config)
+    let root = &layout.root;
+    let mut book = MDBook::load_with_config(root, config)
         .with_context(|| format!("loading the book at {}", root.display()))?;
     let configured = |name: &str| book.config.contains_key(&format!("preprocessor.{name}"));
     let (with_gettext, with_listings) = (
@@ -89,41 +86,14 @@ fn load(root: &Path, language: &str, adjust: impl FnOnce(&mut Config)) -> Result
         configured(ListingsPreprocessor::NAME),
     );
     if with_gettext {
-        book.with_preprocessor(GettextLibrary);
+        // `read_po` above ran polib on the catalog first: gettext's parser
+        // cannot panic on it.
+        book.with_preprocessor(Gettext);
     }
     if with_listings {
         book.with_preprocessor(ListingsPreprocessor);
     }
     Ok(book)
-}
-
-/// The real `gettext` preprocessor of mdbook-i18n-helpers, run in-process.
-/// `mdbook-gettext` dies on a panic (polib panics on a po header missing a
-/// field); here the panic becomes an error naming the catalog, so the caller
-/// gets a failed build rather than a crashed test.
-struct GettextLibrary;
-
-impl Preprocessor for GettextLibrary {
-    fn name(&self) -> &str {
-        Gettext.name()
-    }
-
-    fn run(&self, ctx: &PreprocessorContext, book: Book) -> anyhow::Result<Book> {
-        let run = std::panic::catch_unwind(AssertUnwindSafe(|| Gettext.run(ctx, book)));
-        run.unwrap_or_else(|panic| {
-            let reason = panic
-                .downcast_ref::<&str>()
-                .map(|text| text.to_string())
-                .or_else(|| panic.downcast_ref::<String>().cloned())
-                .unwrap_or_else(|| "unknown panic".to_string());
-            let language = book_language(&ctx.config);
-            bail!("the gettext preprocessor panicked on the `{language}` catalog: {reason}")
-        })
-    }
-
-    fn supports_renderer(&self, renderer: &str) -> anyhow::Result<bool> {
-        Gettext.supports_renderer(renderer)
-    }
 }
 
 /// A preprocessor that leaves the book as it is, put in place of another
@@ -140,35 +110,34 @@ impl Preprocessor for Skipped {
     }
 }
 
-fn chapters_of(book: &Book, config: &Config) -> Vec<RenderedChapter> {
-    book.chapters()
+/// The book after its preprocessors, and its chapters as the renderer
+/// receives them.
+fn preprocess(
+    book: &MDBook,
+    language: &str,
+) -> Result<(Book, PreprocessorContext, Vec<RenderedChapter>)> {
+    let (preprocessed, ctx) = book
+        .preprocess_book(&HtmlHandlebars::new())
+        .with_context(|| format!("preprocessing the `{language}` book"))?;
+    let chapters = (preprocessed.chapters())
         .filter_map(|chapter| {
             let path = chapter.path.clone()?;
             let source = chapter.source_path.clone().unwrap_or_else(|| path.clone());
             Some(RenderedChapter {
-                source_path: config.book.src.join(source),
+                source_path: book.config.book.src.join(source),
                 path,
                 name: chapter.name.clone(),
                 content: chapter.content.clone(),
             })
         })
-        .collect()
-}
-
-fn preprocess(book: &MDBook, language: &str) -> Result<(Book, PreprocessorContext)> {
-    book.preprocess_book(&HtmlHandlebars::new())
-        .with_context(|| format!("preprocessing the `{language}` book"))
-}
-
-fn chapters(book: MDBook, language: &str) -> Result<Vec<RenderedChapter>> {
-    let (preprocessed, _) = preprocess(&book, language)?;
-    Ok(chapters_of(&preprocessed, &book.config))
+        .collect();
+    Ok((preprocessed, ctx, chapters))
 }
 
 /// Every chapter of the `language` book after the whole pipeline (gettext,
 /// listings, links, index): the Markdown the HTML renderer receives.
 pub fn preprocessed_chapters(root: &Path, language: &str) -> Result<Vec<RenderedChapter>> {
-    chapters(load(root, language, |_| {})?, language)
+    Ok(preprocess(&load(root, language, |_| {})?, language)?.2)
 }
 
 /// Every chapter of the `language` book after gettext and listings but
@@ -179,16 +148,16 @@ pub fn preprocessed_chapters(root: &Path, language: &str) -> Result<Vec<Rendered
 pub fn chapters_before_links(root: &Path, language: &str) -> Result<Vec<RenderedChapter>> {
     let mut book = load(root, language, |_| {})?;
     book.with_preprocessor(Skipped("links"));
-    chapters(book, language)
+    Ok(preprocess(&book, language)?.2)
 }
 
 /// Renders the `language` book to HTML in `dest_dir` (emptied first by
 /// mdBook's renderer, so it must be a folder of its own, outside the book's
 /// sources), with `adjust` applied to the configuration once `book.toml`
 /// and the `MDBOOK_*` overrides are read (the site sets each language's
-/// `output.html.site-url` this way). Then runs the rendered checks
-/// ([`check_rendered`], [`check_rendered_html`]) and returns the chapters as
-/// the renderer received them.
+/// `output.html.site-url` this way). Then runs the rendered check
+/// ([`check_rendered_html`]) and returns the chapters as the renderer
+/// received them.
 pub fn build_html(
     root: &Path,
     language: &str,
@@ -202,8 +171,7 @@ pub fn build_html(
         config.build.build_dir = dest_dir.clone();
         adjust(config);
     })?;
-    let (preprocessed, preprocess_ctx) = preprocess(&book, language)?;
-    let chapters = chapters_of(&preprocessed, &book.config);
+    let (preprocessed, preprocess_ctx, chapters) = preprocess(&book, language)?;
     let mut render_ctx = RenderContext::new(
         book.root.clone(),
         preprocessed,
@@ -216,8 +184,6 @@ pub fn build_html(
     HtmlHandlebars::new()
         .render(&render_ctx)
         .with_context(|| format!("rendering the `{language}` book to {}", dest_dir.display()))?;
-    check_rendered(&chapters)
-        .with_context(|| format!("checking the Markdown of the `{language}` book"))?;
     check_rendered_html(&dest_dir, &chapters)
         .with_context(|| format!("checking the HTML of the `{language}` book"))?;
     Ok(chapters)
@@ -234,18 +200,55 @@ fn refuse_unsafe_destination(root: &Path, dest_dir: &Path) -> Result<()> {
         );
     }
     let layout = BookLayout::load(root)?;
-    let mut protected = vec![layout.src.clone()];
-    protected.extend(
-        layout
-            .languages
-            .iter()
-            .map(|language| language.tree.clone()),
-    );
-    if let Some(inside) = protected.iter().find(|folder| dest_dir.starts_with(folder)) {
+    let mut protected =
+        std::iter::once(&layout.src).chain(layout.languages.iter().map(|l| &l.tree));
+    if let Some(inside) = protected.find(|folder| dest_dir.starts_with(folder)) {
         bail!(
             "refusing to render into {}: it is inside {}",
             dest_dir.display(),
             inside.display()
+        );
+    }
+    Ok(())
+}
+
+/// The check on the rendered book, in the HTML mdBook wrote (what the
+/// reader gets: mdBook's own hiding of `# ` lines decides what is empty):
+/// fails if a page holds `{{#` (a directive left unexpanded) or a
+/// `<pre><code>` block with no visible text, naming the page, the chapter
+/// and the line.
+fn check_rendered_html(html_dir: &Path, chapters: &[RenderedChapter]) -> Result<()> {
+    let mut problems = Vec::new();
+    for (page, html) in html_pages(html_dir)? {
+        let where_ = match chapters.iter().find(|chapter| chapter.html_file() == page) {
+            Some(chapter) => format!(
+                "{} (chapter {})",
+                page.display(),
+                chapter.source_path.display()
+            ),
+            None => page.display().to_string(),
+        };
+        for (offset, _) in html.match_indices("{{#") {
+            let line = line_of_offset(&html, offset);
+            let text = html.lines().nth(line - 1).unwrap_or_default().trim();
+            problems.push(format!(
+                "{where_}:{line}: unexpanded directive in the HTML: {text}"
+            ));
+        }
+        for block in html_code_blocks(&html) {
+            if block.visible.trim().is_empty() {
+                problems.push(format!(
+                    "{where_}:{}: empty code block <code class=\"{}\">",
+                    block.line, block.class
+                ));
+            }
+        }
+    }
+    if !problems.is_empty() {
+        bail!(
+            "{} problem(s) in the rendered HTML:\n{}",
+            problems.len(),
+            problems.join("\n")
         );
     }
     Ok(())
@@ -289,5 +292,37 @@ mod tests {
             .build_dir;
         assert!(!build_dir.exists(), "{} was written", build_dir.display());
         assert!(out.path().join("index.html").is_file());
+    }
+
+    #[test]
+    fn a_leftover_directive_and_empty_code_blocks_fail_the_build_naming_chapter_and_line() {
+        let shown = "```rust\n# use a;\nfn main() {}\n```\n\n    indented\n";
+        let book = TempBook::tiny(&[("en", "listings-sources")], shown).unwrap();
+        build_html(book.root(), "en", &book.output_dir("fine"), |_| {}).unwrap();
+        let broken = "# Chapter\n\n{{#unknown x}}\n\n```rust\n# use a;\n# fn main() {}\n```\n\n\
+                      ```console\n```\n";
+        book.write("src/chapter.md", broken).unwrap();
+        let out = book.output_dir("broken");
+        let error = build_html(book.root(), "en", &out, |_| {}).unwrap_err();
+        let error = format!("{error:#}");
+        let page = std::fs::read_to_string(out.join("chapter.html")).unwrap();
+        let line_of = |text: &str| line_of_offset(&page, page.find(text).unwrap());
+        let at = "chapter.html (chapter src/chapter.md)";
+        for problem in [
+            format!(
+                "{at}:{}: unexpanded directive in the HTML: <p>{{{{#unknown x}}}}</p>",
+                line_of("{{#unknown")
+            ),
+            format!(
+                "{at}:{}: empty code block <code class=\"language-rust\">",
+                line_of("class=\"language-rust")
+            ),
+            format!(
+                "{at}:{}: empty code block <code class=\"language-console\">",
+                line_of("class=\"language-console")
+            ),
+        ] {
+            assert!(error.contains(&problem), "no {problem:?} in {error}");
+        }
     }
 }

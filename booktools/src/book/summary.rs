@@ -9,7 +9,6 @@ use anyhow::{Context, Result};
 use mdbook_markdown::pulldown_cmark::{Event, Parser, Tag};
 use std::path::Path;
 
-/// The summary file, in the source folder.
 const SUMMARY: &str = "SUMMARY.md";
 
 /// Each Markdown file of the source folder that `SUMMARY.md` does not link.

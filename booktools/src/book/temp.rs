@@ -86,7 +86,6 @@ impl TempBook {
         Ok(book)
     }
 
-    /// A copy of the real book of this repository.
     pub fn copy_of_repository() -> Result<TempBook> {
         TempBook::copy_of(&repository_root())
     }
@@ -163,7 +162,6 @@ impl TempBook {
         self.dir.path().join("out").join(name)
     }
 
-    /// The text of a file of the book.
     pub fn read(&self, relative: &str) -> Result<String> {
         let path = self.root.join(relative);
         fs::read_to_string(&path).with_context(|| format!("reading {}", path.display()))

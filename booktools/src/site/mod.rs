@@ -125,7 +125,6 @@ impl SitePlan {
         }
     }
 
-    /// The `output.html.site-url` of `language`.
     pub fn language_site_url(&self, language: &str) -> String {
         format!("{}{}", self.site_url, self.url_path(language))
     }
@@ -155,10 +154,11 @@ pub fn build_site_in_process(
 
 /// Builds one language of the site into `dest` through the book pipeline of
 /// [`crate::book`] (the real gettext and listings preprocessors and mdBook's
-/// HTML renderer, with the rendered checks) with its site URL, then writes what the site adds: the search index in the language's
-/// analysis ([`search`]), the language's chrome in every page
-/// ([`localize`]), the language manifest and `chrome.js`. With
-/// `live_reload`, the pages listen on [`static_server::LIVE_RELOAD_ENDPOINT`].
+/// HTML renderer, with the rendered check) with its site URL, then writes
+/// what the site adds: the search index in the language's analysis
+/// ([`search`]), the language's chrome in every page ([`localize`]), the
+/// language manifest and `chrome.js`. With `live_reload`, the pages listen
+/// on [`static_server::LIVE_RELOAD_ENDPOINT`].
 pub fn build_language(
     root: &Path,
     plan: &SitePlan,
@@ -222,7 +222,7 @@ mod tests {
     use super::*;
 
     #[test]
-    fn source_language_first_at_the_root_others_in_folders() {
+    fn source_language_at_the_root_others_in_folders_odd_input_refused() {
         let plan = SitePlan::new("en", ["fr", "en", "de"], "/book").unwrap();
         assert_eq!(plan.languages, ["en", "de", "fr"]);
         assert_eq!(plan.site_url, "/book/");
@@ -231,10 +231,6 @@ mod tests {
         assert_eq!(plan.language_site_url("fr"), "/book/fr/");
         assert_eq!(plan.language_dir(Path::new("/s"), "en"), Path::new("/s"));
         assert_eq!(plan.language_dir(Path::new("/s"), "fr"), Path::new("/s/fr"));
-    }
-
-    #[test]
-    fn rejects_a_relative_site_url_and_odd_language_codes() {
         assert!(SitePlan::new("en", ["en"], "book/").is_err());
         let plan = SitePlan::new("en", ["en"], "https://example.org/book").unwrap();
         assert_eq!(

@@ -1,33 +1,27 @@
 //! Search in the language of each page. mdBook 0.5 indexes every book with
 //! elasticlunr's English pipeline: a French reader typing `arret` (for
 //! « arrêt ») or `interblocage` (written « d’interblocage ») finds nothing.
-//! So after mdBook renders a language, its index is rebuilt with the
-//! language's analysis, data in `theme/search/<language>.toml`
-//! ([`ANALYSIS_DIR`]): a Snowball stemmer, elisions, stop words and
-//! foldings. A token is:
+//! So after mdBook renders a language, its index is rebuilt from mdBook's own
+//! documents with the language's analysis, data in
+//! `theme/search/<language>.toml` ([`ANALYSIS_DIR`]): tokens cut at anything
+//! but a word character ([`tokenize`]), composed (NFC), an elided word
+//! (`d'`, `qu'`...) stripped, stop words dropped, then stemmed (Snowball,
+//! `rust-stemmers`) before folding (NFKD without marks, plus the language's
+//! `folding`), so the stemmer sees the words it was written for (`requêtes`
+//! → `requêt` → `requet`, and `requetes` → `requet`).
 //!
-//! 1. cut at anything but a letter, a digit, a mark, `_` or an apostrophe,
-//!    and lower-cased ([`tokenize`]);
-//! 2. composed (NFC), apostrophes made `'` and trimmed, an elided word of
-//!    the language (`d'`, `qu'`...) stripped;
-//! 3. dropped if a stop word (compared folded);
-//! 4. stemmed (`rust-stemmers`; in the browser, the same Snowball
-//!    algorithms from lunr-languages, vendored in `theme/search/`), then
-//!    folded: NFKD without its marks, plus the language's `folding`.
-//!    Stemming first lets the stemmer see the words it was written for
-//!    (`requêtes` → `requêt` → `requet`, and `requetes` → `requet`).
-//!
-//! The index is rebuilt from mdBook's own documents, so the sections are
-//! mdBook's. `theme/search/analysis.js`, the stemmer and the language's
-//! data ([`Analysis::browser_data`]) go into `searchindex.js` ahead of the
-//! index, so elasticlunr finds the analysis registered when it loads the
-//! index. The browser test checks that both sides give the same tokens.
+//! The browser runs the same analysis on the query: `theme/search/analysis.js`,
+//! the same Snowball algorithms from lunr-languages (vendored) and the
+//! language's data go into `searchindex.js` ahead of the index, so
+//! elasticlunr finds the analysis registered when it loads the index. The
+//! browser test checks that both sides give the same tokens.
 
 use crate::languages::BookLayout;
 use crate::Problem;
 use anyhow::{bail, Context, Result};
 use elasticlunr::pipeline::{Pipeline, PipelineFn};
 use elasticlunr::{IndexBuilder, Language};
+use mdbook_listings::directive::line_of_offset;
 use serde::Deserialize;
 use std::collections::{BTreeMap, BTreeSet};
 use std::path::{Path, PathBuf};
@@ -49,10 +43,7 @@ pub fn index_file(language_dir: &Path) -> Result<PathBuf> {
     let found: Vec<PathBuf> = (listing.flatten().map(|entry| entry.path()))
         .filter(|path| {
             let name = path.file_name().unwrap_or_default().to_string_lossy();
-            let middle = name
-                .strip_prefix("searchindex")
-                .and_then(|n| n.strip_suffix(".js"));
-            middle.is_some_and(|middle| middle.is_empty() || middle.starts_with('-'))
+            name == "searchindex.js" || name.starts_with("searchindex-") && name.ends_with(".js")
         })
         .collect();
     match found.as_slice() {
@@ -148,7 +139,7 @@ impl Analysis {
         let file: AnalysisFile = toml::from_str(text).map_err(|error| {
             let line = error
                 .span()
-                .map_or(1, |span| 1 + text[..span.start].matches('\n').count());
+                .map_or(1, |span| line_of_offset(text, span.start));
             anyhow::anyhow!("{}", Problem::at(path, line, error.message().to_string()))
         })?;
         let name = file.stemmer.get_ref().clone();
@@ -166,7 +157,7 @@ impl Analysis {
                 lunr_code,
             }
         } else {
-            let line = 1 + text[..file.stemmer.span().start].matches('\n').count();
+            let line = line_of_offset(text, file.stemmer.span().start);
             let known: Vec<&str> = SNOWBALL.iter().map(|(name, _, _)| *name).collect();
             let message = format!(
                 "unknown stemmer `{name}`: `porter` or one of {}",
@@ -202,37 +193,6 @@ impl Analysis {
     /// browser registers its side.
     pub fn pipeline_label(&self) -> String {
         format!("bookAnalysis-{}", self.0.language)
-    }
-
-    /// What the browser side needs (`bookSearch.install(...)` in
-    /// `theme/search/analysis.js`), as JSON.
-    pub fn browser_data(&self) -> String {
-        let inner = &self.0;
-        let snowball = match &inner.stemmer {
-            Stemmer::Porter(_) => None,
-            Stemmer::Snowball { lunr_code, .. } => Some(*lunr_code),
-        };
-        serde_json::json!({
-            "language": inner.language,
-            "label": self.pipeline_label(),
-            "stemmer": inner.stemmer_name,
-            "snowball": snowball,
-            "elisions": inner.elisions,
-            "folding": inner.folding,
-            "stopWords": inner.stop_words,
-        })
-        .to_string()
-    }
-
-    /// The vendored stemmer files the browser needs, relative to `theme/`.
-    fn stemmer_scripts(&self) -> Vec<String> {
-        match &self.0.stemmer {
-            Stemmer::Porter(_) => Vec::new(),
-            Stemmer::Snowball { lunr_code, .. } => ["stemmer.support", lunr_code]
-                .iter()
-                .map(|name| format!("{ANALYSIS_DIR}/lunr-languages/lunr.{name}.min.js"))
-                .collect(),
-        }
     }
 }
 
@@ -342,42 +302,57 @@ pub fn rebuild_index(language_dir: &Path, theme_dir: &Path, analysis: &Analysis)
         .pointer("/index/documentStore/docs")
         .and_then(serde_json::Value::as_object)
         .with_context(|| format!("{} has no documents (documentStore.docs)", path.display()))?;
-    let mut docs: Vec<(usize, &serde_json::Map<String, serde_json::Value>)> = docs
-        .iter()
+    // In mdBook's order, by number.
+    let docs: BTreeMap<usize, &serde_json::Value> = (docs.iter())
         .map(|(reference, doc)| {
-            let number = reference.parse::<usize>().ok();
-            number.zip(doc.as_object()).with_context(|| {
+            let number = reference.parse().ok().filter(|_| doc.is_object());
+            let error = || {
                 format!(
                     "{}: the document `{reference}` is not mdBook's",
                     path.display()
                 )
-            })
+            };
+            Ok((number.with_context(error)?, doc))
         })
         .collect::<Result<_>>()?;
-    docs.sort_by_key(|(number, _)| *number);
     let mut index = IndexBuilder::with_language(Box::new(analysis.clone()))
         .add_fields(FIELDS)
         .build();
     for (number, doc) in docs {
-        let fields = FIELDS.map(|field| doc.get(field).and_then(|v| v.as_str()).unwrap_or(""));
+        let fields = FIELDS.map(|field| doc[field].as_str().unwrap_or(""));
         index.add_doc(&number.to_string(), fields);
     }
     search["index"] = serde_json::to_value(&index)?;
 
+    let inner = &analysis.0;
+    let snowball = match &inner.stemmer {
+        Stemmer::Porter(_) => None,
+        Stemmer::Snowball { lunr_code, .. } => Some(*lunr_code),
+    };
+    // `analysis.js`, the vendored stemmer, then what `bookSearch.install`
+    // of `analysis.js` needs.
     let mut script = String::new();
-    let mut sources = vec![format!("{ANALYSIS_DIR}/analysis.js")];
-    sources.extend(analysis.stemmer_scripts());
+    let stemmer = (snowball.into_iter())
+        .flat_map(|code| ["stemmer.support", code])
+        .map(|name| format!("lunr-languages/lunr.{name}.min.js"));
+    let sources = std::iter::once("analysis.js".to_string()).chain(stemmer);
     for source in sources {
-        let file = theme_dir.join(&source);
+        let file = theme_dir.join(ANALYSIS_DIR).join(&source);
         let text = std::fs::read_to_string(&file)
             .with_context(|| format!("reading {}", file.display()))?;
         script.push_str(text.trim_end());
         script.push('\n');
     }
-    script.push_str(&format!(
-        "window.bookSearch.install({});\n",
-        analysis.browser_data()
-    ));
+    let data = serde_json::json!({
+        "language": inner.language,
+        "label": analysis.pipeline_label(),
+        "stemmer": inner.stemmer_name,
+        "snowball": snowball,
+        "elisions": inner.elisions,
+        "folding": inner.folding,
+        "stopWords": inner.stop_words,
+    });
+    script.push_str(&format!("window.bookSearch.install({data});\n"));
     let json = serde_json::to_string(&search)?;
     script.push_str(INDEX_START);
     script.push_str(&json.replace('\\', "\\\\").replace('\'', "\\'"));
@@ -385,7 +360,6 @@ pub fn rebuild_index(language_dir: &Path, theme_dir: &Path, analysis: &Analysis)
     std::fs::write(&path, &script).with_context(|| format!("writing {}", path.display()))
 }
 
-/// The JSON of mdBook's `searchindex.js`.
 fn read_index_js(script: &str) -> Result<serde_json::Value> {
     let start = script
         .find(INDEX_START)
@@ -393,15 +367,8 @@ fn read_index_js(script: &str) -> Result<serde_json::Value> {
         + INDEX_START.len();
     let end = script.rfind(INDEX_END).filter(|end| *end >= start);
     let escaped = &script[start..end.context("no `'));` after the index")?];
-    let mut json = String::with_capacity(escaped.len());
-    let mut chars = escaped.chars();
-    while let Some(c) = chars.next() {
-        json.push(if c == '\\' {
-            chars.next().context("a lone `\\` at the end")?
-        } else {
-            c
-        });
-    }
+    // Every `\` escapes the character after it.
+    let json = regex::Regex::new(r"(?s)\\(.)")?.replace_all(escaped, "$1");
     Ok(serde_json::from_str(&json)?)
 }
 

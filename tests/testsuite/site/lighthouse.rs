@@ -22,10 +22,8 @@ use std::path::{Path, PathBuf};
 use std::process::Command;
 use std::time::Duration;
 
-/// The page audited in every language.
 const CHAPTER: &str = "ch20-03-graceful-shutdown-and-cleanup.html";
 
-/// The categories audited.
 const CATEGORIES: &str = "accessibility,best-practices,seo";
 
 /// The longest a Lighthouse run may take.

@@ -118,15 +118,8 @@ pub fn trial_needing(
 }
 
 /// A fake environment: `vars` and nothing else.
-fn fake_env(vars: &[(&str, &OsStr)]) -> impl Fn(&str) -> Option<OsString> {
-    let vars: Vec<(String, OsString)> = (vars.iter())
-        .map(|(key, value)| (key.to_string(), value.to_os_string()))
-        .collect();
-    move |name| {
-        vars.iter()
-            .find(|(key, _)| key == name)
-            .map(|(_, value)| value.clone())
-    }
+fn fake_env<'a>(vars: &'a [(&str, &OsStr)]) -> impl Fn(&str) -> Option<OsString> + 'a {
+    |name| (vars.iter().find(|(key, _)| *key == name)).map(|(_, value)| value.to_os_string())
 }
 
 fn a_program_is_found_by_its_variable_in_path_or_a_usual_place_or_named_missing() -> Result<()> {
