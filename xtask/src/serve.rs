@@ -115,7 +115,7 @@ impl Inputs {
         let settled_by = Instant::now() + SETTLE_AT_MOST;
         while let Some(paths) = next {
             for path in paths {
-                self.classify(path, plan, &mut changes);
+                classify(&self.layout, path, plan, &mut changes);
             }
             let left = settled_by.saturating_duration_since(Instant::now());
             if left.is_zero() {
@@ -125,44 +125,44 @@ impl Inputs {
         }
         changes
     }
+}
 
-    /// Adds what `file` feeds to `changes`: a language's listing tree and
-    /// `<language>.po` feed that language; `src/`, the theme, `book.toml` and
-    /// `glossary.toml` every language (all derive from the source); build
-    /// products, hidden files and editor leftovers nothing.
-    fn classify(&self, file: PathBuf, plan: &SitePlan, changes: &mut Changes) {
-        let layout = &self.layout;
-        let feeds = |folder: &Path| {
-            let inside = file.strip_prefix(folder);
-            inside.is_ok_and(|inside| {
-                !inside.iter().any(|part| {
-                    let part = part.to_string_lossy();
-                    part == "target"
-                        || part == "book"
-                        || part.starts_with('.')
-                        || part.ends_with('~')
-                })
+/// Adds what `file` feeds to `changes`: a language's listing tree and
+/// `<language>.po` feed that language; `src/`, the theme, `book.toml` and
+/// `glossary.toml` every language (all derive from the source); build
+/// products, hidden files and editor leftovers nothing.
+fn classify(layout: &BookLayout, file: PathBuf, plan: &SitePlan, changes: &mut Changes) {
+    let feeds = |folder: &Path| {
+        let inside = file.strip_prefix(folder);
+        inside.is_ok_and(|inside| {
+            !inside.iter().any(|part| {
+                let part = part.to_string_lossy();
+                part == "target" || part == "book" || part.starts_with('.') || part.ends_with('~')
             })
-        };
-        let name = file.file_name().unwrap_or_default().to_string_lossy();
-        let in_folder = |folder: &Path| file.parent() == Some(folder);
-        let catalog = (name.strip_suffix(".po"))
-            .filter(|code| in_folder(&layout.po_dir) && plan.languages.iter().any(|l| l == code));
-        let tree = layout
-            .languages
-            .iter()
-            .find(|language| feeds(&language.tree));
-        let root_file = in_folder(&layout.root) && (name == "book.toml" || name == "glossary.toml");
-        if let Some(code) = tree.map(|language| language.code.as_str()).or(catalog) {
-            changes.languages.insert(code.to_string());
-        } else if root_file || feeds(&layout.src) || feeds(&layout.theme_dir) {
-            changes.config |= root_file && name == "book.toml";
-            changes.languages.extend(plan.languages.iter().cloned());
-        } else {
-            return;
-        }
-        changes.files.insert(file);
+        })
+    };
+    let name = file.file_name().unwrap_or_default().to_string_lossy();
+    let in_folder = |folder: &Path| file.parent() == Some(folder);
+    let catalog = (name.strip_suffix(".po"))
+        .filter(|code| in_folder(&layout.po_dir) && plan.languages.iter().any(|l| l == code));
+    // The deepest tree holding the file (trees may nest), unless the
+    // file is a build product or hidden there.
+    let tree = (layout.languages.iter())
+        .filter(|language| file.starts_with(&language.tree))
+        .max_by_key(|language| language.tree.components().count());
+    if tree.is_some_and(|language| !feeds(&language.tree)) {
+        return;
     }
+    let root_file = in_folder(&layout.root) && (name == "book.toml" || name == "glossary.toml");
+    if let Some(code) = tree.map(|language| language.code.as_str()).or(catalog) {
+        changes.languages.insert(code.to_string());
+    } else if root_file || feeds(&layout.src) || feeds(&layout.theme_dir) {
+        changes.config |= root_file && name == "book.toml";
+        changes.languages.extend(plan.languages.iter().cloned());
+    } else {
+        return;
+    }
+    changes.files.insert(file);
 }
 
 /// Every language built into its own folder, served and watched.
@@ -288,6 +288,59 @@ mod tests {
         let (head, body) = answer.split_once("\r\n\r\n").unwrap();
         assert!(head.starts_with("HTTP/1.1 200 OK"), "GET {path}: {head}");
         body.to_string()
+    }
+
+    /// What each kind of file feeds, trees nested or not.
+    #[test]
+    fn each_file_feeds_its_languages_and_build_products_nothing() {
+        let root = crate::book_root().unwrap();
+        let mut layout = BookLayout::load(&root).unwrap();
+        let plan = SitePlan::load(&root, None).unwrap();
+        let (source, all) = (layout.source_language.clone(), plan.languages.join(" "));
+        let other = layout.translated().next().unwrap().clone();
+        let tree = |language: &booktools::languages::Language| language.tree_setting.clone();
+        let rows = vec![
+            (format!("po/{}.po", other.code), other.code.clone()),
+            (format!("po/{}.po~", other.code), String::new()),
+            ("po/messages.pot".into(), String::new()),
+            (
+                format!("{}/ch/l/src/lib.rs", tree(&other)),
+                other.code.clone(),
+            ),
+            (format!("{}/ch/l/target/x", tree(&other)), String::new()),
+            ("src/chapter.md".into(), all.clone()),
+            ("src/.chapter.md.swp".into(), String::new()),
+            ("theme/chrome/x.json".into(), all.clone()),
+            ("book.toml".into(), all.clone()),
+            ("glossary.toml".into(), all.clone()),
+            ("Cargo.toml".into(), String::new()),
+            ("target/debug/x".into(), String::new()),
+        ];
+        let check = |layout: &BookLayout, rows: Vec<(String, String)>| {
+            for (file, fed) in rows {
+                let mut changes = Changes::default();
+                classify(layout, root.join(&file), &plan, &mut changes);
+                let languages: Vec<String> = changes.languages.into_iter().collect();
+                assert_eq!(languages.join(" "), fed, "{file}");
+                assert_eq!(changes.config, file == "book.toml", "{file}");
+            }
+        };
+        check(&layout, rows);
+        // Another language's tree inside the source language's.
+        let source_tree = tree(layout.language(&source).unwrap());
+        let nested = layout.language(&source).unwrap().tree.join("nested");
+        (layout.languages.iter_mut())
+            .find(|language| language.code == other.code)
+            .unwrap()
+            .tree = nested;
+        let rows = vec![
+            (
+                format!("{source_tree}/nested/ch/l/src/lib.rs"),
+                other.code.clone(),
+            ),
+            (format!("{source_tree}/ch/l/src/lib.rs"), source.clone()),
+        ];
+        check(&layout, rows);
     }
 
     #[test]
