@@ -9,44 +9,29 @@ use anyhow::{ensure, Context, Result};
 use booktools::book::html::{html_pages, ParsedPage};
 use graceful_shutdown_book::book_fixture::{book_metadata, repository_root};
 use graceful_shutdown_book::site_fixture::BuiltSite;
+use serde::Deserialize;
 use serde_json::Value;
 use std::collections::BTreeSet;
 
-/// What every page must show from `theme/chrome/<language>.json`: a
-/// selector, the attributes (space-separated; the text when none) and the
-/// key. Written here from mdBook's `index.hbs`, apart from the rewriting's
-/// own table (`booktools::site::localize::CHROME`), so that a wrong
-/// selector or key there fails here.
-const CHROME: &[(&str, &str, &str)] = &[
-    ("#mdbook-sidebar", "aria-label", "tableOfContents"),
-    (
-        "#mdbook-sidebar-toggle",
-        "title aria-label",
-        "toggleTableOfContents",
-    ),
-    ("#mdbook-theme-toggle", "title aria-label", "changeTheme"),
-    ("#mdbook-theme-list", "aria-label", "themes"),
-    ("#mdbook-search-toggle", "title", "searchTitle"),
-    ("#mdbook-search-toggle", "aria-label", "toggleSearch"),
-    ("#mdbook-searchbar", "placeholder", "searchPlaceholder"),
-    ("a[href$='print.html']", "title aria-label", "print"),
-    ("a[rel=edit]", "title aria-label", "suggestEdit"),
-    (
-        ".right-buttons a[href^='https:']:not([rel])",
-        "title aria-label",
-        "gitRepository",
-    ),
-    ("a[rel~=prev]", "title aria-label", "previousChapter"),
-    ("a[rel~=next]", "title aria-label", "nextChapter"),
-    (
-        "nav.nav-wrapper, nav.nav-wide-wrapper",
-        "aria-label",
-        "pageNavigation",
-    ),
-    (".mdbook-help-title", "", "helpTitle"),
-];
+/// One string every page shows from `theme/chrome/<language>.json`
+/// (`chrome-shown.toml`, a table apart from the rewriting's own).
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct Shown {
+    selector: String,
+    /// Space-separated; the text when empty.
+    attributes: String,
+    key: String,
+}
 
 fn every_page_of_every_language_is_in_its_language_without_javascript() -> Result<()> {
+    #[derive(Deserialize)]
+    struct Table {
+        shows: Vec<Shown>,
+    }
+    let chrome_shown = toml::from_str::<Table>(include_str!("chrome-shown.toml"))
+        .context("site/chrome-shown.toml")?
+        .shows;
     let root = repository_root();
     let site = BuiltSite::of_repository()?;
     let plan = &site.plan;
@@ -130,8 +115,14 @@ fn every_page_of_every_language_is_in_its_language_without_javascript() -> Resul
             }
             let Some(chrome) = &chrome else { continue };
             let string = |key: &str| chrome[key].as_str().with_context(|| format!("no `{key}`"));
-            for &(css, attributes, key) in CHROME {
-                let attributes: Vec<Option<&str>> = match attributes {
+            for Shown {
+                selector: css,
+                attributes,
+                key,
+            } in &chrome_shown
+            {
+                let (css, key) = (css.as_str(), key.as_str());
+                let attributes: Vec<Option<&str>> = match attributes.as_str() {
                     "" => vec![None],
                     some => some.split_whitespace().map(Some).collect(),
                 };
