@@ -91,7 +91,8 @@ pub fn run(root: &Path, runs: usize) -> Result<()> {
     // libtest's own figure: the tests alone, without cargo's start-up,
     // build scripts and waits for the build lock.
     let tests_alone = libtest_time(&suite.output);
-    let suite = format!("cargo test --test testsuite -- server:: (built; tests alone {tests_alone})");
+    let suite =
+        format!("cargo test --test testsuite -- server:: (built; tests alone {tests_alone})");
     rows.push(Row::once(suite, wall));
     report(&rows);
     println!("(cold = first run; each instant is seen by a blocked client thread: ~0.1 ms)");
