@@ -4,9 +4,11 @@
 //! - per language, `--runs` real runs (default 3) of the shutdown listing
 //!   (the `[transcript]` listing of `listing-expectations.toml`) through the
 //!   three requests of the server trials (`tests/testsuite/server/`): the
-//!   time from the last response to the process exit (the shutdown itself: terminate messages, joins,
-//!   exit), and how long `GET /` took while `GET /sleep` was in flight;
-//! - the wall time of `cargo test --test testsuite -- server::` (built first, untimed).
+//!   time from the last response to the process exit (the shutdown itself:
+//!   terminate messages, joins, exit), and how long `GET /` took while
+//!   `GET /sleep` was in flight;
+//! - the wall time of `cargo test --test testsuite -- server::` (built
+//!   first, untimed).
 //!
 //! Timing lives here only; the tests never assert a duration.
 
