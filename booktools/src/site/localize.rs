@@ -112,6 +112,11 @@ impl Chrome {
         }))
     }
 
+    /// Every string of the file, as JSON.
+    pub fn strings(&self) -> &Value {
+        &self.strings
+    }
+
     fn get(&self, key: &str) -> &str {
         self.strings[key].as_str().unwrap_or_default()
     }

@@ -24,6 +24,7 @@ use booktools::server::port::{self, PortLock, DEFAULT_LOCK_WAIT};
 use booktools::server::source::{GoingFurther, Holds, ServerSource};
 use booktools::server::transcript::TranscriptSpec;
 use libtest_mimic::Trial;
+use mdbook_listings::directive::line_of_offset;
 use std::net::SocketAddr;
 use std::path::{Path, PathBuf};
 use std::process::Command;
@@ -109,7 +110,7 @@ fn going_further_data_missing_from_the_code_is_named_at_its_line() -> Result<()>
         let at = from + data[from..].find(&format!("{key} = \"")).context(key)?;
         let value = at + key.len() + 4;
         edited.replace_range(value..value, "X");
-        planted.push(format!("{EXPECTATIONS}:{}", data[..at].lines().count() + 1));
+        planted.push(format!("{EXPECTATIONS}:{}", line_of_offset(&data, at)));
     }
     book.write(EXPECTATIONS, &edited)?;
     let source = layout.language(&layout.source_language).context("a tree")?;

@@ -24,6 +24,7 @@
 use super::tools::{trial_needing, CHROMIUM};
 use anyhow::{bail, ensure, Context, Result};
 use booktools::languages::BookLayout;
+use booktools::site::localize::Chrome;
 use booktools::site::search::Analysis;
 use booktools::site::static_server::{Mount, StaticServer};
 use graceful_shutdown_book::book_fixture::{book_metadata, glossary_code_name, repository_root};
@@ -115,7 +116,6 @@ struct Page {
     /// The glossary's name of the thread pool type.
     pool: String,
     searches: ReaderSearches,
-    analysis: Option<Analysis>,
     /// `theme/chrome/<language>.json`, if the language has one.
     chrome: Option<Value>,
 }
@@ -128,13 +128,7 @@ impl Page {
     ) -> Result<Page> {
         let root = repository_root();
         let chapter = site.chapter(language, CHAPTER_SOURCE)?;
-        let chrome_file = root.join("theme/chrome").join(format!("{language}.json"));
-        let chrome = match std::fs::read_to_string(&chrome_file) {
-            Ok(text) => {
-                Some(serde_json::from_str(&text).context(chrome_file.display().to_string())?)
-            }
-            Err(_) => None,
-        };
+        let chrome = Chrome::load(&root, language)?.map(|chrome| chrome.strings().clone());
         let language_url = site.plan.language_site_url(language);
         Ok(Page {
             language: language.to_string(),
@@ -144,7 +138,6 @@ impl Page {
             pool: glossary_code_name(&root, language, "ThreadPool")?,
             searches: (reader.remove(language))
                 .with_context(|| format!("no `[{language}]` in site/reader.toml"))?,
-            analysis: Analysis::load(&root, language)?,
             chrome,
         })
     }
@@ -518,7 +511,7 @@ fn search(tab: &Tab, server: &StaticServer, page: &Page, words: &[String]) -> Re
             json!(first)
         ),
     )?;
-    if let Some(analysis) = &page.analysis {
+    if let Some(analysis) = &Analysis::load(&repository_root(), language)? {
         check_analysis(tab, language, analysis, words)?;
     }
 

@@ -7,10 +7,10 @@
 
 use anyhow::{ensure, Context, Result};
 use booktools::book::html::{html_pages, ParsedPage};
+use booktools::site::localize::Chrome;
 use graceful_shutdown_book::book_fixture::{book_metadata, repository_root};
 use graceful_shutdown_book::site_fixture::BuiltSite;
 use serde::Deserialize;
-use serde_json::Value;
 use std::collections::BTreeSet;
 
 /// One string every page shows from `theme/chrome/<language>.json`
@@ -38,11 +38,7 @@ fn every_page_of_every_language_is_in_its_language_without_javascript() -> Resul
     let source_dir = site.language_dir(&plan.source_language);
     for language in &plan.languages {
         let dir = site.language_dir(language);
-        let chrome: Option<Value> =
-            std::fs::read_to_string(root.join("theme/chrome").join(format!("{language}.json")))
-                .ok()
-                .map(|json| serde_json::from_str(&json))
-                .transpose()?;
+        let chrome = Chrome::load(&root, language)?.map(|chrome| chrome.strings().clone());
         ensure!(
             chrome.is_some() || language == &plan.source_language,
             "`{language}` has no theme/chrome/{language}.json"
