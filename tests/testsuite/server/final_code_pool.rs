@@ -5,7 +5,7 @@
 //! English names taken through the glossary); `cargo test` runs there. A
 //! file is written only when it changed, so a warm run compiles nothing.
 
-use super::{listing, Server, FINAL_CODE};
+use super::{data_held, listing, FINAL_CODE};
 use anyhow::{bail, Result};
 use booktools::i18n::glossary::Glossary;
 use booktools::languages::{BookLayout, Language};
@@ -20,7 +20,7 @@ const TESTS: usize = 3;
 pub fn pool_drains_and_joins(layout: &BookLayout, language: &Language, _: &str) -> Result<()> {
     let listing = listing(language, FINAL_CODE)?;
     let holds = Some(Holds::Server { shuts_down: false });
-    if Server::built(layout, &listing, holds)?.is_none() {
+    if data_held(layout, &listing, holds)?.is_none() {
         return Ok(());
     }
     let glossary = Glossary::load(layout, &language.code)?;

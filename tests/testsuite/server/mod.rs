@@ -43,26 +43,17 @@ pub struct Server {
 
 impl Server {
     /// `listing`'s server, once its code holds the data as `holds` says
-    /// (`None`: nothing to hold), built. When its code does not hold the
-    /// data, `server::messages::<language>` reports why: the run says so
-    /// and stops (`None`) rather than fail beside it for the same cause.
-    /// A build failure fails the run: not every listing's own test links
-    /// a binary (the rayon server's runs `cargo check`).
+    /// ([`data_held`]), built. A build failure fails the run: not every
+    /// listing's own test links a binary (the rayon server's runs `cargo
+    /// check`).
     pub fn built(
         layout: &BookLayout,
         listing: &Listing,
         holds: Option<Holds>,
     ) -> Result<Option<Server>> {
-        let source = ServerSource::load(&layout.root, listing)?;
-        let problems = holds.map_or(Ok(Vec::new()), |holds| source.source_problems(holds))?;
-        if let Some(problem) = problems.first() {
-            let (first, language) = (
-                problem.lines().next().unwrap_or_default(),
-                &listing.language,
-            );
-            println!("precondition: the real book already has problems ({first}), see server::messages::{language}");
+        let Some(source) = data_held(layout, listing, holds)? else {
             return Ok(None);
-        }
+        };
         let target_dir = listing_binary::target_dir(&layout.root, listing_binary::SERVERS, listing);
         let binary = listing_binary::build(listing, &target_dir)?;
         Ok(Some(Server { source, binary }))
@@ -72,6 +63,28 @@ impl Server {
     pub fn command(&self) -> Command {
         listing_binary::server_command(&self.source.listing, &self.binary)
     }
+}
+
+/// `listing`'s data, once its code holds it as `holds` says (`None`:
+/// nothing to hold). When not, `server::messages::<language>` reports why:
+/// the run says so and stops (`None`) rather than fail beside it for the
+/// same cause.
+pub fn data_held(
+    layout: &BookLayout,
+    listing: &Listing,
+    holds: Option<Holds>,
+) -> Result<Option<ServerSource>> {
+    let source = ServerSource::load(&layout.root, listing)?;
+    let problems = holds.map_or(Ok(Vec::new()), |holds| source.source_problems(holds))?;
+    if let Some(problem) = problems.first() {
+        let (first, language) = (
+            problem.lines().next().unwrap_or_default(),
+            &listing.language,
+        );
+        println!("precondition: the real book already has problems ({first}), see server::messages::{language}");
+        return Ok(None);
+    }
+    Ok(Some(source))
 }
 
 /// `server::messages::<language>`: each server listing's code holds the
