@@ -109,13 +109,13 @@ impl Inputs {
     /// until the inputs stay unchanged for [`SETTLE`], for at most
     /// [`SETTLE_AT_MOST`]: files that never stop changing (an editor saving
     /// every second) still get their rebuild.
-    fn wait(&self, timeout: Duration, plan: &SitePlan) -> Changes {
+    fn wait(&self, timeout: Duration) -> Changes {
         let mut changes = Changes::default();
         let mut next = self.events.recv_timeout(timeout).ok();
         let settled_by = Instant::now() + SETTLE_AT_MOST;
         while let Some(paths) = next {
             for path in paths {
-                classify(&self.layout, path, plan, &mut changes);
+                classify(&self.layout, path, &mut changes);
             }
             let left = settled_by.saturating_duration_since(Instant::now());
             if left.is_zero() {
@@ -131,7 +131,7 @@ impl Inputs {
 /// `<language>.po` feed that language; `src/`, the theme, `book.toml` and
 /// `glossary.toml` every language (all derive from the source); build
 /// products, hidden files and editor leftovers nothing.
-fn classify(layout: &BookLayout, file: PathBuf, plan: &SitePlan, changes: &mut Changes) {
+fn classify(layout: &BookLayout, file: PathBuf, changes: &mut Changes) {
     let feeds = |folder: &Path| {
         let inside = file.strip_prefix(folder);
         inside.is_ok_and(|inside| {
@@ -144,7 +144,7 @@ fn classify(layout: &BookLayout, file: PathBuf, plan: &SitePlan, changes: &mut C
     let name = file.file_name().unwrap_or_default().to_string_lossy();
     let in_folder = |folder: &Path| file.parent() == Some(folder);
     let catalog = (name.strip_suffix(".po"))
-        .filter(|code| in_folder(&layout.po_dir) && plan.languages.iter().any(|l| l == code));
+        .filter(|code| in_folder(&layout.po_dir) && layout.language(code).is_some());
     // The deepest tree holding the file (trees may nest), unless the
     // file is a build product or hidden there.
     let tree = (layout.languages.iter())
@@ -158,7 +158,9 @@ fn classify(layout: &BookLayout, file: PathBuf, plan: &SitePlan, changes: &mut C
         changes.languages.insert(code.to_string());
     } else if root_file || feeds(&layout.src) || feeds(&layout.theme_dir) {
         changes.config |= root_file && name == "book.toml";
-        changes.languages.extend(plan.languages.iter().cloned());
+        changes
+            .languages
+            .extend(layout.languages.iter().map(|l| l.code.clone()));
     } else {
         return;
     }
@@ -215,7 +217,7 @@ impl Session {
     /// Waits up to `timeout` for an edit; rebuilds the languages it
     /// affects and returns what changed (nothing when the wait ended).
     pub fn next_change(&mut self, timeout: Duration) -> Result<Changes> {
-        let changes = self.inputs.wait(timeout, &self.plan);
+        let changes = self.inputs.wait(timeout);
         for file in changes.files.iter().take(5) {
             let shown = file.strip_prefix(&self.root).unwrap_or(file);
             println!("changed: {}", shown.display());
@@ -319,7 +321,7 @@ mod tests {
         let check = |layout: &BookLayout, rows: Vec<(String, String)>| {
             for (file, fed) in rows {
                 let mut changes = Changes::default();
-                classify(layout, root.join(&file), &plan, &mut changes);
+                classify(layout, root.join(&file), &mut changes);
                 let languages: Vec<String> = changes.languages.into_iter().collect();
                 assert_eq!(languages.join(" "), fed, "{file}");
                 assert_eq!(changes.config, file == "book.toml", "{file}");
