@@ -6,8 +6,7 @@
 use crate::i18n::po::extract_pot;
 use crate::i18n::translated_code::{check_translated_code, LanguageReport};
 use crate::i18n::translation::{
-    check_catalog, check_catalog_files, check_mojibake, english_source, read_po, translations,
-    PoFile,
+    book_file_problems, check_catalog, english_source, read_po, translations, PoFile,
 };
 use crate::languages::BOOK_TOML;
 use crate::Problem;
@@ -76,8 +75,7 @@ impl BookStatus {
 
 pub fn book_status(root: &Path) -> Result<BookStatus> {
     let template = extract_pot(root)?;
-    let mut others = check_catalog_files(root)?;
-    others.extend(check_mojibake(root)?);
+    let mut others = book_file_problems(root)?;
     let mut reports = check_translated_code(root).unwrap_or_else(|error| {
         others.push(Problem::in_file(
             root.join(BOOK_TOML),

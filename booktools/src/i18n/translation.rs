@@ -136,9 +136,19 @@ pub fn check_catalog(
     Ok(problems)
 }
 
+/// The checks of the book's files beside each catalog's: the catalog
+/// files themselves, mojibake, identical twins (`check_translations` and
+/// `cargo xtask status` both run them).
+pub fn book_file_problems(root: &Path) -> Result<Vec<Problem>> {
+    let mut problems = check_catalog_files(root)?;
+    problems.extend(check_mojibake(root)?);
+    problems.extend(check_identical_twins(root)?);
+    Ok(problems)
+}
+
 /// Every check above; fails with the list of all problems.
 pub fn check_translations(root: &Path) -> Result<()> {
-    let mut problems = check_catalog_files(root)?;
+    let mut problems = book_file_problems(root)?;
     let template = crate::i18n::po::extract_pot(root)?;
     for translation in translations(root)? {
         if translation.catalog.is_file() {
@@ -146,8 +156,6 @@ pub fn check_translations(root: &Path) -> Result<()> {
             problems.extend(check_catalog(root, &template, &translation.language, &po)?);
         }
     }
-    problems.extend(check_mojibake(root)?);
-    problems.extend(check_identical_twins(root)?);
     ensure_none("translation checks", &problems)
 }
 

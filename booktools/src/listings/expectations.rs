@@ -127,7 +127,9 @@ pub fn fence_statements(
         }
         let chapter_dir = chapter.source_path.parent().unwrap_or(Path::new(""));
         for block in rust_blocks(&chapter.content) {
-            let outcome = match block.info.contains("does_not_compile") {
+            // The one reading of a fence (skeptic's, `compile_fail` included).
+            let fails = crate::skeptic::Expectation::from_info(&block.info);
+            let outcome = match fails == crate::skeptic::Expectation::CompileError {
                 true => Outcome::DoesNotCompile,
                 false => Outcome::Compiles,
             };
