@@ -235,7 +235,8 @@ fn a_changed_glossary_entry_is_named_once_at_its_line() -> Result<()> {
             .into_iter()
             .find(|t| t.language == language)
             .context("the language's catalog")?;
-        let anchors = super::translation::check(root, &translation)?;
+        let template = booktools::i18n::po::extract_pot(root)?;
+        let anchors = super::translation::check(root, &template, &translation)?;
         let messages_test = super::translation::MESSAGES_TEST;
         if fails_before_in(root, &language)? || fails_before(&anchors, messages_test) {
             return Ok(());
@@ -254,7 +255,7 @@ fn a_changed_glossary_entry_is_named_once_at_its_line() -> Result<()> {
         book.replace_once(relative, &old_line, "Worker = \"Renamed\"")?;
 
         let listings = report(root, &language)?.listings;
-        let catalog = super::translation::check(root, &translation)?;
+        let catalog = super::translation::check(root, &template, &translation)?;
         for problems in [&catalog, &listings] {
             assert_eq!(problems.len(), 1, "{problems:#?}");
             assert_eq!((&problems[0].file, problems[0].line), (&file, Some(line)));

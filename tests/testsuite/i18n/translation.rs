@@ -9,6 +9,7 @@ use booktools::i18n::translation::{
     text_folders, PoEntry, PoFile, Problem, Translation,
 };
 use graceful_shutdown_book::book_fixture::{fails_before, repository_root, TempBook};
+use polib::catalog::Catalog;
 use std::path::Path;
 
 /// The test of the real catalogs, named when the real book already fails.
@@ -16,9 +17,15 @@ pub(super) const MESSAGES_TEST: &str =
     "i18n::translation::the_real_book_passes_every_translation_check";
 
 /// The checks of one catalog as `check_translations` runs them.
-pub(super) fn check(root: &Path, translation: &Translation) -> Result<Vec<Problem>> {
+/// The catalog checks of `translation`, against `template` (extracted
+/// once per book: only catalogs change between two calls).
+pub(super) fn check(
+    root: &Path,
+    template: &Catalog,
+    translation: &Translation,
+) -> Result<Vec<Problem>> {
     let po = read_po(&translation.catalog)?;
-    check_catalog(root, &extract_pot(root)?, &translation.language, &po)
+    check_catalog(root, template, &translation.language, &po)
 }
 
 /// The real book passes every translation check: its catalog files parse
@@ -131,8 +138,9 @@ fn planted_catalog_problems_are_reported_with_their_po_line() -> Result<()> {
     let book = TempBook::copy_of_repository()?;
     let root = book.root();
     let mut planted = 0;
+    let template = extract_pot(root)?;
     for translation in translated(root)? {
-        if fails_before(&check(root, &translation)?, MESSAGES_TEST) {
+        if fails_before(&check(root, &template, &translation)?, MESSAGES_TEST) {
             return Ok(());
         }
         let po = read_po(&translation.catalog)?;
@@ -142,7 +150,7 @@ fn planted_catalog_problems_are_reported_with_their_po_line() -> Result<()> {
             let expected = plant(&translation, &po, &mut lines).context(*what)?;
             planted += usize::from(!expected.is_empty());
             std::fs::write(&translation.catalog, lines.join("\n"))?;
-            let reports = check(root, &translation)?;
+            let reports = check(root, &template, &translation)?;
             let reports: Vec<String> = reports.iter().map(ToString::to_string).collect();
             assert_eq!(reports.len(), expected.len(), "{what}: {reports:#?}");
             for (report, (line, says)) in reports.iter().zip(expected) {
@@ -166,8 +174,9 @@ fn a_changed_english_paragraph_is_reported_as_missing_and_stale() -> Result<()> 
     // Checked against the sources as they are now, not the committed template.
     let book = TempBook::copy_of_repository()?;
     let (chapter, _, line) = super::reword(&book, "Newly ")?;
+    let template = extract_pot(book.root())?;
     for translation in translated(book.root())? {
-        let problems = check(book.root(), &translation)?;
+        let problems = check(book.root(), &template, &translation)?;
         let [missing, stale] = &problems[..] else {
             panic!("a missing and a stale entry expected: {problems:#?}");
         };
