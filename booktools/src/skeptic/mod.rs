@@ -174,26 +174,46 @@ pub fn sanitize_name(text: &str) -> String {
 /// Every Rust block of every language of the book at `root`, in language
 /// order (`[preprocessor.listings.trees]`), then book order.
 pub fn collect(root: &Path) -> Result<Vec<DoctestBlock>> {
+    let (layout, listings) = layout_and_listings(root)?;
     let mut blocks = Vec::new();
-    for language in BookLayout::load(root)?.languages {
-        blocks.extend(collect_language(root, &language.code)?);
+    for language in &layout.languages {
+        blocks.extend(collect_in(&layout, &listings, &language.code)?);
     }
     Ok(blocks)
 }
 
 /// Every Rust block of the `language` book at `root`.
 pub fn collect_language(root: &Path, language: &str) -> Result<Vec<DoctestBlock>> {
-    let root = std::path::absolute(root)?;
-    let layout = BookLayout::load(&root)?;
+    let (layout, listings) = layout_and_listings(root)?;
+    collect_in(&layout, &listings, language)
+}
+
+/// The book's layout and the listings of every language (a block may show
+/// any tree's file: each is found, then judged).
+fn layout_and_listings(root: &Path) -> Result<(BookLayout, Vec<Listing>)> {
+    let layout = BookLayout::load(&std::path::absolute(root)?)?;
+    let mut listings = Vec::new();
+    for language in &layout.languages {
+        listings.extend(crate::listings::discover(language)?);
+    }
+    Ok((layout, listings))
+}
+
+fn collect_in(
+    layout: &BookLayout,
+    listings: &[Listing],
+    language: &str,
+) -> Result<Vec<DoctestBlock>> {
+    let root = &layout.root;
     if layout.language(language).is_none() {
         bail!(
             "{}: `{language}` has no listing tree in [preprocessor.listings.trees]",
             root.join(BOOK_TOML).display()
         );
     }
-    let claims = load_claims(&layout, language)?;
-    let before = chapters_before_links(&root, language)?;
-    let after = preprocessed_chapters(&root, language)?;
+    let claims = load_claims(layout, language)?;
+    let before = chapters_before_links(root, language)?;
+    let after = preprocessed_chapters(root, language)?;
     if before.len() != after.len() {
         bail!(
             "the `{language}` book has {} chapters before mdBook's `links` and {} after",
@@ -201,13 +221,9 @@ pub fn collect_language(root: &Path, language: &str) -> Result<Vec<DoctestBlock>
             after.len()
         );
     }
-    let mut listings = Vec::new();
-    for language in &layout.languages {
-        listings.extend(crate::listings::discover(language)?);
-    }
     let mut blocks = Vec::new();
     for (unexpanded, rendered) in before.iter().zip(&after) {
-        let chapter = chapter_blocks(&layout, &listings, language, &claims, unexpanded, rendered);
+        let chapter = chapter_blocks(layout, listings, language, &claims, unexpanded, rendered);
         blocks.extend(chapter?);
     }
     Ok(blocks)
