@@ -32,7 +32,7 @@ fn translated(entry: &PoEntry) -> bool {
 }
 
 /// The changes from `old` (none: the catalog is new) to `new`.
-pub fn catalog_changes(language: &str, old: Option<&PoFile>, new: &PoFile) -> TranslationChanges {
+fn catalog_changes(language: &str, old: Option<&PoFile>, new: &PoFile) -> TranslationChanges {
     let key = |entry: &PoEntry| (entry.msgctxt.clone(), entry.msgid.clone());
     let before: HashMap<_, &PoEntry> = old
         .into_iter()

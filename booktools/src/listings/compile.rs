@@ -290,7 +290,7 @@ fn is_scrubbed(name: &str) -> bool {
 }
 
 /// `rustc -vV` as seen from `dir`, once per folder and process.
-pub fn toolchain_description(dir: &Path, timeout: Duration) -> Result<String> {
+fn toolchain_description(dir: &Path, timeout: Duration) -> Result<String> {
     static SEEN: Mutex<BTreeMap<PathBuf, String>> = Mutex::new(BTreeMap::new());
     if let Some(known) = SEEN.lock().unwrap_or_else(|e| e.into_inner()).get(dir) {
         return Ok(known.clone());

@@ -163,7 +163,7 @@ pub fn complete_code(rendered: &str) -> String {
 
 /// skeptic's test-name sanitizing: lowercase ASCII letters and digits, runs
 /// of anything else become one `_`.
-pub fn sanitize_name(text: &str) -> String {
+fn sanitize_name(text: &str) -> String {
     text.to_ascii_lowercase()
         .split(|c: char| !c.is_ascii_alphanumeric())
         .filter(|part| !part.is_empty())
