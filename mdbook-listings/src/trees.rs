@@ -49,14 +49,16 @@ impl ListingTrees {
     }
 
     /// If `root_relative` lies in the tree of some language, that language's
-    /// name and the path inside the tree.
+    /// name and the path inside the tree; the deepest tree when trees nest
+    /// (`en = "listings"`, `fr = "listings/fr"`).
     pub fn locate<'p>(&self, root_relative: &'p Path) -> Option<(&str, &'p Path)> {
-        self.by_language.iter().find_map(|(language, folder)| {
-            root_relative
-                .strip_prefix(folder)
-                .ok()
-                .map(|inside| (language.as_str(), inside))
-        })
+        (self.by_language.iter())
+            .filter_map(|(language, folder)| {
+                let inside = root_relative.strip_prefix(folder).ok()?;
+                Some((folder.components().count(), (language.as_str(), inside)))
+            })
+            .max_by_key(|(depth, _)| *depth)
+            .map(|(_, found)| found)
     }
 }
 
@@ -114,6 +116,14 @@ mod tests {
         ] {
             let expected = expected.map(|(language, inside)| (language, Path::new(inside)));
             assert_eq!(trees.locate(Path::new(path)), expected, "{path}");
+        }
+        // Nested trees: the deepest holds the file, whatever the order.
+        for pairs in [[("en", "l"), ("fr", "l/fr")], [("fr", "l/fr"), ("en", "l")]] {
+            let nested = ListingTrees::new(pairs);
+            let located = nested.locate(Path::new("l/fr/ch/a.rs"));
+            assert_eq!(located, Some(("fr", Path::new("ch/a.rs"))));
+            let located = nested.locate(Path::new("l/ch/a.rs"));
+            assert_eq!(located, Some(("en", Path::new("ch/a.rs"))));
         }
         for (path, expected) in [
             ("src/./sub/../../listings/a.rs", "listings/a.rs"),
